@@ -84,13 +84,43 @@ function failingTokenIndex(tokens: Token[]): number {
   return furthest;
 }
 
+/**
+ * The engine's lexer has no exponent notation: `1e20` arrives as the number 1
+ * followed by the name `e20` (and `1e-5` as 1, `e`, `-`, 5). Python reads a
+ * float, so such runs are merged back into one float literal.
+ */
+export function mergeExponentLiterals(tokens: Token[]): Token[] {
+  const merged: Token[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    const next = tokens[index + 1];
+    if (token.type === 'NumericLiteral' && !/e/i.test(token.value) && next?.type === 'Identifier') {
+      const mantissa = token.value.includes('.') ? token.value : `${token.value}.0`;
+      if (/^[eE]\d+$/.test(next.value)) {
+        merged.push({ ...token, value: `${mantissa}${next.value}` });
+        index += 1;
+        continue;
+      }
+      const sign = tokens[index + 2];
+      const digits = tokens[index + 3];
+      if (/^[eE]$/.test(next.value) && sign?.type === 'AdditiveBinaryOperator' && /^[-+]$/.test(sign.value) && digits?.type === 'NumericLiteral' && /^\d+$/.test(digits.value)) {
+        merged.push({ ...token, value: `${mantissa}e${sign.value}${digits.value}` });
+        index += 3;
+        continue;
+      }
+    }
+    merged.push(token);
+  }
+  return merged;
+}
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Tokenizes and parses, turning engine errors into {@link TemplateSyntaxError}s with a line and column. */
 export function parseTemplate(source: string): EngineProgram {
   let tokens: Token[];
   try {
-    tokens = tokenize(source, LEXER_OPTIONS);
+    tokens = mergeExponentLiterals(tokenize(source, LEXER_OPTIONS));
   } catch (error) {
     throw new TemplateSyntaxError(messageOf(error), locateLexerError(source) ?? {}, { cause: error });
   }
