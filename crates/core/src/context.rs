@@ -1,0 +1,261 @@
+//! An inference context: the KV cache and the record of which tokens it holds.
+//!
+//! The context remembers the tokens in its cache, so evaluating a new prompt reuses the longest
+//! common prefix and only evaluates the rest. That is what makes the n-th turn of a chat cost
+//! only its new tokens. One context serves one generation at a time (`&mut self`).
+use crate::backend;
+use crate::error::{Error, Result};
+use crate::model::{Model, Token};
+use gpt4all_llama_sys as sys;
+use std::ffi::c_void;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Options for [`Context::new`]. Zero means "choose for me" everywhere.
+#[derive(Debug, Clone, Default)]
+pub struct ContextParams {
+    /// Tokens the context holds; 0 takes the model's training length, capped at 4096.
+    pub context_size: u32,
+    /// Tokens evaluated per `llama_decode` call; 0 means 512.
+    pub batch_size: u32,
+    /// CPU threads; 0 uses every available core.
+    pub threads: u32,
+    /// Produce embeddings instead of logits.
+    pub embeddings: bool,
+}
+
+const DEFAULT_CONTEXT_CAP: u32 = 4096;
+const DEFAULT_BATCH: u32 = 512;
+/// Sequences an embedding context evaluates together in one batch.
+pub(crate) const EMBEDDING_SEQUENCES: u32 = 8;
+
+/// A KV cache over a shared model.
+pub struct Context {
+    raw: NonNull<sys::llama_context>,
+    model: Arc<Model>,
+    cached: Vec<Token>,
+    context_size: u32,
+    batch_size: u32,
+    threads: u32,
+    embeddings: bool,
+}
+
+// SAFETY: a llama_context is used by one thread at a time, which `&mut self` guarantees.
+unsafe impl Send for Context {}
+
+impl Context {
+    /// Creates a context for `model`.
+    pub fn new(model: Arc<Model>, params: &ContextParams) -> Result<Context> {
+        if model.is_vocab_only() {
+            return Err(Error::VocabOnly);
+        }
+        backend::init();
+        let train = model.info().context_length.max(1);
+        let context_size = match params.context_size {
+            0 => train.min(DEFAULT_CONTEXT_CAP),
+            n => n,
+        };
+        let mut batch_size = if params.batch_size == 0 {
+            DEFAULT_BATCH
+        } else {
+            params.batch_size
+        }
+        .min(context_size);
+        // Non-causal (encoder) models need a whole sequence in one micro-batch.
+        if params.embeddings {
+            batch_size = context_size;
+        }
+        let threads = match params.threads {
+            0 => std::thread::available_parallelism().map_or(4, |n| n.get() as u32),
+            n => n,
+        };
+        let create = |pooling: sys::llama_pooling_type| {
+            let mut p = unsafe { sys::llama_context_default_params() };
+            p.n_ctx = context_size;
+            p.n_batch = batch_size;
+            p.n_ubatch = batch_size.min(if params.embeddings {
+                batch_size
+            } else {
+                DEFAULT_BATCH
+            });
+            p.n_threads = threads as i32;
+            p.n_threads_batch = threads as i32;
+            p.embeddings = params.embeddings;
+            p.pooling_type = pooling;
+            p.n_seq_max = if params.embeddings {
+                EMBEDDING_SEQUENCES
+            } else {
+                1
+            };
+            p.kv_unified = params.embeddings;
+            p.no_perf = true;
+            let (raw, lines) =
+                crate::log::capture(|| unsafe { sys::llama_init_from_model(model.raw(), p) });
+            NonNull::new(raw).ok_or_else(|| Error::ContextCreate {
+                reason: lines
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| "not enough memory for the requested context size?".into()),
+            })
+        };
+        let mut raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_UNSPECIFIED)?;
+        // Generative models have no pooling of their own; embeddings from them are mean-pooled.
+        if params.embeddings
+            && unsafe { sys::llama_pooling_type(raw.as_ptr()) }
+                == sys::llama_pooling_type_LLAMA_POOLING_TYPE_NONE
+        {
+            unsafe { sys::llama_free(raw.as_ptr()) };
+            raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_MEAN)?;
+        }
+        Ok(Context {
+            raw,
+            model,
+            cached: Vec::new(),
+            context_size,
+            batch_size,
+            threads,
+            embeddings: params.embeddings,
+        })
+    }
+
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    pub fn context_size(&self) -> u32 {
+        self.context_size
+    }
+
+    pub fn batch_size(&self) -> u32 {
+        self.batch_size
+    }
+
+    pub fn threads(&self) -> u32 {
+        self.threads
+    }
+
+    pub fn is_embedding(&self) -> bool {
+        self.embeddings
+    }
+
+    /// The tokens the KV cache holds, in order.
+    pub fn cached_tokens(&self) -> &[Token] {
+        &self.cached
+    }
+
+    /// Empties the KV cache.
+    pub fn clear(&mut self) {
+        unsafe { sys::llama_memory_clear(self.memory(), true) };
+        self.cached.clear();
+    }
+
+    /// Keeps the first `n` cached tokens and drops the rest.
+    pub fn truncate(&mut self, n: usize) {
+        if n >= self.cached.len() {
+            return;
+        }
+        // Recurrent models cannot drop a suffix; they start over instead.
+        if unsafe { sys::llama_memory_seq_rm(self.memory(), 0, n as i32, -1) } {
+            self.cached.truncate(n);
+        } else {
+            self.clear();
+        }
+    }
+
+    /// Brings the cache to hold exactly `tokens`, evaluating only what is not cached yet, and
+    /// leaves the logits of the last token ready for sampling. Returns how many tokens were reused.
+    pub fn eval_prompt(&mut self, tokens: &[Token], abort: &AtomicBool) -> Result<usize> {
+        if tokens.is_empty() {
+            return Err(Error::InvalidArgument {
+                reason: "the prompt is empty".into(),
+            });
+        }
+        if tokens.len() > self.context_size as usize {
+            return Err(Error::ContextOverflow {
+                tokens: tokens.len(),
+                context_size: self.context_size as usize,
+            });
+        }
+        self.model.check_tokens(tokens)?;
+        let common = self
+            .cached
+            .iter()
+            .zip(tokens)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // At least the last token is evaluated again: its logits are what the sampler needs.
+        let reused = common.min(tokens.len() - 1);
+        self.truncate(reused);
+        for chunk in tokens[reused..].chunks(self.batch_size as usize) {
+            self.decode(chunk, abort)?;
+        }
+        Ok(reused)
+    }
+
+    /// Evaluates `tokens` after what the cache holds.
+    pub(crate) fn decode(&mut self, tokens: &[Token], abort: &AtomicBool) -> Result<()> {
+        if abort.load(Ordering::Relaxed) {
+            return Err(Error::Aborted);
+        }
+        if self.cached.len() + tokens.len() > self.context_size as usize {
+            return Err(Error::ContextOverflow {
+                tokens: self.cached.len() + tokens.len(),
+                context_size: self.context_size as usize,
+            });
+        }
+        let status = with_abort(self.raw, abort, || unsafe {
+            let batch =
+                sys::llama_batch_get_one(tokens.as_ptr() as *mut Token, tokens.len() as i32);
+            sys::llama_decode(self.raw.as_ptr(), batch)
+        });
+        if status == 0 {
+            self.cached.extend_from_slice(tokens);
+            return Ok(());
+        }
+        // Aborted or failed half-way: drop whatever part of the batch reached the cache, so the
+        // cache again holds exactly `self.cached`.
+        unsafe { sys::llama_memory_seq_rm(self.memory(), 0, self.cached.len() as i32, -1) };
+        if status == 2 || abort.load(Ordering::Relaxed) {
+            Err(Error::Aborted)
+        } else {
+            Err(Error::Decode { status })
+        }
+    }
+
+    pub(crate) fn raw(&self) -> *mut sys::llama_context {
+        self.raw.as_ptr()
+    }
+
+    fn memory(&self) -> sys::llama_memory_t {
+        unsafe { sys::llama_get_memory(self.raw.as_ptr()) }
+    }
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        unsafe { sys::llama_free(self.raw.as_ptr()) }
+    }
+}
+
+unsafe extern "C" fn on_abort_check(data: *mut c_void) -> bool {
+    unsafe { &*(data as *const AtomicBool) }.load(Ordering::Relaxed)
+}
+
+/// Runs `f` with ggml checking `abort` between graph nodes, so a long prompt stops within one batch.
+pub(crate) fn with_abort<T>(
+    raw: NonNull<sys::llama_context>,
+    abort: &AtomicBool,
+    f: impl FnOnce() -> T,
+) -> T {
+    unsafe {
+        sys::llama_set_abort_callback(
+            raw.as_ptr(),
+            Some(on_abort_check),
+            abort as *const AtomicBool as *mut c_void,
+        )
+    };
+    let result = f();
+    unsafe { sys::llama_set_abort_callback(raw.as_ptr(), None, std::ptr::null_mut()) };
+    result
+}

@@ -1,0 +1,52 @@
+//! The compute devices this build can use (the CPU, and GPUs for the GPU variants).
+use crate::backend;
+use gpt4all_llama_sys as sys;
+use std::ffi::CStr;
+
+/// One device as ggml sees it.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub name: String,
+    pub description: String,
+    /// `cpu`, `gpu`, `igpu` or `accel`.
+    pub kind: &'static str,
+    /// The ggml backend that drives it, such as `CPU`, `CUDA` or `Vulkan`.
+    pub backend: String,
+    pub memory_total: u64,
+    pub memory_free: u64,
+}
+
+/// Lists every device registered in this build.
+pub fn list_devices() -> Vec<Device> {
+    backend::init();
+    let text = |p: *const std::ffi::c_char| {
+        if p.is_null() {
+            String::new()
+        } else {
+            unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+        }
+    };
+    (0..unsafe { sys::ggml_backend_dev_count() })
+        .map(|i| unsafe {
+            let dev = sys::ggml_backend_dev_get(i);
+            let (mut free, mut total) = (0usize, 0usize);
+            sys::ggml_backend_dev_memory(dev, &mut free, &mut total);
+            let kind = match sys::ggml_backend_dev_type(dev) {
+                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_CPU => "cpu",
+                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_GPU => "gpu",
+                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_IGPU => "igpu",
+                _ => "accel",
+            };
+            Device {
+                name: text(sys::ggml_backend_dev_name(dev)),
+                description: text(sys::ggml_backend_dev_description(dev)),
+                kind,
+                backend: text(sys::ggml_backend_reg_name(
+                    sys::ggml_backend_dev_backend_reg(dev),
+                )),
+                memory_total: total as u64,
+                memory_free: free as u64,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,165 @@
+//! The generation loop: evaluate the prompt (reusing the cache), then sample, emit and decode
+//! one token at a time until a stop condition.
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::model::Token;
+use crate::sampler::{Sampler, SamplingParams};
+use crate::text_stream::TextStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Options for [`Context::generate`].
+#[derive(Debug, Clone, Default)]
+pub struct GenerateParams {
+    /// Most tokens to generate; `None` runs until the context is full.
+    pub max_tokens: Option<u32>,
+    pub sampling: SamplingParams,
+    /// Generation ends before the first of these strings, which never appears in the output.
+    pub stop: Vec<String>,
+    /// Render control tokens (such as `<|im_end|>`) as text instead of nothing.
+    pub special: bool,
+}
+
+/// Why generation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinishReason {
+    /// The model produced an end-of-generation token.
+    EndOfGeneration,
+    /// `max_tokens` was reached, or the context is full.
+    Length,
+    /// A stop string was found.
+    Stop,
+    /// The abort flag was raised.
+    Abort,
+}
+
+impl FinishReason {
+    /// The name bindings use: `eog`, `length`, `stop` or `abort`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinishReason::EndOfGeneration => "eog",
+            FinishReason::Length => "length",
+            FinishReason::Stop => "stop",
+            FinishReason::Abort => "abort",
+        }
+    }
+}
+
+/// Wall-clock time spent in each phase.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub prompt_ms: f64,
+    pub generate_ms: f64,
+}
+
+/// The result of one generation.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    pub text: String,
+    /// The generated tokens, without the end-of-generation token.
+    pub tokens: Vec<Token>,
+    pub finish_reason: FinishReason,
+    pub prompt_tokens: usize,
+    /// Prompt tokens that were already in the cache and not evaluated again.
+    pub cached_tokens: usize,
+    pub timings: Timings,
+}
+
+/// One streamed piece of output: the text that became safe to emit with `token` (may be empty).
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    pub text: &'a str,
+    pub token: Token,
+}
+
+impl Context {
+    /// Generates a continuation of `prompt`, calling `on_chunk` for every token as it is
+    /// produced. Raising `abort` stops it within one token, or within one batch of the prompt;
+    /// the result then has [`FinishReason::Abort`] and the text so far.
+    pub fn generate(
+        &mut self,
+        prompt: &[Token],
+        params: &GenerateParams,
+        abort: &AtomicBool,
+        on_chunk: &mut dyn FnMut(Chunk),
+    ) -> Result<Generation> {
+        if self.is_embedding() {
+            return Err(Error::InvalidArgument {
+                reason: "this context was created for embeddings".into(),
+            });
+        }
+        let mut sampler = Sampler::new(
+            &params.sampling,
+            self.context_size(),
+            self.model().info().vocab_size,
+        )?;
+        let mut generation = Generation {
+            text: String::new(),
+            tokens: Vec::new(),
+            finish_reason: FinishReason::Abort,
+            prompt_tokens: prompt.len(),
+            cached_tokens: 0,
+            timings: Timings::default(),
+        };
+        let started = Instant::now();
+        match self.eval_prompt(prompt, abort) {
+            Ok(reused) => generation.cached_tokens = reused,
+            Err(Error::Aborted) => return Ok(generation),
+            Err(e) => return Err(e),
+        }
+        generation.timings.prompt_ms = elapsed_ms(started);
+
+        let window = match params.sampling.repeat_last_n {
+            n if n < 0 => prompt.len(),
+            n => (n as usize).min(prompt.len()),
+        };
+        sampler.accept(&prompt[prompt.len() - window..]);
+        let mut stream = TextStream::new(&params.stop);
+        let model = self.model().clone();
+        let started = Instant::now();
+        generation.finish_reason = loop {
+            if abort.load(Ordering::Relaxed) {
+                break FinishReason::Abort;
+            }
+            if params
+                .max_tokens
+                .is_some_and(|max| generation.tokens.len() >= max as usize)
+            {
+                break FinishReason::Length;
+            }
+            let token = sampler.sample(self.raw());
+            if model.is_end_of_generation(token) {
+                break FinishReason::EndOfGeneration;
+            }
+            generation.tokens.push(token);
+            let text = stream.push(&model.token_bytes(token, params.special));
+            generation.text.push_str(&text);
+            on_chunk(Chunk { text: &text, token });
+            if stream.stopped() {
+                break FinishReason::Stop;
+            }
+            if self.cached_tokens().len() >= self.context_size() as usize {
+                break FinishReason::Length;
+            }
+            match self.decode(&[token], abort) {
+                Ok(()) => {}
+                Err(Error::Aborted) => break FinishReason::Abort,
+                Err(e) => return Err(e),
+            }
+        };
+        let rest = stream.finish();
+        if !rest.is_empty() {
+            generation.text.push_str(&rest);
+            on_chunk(Chunk {
+                text: &rest,
+                token: generation.tokens.last().copied().unwrap_or(-1),
+            });
+        }
+        generation.timings.generate_ms = elapsed_ms(started);
+        Ok(generation)
+    }
+}
+
+fn elapsed_ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}

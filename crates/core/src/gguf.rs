@@ -1,0 +1,429 @@
+//! A structural check of GGUF files, run before llama.cpp sees them.
+//!
+//! llama.cpp's loader is defensive but not everywhere: some malformed files end in `abort()` or a
+//! division by zero, which kills the whole host process. This reader walks the header, every
+//! key/value, every tensor info and the data layout with a byte budget equal to the file's size,
+//! so nothing in the file can make it allocate or seek beyond what the file holds. It also keeps
+//! the typed key/values, which become the model's metadata.
+use crate::error::{Error, Result};
+use gpt4all_llama_sys as sys;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 4] = b"GGUF";
+const DEFAULT_ALIGNMENT: u64 = 32;
+const MAX_DIMS: u32 = 4;
+const MAX_TENSOR_NAME: usize = 63;
+const MAX_ARRAY_DEPTH: u32 = 1;
+
+/// A GGUF metadata value, typed as the file stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetadataValue {
+    UInt(u64),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    String(String),
+    Array(Vec<MetadataValue>),
+}
+
+impl MetadataValue {
+    /// The value as an unsigned integer, when it is a non-negative integer.
+    pub fn as_u64(&self) -> Option<u64> {
+        match *self {
+            MetadataValue::UInt(v) => Some(v),
+            MetadataValue::Int(v) if v >= 0 => Some(v as u64),
+            _ => None,
+        }
+    }
+
+    /// The value as a string, when it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            MetadataValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Where one tensor's data lies, relative to the start of the data section.
+#[derive(Debug, Clone)]
+pub struct TensorInfo {
+    pub name: String,
+    pub dims: Vec<u64>,
+    pub ggml_type: u32,
+    pub offset: u64,
+    pub size_bytes: u64,
+}
+
+/// The parsed, validated layout of a GGUF file.
+#[derive(Debug, Clone)]
+pub struct GgufFile {
+    pub version: u32,
+    pub metadata: Vec<(String, MetadataValue)>,
+    pub tensors: Vec<TensorInfo>,
+    pub file_size: u64,
+}
+
+impl GgufFile {
+    /// Looks up a metadata value by key.
+    pub fn get(&self, key: &str) -> Option<&MetadataValue> {
+        self.metadata.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// `general.architecture`, when present.
+    pub fn architecture(&self) -> Option<&str> {
+        self.get("general.architecture")
+            .and_then(MetadataValue::as_str)
+    }
+
+    /// Opens and validates a GGUF file.
+    pub fn open(path: &Path) -> Result<GgufFile> {
+        let file = File::open(path).map_err(|e| Error::ModelNotFound {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        let metadata = file.metadata().map_err(|e| Error::ModelNotFound {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        if metadata.is_dir() {
+            return Err(Error::ModelNotFound {
+                path: path.into(),
+                reason: "is a directory".into(),
+            });
+        }
+        let file_size = metadata.len();
+        let mut reader = Reader {
+            inner: BufReader::with_capacity(1 << 16, file),
+            remaining: file_size,
+            path: path.into(),
+        };
+        parse(&mut reader, file_size)
+    }
+}
+
+struct Reader {
+    inner: BufReader<File>,
+    remaining: u64,
+    path: PathBuf,
+}
+
+impl Reader {
+    fn invalid(&self, reason: impl Into<String>) -> Error {
+        Error::InvalidGguf {
+            path: self.path.clone(),
+            reason: reason.into(),
+        }
+    }
+
+    fn bytes(&mut self, n: u64, what: &str) -> Result<Vec<u8>> {
+        if n > self.remaining {
+            return Err(self.invalid(format!(
+                "truncated: {what} needs {n} bytes, {} remain",
+                self.remaining
+            )));
+        }
+        let mut buf = vec![0; n as usize];
+        self.inner
+            .read_exact(&mut buf)
+            .map_err(|e| self.invalid(format!("read error in {what}: {e}")))?;
+        self.remaining -= n;
+        Ok(buf)
+    }
+
+    fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
+        Ok(self.bytes(N as u64, what)?.try_into().unwrap())
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.array(what)?))
+    }
+
+    fn u64(&mut self, what: &str) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.array(what)?))
+    }
+
+    fn string(&mut self, what: &str) -> Result<String> {
+        let len = self.u64(what)?;
+        let bytes = self.bytes(len, what)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Reads a value of GGUF type `tag`; arrays hold scalars or strings only, as llama.cpp requires.
+    fn value(&mut self, tag: u32, depth: u32, key: &str) -> Result<MetadataValue> {
+        use MetadataValue::*;
+        Ok(match tag {
+            0 => UInt(u8::from_le_bytes(self.array(key)?) as u64),
+            1 => Int(i8::from_le_bytes(self.array(key)?) as i64),
+            2 => UInt(u16::from_le_bytes(self.array(key)?) as u64),
+            3 => Int(i16::from_le_bytes(self.array(key)?) as i64),
+            4 => UInt(self.u32(key)? as u64),
+            5 => Int(i32::from_le_bytes(self.array(key)?) as i64),
+            6 => Float(f32::from_le_bytes(self.array(key)?) as f64),
+            7 => match self.array::<1>(key)?[0] {
+                0 => Bool(false),
+                1 => Bool(true),
+                b => return Err(self.invalid(format!("key '{key}': invalid bool byte {b}"))),
+            },
+            8 => String(self.string(key)?),
+            9 => {
+                if depth >= MAX_ARRAY_DEPTH {
+                    return Err(
+                        self.invalid(format!("key '{key}': nested arrays are not supported"))
+                    );
+                }
+                let element = self.u32(key)?;
+                let count = self.u64(key)?;
+                let min_size = match element {
+                    0 | 1 | 7 => 1,
+                    2 | 3 => 2,
+                    4 | 5 | 6 => 4,
+                    8 | 10 | 11 | 12 => 8,
+                    _ => {
+                        return Err(self
+                            .invalid(format!("key '{key}': invalid array element type {element}")))
+                    }
+                };
+                if count
+                    .checked_mul(min_size)
+                    .is_none_or(|n| n > self.remaining)
+                {
+                    return Err(self.invalid(format!(
+                        "key '{key}': array of {count} elements exceeds the file"
+                    )));
+                }
+                let mut items = Vec::with_capacity(count as usize);
+                for _ in 0..count {
+                    items.push(self.value(element, depth + 1, key)?);
+                }
+                Array(items)
+            }
+            10 => UInt(self.u64(key)?),
+            11 => Int(i64::from_le_bytes(self.array(key)?)),
+            12 => Float(f64::from_le_bytes(self.array(key)?)),
+            _ => return Err(self.invalid(format!("key '{key}': invalid value type {tag}"))),
+        })
+    }
+}
+
+fn parse(r: &mut Reader, file_size: u64) -> Result<GgufFile> {
+    if file_size < 4 {
+        return Err(Error::NotGguf {
+            path: r.path.clone(),
+        });
+    }
+    if &r.array::<4>("magic")? != MAGIC {
+        return Err(Error::NotGguf {
+            path: r.path.clone(),
+        });
+    }
+    let version = r.u32("version")?;
+    if !(2..=3).contains(&version) {
+        return Err(r.invalid(format!("unsupported GGUF version {version}")));
+    }
+    let tensor_count = r.u64("tensor count")?;
+    let kv_count = r.u64("key/value count")?;
+    // Each key/value takes at least 13 bytes and each tensor info at least 24: counts beyond
+    // what the file could hold are corrupt, and must not size any allocation.
+    if kv_count.checked_mul(13).is_none_or(|n| n > r.remaining) {
+        return Err(r.invalid(format!("key/value count {kv_count} exceeds the file")));
+    }
+    if tensor_count.checked_mul(24).is_none_or(|n| n > r.remaining) {
+        return Err(r.invalid(format!("tensor count {tensor_count} exceeds the file")));
+    }
+
+    let mut metadata = Vec::with_capacity(kv_count as usize);
+    let mut keys = HashSet::new();
+    for _ in 0..kv_count {
+        let key = r.string("key")?;
+        if !keys.insert(key.clone()) {
+            return Err(r.invalid(format!("duplicate key '{key}'")));
+        }
+        let tag = r.u32(&key)?;
+        let value = r.value(tag, 0, &key)?;
+        metadata.push((key, value));
+    }
+
+    let alignment = match metadata.iter().find(|(k, _)| k == "general.alignment") {
+        None => DEFAULT_ALIGNMENT,
+        Some((_, MetadataValue::UInt(a))) if *a > 0 && a.is_power_of_two() => *a,
+        Some((_, v)) => return Err(r.invalid(format!("invalid general.alignment {v:?}"))),
+    };
+
+    let mut tensors = Vec::with_capacity(tensor_count as usize);
+    let mut names = HashSet::new();
+    for i in 0..tensor_count {
+        tensors.push(read_tensor_info(r, i, alignment, &mut names)?);
+    }
+
+    let header_end = file_size - r.remaining;
+    let data_start = header_end.div_ceil(alignment) * alignment;
+    check_data_layout(
+        r,
+        &mut tensors.iter().collect::<Vec<_>>(),
+        data_start,
+        file_size,
+    )?;
+    let file = GgufFile {
+        version,
+        metadata,
+        tensors,
+        file_size,
+    };
+    check_hyperparameters(r, &file)?;
+    Ok(file)
+}
+
+fn read_tensor_info(
+    r: &mut Reader,
+    index: u64,
+    alignment: u64,
+    names: &mut HashSet<String>,
+) -> Result<TensorInfo> {
+    let name = r.string("tensor name")?;
+    if name.len() > MAX_TENSOR_NAME {
+        return Err(r.invalid(format!(
+            "tensor {index}: name longer than {MAX_TENSOR_NAME} bytes"
+        )));
+    }
+    if !names.insert(name.clone()) {
+        return Err(r.invalid(format!("duplicate tensor name '{name}'")));
+    }
+    let n_dims = r.u32(&name)?;
+    if n_dims == 0 || n_dims > MAX_DIMS {
+        return Err(r.invalid(format!(
+            "tensor '{name}': {n_dims} dimensions (1 to {MAX_DIMS} allowed)"
+        )));
+    }
+    let mut dims = Vec::with_capacity(n_dims as usize);
+    for _ in 0..n_dims {
+        let d = r.u64(&name)?;
+        if d == 0 || d > i64::MAX as u64 {
+            return Err(r.invalid(format!("tensor '{name}': invalid dimension {d}")));
+        }
+        dims.push(d);
+    }
+    let ggml_type = r.u32(&name)?;
+    let offset = r.u64(&name)?;
+    if offset % alignment != 0 {
+        return Err(r.invalid(format!(
+            "tensor '{name}': offset {offset} is not aligned to {alignment}"
+        )));
+    }
+    let size_bytes = tensor_size(&name, &dims, ggml_type).map_err(|reason| r.invalid(reason))?;
+    Ok(TensorInfo {
+        name,
+        dims,
+        ggml_type,
+        offset,
+        size_bytes,
+    })
+}
+
+/// The byte size of a tensor, using ggml's own type table so new types need no change here.
+fn tensor_size(name: &str, dims: &[u64], ggml_type: u32) -> std::result::Result<u64, String> {
+    if ggml_type >= sys::ggml_type_GGML_TYPE_COUNT {
+        return Err(format!("tensor '{name}': unknown ggml type {ggml_type}"));
+    }
+    // SAFETY: the type is below GGML_TYPE_COUNT, so these index ggml's static type table.
+    let (block, type_size) = unsafe {
+        (
+            sys::ggml_blck_size(ggml_type) as u64,
+            sys::ggml_type_size(ggml_type) as u64,
+        )
+    };
+    if block == 0 || type_size == 0 {
+        return Err(format!(
+            "tensor '{name}': ggml type {ggml_type} is no longer supported"
+        ));
+    }
+    if dims[0] % block != 0 {
+        return Err(format!(
+            "tensor '{name}': row of {} elements is not a multiple of the block size {block}",
+            dims[0]
+        ));
+    }
+    let elements = dims
+        .iter()
+        .try_fold(1u64, |acc, &d| acc.checked_mul(d))
+        .ok_or(format!("tensor '{name}': size overflows"))?;
+    (elements / block)
+        .checked_mul(type_size)
+        .ok_or(format!("tensor '{name}': size overflows"))
+}
+
+fn check_data_layout(
+    r: &Reader,
+    tensors: &mut [&TensorInfo],
+    data_start: u64,
+    file_size: u64,
+) -> Result<()> {
+    tensors.sort_by_key(|t| t.offset);
+    let mut previous_end = 0u64;
+    for t in tensors.iter() {
+        if t.offset < previous_end {
+            return Err(r.invalid(format!("tensor '{}' overlaps the tensor before it", t.name)));
+        }
+        let end = t
+            .offset
+            .checked_add(t.size_bytes)
+            .ok_or_else(|| r.invalid("tensor data offset overflows"))?;
+        if data_start.checked_add(end).is_none_or(|e| e > file_size) {
+            return Err(r.invalid(format!(
+                "tensor '{}' data ends at byte {}, beyond the file's {file_size} bytes (truncated file?)",
+                t.name,
+                data_start.saturating_add(end)
+            )));
+        }
+        previous_end = end;
+    }
+    Ok(())
+}
+
+/// Hyperparameters that llama.cpp divides by or sizes buffers from. A zero here is a crash
+/// (SIGFPE) inside llama.cpp rather than an error, so it is rejected first.
+fn check_hyperparameters(r: &Reader, file: &GgufFile) -> Result<()> {
+    let Some(arch) = file.architecture() else {
+        return Err(r.invalid("missing general.architecture"));
+    };
+    for suffix in [
+        "block_count",
+        "embedding_length",
+        "attention.head_count",
+        "context_length",
+    ] {
+        let key = format!("{arch}.{suffix}");
+        match file.get(&key) {
+            Some(v @ (MetadataValue::UInt(_) | MetadataValue::Int(_))) => {
+                let n = v.as_u64().unwrap_or(0);
+                if n == 0 || n > (1 << 24) {
+                    return Err(r.invalid(format!("{key} = {n} is out of range")));
+                }
+            }
+            Some(MetadataValue::Array(items))
+                if items
+                    .iter()
+                    .any(|v| v.as_u64().is_none_or(|n| n > (1 << 24))) =>
+            {
+                return Err(r.invalid(format!("{key} has an out-of-range entry")));
+            }
+            _ => {}
+        }
+    }
+    if let (Some(embd), Some(heads)) = (
+        file.get(&format!("{arch}.embedding_length"))
+            .and_then(MetadataValue::as_u64),
+        file.get(&format!("{arch}.attention.head_count"))
+            .and_then(MetadataValue::as_u64),
+    ) {
+        if embd < heads {
+            return Err(r.invalid(format!(
+                "{arch}.embedding_length {embd} is smaller than the head count {heads}"
+            )));
+        }
+    }
+    Ok(())
+}

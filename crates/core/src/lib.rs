@@ -1,0 +1,47 @@
+//! The GPT4All engine: a safe Rust layer over llama.cpp.
+//!
+//! It loads GGUF models (validating their structure first, so a corrupt file is an error and
+//! never a crash), creates contexts whose KV cache is reused across prompts, samples and streams
+//! text safely token by token, computes embeddings and quantises models. It has no dependency
+//! on Node-API: bindings for Node.js and a C ABI are thin layers over this crate.
+//!
+//! ```no_run
+//! use gpt4all_core::{Context, ContextParams, GenerateParams, Model, ModelParams};
+//! use std::sync::{atomic::AtomicBool, Arc};
+//!
+//! let model = Arc::new(Model::load("model.gguf".as_ref(), &ModelParams::default(), None)?);
+//! let mut ctx = Context::new(model.clone(), &ContextParams::default())?;
+//! let prompt = model.tokenize("The capital of France is", true, false)?;
+//! let params = GenerateParams { max_tokens: Some(16), ..Default::default() };
+//! let out = ctx.generate(&prompt, &params, &AtomicBool::new(false), &mut |chunk| print!("{}", chunk.text))?;
+//! println!("\n{:?}", out.finish_reason);
+//! # Ok::<(), gpt4all_core::Error>(())
+//! ```
+
+mod backend;
+mod context;
+mod device;
+mod embedding;
+mod error;
+mod file_type;
+mod generate;
+mod gguf;
+mod log;
+mod model;
+mod quantize;
+mod sampler;
+mod text_stream;
+
+pub use backend::variant;
+pub use context::{Context, ContextParams};
+pub use device::{list_devices, Device};
+pub use embedding::normalize_l2;
+pub use error::{Error, Result};
+pub use file_type::FileType;
+pub use generate::{Chunk, FinishReason, GenerateParams, Generation, Timings};
+pub use gguf::{GgufFile, MetadataValue, TensorInfo};
+pub use log::{set_log_sink, LogLevel};
+pub use model::{GpuLayers, Model, ModelInfo, ModelParams, Token};
+pub use quantize::quantize;
+pub use sampler::{Sampler, SamplingParams};
+pub use text_stream::TextStream;

@@ -1,0 +1,329 @@
+//! A loaded model: weights, vocabulary and metadata. Shared across threads with `Arc`.
+use crate::error::{Error, Result};
+use crate::file_type::FileType;
+use crate::gguf::{GgufFile, MetadataValue};
+use crate::{backend, log};
+use gpt4all_llama_sys as sys;
+use std::ffi::{c_void, CString};
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+
+/// Token id in the model's vocabulary.
+pub type Token = i32;
+
+/// How many layers go to the GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GpuLayers {
+    /// Every layer that exists.
+    All,
+    /// At most this many (0 keeps everything on the CPU).
+    Count(u32),
+}
+
+/// Options for [`Model::load`].
+#[derive(Debug, Clone)]
+pub struct ModelParams {
+    pub gpu_layers: GpuLayers,
+    /// Memory-map the file (the default): loading is fast and pages are shared between processes.
+    pub use_mmap: bool,
+    /// Load only the vocabulary, for tokenizing without weights.
+    pub vocab_only: bool,
+}
+
+impl Default for ModelParams {
+    fn default() -> Self {
+        ModelParams {
+            gpu_layers: GpuLayers::Count(0),
+            use_mmap: true,
+            vocab_only: false,
+        }
+    }
+}
+
+/// What a model is, read from its metadata and from llama.cpp.
+#[derive(Debug, Clone)]
+pub struct ModelInfo {
+    pub architecture: String,
+    pub name: Option<String>,
+    pub context_length: u32,
+    pub embedding_length: u32,
+    pub layer_count: u32,
+    pub vocab_size: u32,
+    pub parameters: u64,
+    pub size_bytes: u64,
+    pub quantization: String,
+    pub chat_template: Option<String>,
+    pub has_encoder: bool,
+}
+
+/// A loaded model. Read-only after loading, so it is shared between contexts and threads.
+pub struct Model {
+    raw: NonNull<sys::llama_model>,
+    vocab: NonNull<sys::llama_vocab>,
+    gguf: GgufFile,
+    info: ModelInfo,
+    path: PathBuf,
+    vocab_only: bool,
+}
+
+// SAFETY: llama.cpp only reads a model after loading; concurrent reads from contexts on other
+// threads are how llama.cpp itself serves parallel requests.
+unsafe impl Send for Model {}
+unsafe impl Sync for Model {}
+
+struct ProgressState<'a> {
+    callback: Option<&'a mut dyn FnMut(f32) -> bool>,
+    cancelled: bool,
+}
+
+unsafe extern "C" fn on_progress(progress: f32, user: *mut c_void) -> bool {
+    let state = unsafe { &mut *(user as *mut ProgressState) };
+    let go_on = state.callback.as_mut().is_none_or(|cb| cb(progress));
+    state.cancelled |= !go_on;
+    go_on
+}
+
+impl Model {
+    /// Validates and loads a GGUF file. `progress` is called with values from 0 to 1 and
+    /// cancels the load by returning `false` (the result is then [`Error::Aborted`]).
+    pub fn load(
+        path: &Path,
+        params: &ModelParams,
+        progress: Option<&mut dyn FnMut(f32) -> bool>,
+    ) -> Result<Model> {
+        let gguf = GgufFile::open(path)?;
+        if gguf.tensors.is_empty() && !params.vocab_only {
+            return Err(Error::VocabOnly);
+        }
+        backend::init();
+        let c_path = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
+            Error::ModelNotFound {
+                path: path.into(),
+                reason: "path contains a NUL byte".into(),
+            }
+        })?;
+        let mut state = ProgressState {
+            callback: progress,
+            cancelled: false,
+        };
+        let mut raw_params = unsafe { sys::llama_model_default_params() };
+        raw_params.n_gpu_layers = match params.gpu_layers {
+            GpuLayers::All => -1,
+            GpuLayers::Count(n) => n.min(i32::MAX as u32) as i32,
+        };
+        raw_params.load_mode = if params.use_mmap {
+            sys::llama_load_mode_LLAMA_LOAD_MODE_MMAP
+        } else {
+            sys::llama_load_mode_LLAMA_LOAD_MODE_NONE
+        };
+        raw_params.vocab_only = params.vocab_only;
+        raw_params.progress_callback = Some(on_progress);
+        raw_params.progress_callback_user_data = &mut state as *mut ProgressState as *mut c_void;
+
+        let (raw, log_lines) = log::capture(|| unsafe {
+            sys::llama_model_load_from_file(c_path.as_ptr(), raw_params)
+        });
+        let Some(raw) = NonNull::new(raw) else {
+            if state.cancelled {
+                return Err(Error::Aborted);
+            }
+            return Err(load_error(&gguf, &log_lines));
+        };
+        let vocab = NonNull::new(
+            unsafe { sys::llama_model_get_vocab(raw.as_ptr()) } as *mut sys::llama_vocab
+        )
+        .expect("llama.cpp returned a model without a vocabulary");
+        let info = read_info(raw, vocab, &gguf);
+        Ok(Model {
+            raw,
+            vocab,
+            gguf,
+            info,
+            path: path.into(),
+            vocab_only: params.vocab_only,
+        })
+    }
+
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Every GGUF key/value of the file, typed.
+    pub fn metadata(&self) -> &[(String, MetadataValue)] {
+        &self.gguf.metadata
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_vocab_only(&self) -> bool {
+        self.vocab_only
+    }
+
+    pub(crate) fn raw(&self) -> *mut sys::llama_model {
+        self.raw.as_ptr()
+    }
+
+    pub(crate) fn vocab(&self) -> *const sys::llama_vocab {
+        self.vocab.as_ptr()
+    }
+
+    /// Splits text into tokens. `add_special` adds the BOS/EOS tokens the model expects;
+    /// `parse_special` turns special-token text such as `<|im_start|>` into those tokens
+    /// (leave it off for untrusted text, so it cannot inject control tokens).
+    pub fn tokenize(
+        &self,
+        text: &str,
+        add_special: bool,
+        parse_special: bool,
+    ) -> Result<Vec<Token>> {
+        let len = i32::try_from(text.len()).map_err(|_| Error::InvalidArgument {
+            reason: "text is larger than 2 GiB".into(),
+        })?;
+        let tokenize = |buf: &mut [Token]| unsafe {
+            sys::llama_tokenize(
+                self.vocab(),
+                text.as_ptr() as *const _,
+                len,
+                buf.as_mut_ptr(),
+                buf.len() as i32,
+                add_special,
+                parse_special,
+            )
+        };
+        let mut tokens = vec![0; text.len() / 2 + 8];
+        let mut n = tokenize(&mut tokens);
+        if n < 0 {
+            if n == i32::MIN {
+                return Err(Error::InvalidArgument {
+                    reason: "tokenization overflowed".into(),
+                });
+            }
+            tokens.resize((-n) as usize, 0);
+            n = tokenize(&mut tokens);
+        }
+        tokens.truncate(n.max(0) as usize);
+        Ok(tokens)
+    }
+
+    /// Joins tokens back into text. `special` renders control tokens as their text.
+    pub fn detokenize(&self, tokens: &[Token], special: bool) -> Result<String> {
+        self.check_tokens(tokens)?;
+        let mut buf = vec![0u8; tokens.len() * 8 + 16];
+        let detokenize = |buf: &mut [u8]| unsafe {
+            sys::llama_detokenize(
+                self.vocab(),
+                tokens.as_ptr(),
+                tokens.len() as i32,
+                buf.as_mut_ptr() as *mut _,
+                buf.len() as i32,
+                false,
+                special,
+            )
+        };
+        let mut n = detokenize(&mut buf);
+        if n < 0 {
+            buf.resize((-n) as usize, 0);
+            n = detokenize(&mut buf);
+        }
+        buf.truncate(n.max(0) as usize);
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// The raw bytes of one token's text (may be part of a multi-byte character).
+    pub fn token_bytes(&self, token: Token, special: bool) -> Vec<u8> {
+        let mut buf = vec![0u8; 64];
+        let piece = |buf: &mut [u8]| unsafe {
+            sys::llama_token_to_piece(
+                self.vocab(),
+                token,
+                buf.as_mut_ptr() as *mut _,
+                buf.len() as i32,
+                0,
+                special,
+            )
+        };
+        let mut n = piece(&mut buf);
+        if n < 0 {
+            buf.resize((-n) as usize, 0);
+            n = piece(&mut buf);
+        }
+        buf.truncate(n.max(0) as usize);
+        buf
+    }
+
+    /// Whether the token ends generation (EOS, EOT and the like).
+    pub fn is_end_of_generation(&self, token: Token) -> bool {
+        unsafe { sys::llama_vocab_is_eog(self.vocab(), token) }
+    }
+
+    /// Rejects token ids outside the vocabulary, which llama.cpp would index out of bounds.
+    pub fn check_tokens(&self, tokens: &[Token]) -> Result<()> {
+        let n_vocab = self.info.vocab_size as i32;
+        match tokens.iter().find(|&&t| t < 0 || t >= n_vocab) {
+            Some(t) => Err(Error::InvalidArgument {
+                reason: format!("token {t} is outside the vocabulary of {n_vocab}"),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Model {
+    fn drop(&mut self) {
+        unsafe { sys::llama_model_free(self.raw.as_ptr()) }
+    }
+}
+
+/// Turns llama.cpp's logged reason for a failed load into a typed error.
+fn load_error(gguf: &GgufFile, log_lines: &[String]) -> Error {
+    if log_lines
+        .iter()
+        .any(|l| l.contains("unknown model architecture"))
+    {
+        return Error::UnsupportedArchitecture {
+            architecture: gguf.architecture().unwrap_or("").to_string(),
+        };
+    }
+    let reason = log_lines
+        .iter()
+        .rev()
+        .find(|l| l.contains("error loading model:") || l.contains("failed"))
+        .or(log_lines.last())
+        .cloned()
+        .unwrap_or_else(|| "llama.cpp gave no reason".into());
+    Error::ModelLoad { reason }
+}
+
+fn read_info(
+    raw: NonNull<sys::llama_model>,
+    vocab: NonNull<sys::llama_vocab>,
+    gguf: &GgufFile,
+) -> ModelInfo {
+    let m = raw.as_ptr();
+    let template = unsafe { sys::llama_model_chat_template(m, std::ptr::null()) };
+    let chat_template = (!template.is_null()).then(|| {
+        unsafe { std::ffi::CStr::from_ptr(template) }
+            .to_string_lossy()
+            .into_owned()
+    });
+    let ftype = unsafe { sys::llama_model_ftype(m) };
+    ModelInfo {
+        architecture: gguf.architecture().unwrap_or_default().to_string(),
+        name: gguf
+            .get("general.name")
+            .and_then(MetadataValue::as_str)
+            .map(str::to_string),
+        context_length: unsafe { sys::llama_model_n_ctx_train(m) }.max(0) as u32,
+        embedding_length: unsafe { sys::llama_model_n_embd(m) }.max(0) as u32,
+        layer_count: unsafe { sys::llama_model_n_layer(m) }.max(0) as u32,
+        vocab_size: unsafe { sys::llama_vocab_n_tokens(vocab.as_ptr()) }.max(0) as u32,
+        parameters: unsafe { sys::llama_model_n_params(m) },
+        size_bytes: unsafe { sys::llama_model_size(m) },
+        quantization: FileType::from_raw(ftype)
+            .map_or_else(|| format!("unknown ({ftype})"), |t| t.name().to_string()),
+        chat_template,
+        has_encoder: unsafe { sys::llama_model_has_encoder(m) },
+    }
+}

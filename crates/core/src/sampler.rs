@@ -1,0 +1,136 @@
+//! The sampler chain: penalties, then the truncation samplers, then temperature and a seeded draw.
+use crate::error::{Error, Result};
+use crate::model::Token;
+use gpt4all_llama_sys as sys;
+use std::ptr::NonNull;
+
+/// How the next token is chosen. `temperature <= 0` means greedy (always the most likely token,
+/// deterministic); the other fields then only matter through the penalties.
+#[derive(Debug, Clone)]
+pub struct SamplingParams {
+    pub temperature: f32,
+    /// Keep the k most likely tokens (0 disables).
+    pub top_k: i32,
+    /// Keep the smallest set of tokens whose probabilities add up to p (1 disables).
+    pub top_p: f32,
+    /// Drop tokens less likely than `min_p` times the most likely one (0 disables).
+    pub min_p: f32,
+    /// Divide the logits of recently seen tokens by this (1 disables).
+    pub repeat_penalty: f32,
+    pub frequency_penalty: f32,
+    pub presence_penalty: f32,
+    /// How many recent tokens the penalties look at (0 disables, -1 the whole context).
+    pub repeat_last_n: i32,
+    pub seed: u32,
+}
+
+impl Default for SamplingParams {
+    /// llama.cpp's own defaults, so that results compare with its tools.
+    fn default() -> Self {
+        SamplingParams {
+            temperature: 0.8,
+            top_k: 40,
+            top_p: 0.95,
+            min_p: 0.05,
+            repeat_penalty: 1.0,
+            frequency_penalty: 0.0,
+            presence_penalty: 0.0,
+            repeat_last_n: 64,
+            seed: 0xFFFF_FFFF,
+        }
+    }
+}
+
+/// An owned llama.cpp sampler chain.
+pub struct Sampler {
+    raw: NonNull<sys::llama_sampler>,
+}
+
+// SAFETY: a sampler is plain state that is used by one thread at a time.
+unsafe impl Send for Sampler {}
+
+impl Sampler {
+    /// Builds the chain for `params`; `context_size` resolves `repeat_last_n = -1`.
+    pub fn new(params: &SamplingParams, context_size: u32, vocab_size: u32) -> Result<Sampler> {
+        check(params)?;
+        let chain =
+            unsafe { sys::llama_sampler_chain_init(sys::llama_sampler_chain_default_params()) };
+        let add = |s: *mut sys::llama_sampler| unsafe { sys::llama_sampler_chain_add(chain, s) };
+        let last_n = if params.repeat_last_n < 0 {
+            context_size as i32
+        } else {
+            params.repeat_last_n
+        };
+        let penalised = params.repeat_penalty != 1.0
+            || params.frequency_penalty != 0.0
+            || params.presence_penalty != 0.0;
+        unsafe {
+            if penalised && last_n != 0 {
+                add(sys::llama_sampler_init_penalties(
+                    vocab_size as i32,
+                    last_n,
+                    params.repeat_penalty,
+                    params.frequency_penalty,
+                    params.presence_penalty,
+                ));
+            }
+            if params.temperature <= 0.0 {
+                add(sys::llama_sampler_init_greedy());
+            } else {
+                if params.top_k > 0 {
+                    add(sys::llama_sampler_init_top_k(params.top_k));
+                }
+                if params.top_p < 1.0 {
+                    add(sys::llama_sampler_init_top_p(params.top_p, 1));
+                }
+                if params.min_p > 0.0 {
+                    add(sys::llama_sampler_init_min_p(params.min_p, 1));
+                }
+                add(sys::llama_sampler_init_temp(params.temperature));
+                add(sys::llama_sampler_init_dist(params.seed));
+            }
+        }
+        Ok(Sampler {
+            raw: NonNull::new(chain).expect("llama_sampler_chain_init returned null"),
+        })
+    }
+
+    /// Records tokens that the penalties should count (the prompt's tail, and each sampled token).
+    pub fn accept(&mut self, tokens: &[Token]) {
+        for &t in tokens {
+            unsafe { sys::llama_sampler_accept(self.raw.as_ptr(), t) };
+        }
+    }
+
+    /// Picks the next token from the context's last logits (the chain accepts it itself).
+    pub(crate) fn sample(&mut self, ctx: *mut sys::llama_context) -> Token {
+        unsafe { sys::llama_sampler_sample(self.raw.as_ptr(), ctx, -1) }
+    }
+}
+
+impl Drop for Sampler {
+    fn drop(&mut self) {
+        unsafe { sys::llama_sampler_free(self.raw.as_ptr()) }
+    }
+}
+
+fn check(p: &SamplingParams) -> Result<()> {
+    let bad = |reason: &str| {
+        Err(Error::InvalidArgument {
+            reason: reason.into(),
+        })
+    };
+    if !p.temperature.is_finite() {
+        return bad("temperature must be a finite number");
+    }
+    if !(0.0..=1.0).contains(&p.top_p) || !(0.0..=1.0).contains(&p.min_p) {
+        return bad("topP and minP must be between 0 and 1");
+    }
+    if !(p.repeat_penalty.is_finite() && p.repeat_penalty > 0.0) {
+        return bad("repeatPenalty must be a positive number");
+    }
+    if !p.frequency_penalty.is_finite() || !p.presence_penalty.is_finite() {
+        return bad("penalties must be finite numbers");
+    }
+    Ok(())
+}

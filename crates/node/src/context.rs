@@ -1,0 +1,238 @@
+//! `NativeContext`: a KV cache over a model, with generation and embeddings off the JS thread.
+use crate::abort::{flag_of, NativeAbortFlag};
+use crate::error::{busy, disposed, to_native, Result};
+use crate::model::NativeModel;
+use crate::types::{
+    NativeContextOptions, NativeErrorInfo, NativeEventKind, NativeGenerateEvent,
+    NativeGenerateOptions, NativeGeneration,
+};
+use crate::worker::{error_info, send, spawn};
+use gpt4all_core::{Context, ContextParams, GenerateParams, Generation, SamplingParams};
+use napi::bindgen_prelude::Float32Array;
+use napi::bindgen_prelude::Status;
+use napi::threadsafe_function::ThreadsafeFunction;
+use napi_derive::napi;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// A context. One operation runs at a time; a second one is refused with `ERR_CONTEXT_BUSY`
+/// (`@gpt4all/core` queues calls so that users never see that).
+#[napi]
+pub struct NativeContext {
+    inner: Arc<Mutex<Option<Context>>>,
+    busy: Arc<AtomicBool>,
+    context_size: u32,
+}
+
+/// An event of `embed`: exactly one `done` (with the vectors) or `error`.
+#[napi(object, object_from_js = false)]
+pub struct NativeEmbedEvent {
+    pub kind: NativeEventKind,
+    pub vectors: Option<Vec<Float32Array>>,
+    pub error: Option<NativeErrorInfo>,
+}
+
+/// Marks the context busy for the lifetime of one operation, refusing a second one.
+struct BusyGuard(Arc<AtomicBool>);
+
+impl BusyGuard {
+    fn acquire(flag: &Arc<AtomicBool>) -> Result<BusyGuard> {
+        flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .map_err(|_| busy())?;
+        Ok(BusyGuard(flag.clone()))
+    }
+}
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+#[napi]
+impl NativeContext {
+    #[napi(constructor)]
+    pub fn new(model: &NativeModel, options: NativeContextOptions) -> Result<Self> {
+        let params = ContextParams {
+            context_size: options.context_size.unwrap_or(0),
+            batch_size: options.batch_size.unwrap_or(0),
+            threads: options.threads.unwrap_or(0),
+            embeddings: options.embeddings.unwrap_or(false),
+        };
+        let context = Context::new(model.get()?, &params).map_err(to_native)?;
+        Ok(NativeContext {
+            context_size: context.context_size(),
+            inner: Arc::new(Mutex::new(Some(context))),
+            busy: Default::default(),
+        })
+    }
+
+    #[napi(getter)]
+    pub fn context_size(&self) -> u32 {
+        self.context_size
+    }
+
+    /// The tokens the KV cache holds.
+    #[napi]
+    pub fn cached_tokens(&self) -> Result<Vec<i32>> {
+        self.with(|ctx| ctx.cached_tokens().to_vec())
+    }
+
+    #[napi]
+    pub fn clear(&self) -> Result<()> {
+        self.with(Context::clear)
+    }
+
+    /// Keeps the first `n` cached tokens.
+    #[napi]
+    pub fn truncate(&self, n: u32) -> Result<()> {
+        self.with(|ctx| ctx.truncate(n as usize))
+    }
+
+    /// Generates from `tokens` on a worker thread; events arrive through `callback`.
+    #[napi]
+    pub fn generate(
+        &self,
+        tokens: Vec<i32>,
+        options: NativeGenerateOptions,
+        abort: Option<&NativeAbortFlag>,
+        callback: ThreadsafeFunction<NativeGenerateEvent, (), NativeGenerateEvent, Status, false>,
+    ) -> Result<()> {
+        let guard = BusyGuard::acquire(&self.busy)?;
+        let inner = self.inner.clone();
+        let params = generate_params(options);
+        let abort = flag_of(abort);
+        spawn("generate", move || {
+            let _guard = guard;
+            let mut slot = inner.lock().unwrap();
+            let result = match slot.as_mut() {
+                None => Err(gpt4all_core::Error::InvalidArgument {
+                    reason: "context disposed".into(),
+                }),
+                Some(ctx) => ctx.generate(&tokens, &params, &abort, &mut |chunk| {
+                    send(
+                        &callback,
+                        NativeGenerateEvent {
+                            kind: NativeEventKind::Chunk,
+                            text: Some(chunk.text.to_string()),
+                            token: Some(chunk.token),
+                            result: None,
+                            error: None,
+                        },
+                    );
+                }),
+            };
+            drop(slot);
+            let event = match result {
+                Ok(generation) => NativeGenerateEvent {
+                    kind: NativeEventKind::Done,
+                    text: None,
+                    token: None,
+                    result: Some(to_native_generation(generation)),
+                    error: None,
+                },
+                Err(e) => NativeGenerateEvent {
+                    kind: NativeEventKind::Error,
+                    text: None,
+                    token: None,
+                    result: None,
+                    error: Some(error_info(&e)),
+                },
+            };
+            send(&callback, event);
+        })
+    }
+
+    /// Embeds token sequences on a worker thread; the vectors arrive through `callback`.
+    #[napi]
+    pub fn embed(
+        &self,
+        inputs: Vec<Vec<i32>>,
+        normalize: bool,
+        abort: Option<&NativeAbortFlag>,
+        callback: ThreadsafeFunction<NativeEmbedEvent, (), NativeEmbedEvent, Status, false>,
+    ) -> Result<()> {
+        let guard = BusyGuard::acquire(&self.busy)?;
+        let inner = self.inner.clone();
+        let abort = flag_of(abort);
+        spawn("embed", move || {
+            let _guard = guard;
+            let result = match inner.lock().unwrap().as_mut() {
+                None => Err(gpt4all_core::Error::InvalidArgument {
+                    reason: "context disposed".into(),
+                }),
+                Some(ctx) => ctx.embed(&inputs, normalize, &abort),
+            };
+            let event = match result {
+                Ok(vectors) => NativeEmbedEvent {
+                    kind: NativeEventKind::Done,
+                    vectors: Some(vectors.into_iter().map(Float32Array::new).collect()),
+                    error: None,
+                },
+                Err(e) => NativeEmbedEvent {
+                    kind: NativeEventKind::Error,
+                    vectors: None,
+                    error: Some(error_info(&e)),
+                },
+            };
+            send(&callback, event);
+        })
+    }
+
+    /// Frees the KV cache now. Refused while an operation runs (abort it and wait first).
+    #[napi]
+    pub fn dispose(&self) -> Result<()> {
+        let _guard = BusyGuard::acquire(&self.busy)?;
+        self.inner.lock().unwrap().take();
+        Ok(())
+    }
+
+    #[napi(getter)]
+    pub fn disposed(&self) -> bool {
+        self.inner.lock().map(|slot| slot.is_none()).unwrap_or(true)
+    }
+}
+
+impl NativeContext {
+    /// Runs a quick operation on the context, refusing while a long one runs.
+    fn with<T>(&self, f: impl FnOnce(&mut Context) -> T) -> Result<T> {
+        let _guard = BusyGuard::acquire(&self.busy)?;
+        let mut slot = self.inner.lock().unwrap();
+        slot.as_mut().map(f).ok_or_else(|| disposed("context"))
+    }
+}
+
+fn generate_params(o: NativeGenerateOptions) -> GenerateParams {
+    let d = SamplingParams::default();
+    GenerateParams {
+        max_tokens: o.max_tokens,
+        sampling: SamplingParams {
+            temperature: o.temperature.map_or(d.temperature, |v| v as f32),
+            top_k: o.top_k.unwrap_or(d.top_k),
+            top_p: o.top_p.map_or(d.top_p, |v| v as f32),
+            min_p: o.min_p.map_or(d.min_p, |v| v as f32),
+            repeat_penalty: o.repeat_penalty.map_or(d.repeat_penalty, |v| v as f32),
+            frequency_penalty: o
+                .frequency_penalty
+                .map_or(d.frequency_penalty, |v| v as f32),
+            presence_penalty: o.presence_penalty.map_or(d.presence_penalty, |v| v as f32),
+            repeat_last_n: o.repeat_last_n.unwrap_or(d.repeat_last_n),
+            seed: o.seed.unwrap_or(d.seed),
+        },
+        stop: o.stop.unwrap_or_default(),
+        special: o.special.unwrap_or(false),
+    }
+}
+
+fn to_native_generation(g: Generation) -> NativeGeneration {
+    NativeGeneration {
+        completion_tokens: g.tokens.len() as u32,
+        text: g.text,
+        tokens: g.tokens,
+        finish_reason: g.finish_reason.as_str().to_string(),
+        prompt_tokens: g.prompt_tokens as u32,
+        cached_tokens: g.cached_tokens as u32,
+        prompt_ms: g.timings.prompt_ms,
+        generate_ms: g.timings.generate_ms,
+    }
+}

@@ -1,0 +1,108 @@
+//! Process-wide entry points: the build's variant, devices, quantisation and logging.
+use crate::error::{to_native, Result};
+use crate::types::{NativeDevice, NativeErrorInfo, NativeEventKind};
+use crate::worker::{error_info, send, spawn};
+use gpt4all_core::{FileType, LogLevel};
+use napi::bindgen_prelude::Status;
+use napi::threadsafe_function::ThreadsafeFunction;
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
+use napi_derive::napi;
+
+/// The variant this addon was built as (`cpu-avx2`, `cuda`, ...).
+#[napi]
+pub fn variant() -> String {
+    gpt4all_core::variant().to_string()
+}
+
+/// The devices this build can compute on.
+#[napi]
+pub fn list_devices() -> Vec<NativeDevice> {
+    gpt4all_core::list_devices()
+        .into_iter()
+        .map(|d| NativeDevice {
+            name: d.name,
+            description: d.description,
+            kind: d.kind.to_string(),
+            backend: d.backend,
+            memory_total: d.memory_total as f64,
+            memory_free: d.memory_free as f64,
+        })
+        .collect()
+}
+
+/// The quantisation names `quantize` accepts.
+#[napi]
+pub fn file_types() -> Vec<String> {
+    FileType::names().map(str::to_string).collect()
+}
+
+/// An event of `quantize`: exactly one `done` or `error`.
+#[napi(object, object_from_js = false)]
+pub struct NativeTaskEvent {
+    pub kind: NativeEventKind,
+    pub error: Option<NativeErrorInfo>,
+}
+
+/// Quantises `input` into `output` on a worker thread.
+#[napi]
+pub fn quantize(
+    input: String,
+    output: String,
+    file_type: String,
+    threads: u32,
+    callback: ThreadsafeFunction<NativeTaskEvent, (), NativeTaskEvent, Status, false>,
+) -> Result<()> {
+    let file_type = FileType::from_name(&file_type).ok_or_else(|| {
+        to_native(gpt4all_core::Error::InvalidArgument {
+            reason: format!(
+                "unknown file type '{file_type}'; expected one of {}",
+                FileType::names().collect::<Vec<_>>().join(", ")
+            ),
+        })
+    })?;
+    spawn("quantize", move || {
+        let event =
+            match gpt4all_core::quantize(input.as_ref(), output.as_ref(), file_type, threads) {
+                Ok(()) => NativeTaskEvent {
+                    kind: NativeEventKind::Done,
+                    error: None,
+                },
+                Err(e) => NativeTaskEvent {
+                    kind: NativeEventKind::Error,
+                    error: Some(error_info(&e)),
+                },
+            };
+        send(&callback, event);
+    })
+}
+
+/// Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to
+/// `callback(level, line)`; `null` silences the log again.
+#[napi]
+pub fn set_log_handler(
+    level: String,
+    callback: Option<ThreadsafeFunction<(String, String), (), (String, String), Status, false>>,
+) -> Result<()> {
+    let min = match level.as_str() {
+        "debug" => LogLevel::Debug,
+        "info" => LogLevel::Info,
+        "warn" => LogLevel::Warn,
+        "error" => LogLevel::Error,
+        other => {
+            return Err(to_native(gpt4all_core::Error::InvalidArgument {
+                reason: format!("unknown log level '{other}'"),
+            }))
+        }
+    };
+    let sink = callback.map(|cb| -> Box<dyn Fn(LogLevel, &str) + Send + Sync> {
+        Box::new(move |level, line| {
+            let name = format!("{level:?}").to_lowercase();
+            cb.call(
+                (name, line.to_string()),
+                ThreadsafeFunctionCallMode::NonBlocking,
+            );
+        })
+    });
+    gpt4all_core::set_log_sink(min, sink);
+    Ok(())
+}

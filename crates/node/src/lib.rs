@@ -1,0 +1,11 @@
+//! Node-API binding of `gpt4all-core`. Only conversions and entry points live here; the
+//! engine's logic, and its tests, are in the core crate.
+#![deny(clippy::all)]
+
+mod abort;
+mod context;
+mod engine;
+mod error;
+mod model;
+mod types;
+mod worker;

@@ -1,0 +1,181 @@
+//! `NativeModel`: a loaded model, and `loadModel`, which loads one off the JS thread.
+use crate::abort::{flag_of, NativeAbortFlag};
+use crate::error::{disposed, to_native, Result};
+use crate::types::{NativeErrorInfo, NativeEventKind, NativeModelInfo, NativeModelOptions};
+use crate::worker::{error_info, send, spawn};
+use gpt4all_core::{GpuLayers, MetadataValue, Model, ModelParams};
+use napi::bindgen_prelude::Status;
+use napi::threadsafe_function::ThreadsafeFunction;
+use napi_derive::napi;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
+
+/// A loaded model. `dispose()` releases it once every context made from it is gone.
+#[napi]
+pub struct NativeModel {
+    pub(crate) inner: RwLock<Option<Arc<Model>>>,
+}
+
+/// An event of `loadModel`: `progress` (0 to 1) any number of times, then `done` or `error`.
+#[napi(object, object_from_js = false)]
+pub struct NativeLoadEvent {
+    pub kind: NativeEventKind,
+    pub progress: Option<f64>,
+    pub model: Option<NativeModel>,
+    pub error: Option<NativeErrorInfo>,
+}
+
+/// Loads a GGUF file on a worker thread and reports through `callback`.
+#[napi]
+pub fn load_model(
+    path: String,
+    options: NativeModelOptions,
+    abort: Option<&NativeAbortFlag>,
+    callback: ThreadsafeFunction<NativeLoadEvent, (), NativeLoadEvent, Status, false>,
+) -> Result<()> {
+    let params = ModelParams {
+        gpu_layers: match options.gpu_layers {
+            Some(n) if n < 0 => GpuLayers::All,
+            Some(n) => GpuLayers::Count(n as u32),
+            None => GpuLayers::Count(0),
+        },
+        use_mmap: options.use_mmap.unwrap_or(true),
+        vocab_only: options.vocab_only.unwrap_or(false),
+    };
+    let abort = flag_of(abort);
+    spawn("load", move || {
+        let mut last_reported = -1.0f32;
+        let mut on_progress = |p: f32| {
+            // llama.cpp reports very often; a percent step is plenty for a progress bar.
+            if p - last_reported >= 0.01 || p >= 1.0 {
+                last_reported = p;
+                send(
+                    &callback,
+                    NativeLoadEvent {
+                        kind: NativeEventKind::Progress,
+                        progress: Some(p as f64),
+                        model: None,
+                        error: None,
+                    },
+                );
+            }
+            !abort.load(Ordering::Relaxed)
+        };
+        let event = match Model::load(path.as_ref(), &params, Some(&mut on_progress)) {
+            Ok(model) => NativeLoadEvent {
+                kind: NativeEventKind::Done,
+                progress: None,
+                model: Some(NativeModel {
+                    inner: RwLock::new(Some(Arc::new(model))),
+                }),
+                error: None,
+            },
+            Err(e) => NativeLoadEvent {
+                kind: NativeEventKind::Error,
+                progress: None,
+                model: None,
+                error: Some(error_info(&e)),
+            },
+        };
+        send(&callback, event);
+    })
+}
+
+impl NativeModel {
+    pub(crate) fn get(&self) -> Result<Arc<Model>> {
+        self.inner
+            .read()
+            .unwrap()
+            .clone()
+            .ok_or_else(|| disposed("model"))
+    }
+}
+
+#[napi]
+impl NativeModel {
+    #[napi]
+    pub fn info(&self) -> Result<NativeModelInfo> {
+        let model = self.get()?;
+        let info = model.info();
+        Ok(NativeModelInfo {
+            architecture: info.architecture.clone(),
+            name: info.name.clone(),
+            context_length: info.context_length,
+            embedding_length: info.embedding_length,
+            layer_count: info.layer_count,
+            vocab_size: info.vocab_size,
+            parameters: info.parameters as f64,
+            size_bytes: info.size_bytes as f64,
+            quantization: info.quantization.clone(),
+            chat_template: info.chat_template.clone(),
+            has_encoder: info.has_encoder,
+            path: model.path().to_string_lossy().into_owned(),
+        })
+    }
+
+    /// Every GGUF key/value, as a plain object.
+    #[napi]
+    pub fn metadata(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let model = self.get()?;
+        Ok(model
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.clone(), to_json(v)))
+            .collect())
+    }
+
+    #[napi]
+    pub fn tokenize(
+        &self,
+        text: String,
+        add_special: bool,
+        parse_special: bool,
+    ) -> Result<Vec<i32>> {
+        self.get()?
+            .tokenize(&text, add_special, parse_special)
+            .map_err(to_native)
+    }
+
+    #[napi]
+    pub fn detokenize(&self, tokens: Vec<i32>, special: bool) -> Result<String> {
+        self.get()?.detokenize(&tokens, special).map_err(to_native)
+    }
+
+    /// The bytes of one token's text, which may be part of a multi-byte character.
+    #[napi]
+    pub fn token_bytes(&self, token: i32, special: bool) -> Result<napi::bindgen_prelude::Buffer> {
+        let model = self.get()?;
+        model.check_tokens(&[token]).map_err(to_native)?;
+        Ok(model.token_bytes(token, special).into())
+    }
+
+    #[napi]
+    pub fn is_end_of_generation(&self, token: i32) -> Result<bool> {
+        Ok(self.get()?.is_end_of_generation(token))
+    }
+
+    /// Drops this handle's reference; the weights are freed when no context uses them.
+    #[napi]
+    pub fn dispose(&self) {
+        self.inner.write().unwrap().take();
+    }
+
+    #[napi(getter)]
+    pub fn disposed(&self) -> bool {
+        self.inner.read().unwrap().is_none()
+    }
+}
+
+fn to_json(value: &MetadataValue) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        MetadataValue::UInt(v) => Value::from(*v),
+        MetadataValue::Int(v) => Value::from(*v),
+        MetadataValue::Float(v) => {
+            serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number)
+        }
+        MetadataValue::Bool(v) => Value::Bool(*v),
+        MetadataValue::String(v) => Value::String(v.clone()),
+        MetadataValue::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+    }
+}

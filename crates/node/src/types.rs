@@ -1,0 +1,100 @@
+//! Plain objects that cross the boundary. Every type that reaches JavaScript is prefixed
+//! `Native`; `@gpt4all/core` wraps them in its documented public API.
+use napi_derive::napi;
+
+/// What an event of an asynchronous call reports.
+#[napi(string_enum = "lowercase")]
+pub enum NativeEventKind {
+    Progress,
+    Chunk,
+    Done,
+    Error,
+}
+
+#[napi(object)]
+pub struct NativeModelOptions {
+    /// Layers to offload to the GPU; negative means all of them.
+    pub gpu_layers: Option<i32>,
+    pub use_mmap: Option<bool>,
+    pub vocab_only: Option<bool>,
+}
+
+#[napi(object)]
+pub struct NativeModelInfo {
+    pub architecture: String,
+    pub name: Option<String>,
+    pub context_length: u32,
+    pub embedding_length: u32,
+    pub layer_count: u32,
+    pub vocab_size: u32,
+    pub parameters: f64,
+    pub size_bytes: f64,
+    pub quantization: String,
+    pub chat_template: Option<String>,
+    pub has_encoder: bool,
+    pub path: String,
+}
+
+#[napi(object)]
+pub struct NativeContextOptions {
+    pub context_size: Option<u32>,
+    pub batch_size: Option<u32>,
+    pub threads: Option<u32>,
+    pub embeddings: Option<bool>,
+}
+
+#[napi(object)]
+pub struct NativeGenerateOptions {
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f64>,
+    pub top_k: Option<i32>,
+    pub top_p: Option<f64>,
+    pub min_p: Option<f64>,
+    pub repeat_penalty: Option<f64>,
+    pub repeat_last_n: Option<i32>,
+    pub frequency_penalty: Option<f64>,
+    pub presence_penalty: Option<f64>,
+    pub seed: Option<u32>,
+    pub stop: Option<Vec<String>>,
+    pub special: Option<bool>,
+}
+
+#[napi(object)]
+pub struct NativeGeneration {
+    pub text: String,
+    pub tokens: Vec<i32>,
+    /// `eog`, `length`, `stop` or `abort`.
+    pub finish_reason: String,
+    pub prompt_tokens: u32,
+    pub cached_tokens: u32,
+    pub completion_tokens: u32,
+    pub prompt_ms: f64,
+    pub generate_ms: f64,
+}
+
+#[napi(object)]
+pub struct NativeErrorInfo {
+    pub code: String,
+    pub message: String,
+}
+
+/// One event of a running generation, delivered in order on the JS thread: any number of
+/// `chunk`s, then exactly one `done` or `error`.
+#[napi(object)]
+pub struct NativeGenerateEvent {
+    pub kind: NativeEventKind,
+    pub text: Option<String>,
+    pub token: Option<i32>,
+    pub result: Option<NativeGeneration>,
+    pub error: Option<NativeErrorInfo>,
+}
+
+#[napi(object)]
+pub struct NativeDevice {
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub backend: String,
+    pub memory_total: f64,
+    pub memory_free: f64,
+}

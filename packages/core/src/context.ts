@@ -1,0 +1,201 @@
+import { abortError, abortFlagFor } from './abort.js';
+import { ChunkQueue } from './chunk-queue.js';
+import { ContextOverflowError } from './errors/context-overflow-error.js';
+import { Gpt4AllError } from './errors/gpt4all-error.js';
+import { callNative, toError } from './errors/to-error.js';
+import type { FinishReason, GenerateOptions, GenerateResult, GenerationChunk } from './generate-options.js';
+import type { NativeGeneration } from './native/binding.js';
+import type { NativeBinding } from './native/load-binding.js';
+import type { Model } from './model.js';
+
+type NativeContext = InstanceType<NativeBinding['NativeContext']>;
+
+/** Options for {@link Model.createContext}. */
+export interface ContextOptions {
+  /** Tokens the context holds. Default: the model's training length, at most 4096. */
+  contextSize?: number;
+  /** Prompt tokens evaluated per step. Default 512. */
+  batchSize?: number;
+  /** CPU threads. Default: all cores. */
+  threads?: number;
+  /** Create the context for embeddings instead of generation. */
+  embeddings?: boolean;
+}
+
+/** A streamed generation: iterate it for chunks; `result` settles when it ends. */
+export interface GenerationStream extends AsyncIterable<GenerationChunk> {
+  /** The full result, available once generation ends (also when the loop is left early). */
+  readonly result: Promise<GenerateResult>;
+}
+
+/**
+ * A KV cache over a model. It remembers which tokens it holds, so a prompt that starts like the
+ * previous one only evaluates the new tokens. Operations run one at a time: a second call waits
+ * for the first to finish.
+ */
+export class Context {
+  /** Tokens this context holds. */
+  readonly contextSize: number;
+  readonly model: Model;
+  #native: NativeContext;
+  #binding: NativeBinding;
+  #queue: Promise<unknown> = Promise.resolve();
+  #running: { abort(): void } | undefined;
+  #disposed = false;
+  #onDispose: (context: Context) => void;
+
+  /** @internal Use {@link Model.createContext}. */
+  constructor(model: Model, binding: NativeBinding, native: NativeContext, onDispose: (context: Context) => void) {
+    this.model = model;
+    this.#binding = binding;
+    this.#native = native;
+    this.contextSize = native.contextSize;
+    this.#onDispose = onDispose;
+  }
+
+  /**
+   * Generates a continuation of `prompt` (text, tokenized with the model's BOS token and special
+   * tokens parsed, or tokens). Resolves with `finishReason: 'abort'` and the text so far when
+   * `options.signal` aborts.
+   * @throws {ContextOverflowError} when the prompt does not fit the context.
+   */
+  generate(prompt: string | number[], options: GenerateOptions = {}): Promise<GenerateResult> {
+    const { flag, release } = abortFlagFor(this.#binding, options.signal);
+    return this.#enqueue(() => this.#generate(prompt, options, flag, undefined)).finally(release);
+  }
+
+  /** Like {@link Context.generate}, as an async iterator of chunks. Leaving the loop early stops generation. */
+  stream(prompt: string | number[], options: GenerateOptions = {}): GenerationStream {
+    const { flag, release } = abortFlagFor(this.#binding, options.signal);
+    const chunks = new ChunkQueue<GenerationChunk>(() => flag.abort());
+    const result = this.#enqueue(() => this.#generate(prompt, options, flag, chunks)).finally(release);
+    result.then(
+      () => chunks.end(),
+      (error) => chunks.end(error),
+    );
+    // The caller may only iterate; a failure still reaches it through the iterator.
+    result.catch(() => {});
+    return { result, [Symbol.asyncIterator]: () => chunks };
+  }
+
+  /** The tokens the KV cache holds, in order. */
+  cachedTokens(): number[] {
+    this.#check();
+    return callNative(() => this.#native.cachedTokens());
+  }
+
+  /** Empties the KV cache (waits for a running operation). */
+  clear(): Promise<void> {
+    return this.#enqueue(async () => callNative(() => this.#native.clear()));
+  }
+
+  /** Keeps the first `n` cached tokens (waits for a running operation). */
+  truncate(n: number): Promise<void> {
+    return this.#enqueue(async () => callNative(() => this.#native.truncate(n)));
+  }
+
+  /** @internal Embeds token sequences; used by {@link Model.embed}. */
+  embedTokens(inputs: number[][], normalize: boolean, signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    const { flag, release } = abortFlagFor(this.#binding, signal);
+    return this.#enqueue(
+      () =>
+        new Promise<Float32Array[]>((resolve, reject) => {
+          this.#native.embed(inputs, normalize, flag, (event) => {
+            if (event.kind === 'done') resolve(event.vectors ?? []);
+            else if (event.kind === 'error') reject(event.error?.code === 'ERR_ABORTED' ? abortError(signal) : toError(event.error));
+          });
+        }),
+    ).finally(release);
+  }
+
+  /** Aborts a running operation, waits for it, and frees the KV cache. Calling it again does nothing. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#running?.abort();
+    await this.#queue.catch(() => {});
+    this.#native.dispose();
+    this.#onDispose(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  #check() {
+    if (this.#disposed) throw new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed');
+  }
+
+  /** Runs `task` after every earlier operation on this context. */
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed'));
+    const run = this.#queue.catch(() => {}).then(() => {
+      this.#check();
+      return task();
+    });
+    this.#queue = run;
+    return run;
+  }
+
+  #generate(
+    prompt: string | number[],
+    options: GenerateOptions,
+    flag: InstanceType<NativeBinding['NativeAbortFlag']>,
+    chunks: ChunkQueue<GenerationChunk> | undefined,
+  ): Promise<GenerateResult> {
+    const tokens = typeof prompt === 'string' ? this.model.tokenize(prompt, { addSpecial: true, special: true }) : prompt;
+    if (tokens.length > this.contextSize) {
+      throw new ContextOverflowError(`the prompt has ${tokens.length} tokens, the context holds ${this.contextSize}`, tokens.length, this.contextSize);
+    }
+    const { signal, onToken, ...sampling } = options;
+    let callbackError: unknown;
+    this.#running = flag;
+    return new Promise<GenerateResult>((resolve, reject) => {
+      callNative(() =>
+        this.#native.generate(tokens, sampling, flag, (event) => {
+          if (event.kind === 'chunk') {
+            const chunk = { text: event.text ?? '', token: event.token ?? -1 };
+            chunks?.push(chunk);
+            try {
+              onToken?.(chunk);
+            } catch (error) {
+              // A throwing callback stops generation and becomes the call's error.
+              callbackError ??= error;
+              flag.abort();
+            }
+          } else if (event.kind === 'done') {
+            if (callbackError !== undefined) reject(callbackError);
+            else resolve(toResult(event.result!));
+          } else if (event.kind === 'error') {
+            reject(toError(event.error));
+          }
+        }),
+      );
+    }).finally(() => {
+      this.#running = undefined;
+    });
+  }
+}
+
+function toResult(native: NativeGeneration): GenerateResult {
+  const perSecond = (tokens: number, ms: number) => (ms > 0 ? (tokens * 1000) / ms : 0);
+  const evaluated = native.promptTokens - native.cachedTokens;
+  return {
+    text: native.text,
+    tokens: native.tokens,
+    finishReason: native.finishReason as FinishReason,
+    promptTokens: native.promptTokens,
+    cachedTokens: native.cachedTokens,
+    completionTokens: native.completionTokens,
+    timings: {
+      promptMs: native.promptMs,
+      generateMs: native.generateMs,
+      promptTokensPerSecond: perSecond(evaluated, native.promptMs),
+      tokensPerSecond: perSecond(native.completionTokens, native.generateMs),
+    },
+  };
+}

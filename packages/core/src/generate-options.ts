@@ -1,0 +1,59 @@
+/** Sampling and stopping options for {@link Context.generate} and {@link Context.stream}. */
+export interface GenerateOptions {
+  /** Most tokens to generate. Default: until an end-of-generation token or a full context. */
+  maxTokens?: number;
+  /** 0 means greedy: always the most likely token, deterministic. Default 0.8. */
+  temperature?: number;
+  /** Keep only the k most likely tokens (0 disables). Default 40. */
+  topK?: number;
+  /** Nucleus sampling threshold (1 disables). Default 0.95. */
+  topP?: number;
+  /** Drop tokens less likely than minP × the most likely one (0 disables). Default 0.05. */
+  minP?: number;
+  /** Penalty for repeating recent tokens (1 disables). Default 1. */
+  repeatPenalty?: number;
+  /** How many recent tokens the penalties consider (-1: the whole context). Default 64. */
+  repeatLastN?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  /** Seed of the random draw; the same seed and input give the same output. */
+  seed?: number;
+  /** Generation ends before the first of these strings; it never appears in the output. */
+  stop?: string[];
+  /** Render control tokens (such as `<|im_end|>`) as text. Default false. */
+  special?: boolean;
+  /** Stops generation within one token (and prompt evaluation within one batch). */
+  signal?: AbortSignal;
+  /** Called with every chunk as it is produced. */
+  onToken?: (chunk: GenerationChunk) => void;
+}
+
+/** A piece of streamed output: `text` never splits a character and never holds part of a stop string. */
+export interface GenerationChunk {
+  text: string;
+  /** The token produced with this chunk. */
+  token: number;
+}
+
+/** Why generation ended. */
+export type FinishReason = 'eog' | 'length' | 'stop' | 'abort';
+
+export interface GenerationTimings {
+  promptMs: number;
+  generateMs: number;
+  promptTokensPerSecond: number;
+  tokensPerSecond: number;
+}
+
+/** The outcome of {@link Context.generate}. */
+export interface GenerateResult {
+  text: string;
+  tokens: number[];
+  finishReason: FinishReason;
+  /** Tokens in the prompt. */
+  promptTokens: number;
+  /** Prompt tokens reused from the KV cache, not evaluated again. */
+  cachedTokens: number;
+  completionTokens: number;
+  timings: GenerationTimings;
+}

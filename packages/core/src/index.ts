@@ -1,0 +1,17 @@
+export { loadModel, Model } from './model.js';
+export type { LoadModelOptions, ModelInfo, TokenizeOptions, EmbedOptions } from './model.js';
+export { Context } from './context.js';
+export type { ContextOptions, GenerationStream } from './context.js';
+export type { GenerateOptions, GenerateResult, GenerationChunk, GenerationTimings, FinishReason } from './generate-options.js';
+export { backendInfo, listDevices, quantize, setLogHandler } from './engine.js';
+export type { Device, QuantizationType, LogLevel } from './engine.js';
+export { resolveBackend, variantsFor, packageNameOf, currentPlatform } from './resolve-backend.js';
+export type { BackendResolution, BackendAttempt, ResolveBackendOptions, VariantSpec } from './resolve-backend.js';
+export { cpuFeatures } from './cpu-features.js';
+export { Gpt4AllError } from './errors/gpt4all-error.js';
+export type { Gpt4AllErrorCode } from './errors/gpt4all-error.js';
+export { ModelLoadError } from './errors/model-load-error.js';
+export type { ModelLoadErrorCode } from './errors/model-load-error.js';
+export { ContextOverflowError } from './errors/context-overflow-error.js';
+export { BackendError } from './errors/backend-error.js';
+export type { BackendErrorCode } from './errors/backend-error.js';

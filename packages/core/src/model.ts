@@ -1,0 +1,186 @@
+import { abortError, abortFlagFor } from './abort.js';
+import { Context, type ContextOptions } from './context.js';
+import { Gpt4AllError } from './errors/gpt4all-error.js';
+import { callNative, toError } from './errors/to-error.js';
+import type { NativeModelInfo } from './native/binding.js';
+import { loadBinding, type NativeBinding } from './native/load-binding.js';
+import type { BackendResolution } from './resolve-backend.js';
+
+type NativeModel = InstanceType<NativeBinding['NativeModel']>;
+
+/** Options for {@link loadModel}. */
+export interface LoadModelOptions {
+  /** Force a native variant (`cpu-avx2`, `cuda`, ...) instead of the best one for this machine. */
+  backend?: string;
+  /** Layers to put on the GPU: `'max'` (the default on GPU backends) or a count (0, the default on CPU). */
+  gpuLayers?: 'max' | number;
+  /** Called with the load progress, from 0 to 1. */
+  onProgress?: (progress: number) => void;
+  /** Cancels the load; the promise then rejects with `ERR_ABORTED`. */
+  signal?: AbortSignal;
+  /** Load only the vocabulary (no weights): enough to tokenize, and fast. */
+  vocabOnly?: boolean;
+  /** Memory-map the file (default true). */
+  useMmap?: boolean;
+}
+
+/** What a model is. */
+export interface ModelInfo {
+  architecture: string;
+  name: string | undefined;
+  /** The context length the model was trained with. */
+  contextLength: number;
+  embeddingLength: number;
+  layerCount: number;
+  vocabSize: number;
+  parameters: number;
+  sizeBytes: number;
+  /** The file type, such as `Q4_0` or `F16`. */
+  quantization: string;
+  /** The model's own chat template (`tokenizer.chat_template`), if it has one. */
+  chatTemplate: string | undefined;
+  path: string;
+  /** Every GGUF key/value (read on first access). */
+  readonly metadata: Record<string, unknown>;
+}
+
+/** Options for {@link Model.tokenize}. */
+export interface TokenizeOptions {
+  /** Turn special-token text such as `<|im_start|>` into those tokens. Leave off for untrusted text. Default false. */
+  special?: boolean;
+  /** Add the BOS/EOS tokens the model expects around a sequence. Default false. */
+  addSpecial?: boolean;
+}
+
+/** Options for {@link Model.embed}. */
+export interface EmbedOptions {
+  /** Scale each vector to unit length. Default true. */
+  normalize?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Loads a GGUF model. The file's structure is checked before llama.cpp reads it, so a missing,
+ * truncated or corrupt file is a {@link ModelLoadError}, never a crash.
+ */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
+  const { binding, resolution } = loadBinding(options.backend === undefined ? {} : { backend: options.backend });
+  const onGpu = binding.listDevices().some((d) => d.kind === 'gpu' || d.kind === 'igpu');
+  const gpuLayers = options.gpuLayers ?? (onGpu ? 'max' : 0);
+  const { flag, release } = abortFlagFor(binding, options.signal);
+  try {
+    const native = await new Promise<NativeModel>((resolve, reject) => {
+      const nativeOptions = { gpuLayers: gpuLayers === 'max' ? -1 : gpuLayers, useMmap: options.useMmap ?? true, vocabOnly: options.vocabOnly ?? false };
+      callNative(() =>
+        binding.loadModel(path, nativeOptions, flag, (event) => {
+          if (event.kind === 'progress') options.onProgress?.(event.progress ?? 0);
+          else if (event.kind === 'done') resolve(event.model!);
+          else if (event.kind === 'error') reject(event.error?.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error, { path }));
+        }),
+      );
+    });
+    return new Model(native, binding, resolution);
+  } finally {
+    release();
+  }
+}
+
+/** A loaded model. Create contexts from it to generate; share it between them. */
+export class Model {
+  /** What the model is. */
+  readonly info: ModelInfo;
+  /** The native variant this model runs on, and why it was chosen. */
+  readonly backend: BackendResolution;
+  #native: NativeModel;
+  #binding: NativeBinding;
+  #contexts = new Set<Context>();
+  #embeddingContext: Promise<Context> | undefined;
+  #disposed = false;
+
+  /** @internal Use {@link loadModel}. */
+  constructor(native: NativeModel, binding: NativeBinding, backend: BackendResolution) {
+    this.#native = native;
+    this.#binding = binding;
+    this.backend = backend;
+    this.info = describe(native.info(), () => native.metadata());
+  }
+
+  /** Splits text into token ids. */
+  tokenize(text: string, options: TokenizeOptions = {}): number[] {
+    this.#check();
+    return callNative(() => this.#native.tokenize(text, options.addSpecial ?? false, options.special ?? false));
+  }
+
+  /** Joins token ids into text. `special` renders control tokens as their text. */
+  detokenize(tokens: number[], options: { special?: boolean } = {}): string {
+    this.#check();
+    return callNative(() => this.#native.detokenize(tokens, options.special ?? false));
+  }
+
+  /** Whether `token` ends generation (EOS, EOT and the like). */
+  isEndOfGeneration(token: number): boolean {
+    this.#check();
+    return callNative(() => this.#native.isEndOfGeneration(token));
+  }
+
+  /** Creates a context (a KV cache) for generation or embeddings. */
+  async createContext(options: ContextOptions = {}): Promise<Context> {
+    this.#check();
+    const native = callNative(() => new this.#binding.NativeContext(this.#native, options));
+    const context = new Context(this, this.#binding, native, (c) => this.#contexts.delete(c));
+    this.#contexts.add(context);
+    return context;
+  }
+
+  /**
+   * Embeds each text into one vector of `info.embeddingLength` numbers, pooled as the model
+   * specifies (mean pooling for generative models). Texts are batched together.
+   * @throws {ContextOverflowError} for a text longer than the model's context.
+   */
+  async embed(texts: string | string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.#check();
+    const inputs = (Array.isArray(texts) ? texts : [texts]).map((t) => this.tokenize(t, { addSpecial: true }));
+    if (inputs.length === 0) return [];
+    this.#embeddingContext ??= this.createContext({ embeddings: true, contextSize: Math.min(this.info.contextLength, 4096) });
+    const context = await this.#embeddingContext;
+    return context.embedTokens(inputs, options.normalize ?? true, options.signal);
+  }
+
+  /** Disposes every context of this model, then releases the weights. Calling it again does nothing. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await Promise.all([...this.#contexts].map((c) => c.dispose()));
+    this.#native.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  #check() {
+    if (this.#disposed) throw new Gpt4AllError('ERR_DISPOSED', 'the model has been disposed');
+  }
+}
+
+function describe(native: NativeModelInfo, readMetadata: () => Record<string, unknown>): ModelInfo {
+  let metadata: Record<string, unknown> | undefined;
+  const info = {
+    architecture: native.architecture,
+    name: native.name,
+    contextLength: native.contextLength,
+    embeddingLength: native.embeddingLength,
+    layerCount: native.layerCount,
+    vocabSize: native.vocabSize,
+    parameters: native.parameters,
+    sizeBytes: native.sizeBytes,
+    quantization: native.quantization,
+    chatTemplate: native.chatTemplate,
+    path: native.path,
+  };
+  return Object.defineProperty(info, 'metadata', { get: () => (metadata ??= readMetadata()), enumerable: true }) as ModelInfo;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Builds the native addon for one variant into its platform package.
+//
+//   pnpm build:native --variant cpu-avx2 [--debug]
+//
+// The variant's llama.cpp flags come from crates/llama-sys/variants.json (the same table the
+// runtime resolver reads). Cargo keeps each variant's build apart, so switching variants and
+// rebuilding is incremental, and ccache (when installed) shares compiled llama.cpp objects.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const table = JSON.parse(readFileSync(join(root, 'crates/llama-sys/variants.json'), 'utf8'));
+
+const { values } = parseArgs({
+  options: {
+    variant: { type: 'string' },
+    debug: { type: 'boolean', default: false },
+  },
+});
+
+const platform = `${process.platform}-${process.arch}`;
+const variant = values.variant;
+if (!variant || !table.variants[variant]) {
+  console.error(`usage: pnpm build:native --variant <${Object.keys(table.variants).join('|')}> [--debug]`);
+  process.exit(2);
+}
+if (!table.variants[variant].platforms.includes(platform)) {
+  console.error(`build-native: ${variant} is not built for ${platform} (see crates/llama-sys/variants.json)`);
+  process.exit(2);
+}
+
+const packageDir = join(root, 'packages', `core-${platform}-${variant}`);
+if (!existsSync(join(packageDir, 'package.json'))) {
+  console.error(`build-native: no platform package at ${packageDir}`);
+  process.exit(2);
+}
+const binaryName = `gpt4all.${platform}-${variant}.node`;
+const staging = join(root, 'target', 'napi', variant);
+mkdirSync(staging, { recursive: true });
+
+const args = [
+  'build',
+  '--manifest-path', join(root, 'crates/node/Cargo.toml'),
+  '--package-json-path', join(root, 'packages/core/package.json'),
+  '--features', variant,
+  '--output-dir', staging,
+  // Declarations are generated from the Rust code, never written by hand.
+  '--dts', relative(staging, join(root, 'packages/core/src/native/binding.d.ts')),
+  '--no-js',
+];
+if (!values.debug) args.push('--release');
+console.log(`build-native: ${variant} for ${platform}${values.debug ? ' (debug)' : ''}`);
+execFileSync(join(root, 'node_modules/.bin/napi'), args, { stdio: 'inherit', cwd: root });
+
+// napi writes <binaryName>.node; publish it under the variant's own name, atomically.
+const built = join(staging, 'gpt4all.node');
+const target = join(packageDir, binaryName);
+copyFileSync(built, `${target}.tmp`);
+renameSync(`${target}.tmp`, target);
+console.log(`build-native: wrote ${target}`);
