@@ -80,23 +80,11 @@ function pick<T>(rng: Xoshiro128, items: readonly T[]): T {
 function cut(c: Ctx, n: number, where: string): Plan {
   return { label: `truncated to ${n} bytes (${where})`, edits: [at(n, new Uint8Array(0), c.bytes.byteLength - n)] };
 }
-/** Name of the KV entry or tensor whose span holds `offset`. */
-function nameAt(names: readonly string[], spans: readonly { end: number }[], offset: number): string {
-  const i = spans.findIndex((s) => offset < s.end);
-  return names[i < 0 ? 0 : i] ?? '?';
+/** Name of the KV entry whose span holds `offset`. */
+function keyAt(c: Ctx, offset: number): string {
+  const i = c.h.kvSpans.findIndex((s) => offset < s.end);
+  return c.h.kv[i < 0 ? 0 : i]?.key ?? '?';
 }
-const keys = (c: Ctx) => c.h.kv.map((e) => e.key);
-const tensorNames = (c: Ctx) => c.h.tensors.map((t) => t.name);
-/** Absolute byte ranges of the tensors' data (without padding). */
-function dataSpans(c: Ctx): { start: number; end: number }[] {
-  return c.h.tensors.map((t, i) => {
-    const start = c.h.dataOffset + Number(t.offset);
-    const next = c.h.tensors[i + 1];
-    const end = next ? c.h.dataOffset + Number(next.offset) : c.bytes.byteLength;
-    return { start, end };
-  });
-}
-
 /** Inserts KV entries at the end of the KV section, fixing n_kv and the data padding. */
 function insertKv(c: Ctx, entries: Uint8Array[], nKvDelta = entries.length): ByteEdit[] {
   const added = entries.reduce((n, e) => n + e.byteLength, 0);
@@ -114,21 +102,25 @@ function insertKv(c: Ctx, entries: Uint8Array[], nKvDelta = entries.length): Byt
 
 const MUTATORS: Record<GgufMutationKind, (c: Ctx) => Plan> = {
   'truncate-header': (c) => cut(c, int(c.rng, 0, 24), 'inside the fixed header'),
+  // Truncations pick a KV entry or tensor uniformly and then a byte inside it, so
+  // small entries get hit as often as the vocabulary or the embedding table.
   'truncate-kv': (c) => {
-    const n = int(c.rng, 24, c.h.tensorInfoOffset);
-    return cut(c, n, `inside KV '${nameAt(keys(c), c.h.kvSpans, n)}'`);
+    const i = int(c.rng, 0, c.h.kv.length);
+    const span = c.h.kvSpans[i]!;
+    return cut(c, int(c.rng, span.start, span.end), `inside KV '${c.h.kv[i]!.key}'`);
   },
   'truncate-tensor-info': (c) => {
-    const n = int(c.rng, c.h.tensorInfoOffset, c.h.tensorInfoEnd);
-    return cut(c, n, `inside the info of tensor '${nameAt(tensorNames(c), c.h.tensorSpans, n)}'`);
+    const i = int(c.rng, 0, c.h.tensors.length);
+    const span = c.h.tensorSpans[i]!;
+    return cut(c, int(c.rng, span.start, span.end), `inside the info of tensor '${c.h.tensors[i]!.name}'`);
   },
   'truncate-data': (c) => {
-    // Stop short of the last tensor's end: cutting only its trailing padding leaves a valid file.
-    const spans = dataSpans(c);
-    const last = c.h.tensors.at(-1)!;
-    const lastEnd = spans.at(-1)!.start + ggmlTensorBytes(last.type as GgmlType, last.dims);
-    const n = int(c.rng, c.h.tensorInfoEnd, lastEnd);
-    return cut(c, n, `inside the data of tensor '${nameAt(tensorNames(c), spans, n)}'`);
+    // Cut inside a tensor's bytes, never only its trailing padding: a file
+    // missing just the last tensor's padding is still valid.
+    const i = int(c.rng, 0, c.h.tensors.length);
+    const t = c.h.tensors[i]!;
+    const start = c.h.dataOffset + Number(t.offset);
+    return cut(c, int(c.rng, start, start + ggmlTensorBytes(t.type as GgmlType, t.dims)), `inside the data of tensor '${t.name}'`);
   },
   'bad-magic': (c) => {
     const magic = pick(c.rng, ['GGML', 'GGJT', 'gguf', 'FUGG', 'GGU\0', '\0\0\0\0']);
@@ -151,7 +143,7 @@ const MUTATORS: Record<GgufMutationKind, (c: Ctx) => Plan> = {
       ...c.h.kvSpans.map((s, i) => ({ offset: s.start, what: `key '${c.h.kv[i]!.key}'` })),
       ...c.h.kvSpans
         .filter((_, i) => c.h.kv[i]!.value.type === GgufValueType.STRING)
-        .map((s) => ({ offset: s.valueAt, what: `value of '${nameAt(keys(c), c.h.kvSpans, s.valueAt)}'` })),
+        .map((s) => ({ offset: s.valueAt, what: `value of '${keyAt(c, s.valueAt)}'` })),
       ...c.h.tensorSpans.map((s, i) => ({ offset: s.start, what: `name of tensor '${c.h.tensors[i]!.name}'` })),
     ];
     const s = pick(c.rng, strings);

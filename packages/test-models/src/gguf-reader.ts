@@ -77,7 +77,9 @@ export class GgufTruncatedError extends GgufParseError {
 const MAX_ARRAY_DEPTH = 8;
 const MAX_DIMS = 4;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a token may legitimately be U+FEFF, which the decoder would
+// otherwise swallow; fatal: invalid UTF-8 is kept as raw bytes instead.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 class Cursor {
   pos = 0;
@@ -175,6 +177,17 @@ function readValue(c: Cursor, type: GgufValueType): GgufValue {
   return { type, value } as GgufValue;
 }
 
+/** `general.alignment`, which must be a u32 power of two, or the default. */
+function readAlignment(kv: readonly GgufKv[], offset: number): number {
+  const entry = kv.find((e) => e.key === 'general.alignment');
+  if (!entry) return GGUF_DEFAULT_ALIGNMENT;
+  const { type, value } = entry.value;
+  if (type !== GgufValueType.UINT32 || typeof value !== 'number' || value === 0 || (value & (value - 1)) !== 0) {
+    throw new GgufParseError(`general.alignment must be a u32 power of two`, offset);
+  }
+  return value;
+}
+
 /**
  * Parses the header, key/value and tensor-info sections of GGUF bytes.
  * The bytes may stop anywhere after the tensor infos (tensor data is not read).
@@ -190,6 +203,7 @@ export function parseGgufHeader(bytes: Uint8Array): GgufHeader {
   const nKv = c.count('KV count');
   const kv: GgufKv[] = [];
   const kvSpans: GgufKvSpan[] = [];
+  const seenKeys = new Set<string>();
   for (let i = 0; i < nKv; i++) {
     const start = c.pos;
     const key = c.text('key');
@@ -197,17 +211,22 @@ export function parseGgufHeader(bytes: Uint8Array): GgufHeader {
     const type = c.u32() as GgufValueType;
     if (!(type in GgufValueType)) throw new GgufParseError(`key '${key}' has invalid type ${type}`, typeAt);
     const valueAt = c.pos;
+    // Same rule as llama.cpp's reader: a key may appear once.
+    if (seenKeys.has(key)) throw new GgufParseError(`duplicate key '${key}'`, start);
+    seenKeys.add(key);
     kv.push({ key, value: readValue(c, type) });
     kvSpans.push({ start, typeAt, valueAt, end: c.pos });
   }
   const tensorInfoOffset = c.pos;
-  const alignKv = kv.find((e) => e.key === 'general.alignment');
-  const alignment = alignKv && typeof alignKv.value.value === 'number' ? alignKv.value.value : GGUF_DEFAULT_ALIGNMENT;
+  const alignment = readAlignment(kv, tensorInfoOffset);
   const tensors: GgufTensorInfo[] = [];
   const tensorSpans: GgufTensorSpan[] = [];
+  const seenNames = new Set<string>();
   for (let i = 0; i < nTensors; i++) {
     const start = c.pos;
     const name = c.text('tensor name');
+    if (seenNames.has(name)) throw new GgufParseError(`duplicate tensor name '${name}'`, start);
+    seenNames.add(name);
     const nDimsAt = c.pos;
     const nDims = c.u32();
     if (nDims > MAX_DIMS) throw new GgufParseError(`tensor '${name}' has ${nDims} dims`, nDimsAt);

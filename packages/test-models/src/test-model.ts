@@ -16,7 +16,7 @@ import { loadVocabulary, type Vocabulary } from './vocabulary.js';
  * Bumped whenever a change here alters the bytes written for the same options,
  * so that cached models are regenerated.
  */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** Storage type of the weight matrices (norms, biases and positions stay F32). */
 export type TestModelFileType = 'F32' | 'F16';

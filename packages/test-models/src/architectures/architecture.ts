@@ -47,9 +47,24 @@ export function headSize(s: ModelShape): number {
   return s.embeddingLength / s.headCount;
 }
 
-/** A matmul weight scaled by 1/sqrt(fan_in), so activations keep unit scale. */
-export function weight(name: string, dims: readonly number[]): TensorPlan {
-  return { name: `${name}.weight`, dims, init: { kind: 'random', std: fanInStd(dims) } };
+/**
+ * A matmul weight scaled by gain/sqrt(fan_in): with gain 1 a matmul keeps
+ * activations at unit scale.
+ */
+export function weight(name: string, dims: readonly number[], gain = 1): TensorPlan {
+  return { name: `${name}.weight`, dims, init: { kind: 'random', std: gain * fanInStd(dims) } };
+}
+
+/**
+ * Gain of the projections that write into the residual stream of a pre-norm
+ * model (attention output, feed-forward down). Without it each of the 2L
+ * branches adds unit variance, the stream grows until the current token's
+ * embedding is noise, and a deep model (the 22-layer bench shape) falls into
+ * repeating one token. 1/sqrt(2L), as in GPT-2's initialisation, keeps the
+ * stream at the embedding's scale whatever the depth.
+ */
+export function residualGain(s: ModelShape): number {
+  return 1 / Math.sqrt(2 * s.blockCount);
 }
 
 /**
@@ -73,8 +88,8 @@ export function bias(name: string, width: number): TensorPlan {
 }
 
 /** A matmul weight plus its bias. */
-export function linear(name: string, inWidth: number, outWidth: number, withBias: boolean): TensorPlan[] {
-  const w = weight(name, [inWidth, outWidth]);
+export function linear(name: string, inWidth: number, outWidth: number, withBias: boolean, gain = 1): TensorPlan[] {
+  const w = weight(name, [inWidth, outWidth], gain);
   return withBias ? [w, bias(name, outWidth)] : [w];
 }
 

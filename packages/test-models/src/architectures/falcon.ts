@@ -6,6 +6,7 @@ import {
   linear,
   norm,
   perBlock,
+  residualGain,
   weight,
   type ArchitectureSpec,
 } from './architecture.js';
@@ -27,8 +28,8 @@ export const falcon: ArchitectureSpec = {
     ...perBlock(s, (b) => [
       ...norm(`${b}.attn_norm`, s.embeddingLength, true),
       ...linear(`${b}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), false),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false),
+      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
+      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false, residualGain(s)),
       ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, false),
     ]),
   ],

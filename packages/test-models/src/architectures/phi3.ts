@@ -7,6 +7,7 @@ import {
   linear,
   norm,
   perBlock,
+  residualGain,
   weight,
   type ArchitectureSpec,
 } from './architecture.js';
@@ -32,9 +33,9 @@ export const phi3: ArchitectureSpec = {
     ...perBlock(s, (b) => [
       ...norm(`${b}.attn_norm`, s.embeddingLength, false),
       ...linear(`${b}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), false),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false),
+      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
       ...norm(`${b}.ffn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false),
+      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false, residualGain(s)),
       ...linear(`${b}.ffn_up`, s.embeddingLength, 2 * s.feedForwardLength, false),
     ]),
   ],

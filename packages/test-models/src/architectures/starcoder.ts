@@ -6,6 +6,7 @@ import {
   linear,
   norm,
   perBlock,
+  residualGain,
   weight,
   type ArchitectureSpec,
 } from './architecture.js';
@@ -29,9 +30,9 @@ export const starcoder: ArchitectureSpec = {
     ...perBlock(s, (b) => [
       ...norm(`${b}.attn_norm`, s.embeddingLength, true),
       ...linear(`${b}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), true),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, true),
+      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, true, residualGain(s)),
       ...norm(`${b}.ffn_norm`, s.embeddingLength, true),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, true),
+      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, true, residualGain(s)),
       ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, true),
     ]),
   ],
