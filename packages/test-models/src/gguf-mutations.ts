@@ -85,17 +85,13 @@ function keyAt(c: Ctx, offset: number): string {
   const i = c.h.kvSpans.findIndex((s) => offset < s.end);
   return c.h.kv[i < 0 ? 0 : i]?.key ?? '?';
 }
-/** Inserts KV entries at the end of the KV section, fixing n_kv and the data padding. */
-function insertKv(c: Ctx, entries: Uint8Array[], nKvDelta = entries.length): ByteEdit[] {
-  const added = entries.reduce((n, e) => n + e.byteLength, 0);
-  const newEnd = c.h.tensorInfoEnd + added;
-  const pad = c.h.tensors.length > 0 ? alignUp(newEnd, c.h.alignment) - newEnd : 0;
-  const joined = new Uint8Array(added);
-  let o = 0;
-  for (const e of entries) (joined.set(e, o), (o += e.byteLength));
+/** Appends a KV entry to the KV section, fixing n_kv and re-padding so the data stays aligned. */
+function insertKv(c: Ctx, entry: Uint8Array): ByteEdit[] {
+  const newEnd = c.h.tensorInfoEnd + entry.byteLength;
+  const pad = alignUp(newEnd, c.h.alignment) - newEnd;
   return [
-    at(16, u64le(BigInt(c.h.kv.length + nKvDelta))),
-    at(c.h.tensorInfoOffset, joined, 0),
+    at(16, u64le(BigInt(c.h.kv.length + 1))),
+    at(c.h.tensorInfoOffset, entry, 0),
     at(c.h.tensorInfoEnd, new Uint8Array(pad), c.h.dataOffset - c.h.tensorInfoEnd),
   ];
 }
@@ -212,7 +208,7 @@ const MUTATORS: Record<GgufMutationKind, (c: Ctx) => Plan> = {
   'duplicate-key': (c) => {
     const i = int(c.rng, 0, c.h.kv.length);
     const span = c.h.kvSpans[i]!;
-    return { label: `KV '${c.h.kv[i]!.key}' appears twice`, edits: insertKv(c, [c.bytes.slice(span.start, span.end)]) };
+    return { label: `KV '${c.h.kv[i]!.key}' appears twice`, edits: insertKv(c, c.bytes.slice(span.start, span.end)) };
   },
   'duplicate-tensor-name': (c) => {
     const names = c.h.tensors.map((t) => new TextEncoder().encode(t.name));
@@ -232,7 +228,7 @@ const MUTATORS: Record<GgufMutationKind, (c: Ctx) => Plan> = {
       { key: 'general.alignment', value: gguf.i32(32) },
       { key: 'general.alignment', value: gguf.str('32') },
     ]);
-    return { label: `general.alignment added as ${GgufValueType[entry.value.type]} ${String(entry.value.value)}`, edits: insertKv(c, [encodeKvEntry(entry)]) };
+    return { label: `general.alignment added as ${GgufValueType[entry.value.type]} ${String(entry.value.value)}`, edits: insertKv(c, encodeKvEntry(entry)) };
   },
   'byte-flips': (c) => {
     const n = int(c.rng, 1, 9);
@@ -252,6 +248,9 @@ export function mutateGguf(bytes: Uint8Array, seed: number, kind?: GgufMutationK
 }
 
 function mutateParsed(bytes: Uint8Array, h: GgufHeader, seed: number, kind?: GgufMutationKind): GgufMutation {
+  if (h.tensors.length < 2 || !h.kv.some((e) => e.value.type === GgufValueType.ARRAY)) {
+    throw new Error('mutations need a GGUF with at least two tensors and one array KV (e.g. a test model)');
+  }
   const rng = new Xoshiro128(deriveSeed(seed, 'gguf-mutation'));
   const k = kind ?? pick(rng, GGUF_MUTATION_KINDS);
   const plan = MUTATORS[k]({ bytes, h, rng });
