@@ -1,0 +1,377 @@
+import { constants } from 'node:fs';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { createIncrementalHash, sameDigest, type IncrementalHash } from '../checksum/checksum.js';
+import { abortableDelay, abortedErrorFrom, throwIfAborted } from '../control/abort-signal.js';
+import { ChecksumError } from '../errors/checksum-error.js';
+import { DownloadHttpError } from '../errors/download-http-error.js';
+import { DownloadNetworkError } from '../errors/download-network-error.js';
+import { assertDiskSpace } from '../fs/disk-space.js';
+import { acquireFileLock } from '../fs/file-lock.js';
+import { syncDirectory } from '../fs/atomic-write.js';
+import { HttpStatusFailure, requestRange, type RangeResponse } from '../http/http-range-request.js';
+import { isRetryableNetworkError, retryDelayMs, type RetryOptions } from '../http/retry-policy.js';
+import { BodyWriter } from './body-writer.js';
+import type { DownloadTarget } from './download-target.js';
+import { fileSizeOrZero, partPaths, readPartMeta, removePart, resumeValidator, writePartMeta, type PartMeta, type PartPaths } from './part-file.js';
+import { ProgressMeter, type DownloadProgress } from './progress-meter.js';
+import { verifyLocalFile } from './verify-local-file.js';
+import { writeVerifiedStamp } from './verified-stamp.js';
+
+/** Why a download threw its `.part` bytes away and started again from byte 0. */
+export type RestartReason = 'range-ignored' | 'remote-changed' | 'range-not-satisfiable' | 'untrusted-part';
+
+/** Callbacks a session reports to (the handle turns them into events). */
+export interface SessionEvents {
+  progress(progress: DownloadProgress): void;
+  retry(info: { attempt: number; delayMs: number; error: Error }): void;
+  restart(info: { reason: RestartReason; discardedBytes: number }): void;
+  waiting(info: { lockPath: string; holderPid: number | undefined }): void;
+}
+
+/** Settings of one session (already defaulted by `downloadModel`). */
+export interface SessionOptions {
+  directory: string;
+  force: boolean;
+  headers: Record<string, string>;
+  retry: RetryOptions;
+  idleTimeoutMs: number | undefined;
+  lockStaleMs: number | undefined;
+  checkDiskSpace: boolean;
+  hashInWorker: boolean;
+  signal: AbortSignal;
+  events: SessionEvents;
+}
+
+/** Outcome of a download. */
+export interface DownloadResult {
+  /** Absolute path of the verified model file. */
+  path: string;
+  filename: string;
+  /** File size in bytes. */
+  size: number;
+  /** Digest that was verified, when one was expected. */
+  checksum: { algorithm: 'md5' | 'sha256'; value: string } | undefined;
+  /** `already-present`: a verified file was there (maybe produced by a process we waited for). */
+  status: 'downloaded' | 'already-present';
+  /** Bytes reused from an earlier `.part` file. */
+  resumedFrom: number;
+  /** Body bytes received over the network by this call. */
+  bytesTransferred: number;
+  /** URL that was requested. */
+  url: string;
+}
+
+/**
+ * One download of `target` into `options.directory`: lock, reuse a verified
+ * file, else transfer with resume/retry, verify, fsync, rename atomically.
+ */
+export async function runDownload(target: DownloadTarget, options: SessionOptions): Promise<DownloadResult> {
+  const paths = partPaths(options.directory, target.filename);
+  await mkdir(options.directory, { recursive: true });
+  const meter = new ProgressMeter(options.events.progress);
+  meter.total = target.size;
+  if (!options.force) {
+    // Fast path without the lock (works in a read-only model directory).
+    const present = await existingResult(target, paths, options, meter);
+    if (present) return present;
+  }
+  let waited = false;
+  const lock = await acquireFileLock(paths.lock, {
+    signal: options.signal,
+    staleMs: options.lockStaleMs,
+    onWait: (holder) => {
+      waited = true;
+      options.events.waiting({ lockPath: paths.lock, holderPid: holder?.pid });
+      meter.setPhase('waiting', 0);
+    },
+  });
+  try {
+    if (!options.force && waited) {
+      // The process we waited for has probably produced the file.
+      const present = await existingResult(target, paths, options, meter);
+      if (present) return present;
+    }
+    return await transfer(target, paths, options, meter, lock.assertHeld);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function existingResult(
+  target: DownloadTarget,
+  paths: PartPaths,
+  options: SessionOptions,
+  meter: ProgressMeter,
+): Promise<DownloadResult | undefined> {
+  const status = await verifyLocalFile(options.directory, target.filename, target, 'checksum', {
+    signal: options.signal,
+    onProgress: (bytes) => meter.update(bytes),
+  });
+  if (status.state !== 'valid') return undefined; // missing or corrupt: (re)download replaces it atomically
+  const size = await fileSizeOrZero(paths.final);
+  return {
+    path: paths.final,
+    filename: target.filename,
+    size,
+    checksum: target.checksum,
+    status: 'already-present',
+    resumedFrom: 0,
+    bytesTransferred: 0,
+    url: target.url,
+  };
+}
+
+interface TransferState {
+  handle: FileHandle;
+  hash: IncrementalHash | undefined;
+  meta: PartMeta | undefined;
+  /** Bytes of the `.part` file, all written and hashed. */
+  offset: number;
+  resumedFrom: number;
+  received: number;
+}
+
+async function transfer(
+  target: DownloadTarget,
+  paths: PartPaths,
+  options: SessionOptions,
+  meter: ProgressMeter,
+  assertLockHeld: () => Promise<void>,
+): Promise<DownloadResult> {
+  const state = await openPart(target, paths, options);
+  try {
+    if (options.checkDiskSpace && target.size !== undefined) {
+      await assertDiskSpace(options.directory, target.size - state.offset);
+    }
+    if (state.hash && state.offset > 0) {
+      meter.setPhase('resuming', 0);
+      await state.hash.updateFromFile(paths.part, state.offset, (bytes) => meter.update(bytes));
+    }
+    meter.resumedFrom = state.resumedFrom;
+    await receive(target, paths, options, meter, state);
+    return await commit(target, paths, options, meter, state, assertLockHeld);
+  } catch (error) {
+    // An empty part is worth nothing for a resume; leave no litter behind.
+    if (state.offset === 0) await discardPart(paths, state);
+    throw error;
+  } finally {
+    state.hash?.dispose();
+    await state.handle.close().catch(() => undefined);
+  }
+}
+
+async function openPart(target: DownloadTarget, paths: PartPaths, options: SessionOptions): Promise<TransferState> {
+  const meta = await readPartMeta(paths.meta);
+  let offset = await fileSizeOrZero(paths.part);
+  // Resuming is only safe when we know the part belongs to this exact remote
+  // file: same URL and checksum, and either a validator for If-Range or a
+  // checksum that will catch a mix of two versions.
+  const trusted =
+    meta !== undefined &&
+    meta.url === target.url &&
+    meta.checksum?.value === target.checksum?.value &&
+    (resumeValidator(meta) !== undefined || target.checksum !== undefined) &&
+    offset <= (target.size ?? meta.totalSize ?? Number.POSITIVE_INFINITY);
+  // O_RDWR without O_APPEND: positional writes must land where we say.
+  const handle = await open(paths.part, constants.O_RDWR | constants.O_CREAT, 0o644);
+  if (offset > 0 && !trusted) {
+    await handle.truncate(0);
+    options.events.restart({ reason: 'untrusted-part', discardedBytes: offset });
+    offset = 0;
+  }
+  const hash = target.checksum
+    ? createIncrementalHash(target.checksum.algorithm, { worker: options.hashInWorker })
+    : undefined;
+  return { handle, hash, meta: trusted ? meta : undefined, offset, resumedFrom: offset, received: 0 };
+}
+
+async function receive(
+  target: DownloadTarget,
+  paths: PartPaths,
+  options: SessionOptions,
+  meter: ProgressMeter,
+  state: TransferState,
+): Promise<void> {
+  let failures = 0;
+  let attempts = 0;
+  for (;;) {
+    throwIfAborted(options.signal);
+    attempts += 1;
+    const startOffset = state.offset;
+    try {
+      const reply = await requestRange({
+        url: target.url,
+        start: state.offset,
+        ifRange: state.offset > 0 ? resumeValidator(state.meta) : undefined,
+        headers: options.headers,
+        signal: options.signal,
+        idleTimeoutMs: options.idleTimeoutMs,
+      });
+      if (!(await alignWithPart(reply, target, options, state))) continue;
+      const total = reply.totalSize ?? target.size;
+      if (target.size !== undefined && reply.totalSize !== undefined && reply.totalSize !== target.size) {
+        // Not the file the catalog describes: fail before fetching gigabytes.
+        reply.discard();
+        await discardPart(paths, state);
+        throw new ChecksumError({ algorithm: 'size', expected: String(target.size), actual: String(reply.totalSize), path: reply.url });
+      }
+      if (state.offset === 0) {
+        if (options.checkDiskSpace && target.size === undefined && total !== undefined) {
+          // Size only known now; the unread body just waits (TCP back-pressure).
+          await assertDiskSpace(options.directory, total).catch((error: unknown) => {
+            reply.discard();
+            throw error;
+          });
+        }
+        // Record what this part is a prefix of before writing its first byte.
+        state.meta = { version: 1, url: target.url, etag: reply.etag, lastModified: reply.lastModified, totalSize: total, checksum: target.checksum };
+        await writePartMeta(paths.meta, state.meta);
+      }
+      meter.total = total;
+      meter.setPhase('downloading', state.offset);
+      const writer = new BodyWriter(state.handle, state.offset, state.hash, total, (position) => meter.update(position));
+      try {
+        await reply.pipeTo(writer);
+      } finally {
+        // Whatever happened, everything received is now on disk and hashed.
+        await writer.flush().catch((error: unknown) => {
+          if (!writer.overflowed) throw error;
+        });
+        state.received += writer.position - state.offset;
+        state.offset = writer.position;
+      }
+      if (writer.overflowed) {
+        await discardPart(paths, state);
+        throw new ChecksumError({ algorithm: 'size', expected: String(total), actual: `more than ${total}`, path: reply.url });
+      }
+      if (total !== undefined && state.offset < total) {
+        throw Object.assign(new Error(`response ended at byte ${state.offset} of ${total}`), { code: 'ECONNRESET' });
+      }
+      meter.update(state.offset, true);
+      return;
+    } catch (error) {
+      if (options.signal.aborted) throw abortedErrorFrom(options.signal);
+      if (state.offset > startOffset) failures = 0; // progress was made: a fresh retry budget
+      failures += 1;
+      if (error instanceof HttpStatusFailure && error.status === 416 && state.offset > 0) {
+        await restartFromZero(state, options, 'range-not-satisfiable');
+        continue;
+      }
+      const retryable = error instanceof HttpStatusFailure ? error.retryable : isRetryableNetworkError(error);
+      if (!retryable || failures > (options.retry.retries ?? 5)) throw finalError(error, target, attempts);
+      const delayMs = retryDelayMs(failures, options.retry, error instanceof HttpStatusFailure ? error.retryAfterMs : undefined);
+      options.events.retry({ attempt: attempts, delayMs, error: error as Error });
+      await abortableDelay(delayMs, options.signal);
+    }
+  }
+}
+
+/**
+ * Makes the response line up with the `.part` file. Returns false when the
+ * caller must send a new request (the response was discarded).
+ */
+async function alignWithPart(reply: RangeResponse, target: DownloadTarget, options: SessionOptions, state: TransferState): Promise<boolean> {
+  if (state.offset === 0) {
+    if (reply.status === 206 && reply.start !== 0) {
+      reply.discard();
+      throw new HttpStatusFailure(206, reply.url, undefined, 'unexpected partial response');
+    }
+    return true;
+  }
+  if (reply.status === 200) {
+    // If-Range failed (new version) or the server ignores Range: the body is
+    // the whole file, so start over with it.
+    const changed = remoteChanged(state.meta, reply);
+    await restartFromZero(state, options, changed ? 'remote-changed' : 'range-ignored');
+    return true;
+  }
+  if (reply.start !== state.offset || remoteChanged(state.meta, reply)) {
+    // A server that ignored If-Range, or answered another range: never splice.
+    reply.discard();
+    await restartFromZero(state, options, 'remote-changed');
+    return false;
+  }
+  return true;
+}
+
+function remoteChanged(meta: PartMeta | undefined, reply: RangeResponse): boolean {
+  if (meta === undefined) return false;
+  if (meta.etag && reply.etag && meta.etag !== reply.etag) return true;
+  if (meta.lastModified && reply.lastModified && meta.lastModified !== reply.lastModified) return true;
+  return meta.totalSize !== undefined && reply.totalSize !== undefined && meta.totalSize !== reply.totalSize;
+}
+
+async function restartFromZero(state: TransferState, options: SessionOptions, reason: RestartReason): Promise<void> {
+  const discardedBytes = state.offset;
+  await state.handle.truncate(0);
+  state.offset = 0;
+  state.resumedFrom = 0;
+  state.meta = undefined;
+  if (state.hash) {
+    const algorithm = state.hash.algorithm;
+    state.hash.dispose();
+    state.hash = createIncrementalHash(algorithm, { worker: options.hashInWorker });
+  }
+  options.events.restart({ reason, discardedBytes });
+}
+
+function finalError(error: unknown, target: DownloadTarget, attempts: number): Error {
+  if (error instanceof HttpStatusFailure) {
+    return new DownloadHttpError({ status: error.status, url: error.url, attempts, detail: error.detail }, { cause: error });
+  }
+  if (isRetryableNetworkError(error)) {
+    return new DownloadNetworkError({ url: target.url, attempts, reason: (error as Error).message }, { cause: error });
+  }
+  return error as Error;
+}
+
+async function commit(
+  target: DownloadTarget,
+  paths: PartPaths,
+  options: SessionOptions,
+  meter: ProgressMeter,
+  state: TransferState,
+  assertLockHeld: () => Promise<void>,
+): Promise<DownloadResult> {
+  const fail = async (error: ChecksumError): Promise<never> => {
+    // A bad file is worthless for resuming too: delete it.
+    await discardPart(paths, state);
+    throw error;
+  };
+  if (target.size !== undefined && state.offset !== target.size) {
+    await fail(new ChecksumError({ algorithm: 'size', expected: String(target.size), actual: String(state.offset), path: paths.part }));
+  }
+  let checksum: DownloadResult['checksum'];
+  if (state.hash && target.checksum) {
+    meter.setPhase('verifying', state.offset);
+    const actual = await state.hash.digest();
+    if (!sameDigest(actual, target.checksum.value)) {
+      await fail(new ChecksumError({ algorithm: target.checksum.algorithm, expected: target.checksum.value, actual, path: paths.final }));
+    }
+    checksum = { algorithm: target.checksum.algorithm, value: actual };
+  }
+  // Durable before visible: data on disk, then the rename, then the directory entry.
+  await state.handle.sync();
+  await state.handle.close();
+  await assertLockHeld();
+  await rename(paths.part, paths.final);
+  await syncDirectory(options.directory);
+  await unlink(paths.meta).catch(() => undefined);
+  if (checksum) await writeVerifiedStamp(options.directory, target.filename, checksum);
+  return {
+    path: paths.final,
+    filename: target.filename,
+    size: state.offset,
+    checksum,
+    status: 'downloaded',
+    resumedFrom: state.resumedFrom,
+    bytesTransferred: state.received,
+    url: target.url,
+  };
+}
+
+/** Closes and deletes the part file and its metadata (closing first: Windows cannot delete open files). */
+async function discardPart(paths: PartPaths, state: TransferState): Promise<void> {
+  await state.handle.close().catch(() => undefined);
+  await removePart(paths);
+}

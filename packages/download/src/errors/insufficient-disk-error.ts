@@ -1,0 +1,22 @@
+import { GPT4AllError, type GPT4AllErrorOptions } from './gpt4all-error.js';
+
+/** Not enough free space for the remaining bytes of a download. Checked before any byte is fetched. */
+export class InsufficientDiskError extends GPT4AllError {
+  static override readonly code = 'ERR_INSUFFICIENT_DISK';
+  /** Bytes still needed. */
+  readonly requiredBytes: number;
+  /** Bytes available to this user on the file system. */
+  readonly availableBytes: number;
+  /** Directory that was checked. */
+  readonly directory: string;
+
+  constructor(init: { requiredBytes: number; availableBytes: number; directory: string }, options?: GPT4AllErrorOptions) {
+    super(
+      `Not enough disk space in ${init.directory}: need ${init.requiredBytes} bytes, ${init.availableBytes} available`,
+      options,
+    );
+    this.requiredBytes = init.requiredBytes;
+    this.availableBytes = init.availableBytes;
+    this.directory = init.directory;
+  }
+}
