@@ -12,8 +12,7 @@ const VARIANTS: [&str; 5] = ["cpu-avx", "cpu-avx2", "vulkan", "cuda", "metal"];
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let table_path = manifest_dir.join("variants.json");
-    let table: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&table_path).unwrap()).unwrap();
+    let table: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&table_path).unwrap()).unwrap();
     let llama_dir = llama_source_dir(&manifest_dir);
 
     let variant = selected_variant(&table);
@@ -21,12 +20,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", table_path.display());
     println!("cargo:rerun-if-changed=wrapper.h");
     println!("cargo:rerun-if-changed=build.rs");
-    println!(
-        "cargo:rerun-if-changed={}",
-        manifest_dir
-            .join("../../vendor/llama.cpp.pin.json")
-            .display()
-    );
+    println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/llama.cpp.pin.json").display());
     println!("cargo:rerun-if-env-changed=GPT4ALL_LLAMA_CPP_DIR");
 
     let build_dir = build_llama(&llama_dir, &table, &variant);
@@ -55,13 +49,7 @@ fn selected_variant(table: &serde_json::Value) -> String {
     let enabled: Vec<&str> = VARIANTS
         .iter()
         .copied()
-        .filter(|v| {
-            env::var_os(format!(
-                "CARGO_FEATURE_{}",
-                v.to_uppercase().replace('-', "_")
-            ))
-            .is_some()
-        })
+        .filter(|v| env::var_os(format!("CARGO_FEATURE_{}", v.to_uppercase().replace('-', "_"))).is_some())
         .collect();
     let priority = |v: &str| table["variants"][v]["priority"].as_i64().unwrap_or(0);
     match enabled.iter().max_by_key(|v| priority(v)) {
@@ -76,18 +64,12 @@ fn selected_variant(table: &serde_json::Value) -> String {
 fn build_llama(llama_dir: &Path, table: &serde_json::Value, variant: &str) -> PathBuf {
     let mut config = cmake::Config::new(llama_dir);
     // llama.cpp is always built optimised, also under `cargo test` in debug.
-    config
-        .profile("Release")
-        .no_default_flags(true)
-        .build_target("llama");
+    config.profile("Release").no_default_flags(true).build_target("llama");
     if which("ninja") {
         config.generator("Ninja");
     }
-    let flags = table["common"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .chain(table["variants"][variant]["cmake"].as_object().unwrap());
+    let flags =
+        table["common"].as_object().unwrap().iter().chain(table["variants"][variant]["cmake"].as_object().unwrap());
     for (key, value) in flags {
         config.define(key, value.as_str().unwrap());
     }
@@ -119,14 +101,9 @@ fn link_libraries(build_dir: &Path, variant: &str) {
     }
     match variant {
         "cuda" => link_cuda(),
-        "vulkan" => println!(
-            "cargo:rustc-link-lib=dylib={}",
-            if target_os == "windows" {
-                "vulkan-1"
-            } else {
-                "vulkan"
-            }
-        ),
+        "vulkan" => {
+            println!("cargo:rustc-link-lib=dylib={}", if target_os == "windows" { "vulkan-1" } else { "vulkan" })
+        }
         "metal" => {
             for framework in ["Foundation", "Metal", "MetalKit", "Accelerate"] {
                 println!("cargo:rustc-link-lib=framework={framework}");
@@ -162,10 +139,7 @@ fn find_library_dir(dir: &Path, name: &str) -> Option<PathBuf> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if candidates
-                .iter()
-                .any(|c| path.file_name().is_some_and(|f| f == c.as_str()))
-            {
+            } else if candidates.iter().any(|c| path.file_name().is_some_and(|f| f == c.as_str())) {
                 return Some(dir);
             }
         }
@@ -182,6 +156,7 @@ fn generate_bindings(llama_dir: &Path) {
         .allowlist_function("ggml_backend_(dev|reg)_.*")
         .allowlist_function("ggml_backend_load_all")
         .allowlist_function("ggml_(blck_size|type_size|type_name)")
+        .allowlist_function("ggml_threadpool_(new|free|params_default)")
         .allowlist_type("ggml_type")
         .allowlist_type("llama_.*")
         .allowlist_var("LLAMA_.*")
@@ -194,6 +169,5 @@ fn generate_bindings(llama_dir: &Path) {
 }
 
 fn which(program: &str) -> bool {
-    env::var_os("PATH")
-        .is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+    env::var_os("PATH").is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }

@@ -33,6 +33,9 @@ pub(crate) const EMBEDDING_SEQUENCES: u32 = 8;
 /// A KV cache over a shared model.
 pub struct Context {
     raw: NonNull<sys::llama_context>,
+    /// A persistent CPU thread pool. Without one (and without OpenMP), ggml starts and joins
+    /// its threads for every evaluated token, which dominates the cost of small models.
+    threadpool: NonNull<sys::ggml_threadpool>,
     model: Arc<Model>,
     cached: Vec<Token>,
     context_size: u32,
@@ -56,12 +59,7 @@ impl Context {
             0 => train.min(DEFAULT_CONTEXT_CAP),
             n => n,
         };
-        let mut batch_size = if params.batch_size == 0 {
-            DEFAULT_BATCH
-        } else {
-            params.batch_size
-        }
-        .min(context_size);
+        let mut batch_size = if params.batch_size == 0 { DEFAULT_BATCH } else { params.batch_size }.min(context_size);
         // Non-causal (encoder) models need a whole sequence in one micro-batch.
         if params.embeddings {
             batch_size = context_size;
@@ -74,24 +72,15 @@ impl Context {
             let mut p = unsafe { sys::llama_context_default_params() };
             p.n_ctx = context_size;
             p.n_batch = batch_size;
-            p.n_ubatch = batch_size.min(if params.embeddings {
-                batch_size
-            } else {
-                DEFAULT_BATCH
-            });
+            p.n_ubatch = batch_size.min(if params.embeddings { batch_size } else { DEFAULT_BATCH });
             p.n_threads = threads as i32;
             p.n_threads_batch = threads as i32;
             p.embeddings = params.embeddings;
             p.pooling_type = pooling;
-            p.n_seq_max = if params.embeddings {
-                EMBEDDING_SEQUENCES
-            } else {
-                1
-            };
+            p.n_seq_max = if params.embeddings { EMBEDDING_SEQUENCES } else { 1 };
             p.kv_unified = params.embeddings;
             p.no_perf = true;
-            let (raw, lines) =
-                crate::log::capture(|| unsafe { sys::llama_init_from_model(model.raw(), p) });
+            let (raw, lines) = crate::log::capture(|| unsafe { sys::llama_init_from_model(model.raw(), p) });
             NonNull::new(raw).ok_or_else(|| Error::ContextCreate {
                 reason: lines
                     .last()
@@ -102,14 +91,20 @@ impl Context {
         let mut raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_UNSPECIFIED)?;
         // Generative models have no pooling of their own; embeddings from them are mean-pooled.
         if params.embeddings
-            && unsafe { sys::llama_pooling_type(raw.as_ptr()) }
-                == sys::llama_pooling_type_LLAMA_POOLING_TYPE_NONE
+            && unsafe { sys::llama_pooling_type(raw.as_ptr()) } == sys::llama_pooling_type_LLAMA_POOLING_TYPE_NONE
         {
             unsafe { sys::llama_free(raw.as_ptr()) };
             raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_MEAN)?;
         }
+        let mut pool_params = unsafe { sys::ggml_threadpool_params_default(threads as i32) };
+        let Some(threadpool) = NonNull::new(unsafe { sys::ggml_threadpool_new(&mut pool_params) }) else {
+            unsafe { sys::llama_free(raw.as_ptr()) };
+            return Err(Error::ContextCreate { reason: "could not start the CPU thread pool".into() });
+        };
+        unsafe { sys::llama_attach_threadpool(raw.as_ptr(), threadpool.as_ptr(), threadpool.as_ptr()) };
         Ok(Context {
             raw,
+            threadpool,
             model,
             cached: Vec::new(),
             context_size,
@@ -167,23 +162,13 @@ impl Context {
     /// leaves the logits of the last token ready for sampling. Returns how many tokens were reused.
     pub fn eval_prompt(&mut self, tokens: &[Token], abort: &AtomicBool) -> Result<usize> {
         if tokens.is_empty() {
-            return Err(Error::InvalidArgument {
-                reason: "the prompt is empty".into(),
-            });
+            return Err(Error::InvalidArgument { reason: "the prompt is empty".into() });
         }
         if tokens.len() > self.context_size as usize {
-            return Err(Error::ContextOverflow {
-                tokens: tokens.len(),
-                context_size: self.context_size as usize,
-            });
+            return Err(Error::ContextOverflow { tokens: tokens.len(), context_size: self.context_size as usize });
         }
         self.model.check_tokens(tokens)?;
-        let common = self
-            .cached
-            .iter()
-            .zip(tokens)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = self.cached.iter().zip(tokens).take_while(|(a, b)| a == b).count();
         // At least the last token is evaluated again: its logits are what the sampler needs.
         let reused = common.min(tokens.len() - 1);
         self.truncate(reused);
@@ -205,8 +190,7 @@ impl Context {
             });
         }
         let status = with_abort(self.raw, abort, || unsafe {
-            let batch =
-                sys::llama_batch_get_one(tokens.as_ptr() as *mut Token, tokens.len() as i32);
+            let batch = sys::llama_batch_get_one(tokens.as_ptr() as *mut Token, tokens.len() as i32);
             sys::llama_decode(self.raw.as_ptr(), batch)
         });
         if status == 0 {
@@ -234,7 +218,10 @@ impl Context {
 
 impl Drop for Context {
     fn drop(&mut self) {
-        unsafe { sys::llama_free(self.raw.as_ptr()) }
+        unsafe {
+            sys::llama_free(self.raw.as_ptr());
+            sys::ggml_threadpool_free(self.threadpool.as_ptr());
+        }
     }
 }
 
@@ -243,17 +230,9 @@ unsafe extern "C" fn on_abort_check(data: *mut c_void) -> bool {
 }
 
 /// Runs `f` with ggml checking `abort` between graph nodes, so a long prompt stops within one batch.
-pub(crate) fn with_abort<T>(
-    raw: NonNull<sys::llama_context>,
-    abort: &AtomicBool,
-    f: impl FnOnce() -> T,
-) -> T {
+pub(crate) fn with_abort<T>(raw: NonNull<sys::llama_context>, abort: &AtomicBool, f: impl FnOnce() -> T) -> T {
     unsafe {
-        sys::llama_set_abort_callback(
-            raw.as_ptr(),
-            Some(on_abort_check),
-            abort as *const AtomicBool as *mut c_void,
-        )
+        sys::llama_set_abort_callback(raw.as_ptr(), Some(on_abort_check), abort as *const AtomicBool as *mut c_void)
     };
     let result = f();
     unsafe { sys::llama_set_abort_callback(raw.as_ptr(), None, std::ptr::null_mut()) };

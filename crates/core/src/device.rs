@@ -41,9 +41,7 @@ pub fn list_devices() -> Vec<Device> {
                 name: text(sys::ggml_backend_dev_name(dev)),
                 description: text(sys::ggml_backend_dev_description(dev)),
                 kind,
-                backend: text(sys::ggml_backend_reg_name(
-                    sys::ggml_backend_dev_backend_reg(dev),
-                )),
+                backend: text(sys::ggml_backend_reg_name(sys::ggml_backend_dev_backend_reg(dev))),
                 memory_total: total as u64,
                 memory_free: free as u64,
             }

@@ -10,29 +10,17 @@ impl Context {
     /// Embeds each token sequence into one vector of the model's embedding length, pooled as the
     /// model specifies (mean pooling for generative models). `normalize` scales each vector to
     /// unit length. A sequence longer than the context is an [`Error::ContextOverflow`].
-    pub fn embed(
-        &mut self,
-        inputs: &[Vec<Token>],
-        normalize: bool,
-        abort: &AtomicBool,
-    ) -> Result<Vec<Vec<f32>>> {
+    pub fn embed(&mut self, inputs: &[Vec<Token>], normalize: bool, abort: &AtomicBool) -> Result<Vec<Vec<f32>>> {
         if !self.is_embedding() {
-            return Err(Error::InvalidArgument {
-                reason: "create the context with embeddings enabled".into(),
-            });
+            return Err(Error::InvalidArgument { reason: "create the context with embeddings enabled".into() });
         }
         let limit = self.batch_size() as usize;
         for input in inputs {
             if input.is_empty() {
-                return Err(Error::InvalidArgument {
-                    reason: "cannot embed an empty input".into(),
-                });
+                return Err(Error::InvalidArgument { reason: "cannot embed an empty input".into() });
             }
             if input.len() > limit {
-                return Err(Error::ContextOverflow {
-                    tokens: input.len(),
-                    context_size: limit,
-                });
+                return Err(Error::ContextOverflow { tokens: input.len(), context_size: limit });
             }
             self.model().check_tokens(input)?;
         }
@@ -61,12 +49,7 @@ impl Context {
         Ok(vectors)
     }
 
-    fn embed_batch(
-        &mut self,
-        inputs: &[Vec<Token>],
-        total: usize,
-        abort: &AtomicBool,
-    ) -> Result<Vec<Vec<f32>>> {
+    fn embed_batch(&mut self, inputs: &[Vec<Token>], total: usize, abort: &AtomicBool) -> Result<Vec<Vec<f32>>> {
         self.clear();
         let raw = NonNull::new(self.raw()).unwrap();
         let model = self.model().clone();
@@ -86,9 +69,8 @@ impl Context {
             }
         }
         batch.n_tokens = n as i32;
-        let encoder_only = unsafe {
-            sys::llama_model_has_encoder(model.raw()) && !sys::llama_model_has_decoder(model.raw())
-        };
+        let encoder_only =
+            unsafe { sys::llama_model_has_encoder(model.raw()) && !sys::llama_model_has_decoder(model.raw()) };
         let status = with_abort(raw, abort, || unsafe {
             if encoder_only {
                 sys::llama_encode(raw.as_ptr(), batch)
@@ -101,18 +83,14 @@ impl Context {
                 .map(|seq| {
                     let ptr = unsafe { sys::llama_get_embeddings_seq(raw.as_ptr(), seq as i32) };
                     if ptr.is_null() {
-                        Err(Error::InvalidArgument {
-                            reason: "the model produced no pooled embedding".into(),
-                        })
+                        Err(Error::InvalidArgument { reason: "the model produced no pooled embedding".into() })
                     } else {
                         Ok(unsafe { std::slice::from_raw_parts(ptr, dims) }.to_vec())
                     }
                 })
                 .collect(),
             2 => Err(Error::Aborted),
-            status if abort.load(Ordering::Relaxed) => {
-                Err(Error::Decode { status }).or(Err(Error::Aborted))
-            }
+            status if abort.load(Ordering::Relaxed) => Err(Error::Decode { status }).or(Err(Error::Aborted)),
             status => Err(Error::Decode { status }),
         };
         unsafe { sys::llama_batch_free(batch) };
@@ -123,11 +101,7 @@ impl Context {
 
 /// Scales `v` to unit Euclidean length (a zero vector stays zero).
 pub fn normalize_l2(v: &mut [f32]) {
-    let norm = v
-        .iter()
-        .map(|x| (*x as f64) * (*x as f64))
-        .sum::<f64>()
-        .sqrt();
+    let norm = v.iter().map(|x| (*x as f64) * (*x as f64)).sum::<f64>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x = (*x as f64 / norm) as f32);
     }

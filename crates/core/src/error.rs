@@ -72,18 +72,11 @@ impl fmt::Display for Error {
                 write!(f, "unsupported model architecture '{architecture}' (this llama.cpp build does not know it)")
             }
             Error::ModelLoad { reason } => write!(f, "failed to load model: {reason}"),
-            Error::VocabOnly => write!(
-                f,
-                "the file holds only a vocabulary (no weights); load it with vocabOnly to tokenize"
-            ),
-            Error::ContextOverflow {
-                tokens,
-                context_size,
-            } => {
-                write!(
-                    f,
-                    "{tokens} tokens do not fit in a context of {context_size} tokens"
-                )
+            Error::VocabOnly => {
+                write!(f, "the file holds only a vocabulary (no weights); load it with vocabOnly to tokenize")
+            }
+            Error::ContextOverflow { tokens, context_size } => {
+                write!(f, "{tokens} tokens do not fit in a context of {context_size} tokens")
             }
             Error::Aborted => write!(f, "aborted"),
             Error::ContextCreate { reason } => write!(f, "failed to create context: {reason}"),

@@ -34,17 +34,11 @@ const NAMES: &[(&str, sys::llama_ftype)] = &[
 impl FileType {
     /// Looks a type up by name, case-insensitively (`q4_0`, `Q4_K_M`).
     pub fn from_name(name: &str) -> Option<FileType> {
-        NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|&(_, t)| FileType(t))
+        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, t)| FileType(t))
     }
 
     pub(crate) fn from_raw(raw: sys::llama_ftype) -> Option<FileType> {
-        NAMES
-            .iter()
-            .find(|(_, t)| *t == raw)
-            .map(|&(_, t)| FileType(t))
+        NAMES.iter().find(|(_, t)| *t == raw).map(|&(_, t)| FileType(t))
     }
 
     pub(crate) fn raw(self) -> sys::llama_ftype {
@@ -53,11 +47,7 @@ impl FileType {
 
     /// The canonical name, such as `Q4_0`.
     pub fn name(self) -> &'static str {
-        NAMES
-            .iter()
-            .find(|(_, t)| *t == self.0)
-            .map(|(n, _)| *n)
-            .unwrap()
+        NAMES.iter().find(|(_, t)| *t == self.0).map(|(n, _)| *n).unwrap()
     }
 
     /// Every name [`FileType::from_name`] accepts.

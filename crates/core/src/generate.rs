@@ -84,15 +84,9 @@ impl Context {
         on_chunk: &mut dyn FnMut(Chunk),
     ) -> Result<Generation> {
         if self.is_embedding() {
-            return Err(Error::InvalidArgument {
-                reason: "this context was created for embeddings".into(),
-            });
+            return Err(Error::InvalidArgument { reason: "this context was created for embeddings".into() });
         }
-        let mut sampler = Sampler::new(
-            &params.sampling,
-            self.context_size(),
-            self.model().info().vocab_size,
-        )?;
+        let mut sampler = Sampler::new(&params.sampling, self.context_size(), self.model().info().vocab_size)?;
         let mut generation = Generation {
             text: String::new(),
             tokens: Vec::new(),
@@ -121,10 +115,7 @@ impl Context {
             if abort.load(Ordering::Relaxed) {
                 break FinishReason::Abort;
             }
-            if params
-                .max_tokens
-                .is_some_and(|max| generation.tokens.len() >= max as usize)
-            {
+            if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
                 break FinishReason::Length;
             }
             let token = sampler.sample(self.raw());
@@ -150,10 +141,7 @@ impl Context {
         let rest = stream.finish();
         if !rest.is_empty() {
             generation.text.push_str(&rest);
-            on_chunk(Chunk {
-                text: &rest,
-                token: generation.tokens.last().copied().unwrap_or(-1),
-            });
+            on_chunk(Chunk { text: &rest, token: generation.tokens.last().copied().unwrap_or(-1) });
         }
         generation.timings.generate_ms = elapsed_ms(started);
         Ok(generation)

@@ -75,32 +75,20 @@ impl GgufFile {
 
     /// `general.architecture`, when present.
     pub fn architecture(&self) -> Option<&str> {
-        self.get("general.architecture")
-            .and_then(MetadataValue::as_str)
+        self.get("general.architecture").and_then(MetadataValue::as_str)
     }
 
     /// Opens and validates a GGUF file.
     pub fn open(path: &Path) -> Result<GgufFile> {
-        let file = File::open(path).map_err(|e| Error::ModelNotFound {
-            path: path.into(),
-            reason: e.to_string(),
-        })?;
-        let metadata = file.metadata().map_err(|e| Error::ModelNotFound {
-            path: path.into(),
-            reason: e.to_string(),
-        })?;
+        let file = File::open(path).map_err(|e| Error::ModelNotFound { path: path.into(), reason: e.to_string() })?;
+        let metadata =
+            file.metadata().map_err(|e| Error::ModelNotFound { path: path.into(), reason: e.to_string() })?;
         if metadata.is_dir() {
-            return Err(Error::ModelNotFound {
-                path: path.into(),
-                reason: "is a directory".into(),
-            });
+            return Err(Error::ModelNotFound { path: path.into(), reason: "is a directory".into() });
         }
         let file_size = metadata.len();
-        let mut reader = Reader {
-            inner: BufReader::with_capacity(1 << 16, file),
-            remaining: file_size,
-            path: path.into(),
-        };
+        let mut reader =
+            Reader { inner: BufReader::with_capacity(1 << 16, file), remaining: file_size, path: path.into() };
         parse(&mut reader, file_size)
     }
 }
@@ -113,23 +101,15 @@ struct Reader {
 
 impl Reader {
     fn invalid(&self, reason: impl Into<String>) -> Error {
-        Error::InvalidGguf {
-            path: self.path.clone(),
-            reason: reason.into(),
-        }
+        Error::InvalidGguf { path: self.path.clone(), reason: reason.into() }
     }
 
     fn bytes(&mut self, n: u64, what: &str) -> Result<Vec<u8>> {
         if n > self.remaining {
-            return Err(self.invalid(format!(
-                "truncated: {what} needs {n} bytes, {} remain",
-                self.remaining
-            )));
+            return Err(self.invalid(format!("truncated: {what} needs {n} bytes, {} remain", self.remaining)));
         }
         let mut buf = vec![0; n as usize];
-        self.inner
-            .read_exact(&mut buf)
-            .map_err(|e| self.invalid(format!("read error in {what}: {e}")))?;
+        self.inner.read_exact(&mut buf).map_err(|e| self.invalid(format!("read error in {what}: {e}")))?;
         self.remaining -= n;
         Ok(buf)
     }
@@ -171,9 +151,7 @@ impl Reader {
             8 => String(self.string(key)?),
             9 => {
                 if depth >= MAX_ARRAY_DEPTH {
-                    return Err(
-                        self.invalid(format!("key '{key}': nested arrays are not supported"))
-                    );
+                    return Err(self.invalid(format!("key '{key}': nested arrays are not supported")));
                 }
                 let element = self.u32(key)?;
                 let count = self.u64(key)?;
@@ -182,18 +160,10 @@ impl Reader {
                     2 | 3 => 2,
                     4 | 5 | 6 => 4,
                     8 | 10 | 11 | 12 => 8,
-                    _ => {
-                        return Err(self
-                            .invalid(format!("key '{key}': invalid array element type {element}")))
-                    }
+                    _ => return Err(self.invalid(format!("key '{key}': invalid array element type {element}"))),
                 };
-                if count
-                    .checked_mul(min_size)
-                    .is_none_or(|n| n > self.remaining)
-                {
-                    return Err(self.invalid(format!(
-                        "key '{key}': array of {count} elements exceeds the file"
-                    )));
+                if count.checked_mul(min_size).is_none_or(|n| n > self.remaining) {
+                    return Err(self.invalid(format!("key '{key}': array of {count} elements exceeds the file")));
                 }
                 let mut items = Vec::with_capacity(count as usize);
                 for _ in 0..count {
@@ -211,14 +181,10 @@ impl Reader {
 
 fn parse(r: &mut Reader, file_size: u64) -> Result<GgufFile> {
     if file_size < 4 {
-        return Err(Error::NotGguf {
-            path: r.path.clone(),
-        });
+        return Err(Error::NotGguf { path: r.path.clone() });
     }
     if &r.array::<4>("magic")? != MAGIC {
-        return Err(Error::NotGguf {
-            path: r.path.clone(),
-        });
+        return Err(Error::NotGguf { path: r.path.clone() });
     }
     let version = r.u32("version")?;
     if !(2..=3).contains(&version) {
@@ -261,42 +227,23 @@ fn parse(r: &mut Reader, file_size: u64) -> Result<GgufFile> {
 
     let header_end = file_size - r.remaining;
     let data_start = header_end.div_ceil(alignment) * alignment;
-    check_data_layout(
-        r,
-        &mut tensors.iter().collect::<Vec<_>>(),
-        data_start,
-        file_size,
-    )?;
-    let file = GgufFile {
-        version,
-        metadata,
-        tensors,
-        file_size,
-    };
+    check_data_layout(r, &mut tensors.iter().collect::<Vec<_>>(), data_start, file_size)?;
+    let file = GgufFile { version, metadata, tensors, file_size };
     check_hyperparameters(r, &file)?;
     Ok(file)
 }
 
-fn read_tensor_info(
-    r: &mut Reader,
-    index: u64,
-    alignment: u64,
-    names: &mut HashSet<String>,
-) -> Result<TensorInfo> {
+fn read_tensor_info(r: &mut Reader, index: u64, alignment: u64, names: &mut HashSet<String>) -> Result<TensorInfo> {
     let name = r.string("tensor name")?;
     if name.len() > MAX_TENSOR_NAME {
-        return Err(r.invalid(format!(
-            "tensor {index}: name longer than {MAX_TENSOR_NAME} bytes"
-        )));
+        return Err(r.invalid(format!("tensor {index}: name longer than {MAX_TENSOR_NAME} bytes")));
     }
     if !names.insert(name.clone()) {
         return Err(r.invalid(format!("duplicate tensor name '{name}'")));
     }
     let n_dims = r.u32(&name)?;
     if n_dims == 0 || n_dims > MAX_DIMS {
-        return Err(r.invalid(format!(
-            "tensor '{name}': {n_dims} dimensions (1 to {MAX_DIMS} allowed)"
-        )));
+        return Err(r.invalid(format!("tensor '{name}': {n_dims} dimensions (1 to {MAX_DIMS} allowed)")));
     }
     let mut dims = Vec::with_capacity(n_dims as usize);
     for _ in 0..n_dims {
@@ -309,18 +256,10 @@ fn read_tensor_info(
     let ggml_type = r.u32(&name)?;
     let offset = r.u64(&name)?;
     if offset % alignment != 0 {
-        return Err(r.invalid(format!(
-            "tensor '{name}': offset {offset} is not aligned to {alignment}"
-        )));
+        return Err(r.invalid(format!("tensor '{name}': offset {offset} is not aligned to {alignment}")));
     }
     let size_bytes = tensor_size(&name, &dims, ggml_type).map_err(|reason| r.invalid(reason))?;
-    Ok(TensorInfo {
-        name,
-        dims,
-        ggml_type,
-        offset,
-        size_bytes,
-    })
+    Ok(TensorInfo { name, dims, ggml_type, offset, size_bytes })
 }
 
 /// The byte size of a tensor, using ggml's own type table so new types need no change here.
@@ -329,16 +268,9 @@ fn tensor_size(name: &str, dims: &[u64], ggml_type: u32) -> std::result::Result<
         return Err(format!("tensor '{name}': unknown ggml type {ggml_type}"));
     }
     // SAFETY: the type is below GGML_TYPE_COUNT, so these index ggml's static type table.
-    let (block, type_size) = unsafe {
-        (
-            sys::ggml_blck_size(ggml_type) as u64,
-            sys::ggml_type_size(ggml_type) as u64,
-        )
-    };
+    let (block, type_size) = unsafe { (sys::ggml_blck_size(ggml_type) as u64, sys::ggml_type_size(ggml_type) as u64) };
     if block == 0 || type_size == 0 {
-        return Err(format!(
-            "tensor '{name}': ggml type {ggml_type} is no longer supported"
-        ));
+        return Err(format!("tensor '{name}': ggml type {ggml_type} is no longer supported"));
     }
     if dims[0] % block != 0 {
         return Err(format!(
@@ -346,31 +278,19 @@ fn tensor_size(name: &str, dims: &[u64], ggml_type: u32) -> std::result::Result<
             dims[0]
         ));
     }
-    let elements = dims
-        .iter()
-        .try_fold(1u64, |acc, &d| acc.checked_mul(d))
-        .ok_or(format!("tensor '{name}': size overflows"))?;
-    (elements / block)
-        .checked_mul(type_size)
-        .ok_or(format!("tensor '{name}': size overflows"))
+    let elements =
+        dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d)).ok_or(format!("tensor '{name}': size overflows"))?;
+    (elements / block).checked_mul(type_size).ok_or(format!("tensor '{name}': size overflows"))
 }
 
-fn check_data_layout(
-    r: &Reader,
-    tensors: &mut [&TensorInfo],
-    data_start: u64,
-    file_size: u64,
-) -> Result<()> {
+fn check_data_layout(r: &Reader, tensors: &mut [&TensorInfo], data_start: u64, file_size: u64) -> Result<()> {
     tensors.sort_by_key(|t| t.offset);
     let mut previous_end = 0u64;
     for t in tensors.iter() {
         if t.offset < previous_end {
             return Err(r.invalid(format!("tensor '{}' overlaps the tensor before it", t.name)));
         }
-        let end = t
-            .offset
-            .checked_add(t.size_bytes)
-            .ok_or_else(|| r.invalid("tensor data offset overflows"))?;
+        let end = t.offset.checked_add(t.size_bytes).ok_or_else(|| r.invalid("tensor data offset overflows"))?;
         if data_start.checked_add(end).is_none_or(|e| e > file_size) {
             return Err(r.invalid(format!(
                 "tensor '{}' data ends at byte {}, beyond the file's {file_size} bytes (truncated file?)",
@@ -389,12 +309,7 @@ fn check_hyperparameters(r: &Reader, file: &GgufFile) -> Result<()> {
     let Some(arch) = file.architecture() else {
         return Err(r.invalid("missing general.architecture"));
     };
-    for suffix in [
-        "block_count",
-        "embedding_length",
-        "attention.head_count",
-        "context_length",
-    ] {
+    for suffix in ["block_count", "embedding_length", "attention.head_count", "context_length"] {
         let key = format!("{arch}.{suffix}");
         match file.get(&key) {
             Some(v @ (MetadataValue::UInt(_) | MetadataValue::Int(_))) => {
@@ -403,26 +318,18 @@ fn check_hyperparameters(r: &Reader, file: &GgufFile) -> Result<()> {
                     return Err(r.invalid(format!("{key} = {n} is out of range")));
                 }
             }
-            Some(MetadataValue::Array(items))
-                if items
-                    .iter()
-                    .any(|v| v.as_u64().is_none_or(|n| n > (1 << 24))) =>
-            {
+            Some(MetadataValue::Array(items)) if items.iter().any(|v| v.as_u64().is_none_or(|n| n > (1 << 24))) => {
                 return Err(r.invalid(format!("{key} has an out-of-range entry")));
             }
             _ => {}
         }
     }
     if let (Some(embd), Some(heads)) = (
-        file.get(&format!("{arch}.embedding_length"))
-            .and_then(MetadataValue::as_u64),
-        file.get(&format!("{arch}.attention.head_count"))
-            .and_then(MetadataValue::as_u64),
+        file.get(&format!("{arch}.embedding_length")).and_then(MetadataValue::as_u64),
+        file.get(&format!("{arch}.attention.head_count")).and_then(MetadataValue::as_u64),
     ) {
         if embd < heads {
-            return Err(r.invalid(format!(
-                "{arch}.embedding_length {embd} is smaller than the head count {heads}"
-            )));
+            return Err(r.invalid(format!("{arch}.embedding_length {embd} is smaller than the head count {heads}")));
         }
     }
     Ok(())

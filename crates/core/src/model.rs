@@ -32,11 +32,7 @@ pub struct ModelParams {
 
 impl Default for ModelParams {
     fn default() -> Self {
-        ModelParams {
-            gpu_layers: GpuLayers::Count(0),
-            use_mmap: true,
-            vocab_only: false,
-        }
+        ModelParams { gpu_layers: GpuLayers::Count(0), use_mmap: true, vocab_only: false }
     }
 }
 
@@ -64,6 +60,8 @@ pub struct Model {
     info: ModelInfo,
     path: PathBuf,
     vocab_only: bool,
+    /// Whether the tokenizer puts a space in front of the text (SentencePiece does).
+    adds_space_prefix: bool,
 }
 
 // SAFETY: llama.cpp only reads a model after loading; concurrent reads from contexts on other
@@ -86,26 +84,15 @@ unsafe extern "C" fn on_progress(progress: f32, user: *mut c_void) -> bool {
 impl Model {
     /// Validates and loads a GGUF file. `progress` is called with values from 0 to 1 and
     /// cancels the load by returning `false` (the result is then [`Error::Aborted`]).
-    pub fn load(
-        path: &Path,
-        params: &ModelParams,
-        progress: Option<&mut dyn FnMut(f32) -> bool>,
-    ) -> Result<Model> {
+    pub fn load(path: &Path, params: &ModelParams, progress: Option<&mut dyn FnMut(f32) -> bool>) -> Result<Model> {
         let gguf = GgufFile::open(path)?;
         if gguf.tensors.is_empty() && !params.vocab_only {
             return Err(Error::VocabOnly);
         }
         backend::init();
-        let c_path = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
-            Error::ModelNotFound {
-                path: path.into(),
-                reason: "path contains a NUL byte".into(),
-            }
-        })?;
-        let mut state = ProgressState {
-            callback: progress,
-            cancelled: false,
-        };
+        let c_path = CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| Error::ModelNotFound { path: path.into(), reason: "path contains a NUL byte".into() })?;
+        let mut state = ProgressState { callback: progress, cancelled: false };
         let mut raw_params = unsafe { sys::llama_model_default_params() };
         raw_params.n_gpu_layers = match params.gpu_layers {
             GpuLayers::All => -1,
@@ -120,28 +107,31 @@ impl Model {
         raw_params.progress_callback = Some(on_progress);
         raw_params.progress_callback_user_data = &mut state as *mut ProgressState as *mut c_void;
 
-        let (raw, log_lines) = log::capture(|| unsafe {
-            sys::llama_model_load_from_file(c_path.as_ptr(), raw_params)
-        });
+        let (raw, log_lines) = log::capture(|| unsafe { sys::llama_model_load_from_file(c_path.as_ptr(), raw_params) });
         let Some(raw) = NonNull::new(raw) else {
             if state.cancelled {
                 return Err(Error::Aborted);
             }
             return Err(load_error(&gguf, &log_lines));
         };
-        let vocab = NonNull::new(
-            unsafe { sys::llama_model_get_vocab(raw.as_ptr()) } as *mut sys::llama_vocab
-        )
-        .expect("llama.cpp returned a model without a vocabulary");
+        let vocab = NonNull::new(unsafe { sys::llama_model_get_vocab(raw.as_ptr()) } as *mut sys::llama_vocab)
+            .expect("llama.cpp returned a model without a vocabulary");
         let info = read_info(raw, vocab, &gguf);
-        Ok(Model {
+        let mut model = Model {
             raw,
             vocab,
             gguf,
             info,
             path: path.into(),
             vocab_only: params.vocab_only,
-        })
+            adds_space_prefix: false,
+        };
+        // llama.cpp keeps this flag private; the tokenizer's behaviour shows it.
+        model.adds_space_prefix = match model.tokenize("a", false, false)?.first() {
+            Some(&first) => model.piece(first, false, false).first() == Some(&b' '),
+            None => false,
+        };
+        Ok(model)
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -172,15 +162,9 @@ impl Model {
     /// Splits text into tokens. `add_special` adds the BOS/EOS tokens the model expects;
     /// `parse_special` turns special-token text such as `<|im_start|>` into those tokens
     /// (leave it off for untrusted text, so it cannot inject control tokens).
-    pub fn tokenize(
-        &self,
-        text: &str,
-        add_special: bool,
-        parse_special: bool,
-    ) -> Result<Vec<Token>> {
-        let len = i32::try_from(text.len()).map_err(|_| Error::InvalidArgument {
-            reason: "text is larger than 2 GiB".into(),
-        })?;
+    pub fn tokenize(&self, text: &str, add_special: bool, parse_special: bool) -> Result<Vec<Token>> {
+        let len = i32::try_from(text.len())
+            .map_err(|_| Error::InvalidArgument { reason: "text is larger than 2 GiB".into() })?;
         let tokenize = |buf: &mut [Token]| unsafe {
             sys::llama_tokenize(
                 self.vocab(),
@@ -196,9 +180,7 @@ impl Model {
         let mut n = tokenize(&mut tokens);
         if n < 0 {
             if n == i32::MIN {
-                return Err(Error::InvalidArgument {
-                    reason: "tokenization overflowed".into(),
-                });
+                return Err(Error::InvalidArgument { reason: "tokenization overflowed".into() });
             }
             tokens.resize((-n) as usize, 0);
             n = tokenize(&mut tokens);
@@ -208,31 +190,27 @@ impl Model {
     }
 
     /// Joins tokens back into text. `special` renders control tokens as their text.
+    ///
+    /// Unlike `llama_detokenize`, this skips the tokenizer's space clean-up (which turns " ?"
+    /// into "?"), so for lossless tokenizers `detokenize(tokenize(text)) == text`. Only the space
+    /// that SentencePiece tokenizers add in front of the text is removed again.
     pub fn detokenize(&self, tokens: &[Token], special: bool) -> Result<String> {
         self.check_tokens(tokens)?;
-        let mut buf = vec![0u8; tokens.len() * 8 + 16];
-        let detokenize = |buf: &mut [u8]| unsafe {
-            sys::llama_detokenize(
-                self.vocab(),
-                tokens.as_ptr(),
-                tokens.len() as i32,
-                buf.as_mut_ptr() as *mut _,
-                buf.len() as i32,
-                false,
-                special,
-            )
-        };
-        let mut n = detokenize(&mut buf);
-        if n < 0 {
-            buf.resize((-n) as usize, 0);
-            n = detokenize(&mut buf);
+        let mut bytes = Vec::with_capacity(tokens.len() * 4);
+        for (i, &token) in tokens.iter().enumerate() {
+            let lstrip = i == 0 && self.adds_space_prefix;
+            bytes.extend_from_slice(&self.piece(token, lstrip, special));
         }
-        buf.truncate(n.max(0) as usize);
-        Ok(String::from_utf8_lossy(&buf).into_owned())
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// The raw bytes of one token's text (may be part of a multi-byte character).
     pub fn token_bytes(&self, token: Token, special: bool) -> Vec<u8> {
+        self.piece(token, false, special)
+    }
+
+    /// One token's text, skipping a leading space when `lstrip` is set.
+    fn piece(&self, token: Token, lstrip: bool, special: bool) -> Vec<u8> {
         let mut buf = vec![0u8; 64];
         let piece = |buf: &mut [u8]| unsafe {
             sys::llama_token_to_piece(
@@ -240,7 +218,7 @@ impl Model {
                 token,
                 buf.as_mut_ptr() as *mut _,
                 buf.len() as i32,
-                0,
+                lstrip as i32,
                 special,
             )
         };
@@ -262,9 +240,9 @@ impl Model {
     pub fn check_tokens(&self, tokens: &[Token]) -> Result<()> {
         let n_vocab = self.info.vocab_size as i32;
         match tokens.iter().find(|&&t| t < 0 || t >= n_vocab) {
-            Some(t) => Err(Error::InvalidArgument {
-                reason: format!("token {t} is outside the vocabulary of {n_vocab}"),
-            }),
+            Some(t) => {
+                Err(Error::InvalidArgument { reason: format!("token {t} is outside the vocabulary of {n_vocab}") })
+            }
             None => Ok(()),
         }
     }
@@ -278,13 +256,8 @@ impl Drop for Model {
 
 /// Turns llama.cpp's logged reason for a failed load into a typed error.
 fn load_error(gguf: &GgufFile, log_lines: &[String]) -> Error {
-    if log_lines
-        .iter()
-        .any(|l| l.contains("unknown model architecture"))
-    {
-        return Error::UnsupportedArchitecture {
-            architecture: gguf.architecture().unwrap_or("").to_string(),
-        };
+    if log_lines.iter().any(|l| l.contains("unknown model architecture")) {
+        return Error::UnsupportedArchitecture { architecture: gguf.architecture().unwrap_or("").to_string() };
     }
     let reason = log_lines
         .iter()
@@ -296,33 +269,22 @@ fn load_error(gguf: &GgufFile, log_lines: &[String]) -> Error {
     Error::ModelLoad { reason }
 }
 
-fn read_info(
-    raw: NonNull<sys::llama_model>,
-    vocab: NonNull<sys::llama_vocab>,
-    gguf: &GgufFile,
-) -> ModelInfo {
+fn read_info(raw: NonNull<sys::llama_model>, vocab: NonNull<sys::llama_vocab>, gguf: &GgufFile) -> ModelInfo {
     let m = raw.as_ptr();
     let template = unsafe { sys::llama_model_chat_template(m, std::ptr::null()) };
-    let chat_template = (!template.is_null()).then(|| {
-        unsafe { std::ffi::CStr::from_ptr(template) }
-            .to_string_lossy()
-            .into_owned()
-    });
+    let chat_template =
+        (!template.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(template) }.to_string_lossy().into_owned());
     let ftype = unsafe { sys::llama_model_ftype(m) };
     ModelInfo {
         architecture: gguf.architecture().unwrap_or_default().to_string(),
-        name: gguf
-            .get("general.name")
-            .and_then(MetadataValue::as_str)
-            .map(str::to_string),
+        name: gguf.get("general.name").and_then(MetadataValue::as_str).map(str::to_string),
         context_length: unsafe { sys::llama_model_n_ctx_train(m) }.max(0) as u32,
         embedding_length: unsafe { sys::llama_model_n_embd(m) }.max(0) as u32,
         layer_count: unsafe { sys::llama_model_n_layer(m) }.max(0) as u32,
         vocab_size: unsafe { sys::llama_vocab_n_tokens(vocab.as_ptr()) }.max(0) as u32,
         parameters: unsafe { sys::llama_model_n_params(m) },
         size_bytes: unsafe { sys::llama_model_size(m) },
-        quantization: FileType::from_raw(ftype)
-            .map_or_else(|| format!("unknown ({ftype})"), |t| t.name().to_string()),
+        quantization: FileType::from_raw(ftype).map_or_else(|| format!("unknown ({ftype})"), |t| t.name().to_string()),
         chat_template,
         has_encoder: unsafe { sys::llama_model_has_encoder(m) },
     }

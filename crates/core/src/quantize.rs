@@ -20,28 +20,19 @@ pub fn quantize(input: &Path, output: &Path, file_type: FileType, threads: u32) 
         None => "part".into(),
     });
     let c_string = |p: &Path| {
-        CString::new(p.as_os_str().as_encoded_bytes()).map_err(|_| Error::InvalidArgument {
-            reason: "path contains a NUL byte".into(),
-        })
+        CString::new(p.as_os_str().as_encoded_bytes())
+            .map_err(|_| Error::InvalidArgument { reason: "path contains a NUL byte".into() })
     };
     let (c_in, c_out) = (c_string(input)?, c_string(&part)?);
     let mut params = unsafe { sys::llama_model_quantize_default_params() };
     params.ftype = file_type.raw();
     params.nthread = threads as i32;
-    let (status, lines) = log::capture(|| unsafe {
-        sys::llama_model_quantize(c_in.as_ptr(), c_out.as_ptr(), &params)
-    });
+    let (status, lines) = log::capture(|| unsafe { sys::llama_model_quantize(c_in.as_ptr(), c_out.as_ptr(), &params) });
     if status != 0 {
         let _ = std::fs::remove_file(&part);
         return Err(Error::Quantize {
-            reason: lines
-                .last()
-                .cloned()
-                .unwrap_or_else(|| format!("llama_model_quantize returned {status}")),
+            reason: lines.last().cloned().unwrap_or_else(|| format!("llama_model_quantize returned {status}")),
         });
     }
-    std::fs::rename(&part, output).map_err(|e| Error::Io {
-        path: output.into(),
-        reason: e.to_string(),
-    })
+    std::fs::rename(&part, output).map_err(|e| Error::Io { path: output.into(), reason: e.to_string() })
 }

@@ -53,17 +53,11 @@ impl Sampler {
     /// Builds the chain for `params`; `context_size` resolves `repeat_last_n = -1`.
     pub fn new(params: &SamplingParams, context_size: u32, vocab_size: u32) -> Result<Sampler> {
         check(params)?;
-        let chain =
-            unsafe { sys::llama_sampler_chain_init(sys::llama_sampler_chain_default_params()) };
+        let chain = unsafe { sys::llama_sampler_chain_init(sys::llama_sampler_chain_default_params()) };
         let add = |s: *mut sys::llama_sampler| unsafe { sys::llama_sampler_chain_add(chain, s) };
-        let last_n = if params.repeat_last_n < 0 {
-            context_size as i32
-        } else {
-            params.repeat_last_n
-        };
-        let penalised = params.repeat_penalty != 1.0
-            || params.frequency_penalty != 0.0
-            || params.presence_penalty != 0.0;
+        let last_n = if params.repeat_last_n < 0 { context_size as i32 } else { params.repeat_last_n };
+        let penalised =
+            params.repeat_penalty != 1.0 || params.frequency_penalty != 0.0 || params.presence_penalty != 0.0;
         unsafe {
             if penalised && last_n != 0 {
                 add(sys::llama_sampler_init_penalties(
@@ -90,9 +84,7 @@ impl Sampler {
                 add(sys::llama_sampler_init_dist(params.seed));
             }
         }
-        Ok(Sampler {
-            raw: NonNull::new(chain).expect("llama_sampler_chain_init returned null"),
-        })
+        Ok(Sampler { raw: NonNull::new(chain).expect("llama_sampler_chain_init returned null") })
     }
 
     /// Records tokens that the penalties should count (the prompt's tail, and each sampled token).
@@ -115,11 +107,7 @@ impl Drop for Sampler {
 }
 
 fn check(p: &SamplingParams) -> Result<()> {
-    let bad = |reason: &str| {
-        Err(Error::InvalidArgument {
-            reason: reason.into(),
-        })
-    };
+    let bad = |reason: &str| Err(Error::InvalidArgument { reason: reason.into() });
     if !p.temperature.is_finite() {
         return bad("temperature must be a finite number");
     }

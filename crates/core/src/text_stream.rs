@@ -18,10 +18,7 @@ pub struct TextStream {
 impl TextStream {
     /// A stream that ends at the first of `stops` (empty strings are ignored).
     pub fn new(stops: &[String]) -> TextStream {
-        TextStream {
-            stops: stops.iter().filter(|s| !s.is_empty()).cloned().collect(),
-            ..Default::default()
-        }
+        TextStream { stops: stops.iter().filter(|s| !s.is_empty()).cloned().collect(), ..Default::default() }
     }
 
     /// Whether a stop string was found; nothing is emitted after that.
@@ -91,10 +88,7 @@ impl TextStream {
     }
 
     fn first_stop(&self) -> Option<usize> {
-        self.stops
-            .iter()
-            .filter_map(|s| self.held.find(s.as_str()))
-            .min()
+        self.stops.iter().filter_map(|s| self.held.find(s.as_str())).min()
     }
 
     /// The length of the longest end of the held text that begins some stop string.

@@ -3,12 +3,7 @@
 //! The build script compiles llama.cpp with CMake as static libraries, with the flags of the
 //! variant selected by a Cargo feature (`cpu-avx`, `cpu-avx2`, `vulkan`, `cuda`, `metal`); the
 //! table of flags is `variants.json` beside this crate. Use `gpt4all-core` for a safe API.
-#![allow(
-    non_upper_case_globals,
-    non_camel_case_types,
-    non_snake_case,
-    dead_code
-)]
+#![allow(non_upper_case_globals, non_camel_case_types, non_snake_case, dead_code)]
 #![allow(clippy::all)]
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));

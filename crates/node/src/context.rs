@@ -3,8 +3,8 @@ use crate::abort::{flag_of, NativeAbortFlag};
 use crate::error::{busy, disposed, to_native, Result};
 use crate::model::NativeModel;
 use crate::types::{
-    NativeContextOptions, NativeErrorInfo, NativeEventKind, NativeGenerateEvent,
-    NativeGenerateOptions, NativeGeneration,
+    NativeContextOptions, NativeErrorInfo, NativeEventKind, NativeGenerateEvent, NativeGenerateOptions,
+    NativeGeneration,
 };
 use crate::worker::{error_info, send, spawn};
 use gpt4all_core::{Context, ContextParams, GenerateParams, Generation, SamplingParams};
@@ -37,8 +37,7 @@ struct BusyGuard(Arc<AtomicBool>);
 
 impl BusyGuard {
     fn acquire(flag: &Arc<AtomicBool>) -> Result<BusyGuard> {
-        flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-            .map_err(|_| busy())?;
+        flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).map_err(|_| busy())?;
         Ok(BusyGuard(flag.clone()))
     }
 }
@@ -103,12 +102,9 @@ impl NativeContext {
         let params = generate_params(options);
         let abort = flag_of(abort);
         spawn("generate", move || {
-            let _guard = guard;
             let mut slot = inner.lock().unwrap();
             let result = match slot.as_mut() {
-                None => Err(gpt4all_core::Error::InvalidArgument {
-                    reason: "context disposed".into(),
-                }),
+                None => Err(gpt4all_core::Error::InvalidArgument { reason: "context disposed".into() }),
                 Some(ctx) => ctx.generate(&tokens, &params, &abort, &mut |chunk| {
                     send(
                         &callback,
@@ -122,7 +118,9 @@ impl NativeContext {
                     );
                 }),
             };
+            // Free the context before the final event: JS may dispose it as soon as it hears `done`.
             drop(slot);
+            drop(guard);
             let event = match result {
                 Ok(generation) => NativeGenerateEvent {
                     kind: NativeEventKind::Done,
@@ -156,24 +154,18 @@ impl NativeContext {
         let inner = self.inner.clone();
         let abort = flag_of(abort);
         spawn("embed", move || {
-            let _guard = guard;
             let result = match inner.lock().unwrap().as_mut() {
-                None => Err(gpt4all_core::Error::InvalidArgument {
-                    reason: "context disposed".into(),
-                }),
+                None => Err(gpt4all_core::Error::InvalidArgument { reason: "context disposed".into() }),
                 Some(ctx) => ctx.embed(&inputs, normalize, &abort),
             };
+            drop(guard);
             let event = match result {
                 Ok(vectors) => NativeEmbedEvent {
                     kind: NativeEventKind::Done,
                     vectors: Some(vectors.into_iter().map(Float32Array::new).collect()),
                     error: None,
                 },
-                Err(e) => NativeEmbedEvent {
-                    kind: NativeEventKind::Error,
-                    vectors: None,
-                    error: Some(error_info(&e)),
-                },
+                Err(e) => NativeEmbedEvent { kind: NativeEventKind::Error, vectors: None, error: Some(error_info(&e)) },
             };
             send(&callback, event);
         })
@@ -212,9 +204,7 @@ fn generate_params(o: NativeGenerateOptions) -> GenerateParams {
             top_p: o.top_p.map_or(d.top_p, |v| v as f32),
             min_p: o.min_p.map_or(d.min_p, |v| v as f32),
             repeat_penalty: o.repeat_penalty.map_or(d.repeat_penalty, |v| v as f32),
-            frequency_penalty: o
-                .frequency_penalty
-                .map_or(d.frequency_penalty, |v| v as f32),
+            frequency_penalty: o.frequency_penalty.map_or(d.frequency_penalty, |v| v as f32),
             presence_penalty: o.presence_penalty.map_or(d.presence_penalty, |v| v as f32),
             repeat_last_n: o.repeat_last_n.unwrap_or(d.repeat_last_n),
             seed: o.seed.unwrap_or(d.seed),

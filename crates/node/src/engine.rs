@@ -61,17 +61,10 @@ pub fn quantize(
         })
     })?;
     spawn("quantize", move || {
-        let event =
-            match gpt4all_core::quantize(input.as_ref(), output.as_ref(), file_type, threads) {
-                Ok(()) => NativeTaskEvent {
-                    kind: NativeEventKind::Done,
-                    error: None,
-                },
-                Err(e) => NativeTaskEvent {
-                    kind: NativeEventKind::Error,
-                    error: Some(error_info(&e)),
-                },
-            };
+        let event = match gpt4all_core::quantize(input.as_ref(), output.as_ref(), file_type, threads) {
+            Ok(()) => NativeTaskEvent { kind: NativeEventKind::Done, error: None },
+            Err(e) => NativeTaskEvent { kind: NativeEventKind::Error, error: Some(error_info(&e)) },
+        };
         send(&callback, event);
     })
 }
@@ -97,10 +90,7 @@ pub fn set_log_handler(
     let sink = callback.map(|cb| -> Box<dyn Fn(LogLevel, &str) + Send + Sync> {
         Box::new(move |level, line| {
             let name = format!("{level:?}").to_lowercase();
-            cb.call(
-                (name, line.to_string()),
-                ThreadsafeFunctionCallMode::NonBlocking,
-            );
+            cb.call((name, line.to_string()), ThreadsafeFunctionCallMode::NonBlocking);
         })
     });
     gpt4all_core::set_log_sink(min, sink);

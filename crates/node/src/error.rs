@@ -11,10 +11,7 @@ pub fn to_native(error: Error) -> NativeError {
 }
 
 pub fn disposed(what: &str) -> NativeError {
-    napi::Error::new(
-        "ERR_DISPOSED".to_string(),
-        format!("the {what} has been disposed"),
-    )
+    napi::Error::new("ERR_DISPOSED".to_string(), format!("the {what} has been disposed"))
 }
 
 pub fn busy() -> NativeError {

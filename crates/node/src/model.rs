@@ -65,9 +65,7 @@ pub fn load_model(
             Ok(model) => NativeLoadEvent {
                 kind: NativeEventKind::Done,
                 progress: None,
-                model: Some(NativeModel {
-                    inner: RwLock::new(Some(Arc::new(model))),
-                }),
+                model: Some(NativeModel { inner: RwLock::new(Some(Arc::new(model))) }),
                 error: None,
             },
             Err(e) => NativeLoadEvent {
@@ -83,11 +81,7 @@ pub fn load_model(
 
 impl NativeModel {
     pub(crate) fn get(&self) -> Result<Arc<Model>> {
-        self.inner
-            .read()
-            .unwrap()
-            .clone()
-            .ok_or_else(|| disposed("model"))
+        self.inner.read().unwrap().clone().ok_or_else(|| disposed("model"))
     }
 }
 
@@ -117,23 +111,12 @@ impl NativeModel {
     #[napi]
     pub fn metadata(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         let model = self.get()?;
-        Ok(model
-            .metadata()
-            .iter()
-            .map(|(k, v)| (k.clone(), to_json(v)))
-            .collect())
+        Ok(model.metadata().iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
     }
 
     #[napi]
-    pub fn tokenize(
-        &self,
-        text: String,
-        add_special: bool,
-        parse_special: bool,
-    ) -> Result<Vec<i32>> {
-        self.get()?
-            .tokenize(&text, add_special, parse_special)
-            .map_err(to_native)
+    pub fn tokenize(&self, text: String, add_special: bool, parse_special: bool) -> Result<Vec<i32>> {
+        self.get()?.tokenize(&text, add_special, parse_special).map_err(to_native)
     }
 
     #[napi]
@@ -171,9 +154,7 @@ fn to_json(value: &MetadataValue) -> serde_json::Value {
     match value {
         MetadataValue::UInt(v) => Value::from(*v),
         MetadataValue::Int(v) => Value::from(*v),
-        MetadataValue::Float(v) => {
-            serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number)
-        }
+        MetadataValue::Float(v) => serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number),
         MetadataValue::Bool(v) => Value::Bool(*v),
         MetadataValue::String(v) => Value::String(v.clone()),
         MetadataValue::Array(items) => Value::Array(items.iter().map(to_json).collect()),

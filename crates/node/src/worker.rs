@@ -28,17 +28,9 @@ pub fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<()> {
         .stack_size(STACK_SIZE)
         .spawn(work)
         .map(|_| ())
-        .map_err(|e| {
-            napi::Error::new(
-                "ERR_THREAD".to_string(),
-                format!("could not start a worker thread: {e}"),
-            )
-        })
+        .map_err(|e| napi::Error::new("ERR_THREAD".to_string(), format!("could not start a worker thread: {e}")))
 }
 
 pub fn error_info(error: &Error) -> NativeErrorInfo {
-    NativeErrorInfo {
-        code: error.code().to_string(),
-        message: error.to_string(),
-    }
+    NativeErrorInfo { code: error.code().to_string(), message: error.to_string() }
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# From a fresh clone to a running demo, in one command:
+#   system packages -> pnpm -> dependencies -> pinned llama.cpp -> native build -> `pnpm start`.
+# Every step skips work that is already done, so running it again is cheap.
+# `--no-start` stops after the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "System packages (compiler, CMake, Ninja, ccache, libclang for bindgen, curl)"
+if command -v dpkg-query >/dev/null 2>&1; then
+  wanted=(build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config)
+  missing=()
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+else
+  echo "Not a Debian-like system: make sure a C++17 compiler, CMake, Ninja and libclang are installed."
+fi
+
+step "Rust"
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo not found: install Rust 1.88 or later (https://rustup.rs) and run this again." >&2
+  exit 1
+fi
+cargo --version
+
+step "pnpm 10"
+# corepack is not relied upon: its signature check fails on some machines.
+if ! command -v pnpm >/dev/null 2>&1 || ! pnpm --version | grep -q '^10\.'; then
+  npm install -g pnpm@10
+fi
+pnpm --version
+
+step "JavaScript dependencies"
+pnpm install --frozen-lockfile
+
+step "llama.cpp (pinned in vendor/llama.cpp.pin.json)"
+pnpm vendor
+
+step "Build (native addon variants and packages; cached after the first run)"
+pnpm build
+
+if [ "${1:-}" != "--no-start" ]; then
+  step "Demo: pnpm start"
+  pnpm start
+fi
