@@ -19,6 +19,7 @@ import datetime
 import hashlib
 import json
 import pathlib
+import re
 import sys
 
 import jinja2
@@ -125,6 +126,53 @@ def generate_differences(environment) -> int:
     return len(expected)
 
 
+def legacy_text(content) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content or [] if part.get("type") == "text")
+
+
+def render_legacy(prompt_template: str, system_prompt: str, messages: list, add_generation_prompt: bool) -> str:
+    """GPT4All's legacy rules (gpt4all-backend LLModel::prompt), applied turn by turn."""
+    placeholders = list(re.finditer(r"%[12]", prompt_template))
+    if not placeholders or placeholders[0].group() != "%1" or len(placeholders) > 2:
+        raise ValueError("invalid legacy template")
+    user = placeholders[0]
+    assistant = placeholders[1] if len(placeholders) == 2 else None
+    user_prefix = prompt_template[: user.start()]
+    user_to_assistant = prompt_template[user.end() : assistant.start() if assistant else len(prompt_template)]
+    assistant_suffix = prompt_template[assistant.end() :] if assistant else "\n\n"
+
+    turns = messages
+    output = system_prompt
+    if messages and messages[0]["role"] == "system":
+        output = legacy_text(messages[0]["content"])
+        turns = messages[1:]
+    for index, message in enumerate(turns):
+        if message["role"] == "user":
+            output += user_prefix + legacy_text(message["content"])
+            if index < len(turns) - 1 or add_generation_prompt:
+                output += user_to_assistant
+        elif message["role"] == "assistant":
+            output += legacy_text(message["content"]) + assistant_suffix
+        else:
+            raise ValueError("unsupported role")
+    return output
+
+
+def generate_legacy() -> int:
+    inputs = json.loads((FIXTURES_DIR / "legacy-cases.json").read_text(encoding="utf-8"))
+    expected = {}
+    for template in inputs["templates"]:
+        for conversation in inputs["conversations"]:
+            key = f"{template['id']}/{conversation['id']}"
+            expected[key] = render_legacy(
+                template["promptTemplate"], template["systemPrompt"], conversation["messages"], conversation["addGenerationPrompt"]
+            )
+    write_json(FIXTURES_DIR / "legacy-cases.expected.json", {"cases": expected})
+    return len(expected)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--templates", type=pathlib.Path, default=DEFAULT_TEMPLATES_DIR)
@@ -138,7 +186,8 @@ def main() -> int:
         return 1
     templates = generate_conformance(environment, inputs, args.templates)
     differences = generate_differences(environment)
-    print(f"wrote {templates} conformance fixtures and {differences} jinja difference cases")
+    legacy = generate_legacy()
+    print(f"wrote {templates} conformance fixtures, {differences} jinja difference cases and {legacy} legacy cases")
     return 0
 
 

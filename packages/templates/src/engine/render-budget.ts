@@ -68,9 +68,9 @@ export class RenderBudget {
 
   /** Reserves the work of a loop or list that is about to be built with `count` items. */
   reserve(count: number): void {
-    this.checkSize(count);
     if (this.steps + count > this.limits.maxSteps) {
       throw new TemplateLimitError('steps', `Template exceeded ${this.limits.maxSteps} evaluation steps`);
     }
+    this.checkSize(count);
   }
 }

@@ -127,9 +127,15 @@ export function parseTemplate(source: string): EngineProgram {
   try {
     return parse(tokens);
   } catch (error) {
-    const location = locateToken(source, tokens, failingTokenIndex(tokens));
-    const message = error instanceof TypeError ? 'Unexpected end of template' : messageOf(error);
-    throw new TemplateSyntaxError(message, location ?? {}, { cause: error });
+    const index = failingTokenIndex(tokens);
+    const block = index >= tokens.length ? findUnclosedBlock(tokenTags(source)) : undefined;
+    // Reading past the last token means a block or expression was left open.
+    const message = block
+      ? `Unexpected end of template: the '${block.name}' block is never closed`
+      : error instanceof TypeError
+        ? 'Unexpected end of template'
+        : messageOf(error);
+    throw new TemplateSyntaxError(message, locateToken(source, tokens, index) ?? {}, { cause: error });
   }
 }
 
