@@ -7,7 +7,7 @@ import { compileTemplate } from './compile-template.js';
 import { TemplateError, TemplateSyntaxError } from './template-error.js';
 
 // Each case records one way @huggingface/jinja on its own differs from Python's
-// jinja2; the expected results come from reference/generate_fixtures.py.
+// jinja2; the expected results come from reference/generate-fixtures.py.
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 interface DifferenceCase {
   id: string;

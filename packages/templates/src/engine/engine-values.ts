@@ -56,7 +56,6 @@ const capturedArgs: RuntimeValue[][] = [];
 const TupleValue = constructorOf<RuntimeValue[]>(evaluateSample('{{ (1, 2) }}', capturedArgs));
 evaluateSample('{{ capture(a=1) }}', capturedArgs);
 const KeywordArgumentsValue = constructorOf<Map<string, RuntimeValue>>(capturedArgs[0]![0]!);
-const NamespaceValue = constructorOf<Map<string, RuntimeValue>>(evaluateSample('{{ namespace() }}', capturedArgs));
 
 export const createString = (value: string): RuntimeValue => new StringValue(value);
 export const createInteger = (value: number): RuntimeValue => new IntegerValue(value);
@@ -69,7 +68,6 @@ export const createTuple = (items: RuntimeValue[]): RuntimeValue => new TupleVal
 export const createDict = (entries: Map<string, RuntimeValue>): RuntimeValue => new ObjectValue(entries);
 export const createKeywordArguments = (entries: Map<string, RuntimeValue>): RuntimeValue =>
   new KeywordArgumentsValue(entries);
-export const createNamespace = (entries: Map<string, RuntimeValue>): RuntimeValue => new NamespaceValue(entries);
 export const createFunction = (implementation: RuntimeFunction): RuntimeValue => new FunctionValue(implementation);
 
 // Python values the engine has no class for are flagged on ordinary instances.

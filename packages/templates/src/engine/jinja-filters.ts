@@ -33,14 +33,13 @@ import {
   dictsortFilter,
   extremeFilter,
   itemsFilter,
-  iterate,
-  lengthOf,
   reverseFilter,
   selectFilter,
   sortFilter,
   sumFilter,
   uniqueFilter,
 } from './sequence-filters.js';
+import { iterate, lengthOf } from './python-iteration.js';
 import { TemplateRenderError } from '../template-error.js';
 
 /** A Jinja filter: `value | name(arguments…)`. */

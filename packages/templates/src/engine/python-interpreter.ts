@@ -23,7 +23,7 @@ import { isTruthy, pythonBinary, pythonCompare, pythonContains, pythonEquals, py
 import { getAttribute, getItem, getSlice } from './member-access.js';
 import { applyFilter } from './jinja-filters.js';
 import { runTest } from './jinja-tests.js';
-import { iterate } from './sequence-filters.js';
+import { iterate } from './python-iteration.js';
 import type { RenderBudget } from './render-budget.js';
 import { TemplateRenderError } from '../template-error.js';
 

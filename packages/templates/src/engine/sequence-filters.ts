@@ -1,8 +1,6 @@
 import {
   createFloat,
   createGenerator,
-  drainGenerator,
-  isGenerator,
   createInteger,
   createList,
   createString,
@@ -10,7 +8,7 @@ import {
   createUndefined,
   entriesOf,
   isDict,
-  isList,
+  isGenerator,
   isNone,
   isNumeric,
   isString,
@@ -22,30 +20,11 @@ import {
   type RuntimeValue,
 } from './engine-values.js';
 import type { CallArguments } from './call-arguments.js';
+import { iterate } from './python-iteration.js';
 import { getItem } from './member-access.js';
-import { pythonCompare, pythonEquals, pythonTypeName, isTruthy } from './python-operators.js';
+import { isTruthy, pythonCompare, pythonEquals } from './python-operators.js';
 import { runTest } from './jinja-tests.js';
 import { TemplateRenderError } from '../template-error.js';
-
-/** Python's `list(value)`: characters of a string, keys of a dict, nothing for undefined. */
-export function iterate(value: RuntimeValue): RuntimeValue[] {
-  if (isGenerator(value)) return drainGenerator(value);
-  if (isList(value)) return itemsOf(value);
-  if (isString(value)) return [...stringOf(value)].map(createString);
-  if (isDict(value)) return [...entriesOf(value).keys()].map(keyValue);
-  if (isUndefined(value)) return [];
-  throw new TemplateRenderError(`'${pythonTypeName(value)}' object is not iterable`, 'TypeError');
-}
-
-/** Python's `len(value)`; undefined counts as empty, as in jinja2. */
-export function lengthOf(value: RuntimeValue): number {
-  if (isGenerator(value)) throw new TemplateRenderError("object of type 'generator' has no len()", 'TypeError');
-  if (isString(value)) return [...stringOf(value)].length;
-  if (isList(value)) return itemsOf(value).length;
-  if (isDict(value)) return entriesOf(value).size;
-  if (isUndefined(value)) return 0;
-  throw new TemplateRenderError(`object of type '${pythonTypeName(value)}' has no len()`, 'TypeError');
-}
 
 /** jinja2's attribute getter: `'a.b.0'` walks items, converting digit parts to integers. */
 export function attributeGetter(path: RuntimeValue | undefined, fallback?: RuntimeValue): (item: RuntimeValue) => RuntimeValue {

@@ -11,8 +11,8 @@ import {
   type RuntimeValue,
 } from './engine-values.js';
 import { CallArguments } from './call-arguments.js';
-import { pythonStr } from './python-format.js';
 import { formatBraces } from './brace-format.js';
+import { iterate } from './python-iteration.js';
 import { TemplateRenderError } from '../template-error.js';
 import { pythonTypeName } from './python-operators.js';
 
@@ -195,10 +195,11 @@ const STRING_METHODS: Record<string, StringMethod> = {
   },
   count: (text, args) => createInteger(countOccurrences(sliceBounds(text, args, 1), args.string(0, 'sub', ''))),
   join: (text, args) => {
-    const iterable = args.get(0, 'iterable');
-    const items = iterable !== undefined && isString(iterable) ? [...stringOf(iterable)].map(createString) : iterable !== undefined && isList(iterable) ? itemsOf(iterable) : [];
+    const items = iterate(args.get(0, 'iterable') ?? createList([]));
     const bad = items.find((item) => !isString(item));
-    if (bad) throw new TemplateRenderError(`sequence item: expected str instance, ${pythonTypeName(bad)} found`, 'TypeError');
+    if (bad) {
+      throw new TemplateRenderError(`sequence item: expected str instance, ${pythonTypeName(bad)} found`, 'TypeError');
+    }
     return createString(items.map(stringOf).join(text));
   },
   format: (text, args) => createString(formatBraces(text, args.positional, args.keywords)),
@@ -254,6 +255,3 @@ export function stringMethod(text: string, name: string): ((args: RuntimeValue[]
   if (method === undefined) return undefined;
   return (args) => method(text, new CallArguments(`str.${name}`, args));
 }
-
-/** `str(value)` as a runtime value. */
-export const toPythonString = (value: RuntimeValue): RuntimeValue => createString(pythonStr(value));

@@ -5,7 +5,7 @@ import { TemplateSyntaxError } from '../template-error.js';
 type Token = EngineToken;
 
 /** Same whitespace options transformers gives jinja2. */
-export const LEXER_OPTIONS = { lstrip_blocks: true, trim_blocks: true } as const;
+const LEXER_OPTIONS = { lstrip_blocks: true, trim_blocks: true } as const;
 
 const TAG_OPENING_TOKENS = new Set(['OpenStatement', 'OpenExpression', 'Comment']);
 

@@ -9,7 +9,7 @@ so the fixtures show what Hugging Face tooling produces for the same input.
 
 Usage (from packages/templates):
     python3 -m venv .venv && .venv/bin/pip install -r reference/requirements.txt
-    .venv/bin/python reference/generate_fixtures.py [--templates DIR]
+    .venv/bin/python reference/generate-fixtures.py [--templates DIR]
 """
 
 from __future__ import annotations
@@ -97,8 +97,16 @@ def write_json(path: pathlib.Path, data: object) -> None:
 def generate_conformance(environment, inputs: dict, templates_dir: pathlib.Path) -> int:
     out_dir = FIXTURES_DIR / "conformance"
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("*.json"):
+        stale.unlink()
     count = 0
+    written = set()
     for template_path in sorted(templates_dir.glob("*.jinja")):
+        # Fixture names are kebab-case; the template's own name is stored inside.
+        fixture_name = re.sub(r"[^a-z0-9]+", "-", template_path.stem.lower()).strip("-") + ".json"
+        if fixture_name in written:
+            raise SystemExit(f"two templates map to {fixture_name}")
+        written.add(fixture_name)
         source = template_path.read_text(encoding="utf-8")
         cases = {}
         for conversation in inputs["conversations"]:
@@ -107,7 +115,7 @@ def generate_conformance(environment, inputs: dict, templates_dir: pathlib.Path)
                 continue
             cases[conversation["id"]] = render(environment, source, conversation_context(inputs, conversation))
         write_json(
-            out_dir / f"{template_path.stem}.json",
+            out_dir / fixture_name,
             {
                 "template": template_path.name,
                 "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
