@@ -16,7 +16,11 @@ describe('chat renderers', () => {
     const renderer = presetRenderer('zephyr', { bosToken: '<s>', eosToken: '</s>' });
     expect(renderer).toMatchObject({ kind: 'preset', presetName: 'zephyr' });
     expect(renderer.render(messages, { addGenerationPrompt: true })).toBe(
-      renderChat(getPreset('zephyr')!.template, messages, { addGenerationPrompt: true, bosToken: '<s>', eosToken: '</s>' }),
+      renderChat(getPreset('zephyr')!.template, messages, {
+        addGenerationPrompt: true,
+        bosToken: '<s>',
+        eosToken: '</s>',
+      }),
     );
     expect(renderer.stopStrings).toEqual([...new Set([...getPreset('zephyr')!.stopStrings, '</s>'])]);
     expect(() => presetRenderer('nope' as never)).toThrow(TemplateError);
@@ -26,7 +30,9 @@ describe('chat renderers', () => {
     const legacy = { promptTemplate: '<|user|>\n%1<|end|>\n<|assistant|>\n%2<|end|>\n', systemPrompt: '' };
     const renderer = createChatRenderer(legacy);
     expect(renderer.kind).toBe('legacy');
-    expect(renderer.render(messages, { addGenerationPrompt: true })).toBe(renderLegacyChat(legacy, messages, { addGenerationPrompt: true }));
+    expect(renderer.render(messages, { addGenerationPrompt: true })).toBe(
+      renderLegacyChat(legacy, messages, { addGenerationPrompt: true }),
+    );
     expect(renderer.template).toBe(legacyToJinja(legacy));
     expect(renderer.stopStrings).toEqual(['<|end|>', '<|user|>']);
     expect(createChatRenderer('Q: %1\nA:').kind).toBe('legacy');

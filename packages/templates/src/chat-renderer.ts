@@ -1,6 +1,12 @@
 import { compileTemplate } from './compile-template.js';
 import { detectTemplate, type TemplateDetection } from './detect-template.js';
-import { isLegacyTemplate, legacyToJinja, parseLegacyTemplate, renderLegacyChat, type LegacyTemplate } from './legacy-template.js';
+import {
+  isLegacyTemplate,
+  legacyToJinja,
+  parseLegacyTemplate,
+  renderLegacyChat,
+  type LegacyTemplate,
+} from './legacy-template.js';
 import { getPreset, type PresetName } from './presets.js';
 import { renderChat, type ChatMessage, type RenderChatOptions } from './render-chat.js';
 import { TemplateError } from './template-error.js';
@@ -49,7 +55,11 @@ function stripUndefined(options: RenderChatOptions): RenderChatOptions {
  * recognised as (see {@link detectTemplate}), plus the EOS text.
  * @throws {@link TemplateSyntaxError} when the template cannot be parsed.
  */
-export function jinjaRenderer(template: string, options: ChatRendererOptions = {}, detection?: TemplateDetection): ChatRenderer {
+export function jinjaRenderer(
+  template: string,
+  options: ChatRendererOptions = {},
+  detection?: TemplateDetection,
+): ChatRenderer {
   const compiled = compileTemplate(template);
   const detected = detection ?? detectTemplate(template, options);
   return {
@@ -89,7 +99,12 @@ export function legacyRenderer(template: LegacyTemplate, options: ChatRendererOp
     kind: 'legacy',
     presetName: undefined,
     template: legacyToJinja(template),
-    stopStrings: unique([parts.assistantSuffix.trim(), parts.userPrefix.trim(), options.eosToken, ...(options.extraStopStrings ?? [])]),
+    stopStrings: unique([
+      parts.assistantSuffix.trim(),
+      parts.userPrefix.trim(),
+      options.eosToken,
+      ...(options.extraStopStrings ?? []),
+    ]),
     render: (messages, renderOptions) => renderLegacyChat(template, messages, renderOptions),
   };
 }
@@ -97,5 +112,7 @@ export function legacyRenderer(template: LegacyTemplate, options: ChatRendererOp
 /** A renderer for any template text: legacy `%1`/`%2` templates and Jinja alike. */
 export function createChatRenderer(template: string | LegacyTemplate, options: ChatRendererOptions = {}): ChatRenderer {
   if (typeof template !== 'string') return legacyRenderer(template, options);
-  return isLegacyTemplate(template) ? legacyRenderer({ promptTemplate: template }, options) : jinjaRenderer(template, options);
+  return isLegacyTemplate(template)
+    ? legacyRenderer({ promptTemplate: template }, options)
+    : jinjaRenderer(template, options);
 }

@@ -73,7 +73,9 @@ function globals(budget: RenderBudget, now: Date): Map<string, RuntimeValue> {
     ],
     [
       'strftime_now',
-      createFunction((args) => createString(strftime(now, new CallArguments('strftime_now', args).string(0, 'format', '')))),
+      createFunction((args) =>
+        createString(strftime(now, new CallArguments('strftime_now', args).string(0, 'format', ''))),
+      ),
     ],
     [
       'dict',
@@ -100,14 +102,18 @@ function toTemplateError(error: unknown): TemplateError {
  * @throws {@link TemplateSyntaxError} with `line` and `column` when the template cannot be parsed.
  */
 export function compileTemplate(source: string): CompiledTemplate {
-  if (typeof source !== 'string') throw new TemplateError('A template must be a string', { code: 'ERR_TEMPLATE_INVALID' });
+  if (typeof source !== 'string')
+    throw new TemplateError('A template must be a string', { code: 'ERR_TEMPLATE_INVALID' });
   const program = parseTemplate(source);
   const unknown = transformProgram(program as unknown as AstNode, {
     isKnownFilter: (name) => findFilter(name) !== undefined,
     isKnownTest: (name) => findTest(name) !== undefined,
   });
   if (unknown) {
-    throw new TemplateSyntaxError(`No ${unknown.kind} named '${unknown.name}'.`, locateName(source, unknown.kind, unknown.name) ?? {});
+    throw new TemplateSyntaxError(
+      `No ${unknown.kind} named '${unknown.name}'.`,
+      locateName(source, unknown.kind, unknown.name) ?? {},
+    );
   }
   return {
     source,

@@ -32,7 +32,12 @@ describe.skipIf(!existsSync(templatesDirectory))('detectTemplate on the vendored
 
   it('falls back to the template itself for formats with no preset', () => {
     const source = readFileSync(join(templatesDirectory, 'openai-gpt-oss-120b.jinja'), 'utf8');
-    expect(detectTemplate(source)).toMatchObject({ kind: 'jinja', preset: undefined, template: source, stopStrings: [] });
+    expect(detectTemplate(source)).toMatchObject({
+      kind: 'jinja',
+      preset: undefined,
+      template: source,
+      stopStrings: [],
+    });
   });
 });
 
@@ -48,7 +53,7 @@ describe('detectTemplate', () => {
   });
 
   it('does not match a format that only looks similar', () => {
-    const customHeaders = "{% for m in messages %}<|im_start|>{{ m.role }}: {{ m.content }}<|im_end|>\n{% endfor %}";
+    const customHeaders = '{% for m in messages %}<|im_start|>{{ m.role }}: {{ m.content }}<|im_end|>\n{% endfor %}';
     expect(detectTemplate(customHeaders).kind).toBe('jinja');
   });
 

@@ -62,7 +62,11 @@ function compiledPreset(source: string): CompiledTemplate {
   return compiled;
 }
 
-function renderProbe(template: CompiledTemplate, probe: Probe, options: Required<DetectTemplateOptions>): string | undefined {
+function renderProbe(
+  template: CompiledTemplate,
+  probe: Probe,
+  options: Required<DetectTemplateOptions>,
+): string | undefined {
   try {
     const variables = chatTemplateVariables(probe.messages, {
       addGenerationPrompt: probe.addGenerationPrompt,

@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isLegacyTemplate, legacyToJinja, parseLegacyTemplate, renderLegacyChat, type LegacyTemplate } from './legacy-template.js';
+import {
+  isLegacyTemplate,
+  legacyToJinja,
+  parseLegacyTemplate,
+  renderLegacyChat,
+  type LegacyTemplate,
+} from './legacy-template.js';
 import { renderChat, type ChatMessage } from './render-chat.js';
 import { TemplateError } from './template-error.js';
 
@@ -15,8 +21,9 @@ interface LegacyCases {
   conversations: { id: string; addGenerationPrompt: boolean; messages: ChatMessage[] }[];
 }
 const inputs = JSON.parse(readFileSync(join(fixtures, 'legacy-cases.json'), 'utf8')) as LegacyCases;
-const expected = (JSON.parse(readFileSync(join(fixtures, 'legacy-cases.expected.json'), 'utf8')) as { cases: Record<string, string> })
-  .cases;
+const expected = (
+  JSON.parse(readFileSync(join(fixtures, 'legacy-cases.expected.json'), 'utf8')) as { cases: Record<string, string> }
+).cases;
 
 describe('legacy %1/%2 templates (reference fixtures)', () => {
   for (const template of inputs.templates) {
@@ -97,7 +104,10 @@ describe.skipIf(!existsSync(catalogDirectory))('legacy templates of the GPT4All 
           : `${template.promptTemplate.replace('%1', question)}${answer}\n\n`;
       const pending = template.promptTemplate.replace('%1', 'Third question?').split('%2')[0];
       expect(renderLegacyChat(template, conversation, { addGenerationPrompt: true })).toBe(
-        template.systemPrompt + fill('First question?', 'First answer.') + fill('Second question?', 'Second answer.') + pending,
+        template.systemPrompt +
+          fill('First question?', 'First answer.') +
+          fill('Second question?', 'Second answer.') +
+          pending,
       );
     });
     it(`${entry.name}: the Jinja conversion renders identically`, () => {

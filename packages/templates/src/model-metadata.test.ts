@@ -21,7 +21,9 @@ describe('fromModelMetadata', () => {
     expect(format.renderer?.render(messages, { addGenerationPrompt: true })).toBe(
       renderChat(llama3, messages, { addGenerationPrompt: true, bosToken: tokens[1], eosToken: tokens[2] }),
     );
-    expect(format.stopStrings).toEqual(expect.arrayContaining([tokens[2], tokens[3], ...getPreset('llama3')!.stopStrings]));
+    expect(format.stopStrings).toEqual(
+      expect.arrayContaining([tokens[2], tokens[3], ...getPreset('llama3')!.stopStrings]),
+    );
   });
 
   it('accepts a Map, bigint ids and explicit token texts', () => {
@@ -32,13 +34,21 @@ describe('fromModelMetadata', () => {
       ['tokenizer.ggml.eos_token_id', 2n],
     ]);
     expect(fromModelMetadata(metadata)).toMatchObject({ bosToken: tokens[1], eosToken: tokens[2] });
-    expect(fromModelMetadata(metadata, { bosToken: '[B]', eosToken: '[E]' })).toMatchObject({ bosToken: '[B]', eosToken: '[E]' });
+    expect(fromModelMetadata(metadata, { bosToken: '[B]', eosToken: '[E]' })).toMatchObject({
+      bosToken: '[B]',
+      eosToken: '[E]',
+    });
   });
 
   it('exposes named templates and selects one by name', () => {
-    const toolUse = "{{ bos_token }}{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}";
+    const toolUse = '{{ bos_token }}{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}';
     const format = fromModelMetadata(
-      { 'tokenizer.chat_template': llama3, 'tokenizer.chat_template.tool_use': toolUse, 'tokenizer.ggml.tokens': tokens, 'tokenizer.ggml.bos_token_id': 1 },
+      {
+        'tokenizer.chat_template': llama3,
+        'tokenizer.chat_template.tool_use': toolUse,
+        'tokenizer.ggml.tokens': tokens,
+        'tokenizer.ggml.bos_token_id': 1,
+      },
       { templateName: 'tool_use' },
     );
     expect(format.namedTemplates).toEqual({ tool_use: toolUse });
@@ -55,7 +65,13 @@ describe('fromModelMetadata', () => {
     });
     expect(format.renderer).toBeUndefined();
     expect(format.bosToken).toBeUndefined();
-    expect(format.warnings.map((warning) => warning.code).sort()).toEqual(['WARN_NO_CHAT_TEMPLATE', 'WARN_TEMPLATE_INVALID', 'WARN_TOKEN_NOT_FOUND']);
-    expect(fromModelMetadata({}, { templateName: 'rag' }).warnings.map((warning) => warning.code)).toContain('WARN_TEMPLATE_NAME_UNKNOWN');
+    expect(format.warnings.map((warning) => warning.code).sort()).toEqual([
+      'WARN_NO_CHAT_TEMPLATE',
+      'WARN_TEMPLATE_INVALID',
+      'WARN_TOKEN_NOT_FOUND',
+    ]);
+    expect(fromModelMetadata({}, { templateName: 'rag' }).warnings.map((warning) => warning.code)).toContain(
+      'WARN_TEMPLATE_NAME_UNKNOWN',
+    );
   });
 });

@@ -60,7 +60,10 @@ function tokenText(metadata: ModelMetadata, idKey: string, warnings: TemplateWar
   const tokens = lookup(metadata, 'tokenizer.ggml.tokens');
   const text = Array.isArray(tokens) && Number.isInteger(id) ? (tokens[id] as unknown) : undefined;
   if (typeof text !== 'string') {
-    warnings.push({ code: 'WARN_TOKEN_NOT_FOUND', message: `${idKey} = ${String(rawId)} is not an index of tokenizer.ggml.tokens` });
+    warnings.push({
+      code: 'WARN_TOKEN_NOT_FOUND',
+      message: `${idKey} = ${String(rawId)} is not an index of tokenizer.ggml.tokens`,
+    });
     return undefined;
   }
   return text;
@@ -84,14 +87,18 @@ export function fromModelMetadata(metadata: ModelMetadata, options: ModelMetadat
   const warnings: TemplateWarning[] = [];
   const bosToken = options.bosToken ?? tokenText(metadata, 'tokenizer.ggml.bos_token_id', warnings);
   const eosToken = options.eosToken ?? tokenText(metadata, 'tokenizer.ggml.eos_token_id', warnings);
-  const endOfTurn = [tokenText(metadata, 'tokenizer.ggml.eot_token_id', warnings), tokenText(metadata, 'tokenizer.ggml.eom_token_id', warnings)];
+  const endOfTurn = [
+    tokenText(metadata, 'tokenizer.ggml.eot_token_id', warnings),
+    tokenText(metadata, 'tokenizer.ggml.eom_token_id', warnings),
+  ];
   const extraStopStrings = endOfTurn.filter((text): text is string => text !== undefined);
 
   const chatTemplateValue = lookup(metadata, TEMPLATE_KEY);
   const chatTemplate = typeof chatTemplateValue === 'string' ? chatTemplateValue : undefined;
   const namedTemplates: Record<string, string> = {};
   for (const [key, value] of entries(metadata)) {
-    if (key.startsWith(`${TEMPLATE_KEY}.`) && typeof value === 'string') namedTemplates[key.slice(TEMPLATE_KEY.length + 1)] = value;
+    if (key.startsWith(`${TEMPLATE_KEY}.`) && typeof value === 'string')
+      namedTemplates[key.slice(TEMPLATE_KEY.length + 1)] = value;
   }
 
   const renderers: Record<string, ChatRenderer> = {};
@@ -105,16 +112,25 @@ export function fromModelMetadata(metadata: ModelMetadata, options: ModelMetadat
       renderers[name] = jinjaRenderer(source, { bosToken, eosToken, extraStopStrings }, detection);
     } catch (error) {
       if (!TemplateError.isInstance(error)) throw error;
-      warnings.push({ code: 'WARN_TEMPLATE_INVALID', message: `Chat template '${name}' cannot be used: ${error.message}` });
+      warnings.push({
+        code: 'WARN_TEMPLATE_INVALID',
+        message: `Chat template '${name}' cannot be used: ${error.message}`,
+      });
     }
   }
   if (chatTemplate === undefined) {
-    warnings.push({ code: 'WARN_NO_CHAT_TEMPLATE', message: `The model has no ${TEMPLATE_KEY}; choose a preset or provide a template` });
+    warnings.push({
+      code: 'WARN_NO_CHAT_TEMPLATE',
+      message: `The model has no ${TEMPLATE_KEY}; choose a preset or provide a template`,
+    });
   }
 
   const selected = options.templateName ?? 'default';
   if (selected !== 'default' && !(selected in namedTemplates)) {
-    warnings.push({ code: 'WARN_TEMPLATE_NAME_UNKNOWN', message: `The model has no chat template named '${selected}'` });
+    warnings.push({
+      code: 'WARN_TEMPLATE_NAME_UNKNOWN',
+      message: `The model has no chat template named '${selected}'`,
+    });
   }
   const renderer = renderers[selected];
   return {
@@ -125,7 +141,8 @@ export function fromModelMetadata(metadata: ModelMetadata, options: ModelMetadat
     renderer,
     renderers,
     detection: detections[selected],
-    stopStrings: renderer?.stopStrings ?? [eosToken, ...extraStopStrings].filter((text): text is string => text !== undefined),
+    stopStrings:
+      renderer?.stopStrings ?? [eosToken, ...extraStopStrings].filter((text): text is string => text !== undefined),
     warnings,
   };
 }

@@ -7,7 +7,7 @@
 
 // Flattens a list of content parts to its text, so presets accept both shapes.
 const TEXT_MACRO =
-  "{%- macro text(content) -%}{%- if content is string -%}{{- content -}}{%- elif content is iterable -%}" +
+  '{%- macro text(content) -%}{%- if content is string -%}{{- content -}}{%- elif content is iterable -%}' +
   "{%- for part in content -%}{%- if part.type == 'text' -%}{{- part.text -}}{%- endif -%}{%- endfor -%}{%- endif -%}{%- endmacro -%}\n";
 
 const SYSTEM_SPLIT =
@@ -40,7 +40,7 @@ export const LLAMA2 =
   TEXT_MACRO +
   SYSTEM_SPLIT +
   '{%- for message in turns -%}' +
-  "{%- set content = text(message.content) -%}" +
+  '{%- set content = text(message.content) -%}' +
   "{%- if loop.first and system_message is not none -%}{%- set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + content -%}{%- endif -%}" +
   "{%- if message.role == 'user' -%}{{- bos_token + '[INST] ' + content | trim + ' [/INST]' -}}" +
   "{%- elif message.role == 'assistant' -%}{{- ' ' + content | trim + ' ' + eos_token -}}{%- endif -%}" +
@@ -51,8 +51,7 @@ const LLAMA3_TURNS =
   "{%- if add_generation_prompt -%}{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' -}}{%- endif -%}";
 
 /** Llama 3: one header per message, the first preceded by the BOS token. */
-export const LLAMA3 =
-  TEXT_MACRO + '{{- bos_token -}}{%- set turns = messages -%}\n' + LLAMA3_TURNS;
+export const LLAMA3 = TEXT_MACRO + '{{- bos_token -}}{%- set turns = messages -%}\n' + LLAMA3_TURNS;
 
 /** Llama 3.1+: a system header that always states the knowledge cutoff and today's date. */
 export const LLAMA3_DATED =
@@ -102,7 +101,7 @@ export const GEMMA =
   SYSTEM_SPLIT +
   '{{- bos_token -}}' +
   '{%- for message in turns -%}' +
-  "{%- set content = text(message.content) -%}" +
+  '{%- set content = text(message.content) -%}' +
   "{%- if loop.first and system_message is not none -%}{%- set content = system_message + '\\n\\n' + content -%}{%- endif -%}" +
   "{%- set role = 'model' if message.role == 'assistant' else message.role -%}" +
   "{{- '<start_of_turn>' + role + '\\n' + content | trim + '<end_of_turn>\\n' -}}" +
@@ -145,7 +144,7 @@ export const ZEPHYR =
 export const DEEPSEEK =
   TEXT_MACRO +
   SYSTEM_SPLIT +
-  "{{- bos_token -}}{%- if system_message is not none -%}{{- system_message -}}{%- endif -%}" +
+  '{{- bos_token -}}{%- if system_message is not none -%}{{- system_message -}}{%- endif -%}' +
   '{%- for message in turns -%}' +
   "{%- if message.role == 'user' -%}{{- '<｜User｜>' + text(message.content) -}}" +
   "{%- elif message.role == 'assistant' -%}{%- set content = text(message.content) -%}" +

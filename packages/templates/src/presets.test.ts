@@ -8,14 +8,34 @@ const conversation: ChatMessage[] = [
   { role: 'system', content: 'SYSTEM-TEXT' },
   { role: 'user', content: 'USER-ONE' },
   { role: 'assistant', content: 'ASSISTANT-ONE' },
-  { role: 'user', content: [{ type: 'text', text: 'USER-' }, { type: 'text', text: 'TWO' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'USER-' },
+      { type: 'text', text: 'TWO' },
+    ],
+  },
 ];
 const tokens = { bosToken: '<BOS>', eosToken: '<EOS>' };
 
 describe('presets', () => {
   it('cover the families GPT4All users need', () => {
     const names = PRESETS.map((preset) => preset.name);
-    for (const name of ['chatml', 'llama2', 'llama3', 'mistral-v1', 'mistral-v3', 'mistral-tekken', 'phi3', 'gemma', 'alpaca', 'vicuna', 'zephyr', 'deepseek', 'qwen']) {
+    for (const name of [
+      'chatml',
+      'llama2',
+      'llama3',
+      'mistral-v1',
+      'mistral-v3',
+      'mistral-tekken',
+      'phi3',
+      'gemma',
+      'alpaca',
+      'vicuna',
+      'zephyr',
+      'deepseek',
+      'qwen',
+    ]) {
       expect(names).toContain(name);
       expect(isPresetName(name)).toBe(true);
     }
@@ -25,7 +45,8 @@ describe('presets', () => {
   for (const preset of PRESETS) {
     describe(preset.name, () => {
       it('compiles, with every variant', () => {
-        for (const source of [preset.template, ...Object.values(preset.variants)]) expect(() => compileTemplate(source)).not.toThrow();
+        for (const source of [preset.template, ...Object.values(preset.variants)])
+          expect(() => compileTemplate(source)).not.toThrow();
       });
 
       it('renders every message, in order, and accepts content parts', () => {
@@ -49,7 +70,10 @@ describe('presets', () => {
         const finished = renderChat(preset.template, conversation, tokens);
         const afterReply = finished.slice(finished.indexOf('ASSISTANT-ONE') + 'ASSISTANT-ONE'.length);
         const markers = [...preset.stopStrings, tokens.eosToken];
-        expect(markers.some((marker) => afterReply.trimStart().startsWith(marker)), afterReply).toBe(true);
+        expect(
+          markers.some((marker) => afterReply.trimStart().startsWith(marker)),
+          afterReply,
+        ).toBe(true);
       });
 
       it('is recognised as itself by detectTemplate', () => {

@@ -57,15 +57,30 @@ const preset = (
   template: string,
   stopStrings: string[],
   variants: Record<string, string> = {},
-): ChatPreset => Object.freeze({ name, description, template, stopStrings: Object.freeze(stopStrings), variants: Object.freeze(variants) });
+): ChatPreset =>
+  Object.freeze({
+    name,
+    description,
+    template,
+    stopStrings: Object.freeze(stopStrings),
+    variants: Object.freeze(variants),
+  });
 
 /** Every preset, in detection order (more specific formats first). */
 export const PRESETS: readonly ChatPreset[] = Object.freeze([
-  preset('qwen', 'ChatML with Qwen 2.5\'s default system message', QWEN, ['<|im_end|>', '<|endoftext|>']),
-  preset('chatml', 'ChatML: <|im_start|>role … <|im_end|>', CHATML, ['<|im_end|>', '<|im_start|>'], { qwen3: CHATML_THINKING }),
-  preset('llama3', 'Llama 3: <|start_header_id|>role<|end_header_id|> … <|eot_id|>', LLAMA3, ['<|eot_id|>', '<|eom_id|>', '<|end_of_text|>'], {
-    'llama3.1': LLAMA3_DATED,
+  preset('qwen', "ChatML with Qwen 2.5's default system message", QWEN, ['<|im_end|>', '<|endoftext|>']),
+  preset('chatml', 'ChatML: <|im_start|>role … <|im_end|>', CHATML, ['<|im_end|>', '<|im_start|>'], {
+    qwen3: CHATML_THINKING,
   }),
+  preset(
+    'llama3',
+    'Llama 3: <|start_header_id|>role<|end_header_id|> … <|eot_id|>',
+    LLAMA3,
+    ['<|eot_id|>', '<|eom_id|>', '<|end_of_text|>'],
+    {
+      'llama3.1': LLAMA3_DATED,
+    },
+  ),
   preset('llama2', 'Llama 2: [INST] <<SYS>> … <</SYS>> … [/INST]', LLAMA2, ['</s>', '[INST]']),
   preset('mistral-v1', 'Mistral v0.1/v0.2: [INST] … [/INST]', MISTRAL_V1, ['</s>', '[INST]']),
   preset('mistral-v3', 'Mistral v0.3: [INST] …[/INST] reply', MISTRAL_V3, ['</s>', '[INST]']),

@@ -29,7 +29,9 @@ describe('in a browser-like environment', () => {
       const reference = results[testCase.id];
       if (reference?.output === undefined) continue;
       const context = (testCase as { context?: Record<string, unknown> }).context ?? {};
-      expect(compileTemplate(testCase.template).render(context, { now: new Date(conversations.fixedNow) })).toBe(reference.output);
+      expect(compileTemplate(testCase.template).render(context, { now: new Date(conversations.fixedNow) })).toBe(
+        reference.output,
+      );
     }
   });
 });

@@ -71,7 +71,10 @@ function compiled(template: string | CompiledTemplate): CompiledTemplate {
 }
 
 /** The variables a Hugging Face chat template sees, as transformers' `apply_chat_template` builds them. */
-export function chatTemplateVariables(messages: readonly ChatMessage[], options: RenderChatOptions = {}): Record<string, unknown> {
+export function chatTemplateVariables(
+  messages: readonly ChatMessage[],
+  options: RenderChatOptions = {},
+): Record<string, unknown> {
   return {
     ...options.extraContext,
     messages,

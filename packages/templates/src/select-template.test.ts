@@ -18,10 +18,15 @@ describe('selectTemplate', () => {
   });
 
   it('flags legacy %1/%2 templates', () => {
-    expect(selectTemplate({ user: '### Human: %1\n### Assistant: %2', model })).toMatchObject({ source: 'user', legacy: true });
-    expect(selectTemplate({ catalog: { promptTemplate: '[INST] %1 [/INST]', systemPrompt: '' }, model })).toMatchObject({
-      source: 'catalog',
+    expect(selectTemplate({ user: '### Human: %1\n### Assistant: %2', model })).toMatchObject({
+      source: 'user',
       legacy: true,
     });
+    expect(selectTemplate({ catalog: { promptTemplate: '[INST] %1 [/INST]', systemPrompt: '' }, model })).toMatchObject(
+      {
+        source: 'catalog',
+        legacy: true,
+      },
+    );
   });
 });

@@ -14,7 +14,9 @@ function thrown(action: () => unknown): unknown {
 
 describe('TemplateError', () => {
   it('carries the message of raise_exception', () => {
-    const error = thrown(() => renderChat("{{ raise_exception('Roles must alternate: ' ~ messages[0].role) }}", [{ role: 'tool' }]));
+    const error = thrown(() =>
+      renderChat("{{ raise_exception('Roles must alternate: ' ~ messages[0].role) }}", [{ role: 'tool' }]),
+    );
     expect(error).toBeInstanceOf(TemplateError);
     expect((error as TemplateError).code).toBe('ERR_TEMPLATE_RAISED');
     expect((error as TemplateError).message).toBe('Roles must alternate: tool');

@@ -1,4 +1,14 @@
-import { createString, entriesOf, isDict, isList, isNumeric, isString, itemsOf, numberOf, type RuntimeValue } from './engine-values.js';
+import {
+  createString,
+  entriesOf,
+  isDict,
+  isList,
+  isNumeric,
+  isString,
+  itemsOf,
+  numberOf,
+  type RuntimeValue,
+} from './engine-values.js';
 import { formatPythonFloat, pythonRepr, pythonStr } from './python-format.js';
 import { TemplateRenderError } from '../template-error.js';
 
@@ -15,7 +25,9 @@ function applySpec(value: RuntimeValue, spec: string): string {
     const number = numberOf(value) * (kind === '%' ? 100 : 1);
     text = number.toFixed(precision === undefined ? 6 : Number(precision)) + (kind === '%' ? '%' : '');
   } else if (kind === 'e' || kind === 'E') {
-    text = numberOf(value).toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2');
+    text = numberOf(value)
+      .toExponential(precision === undefined ? 6 : Number(precision))
+      .replace(/e([+-])(\d)$/, 'e$10$2');
     if (kind === 'E') text = text.toUpperCase();
   } else if (kind === 'd' || kind === 'n') {
     text = String(Math.trunc(numberOf(value)));
@@ -68,7 +80,10 @@ function resolveField(
   else value = keywords.get(head);
   if (value === undefined) {
     const byIndex = head === '' || /^\d+$/.test(head);
-    throw new TemplateRenderError(byIndex ? 'Replacement index out of range' : `'${head}'`, byIndex ? 'IndexError' : 'KeyError');
+    throw new TemplateRenderError(
+      byIndex ? 'Replacement index out of range' : `'${head}'`,
+      byIndex ? 'IndexError' : 'KeyError',
+    );
   }
   for (const [, attribute, key] of (match[2] ?? '').matchAll(/\.([^.[]+)|\[([^\]]+)\]/g)) {
     const name = attribute ?? key ?? '';

@@ -142,7 +142,9 @@ export function dictKey(value: RuntimeValue): string | undefined {
     case 'IntegerValue':
       return `${KEY_PREFIX}i${value.value as number}`;
     case 'FloatValue':
-      return Number.isInteger(value.value) ? `${KEY_PREFIX}i${value.value as number}` : `${KEY_PREFIX}f${value.value as number}`;
+      return Number.isInteger(value.value)
+        ? `${KEY_PREFIX}i${value.value as number}`
+        : `${KEY_PREFIX}f${value.value as number}`;
     case 'BooleanValue':
       return `${KEY_PREFIX}i${Number(value.value)}`;
     case 'NullValue':

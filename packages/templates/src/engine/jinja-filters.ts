@@ -46,7 +46,10 @@ import { TemplateRenderError } from '../template-error.js';
 export type JinjaFilter = (value: RuntimeValue, args: CallArguments) => RuntimeValue;
 
 const text = (value: RuntimeValue): string => pythonStr(value);
-const stringFilter = (transform: (input: string) => string): JinjaFilter => (value) => createString(transform(text(value)));
+const stringFilter =
+  (transform: (input: string) => string): JinjaFilter =>
+  (value) =>
+    createString(transform(text(value)));
 
 function toInteger(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const fallback = args.get(0, 'default') ?? createInteger(0);
@@ -54,7 +57,14 @@ function toInteger(value: RuntimeValue, args: CallArguments): RuntimeValue {
   if (!isString(value)) return fallback;
   const base = args.number(1, 'base', 10);
   const input = pythonStrip(stringOf(value), undefined, 'both').replaceAll('_', '');
-  const pattern = base === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : base === 8 ? /^[-+]?(0o)?[0-7]+$/i : base === 2 ? /^[-+]?(0b)?[01]+$/i : /^[-+]?\d+$/;
+  const pattern =
+    base === 16
+      ? /^[-+]?(0x)?[0-9a-f]+$/i
+      : base === 8
+        ? /^[-+]?(0o)?[0-7]+$/i
+        : base === 2
+          ? /^[-+]?(0b)?[01]+$/i
+          : /^[-+]?\d+$/;
   if (pattern.test(input)) return createInteger(parseInt(input.replace(/^([-+]?)0[xob]/i, '$1'), base));
   const asFloat = toFloat(value, new CallArguments('float', [createUndefined()]));
   return isUndefined(asFloat) ? fallback : createInteger(Math.trunc(numberOf(asFloat)));
@@ -90,7 +100,11 @@ function indentFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
 
 function joinFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const get = attributeGetter(args.get(1, 'attribute'));
-  return createString(iterate(value).map((item) => text(get(item))).join(args.string(0, 'd', '')));
+  return createString(
+    iterate(value)
+      .map((item) => text(get(item)))
+      .join(args.string(0, 'd', '')),
+  );
 }
 
 function mapFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
@@ -103,7 +117,8 @@ function mapFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const name = args.positional[0];
   if (name === undefined) return createGenerator(items);
   const filter = findFilter(stringOf(name));
-  if (filter === undefined) throw new TemplateRenderError(`No filter named '${stringOf(name)}'.`, 'TemplateRuntimeError');
+  if (filter === undefined)
+    throw new TemplateRenderError(`No filter named '${stringOf(name)}'.`, 'TemplateRuntimeError');
   const rest = new CallArguments(stringOf(name), args.positional.slice(1));
   return createGenerator(items.map((item) => filter(item, rest)));
 }
@@ -114,8 +129,14 @@ function tojsonFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   return createString(
     pythonJsonDumps(value, {
       ensureAscii: args.boolean(0, 'ensure_ascii', false),
-      indent: indent === undefined || indent.type === 'NullValue' ? null : isString(indent) ? stringOf(indent) : numberOf(indent),
-      separators: separators !== undefined && isList(separators) ? (itemsOf(separators).map(stringOf) as [string, string]) : null,
+      indent:
+        indent === undefined || indent.type === 'NullValue'
+          ? null
+          : isString(indent)
+            ? stringOf(indent)
+            : numberOf(indent),
+      separators:
+        separators !== undefined && isList(separators) ? (itemsOf(separators).map(stringOf) as [string, string]) : null,
       sortKeys: args.boolean(3, 'sort_keys', false),
     }),
   );
@@ -139,15 +160,22 @@ function roundFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const method = args.string(1, 'method', 'common');
   const factor = 10 ** precision;
   const scaled = numberOf(value) * factor;
-  const rounded = method === 'ceil' ? Math.ceil(scaled) : method === 'floor' ? Math.floor(scaled) : Math.sign(scaled) * Math.round(Math.abs(scaled));
+  const rounded =
+    method === 'ceil'
+      ? Math.ceil(scaled)
+      : method === 'floor'
+        ? Math.floor(scaled)
+        : Math.sign(scaled) * Math.round(Math.abs(scaled));
   return createFloat(rounded / factor);
 }
-
 
 function regexReplaceFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const pattern = new RegExp(args.string(0, 'pattern', ''), 'gu');
   // Python-style \1 back-references become JavaScript's $1.
-  const replacement = args.string(1, 'replacement', '').replace(/\$/g, '$$$$').replace(/\\(\d+)/g, '$$$1');
+  const replacement = args
+    .string(1, 'replacement', '')
+    .replace(/\$/g, '$$$$')
+    .replace(/\\(\d+)/g, '$$$1');
   return createString(text(value).replace(pattern, replacement));
 }
 
@@ -195,7 +223,9 @@ const FILTERS: Record<string, JinjaFilter> = {
   reject: selectFilter(false, false),
   rejectattr: selectFilter(false, true),
   replace: (value, args) =>
-    createString(pythonReplace(text(value), args.string(0, 'old', ''), args.string(1, 'new', ''), args.number(2, 'count', -1))),
+    createString(
+      pythonReplace(text(value), args.string(0, 'old', ''), args.string(1, 'new', ''), args.number(2, 'count', -1)),
+    ),
   reverse: reverseFilter,
   round: roundFilter,
   safe: (value) => (isMarkup(value) ? value : createMarkup(text(value))),
@@ -203,10 +233,20 @@ const FILTERS: Record<string, JinjaFilter> = {
   selectattr: selectFilter(true, true),
   sort: sortFilter,
   string: (value) => (isString(value) ? value : createString(text(value))),
-  striptags: stringFilter((input) => input.replace(/<!--.*?-->|<[^>]*>/gs, '').split(new RegExp(`[${PYTHON_WHITESPACE}]+`)).filter(Boolean).join(' ')),
+  striptags: stringFilter((input) =>
+    input
+      .replace(/<!--.*?-->|<[^>]*>/gs, '')
+      .split(new RegExp(`[${PYTHON_WHITESPACE}]+`))
+      .filter(Boolean)
+      .join(' '),
+  ),
   sum: sumFilter,
   title: stringFilter((input) =>
-    input.split(/([-\s({[<]+)/).filter(Boolean).map((part) => (part[0] ?? '').toUpperCase() + part.slice(1).toLowerCase()).join(''),
+    input
+      .split(/([-\s({[<]+)/)
+      .filter(Boolean)
+      .map((part) => (part[0] ?? '').toUpperCase() + part.slice(1).toLowerCase())
+      .join(''),
   ),
   tojson: tojsonFilter,
   trim: (value, args) => createString(pythonStrip(text(value), args.string(0, 'chars'), 'both')),
@@ -237,4 +277,3 @@ export function applyFilter(name: string, value: RuntimeValue, args: RuntimeValu
   if (filter === undefined) throw new TemplateRenderError(`No filter named '${name}' found.`, 'TemplateRuntimeError');
   return filter(value, new CallArguments(name, args));
 }
-

@@ -51,13 +51,35 @@ export const JINJA_TESTS: ReadonlyMap<string, JinjaTest> = new Map<string, Jinja
   ['escaped', () => false],
   ['odd', (value) => Math.abs(integerOf(value, 'odd') % 2) === 1],
   ['even', (value) => integerOf(value, 'even') % 2 === 0],
-  ['divisibleby', (value, args) => integerOf(value, 'divisibleby') % integerOf(argument(args, 'divisibleby'), 'divisibleby') === 0],
-  ['lower', (value) => { const text = pythonStr(value); return isCasedText(text) && text === text.toLowerCase(); }],
-  ['upper', (value) => { const text = pythonStr(value); return isCasedText(text) && text === text.toUpperCase(); }],
-  ['sameas', (value, args) => {
-    const other = argument(args, 'sameas');
-    return value === other || (isNone(value) && isNone(other)) || (isBoolean(value) && isBoolean(other) && value.value === other.value);
-  }],
+  [
+    'divisibleby',
+    (value, args) => integerOf(value, 'divisibleby') % integerOf(argument(args, 'divisibleby'), 'divisibleby') === 0,
+  ],
+  [
+    'lower',
+    (value) => {
+      const text = pythonStr(value);
+      return isCasedText(text) && text === text.toLowerCase();
+    },
+  ],
+  [
+    'upper',
+    (value) => {
+      const text = pythonStr(value);
+      return isCasedText(text) && text === text.toUpperCase();
+    },
+  ],
+  [
+    'sameas',
+    (value, args) => {
+      const other = argument(args, 'sameas');
+      return (
+        value === other ||
+        (isNone(value) && isNone(other)) ||
+        (isBoolean(value) && isBoolean(other) && value.value === other.value)
+      );
+    },
+  ],
   ['in', (value, args) => pythonContains(argument(args, 'in'), value)],
   ['eq', (value, args) => pythonEquals(value, argument(args, 'eq'))],
   ['ne', (value, args) => !pythonEquals(value, argument(args, 'ne'))],
@@ -68,7 +90,15 @@ export const JINJA_TESTS: ReadonlyMap<string, JinjaTest> = new Map<string, Jinja
 ]);
 
 const ALIASES: Record<string, string> = {
-  '==': 'eq', equalto: 'eq', '!=': 'ne', '<': 'lt', lessthan: 'lt', '<=': 'le', '>': 'gt', greaterthan: 'gt', '>=': 'ge',
+  '==': 'eq',
+  equalto: 'eq',
+  '!=': 'ne',
+  '<': 'lt',
+  lessthan: 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  greaterthan: 'gt',
+  '>=': 'ge',
 };
 
 /** Finds a test by name or alias. */
@@ -82,4 +112,3 @@ export function runTest(name: string, value: RuntimeValue, args: RuntimeValue[])
   if (test === undefined) throw new TemplateRenderError(`No test named '${name}' found.`, 'TemplateRuntimeError');
   return test(value, args);
 }
-

@@ -41,7 +41,11 @@ function unsafe(owner: RuntimeValue, name: string): RuntimeValue {
   });
 }
 
-function method(owner: RuntimeValue, name: string, implementation: (args: CallArguments) => RuntimeValue): RuntimeValue {
+function method(
+  owner: RuntimeValue,
+  name: string,
+  implementation: (args: CallArguments) => RuntimeValue,
+): RuntimeValue {
   return createFunction((args) => implementation(new CallArguments(`${pythonTypeName(owner)}.${name}`, args)));
 }
 
@@ -56,7 +60,9 @@ function dictAttribute(dict: RuntimeValue, name: string): RuntimeValue | undefin
         return found ?? args.get(1, 'default') ?? createNone();
       });
     case 'items':
-      return method(dict, name, () => createList([...entries].map(([key, value]) => createTuple([keyValue(key), value]))));
+      return method(dict, name, () =>
+        createList([...entries].map(([key, value]) => createTuple([keyValue(key), value]))),
+      );
     case 'keys':
       return method(dict, name, () => createList([...entries.keys()].map(keyValue)));
     case 'values':
@@ -142,22 +148,30 @@ export function getAttribute(value: RuntimeValue, name: string): RuntimeValue {
 /** jinja2's `obj[key]`: the item first, then (for string keys) the attribute. */
 export function getItem(value: RuntimeValue, key: RuntimeValue): RuntimeValue {
   if (isUndefined(value)) undefinedAccess(isString(key) ? stringOf(key) : String(key.value));
-  return pythonItem(value, key) ?? (isString(key) ? pythonAttribute(value, stringOf(key)) : undefined) ?? createUndefined();
+  return (
+    pythonItem(value, key) ?? (isString(key) ? pythonAttribute(value, stringOf(key)) : undefined) ?? createUndefined()
+  );
 }
 
 /** Python slicing `value[start:stop:step]` for lists, tuples and strings. */
 export function getSlice(value: RuntimeValue, start?: number, stop?: number, step = 1): RuntimeValue {
   if (isUndefined(value)) undefinedAccess('__getitem__');
   if (step === 0) throw new TemplateRenderError('slice step cannot be zero', 'ValueError');
-  const source: RuntimeValue[] | string[] = isString(value) ? [...stringOf(value)] : isList(value) ? itemsOf(value) : [];
+  const source: RuntimeValue[] | string[] = isString(value)
+    ? [...stringOf(value)]
+    : isList(value)
+      ? itemsOf(value)
+      : [];
   if (!isString(value) && !isList(value)) {
     throw new TemplateRenderError(`'${pythonTypeName(value)}' object is not subscriptable`, 'TypeError');
   }
   const length = source.length;
   const clamp = (position: number, low: number, high: number): number =>
     position < 0 ? Math.max(length + position, low) : Math.min(position, high);
-  const from = start === undefined ? (step > 0 ? 0 : length - 1) : clamp(start, step > 0 ? 0 : -1, step > 0 ? length : length - 1);
-  const to = stop === undefined ? (step > 0 ? length : -1) : clamp(stop, step > 0 ? 0 : -1, step > 0 ? length : length - 1);
+  const from =
+    start === undefined ? (step > 0 ? 0 : length - 1) : clamp(start, step > 0 ? 0 : -1, step > 0 ? length : length - 1);
+  const to =
+    stop === undefined ? (step > 0 ? length : -1) : clamp(stop, step > 0 ? 0 : -1, step > 0 ? length : length - 1);
   const picked: (RuntimeValue | string)[] = [];
   for (let position = from; step > 0 ? position < to : position > to; position += step) picked.push(source[position]!);
   if (isString(value)) return createString((picked as string[]).join(''));

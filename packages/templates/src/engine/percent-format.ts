@@ -1,4 +1,15 @@
-import { createMarkup, entriesOf, isDict, isMarkup, isNumeric, isString, isTuple, itemsOf, numberOf, type RuntimeValue } from './engine-values.js';
+import {
+  createMarkup,
+  entriesOf,
+  isDict,
+  isMarkup,
+  isNumeric,
+  isString,
+  isTuple,
+  itemsOf,
+  numberOf,
+  type RuntimeValue,
+} from './engine-values.js';
 import { pythonRepr, pythonStr } from './python-format.js';
 import { TemplateRenderError } from '../template-error.js';
 
@@ -48,49 +59,54 @@ export function formatPercent(format: string, values: RuntimeValue): string {
     if (found === undefined) throw new TemplateRenderError('not enough arguments for format string', 'TypeError');
     return found;
   };
-  const result = format.replace(SPECIFIER, (_match, key: string | undefined, flags: string, width, precision, conversion: string) => {
-    if (conversion === '%') return '%';
-    const widthValue = width === '*' ? numberOf(take(undefined)) : width === undefined ? undefined : Number(width);
-    const value = take(key);
-    const digits = precision === undefined ? undefined : Number(precision);
-    let text: string;
-    switch (conversion) {
-      case 's':
-        text = pythonStr(value);
-        if (digits !== undefined) text = text.slice(0, digits);
-        break;
-      case 'r':
-      case 'a':
-        text = pythonRepr(value);
-        break;
-      case 'd':
-      case 'i':
-      case 'u':
-        text = String(Math.trunc(number(value, conversion)));
-        break;
-      case 'x':
-      case 'X': {
-        const hex = Math.trunc(number(value, conversion)).toString(16);
-        text = conversion === 'X' ? hex.toUpperCase() : hex;
-        break;
+  const result = format.replace(
+    SPECIFIER,
+    (_match, key: string | undefined, flags: string, width, precision, conversion: string) => {
+      if (conversion === '%') return '%';
+      const widthValue = width === '*' ? numberOf(take(undefined)) : width === undefined ? undefined : Number(width);
+      const value = take(key);
+      const digits = precision === undefined ? undefined : Number(precision);
+      let text: string;
+      switch (conversion) {
+        case 's':
+          text = pythonStr(value);
+          if (digits !== undefined) text = text.slice(0, digits);
+          break;
+        case 'r':
+        case 'a':
+          text = pythonRepr(value);
+          break;
+        case 'd':
+        case 'i':
+        case 'u':
+          text = String(Math.trunc(number(value, conversion)));
+          break;
+        case 'x':
+        case 'X': {
+          const hex = Math.trunc(number(value, conversion)).toString(16);
+          text = conversion === 'X' ? hex.toUpperCase() : hex;
+          break;
+        }
+        case 'o':
+          text = Math.trunc(number(value, conversion)).toString(8);
+          break;
+        case 'c':
+          text = String.fromCodePoint(number(value, conversion));
+          break;
+        case 'e':
+        case 'E':
+          text = number(value, conversion)
+            .toExponential(digits ?? 6)
+            .replace(/e([+-])(\d)$/, 'e$10$2');
+          if (conversion === 'E') text = text.toUpperCase();
+          break;
+        default:
+          text = number(value, conversion).toFixed(digits ?? 6);
       }
-      case 'o':
-        text = Math.trunc(number(value, conversion)).toString(8);
-        break;
-      case 'c':
-        text = String.fromCodePoint(number(value, conversion));
-        break;
-      case 'e':
-      case 'E':
-        text = number(value, conversion).toExponential(digits ?? 6).replace(/e([+-])(\d)$/, 'e$10$2');
-        if (conversion === 'E') text = text.toUpperCase();
-        break;
-      default:
-        text = number(value, conversion).toFixed(digits ?? 6);
-    }
-    if (flags.includes('+') && /^\d/.test(text) && 'diufFeE'.includes(conversion)) text = `+${text}`;
-    return pad(text, flags, widthValue);
-  });
+      if (flags.includes('+') && /^\d/.test(text) && 'diufFeE'.includes(conversion)) text = `+${text}`;
+      return pad(text, flags, widthValue);
+    },
+  );
   if (mapping === undefined && nextIndex < positional.length && isTuple(values)) {
     throw new TemplateRenderError('not all arguments converted during string formatting', 'TypeError');
   }

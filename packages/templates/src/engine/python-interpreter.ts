@@ -9,24 +9,33 @@ import {
   createInteger,
   dictKey,
   entriesOf,
+  functionOf,
+  isFunction,
   isList,
   isNumeric,
   isString,
   isTuple,
+  isUndefined,
   itemsOf,
   numberOf,
   type RuntimeValue,
 } from './engine-values.js';
 import { ITERABLE_NODE, OUTPUT_NODE, type AstNode } from './program-transform.js';
 import { pythonStr } from './python-format.js';
-import { isTruthy, pythonBinary, pythonCompare, pythonContains, pythonEquals, pythonTypeName } from './python-operators.js';
+import {
+  isTruthy,
+  pythonBinary,
+  pythonCompare,
+  pythonContains,
+  pythonEquals,
+  pythonTypeName,
+} from './python-operators.js';
 import { getAttribute, getItem, getSlice } from './member-access.js';
 import { applyFilter } from './jinja-filters.js';
 import { runTest } from './jinja-tests.js';
 import { iterate } from './python-iteration.js';
 import type { RenderBudget } from './render-budget.js';
 import { TemplateRenderError } from '../template-error.js';
-
 
 const COMPARISONS: Record<string, (order: number) => boolean> = {
   '<': (order) => order < 0,
@@ -73,7 +82,9 @@ export class PythonInterpreter extends Interpreter {
         return createString(pythonStr(this.value(node.expression, environment)));
       case ITERABLE_NODE: {
         const items = iterate(this.value(node.expression, environment));
-        return createList(node.unpack ? items.map((item) => (isTuple(item) ? createList(itemsOf(item)) : item)) : items);
+        return createList(
+          node.unpack ? items.map((item) => (isTuple(item) ? createList(itemsOf(item)) : item)) : items,
+        );
       }
       case 'BinaryExpression':
         return this.binary(node, environment);
@@ -89,6 +100,8 @@ export class PythonInterpreter extends Interpreter {
         const result = runTest((node.test as AstNode).value as string, this.value(node.operand, environment), []);
         return createBoolean(node.negate ? !result : result);
       }
+      case 'CallExpression':
+        return this.call(node, environment);
       case 'ObjectLiteral':
         return this.dictLiteral(node.value as Map<AstNode, AstNode>, environment);
       default:
@@ -122,7 +135,10 @@ export class PythonInterpreter extends Interpreter {
     const operand = this.value(node.argument, environment);
     if (operator === 'not') return createBoolean(!isTruthy(operand));
     if (!isNumeric(operand)) {
-      throw new TemplateRenderError(`bad operand type for unary ${operator}: '${pythonTypeName(operand)}'`, 'TypeError');
+      throw new TemplateRenderError(
+        `bad operand type for unary ${operator}: '${pythonTypeName(operand)}'`,
+        'TypeError',
+      );
     }
     const result = operator === '-' ? -numberOf(operand) : numberOf(operand);
     return operand.type === 'FloatValue' ? createFloat(result) : createInteger(result);
@@ -146,6 +162,20 @@ export class PythonInterpreter extends Interpreter {
       return getSlice(object, bound(property.start), bound(property.stop), bound(property.step));
     }
     return getItem(object, this.value(property, environment));
+  }
+
+  private call(node: AstNode, environment: EngineEnvironment): RuntimeValue {
+    const callee = node.callee as AstNode;
+    const target = this.value(callee, environment);
+    const args = this.callArguments(node.args as AstNode[], environment);
+    if (!isFunction(target)) {
+      const name = callee.type === 'Identifier' ? callee.value : (callee.property as AstNode | undefined)?.value;
+      const description = `'${typeof name === 'string' ? name : 'value'}'`;
+      throw isUndefined(target)
+        ? new TemplateRenderError(`${description} is undefined`, 'UndefinedError')
+        : new TemplateRenderError(`'${pythonTypeName(target)}' object is not callable`, 'TypeError');
+    }
+    return functionOf(target)(args, environment);
   }
 
   private filter(filter: AstNode, operand: RuntimeValue, environment: EngineEnvironment): RuntimeValue {
@@ -193,4 +223,3 @@ export class PythonInterpreter extends Interpreter {
     return createString(output);
   }
 }
-

@@ -146,7 +146,12 @@ function repeat(sequence: RuntimeValue, times: RuntimeValue, maxLength: number):
  * Python arithmetic and concatenation for `+ - * / // % **` and Jinja's `~`.
  * `maxLength` bounds string/list repetition, which could otherwise explode.
  */
-export function pythonBinary(operator: string, left: RuntimeValue, right: RuntimeValue, maxLength: number): RuntimeValue {
+export function pythonBinary(
+  operator: string,
+  left: RuntimeValue,
+  right: RuntimeValue,
+  maxLength: number,
+): RuntimeValue {
   if (operator === '~') return createString(pythonStr(left) + pythonStr(right));
   if (isUndefined(left) || isUndefined(right)) undefinedOperand();
   if (isNumeric(left) && isNumeric(right)) {
@@ -207,4 +212,3 @@ export function pythonBinary(operator: string, left: RuntimeValue, right: Runtim
   }
   return unsupported(operator, left, right);
 }
-

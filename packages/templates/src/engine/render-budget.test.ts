@@ -26,14 +26,19 @@ describe('render budget', () => {
   });
 
   it('stops nested loops that would run for hours', () => {
-    const error = limitError('{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}', {}, {
-      maxSteps: 200_000,
-    });
+    const error = limitError(
+      '{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}',
+      {},
+      {
+        maxSteps: 200_000,
+      },
+    );
     expect(error.limit).toBe('steps');
   });
 
   it('stops a string that doubles every iteration', () => {
-    const template = "{% set ns = namespace(s='ab') %}{% for i in range(200) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}";
+    const template =
+      "{% set ns = namespace(s='ab') %}{% for i in range(200) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}";
     expect(limitError(template).limit).toBe('output');
   });
 
@@ -46,28 +51,42 @@ describe('render budget', () => {
   });
 
   it('stops on the wall clock when steps are expensive', () => {
-    const template = "{% set ns = namespace(s='x' * 1000) %}{% for i in range(10 ** 6) %}{% set ns.t = ns.s.replace('x', 'y') %}{% endfor %}";
+    const template =
+      "{% set ns = namespace(s='x' * 1000) %}{% for i in range(10 ** 6) %}{% set ns.t = ns.s.replace('x', 'y') %}{% endfor %}";
     expect(limitError(template, {}, { timeoutMs: 200, maxSteps: 10 ** 9 }).limit).toBe('time');
   });
 
   it('leaves ordinary renders alone', () => {
-    const messages = Array.from({ length: 2_000 }, (_, index) => ({ role: index % 2 ? 'assistant' : 'user', content: `message ${index}` }));
-    const output = compileTemplate('{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}').render({ messages });
+    const messages = Array.from({ length: 2_000 }, (_, index) => ({
+      role: index % 2 ? 'assistant' : 'user',
+      content: `message ${index}`,
+    }));
+    const output = compileTemplate('{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}').render({
+      messages,
+    });
     expect(output.split('<user>')).toHaveLength(1_001);
   });
 });
 
-const templatesDirectory = join(dirname(fileURLToPath(import.meta.url)), '../../../../vendor/llama.cpp/models/templates');
+const templatesDirectory = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../vendor/llama.cpp/models/templates',
+);
 
 describe.skipIf(!existsSync(templatesDirectory))('never hangs on malformed input', () => {
   it('compiles or rejects every truncation of real templates, and renders what compiles', () => {
-    const names = readdirSync(templatesDirectory).filter((name) => name.endsWith('.jinja')).sort();
+    const names = readdirSync(templatesDirectory)
+      .filter((name) => name.endsWith('.jinja'))
+      .sort();
     // A spread of templates and cut points keeps the run light.
     for (const name of names.filter((_, index) => index % 7 === 0)) {
       const source = readFileSync(join(templatesDirectory, name), 'utf8');
       for (let cut = 1; cut < source.length; cut += Math.max(1, Math.floor(source.length / 25))) {
         try {
-          compileTemplate(source.slice(0, cut)).render({ messages: [{ role: 'user', content: 'hi' }] }, { timeoutMs: 1_000 });
+          compileTemplate(source.slice(0, cut)).render(
+            { messages: [{ role: 'user', content: 'hi' }] },
+            { timeoutMs: 1_000 },
+          );
         } catch (error) {
           expect(TemplateError.isInstance(error), `${name} cut at ${cut}: ${String(error)}`).toBe(true);
         }

@@ -62,7 +62,10 @@ export class RenderBudget {
   /** Rejects strings and lists longer than the output limit. */
   checkSize(length: number): void {
     if (length > this.limits.maxOutputLength) {
-      throw new TemplateLimitError('output', `Template produced more than ${this.limits.maxOutputLength} characters or items`);
+      throw new TemplateLimitError(
+        'output',
+        `Template produced more than ${this.limits.maxOutputLength} characters or items`,
+      );
     }
   }
 

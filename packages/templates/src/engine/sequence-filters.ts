@@ -27,7 +27,10 @@ import { runTest } from './jinja-tests.js';
 import { TemplateRenderError } from '../template-error.js';
 
 /** jinja2's attribute getter: `'a.b.0'` walks items, converting digit parts to integers. */
-export function attributeGetter(path: RuntimeValue | undefined, fallback?: RuntimeValue): (item: RuntimeValue) => RuntimeValue {
+export function attributeGetter(
+  path: RuntimeValue | undefined,
+  fallback?: RuntimeValue,
+): (item: RuntimeValue) => RuntimeValue {
   if (path === undefined || isNone(path)) return (item) => item;
   const parts = isString(path) ? stringOf(path).split('.') : [String(numberOf(path))];
   return (item) => {
@@ -62,7 +65,8 @@ export function dictsortFilter(value: RuntimeValue, args: CallArguments): Runtim
   if (!isDict(value)) throw new TemplateRenderError('dictsort needs a mapping', 'TypeError');
   const by = args.string(1, 'by', 'key');
   const position = by === 'key' ? 0 : by === 'value' ? 1 : -1;
-  if (position < 0) throw new TemplateRenderError('You can only sort by either "key" or "value"', 'FilterArgumentError');
+  if (position < 0)
+    throw new TemplateRenderError('You can only sort by either "key" or "value"', 'FilterArgumentError');
   const lower = sortKey(args.boolean(0, 'case_sensitive', false));
   const pairs = [...entriesOf(value)].map(([key, item]) => createTuple([keyValue(key), item]));
   return createList(sorted(pairs, (pair) => lower(itemsOf(pair)[position]!), args.boolean(2, 'reverse', false)));
@@ -147,4 +151,3 @@ export function reverseFilter(value: RuntimeValue): RuntimeValue {
   // reversed() of a list is an iterator; of a generator, jinja2 falls back to a list.
   return isGenerator(value) ? createList(iterate(value).reverse()) : createGenerator([...iterate(value)].reverse());
 }
-

@@ -17,7 +17,8 @@ import { TemplateRenderError } from '../template-error.js';
 import { pythonTypeName } from './python-operators.js';
 
 /** Characters Python's `str.isspace()` accepts (JavaScript's `trim` differs: it strips U+FEFF, keeps U+001C–U+001F). */
-export const PYTHON_WHITESPACE = ' \t\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+export const PYTHON_WHITESPACE =
+  ' \t\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 const WHITESPACE_SET = new Set(PYTHON_WHITESPACE);
 
 /** Python's `str.strip(chars)` family; `chars` undefined means whitespace. */
@@ -32,7 +33,12 @@ export function pythonStrip(text: string, chars: string | undefined, side: 'both
 }
 
 /** Python's `str.split(sep, maxsplit)` (and `rsplit` when `fromRight`). */
-export function pythonSplit(text: string, separator: string | undefined, maxSplit: number, fromRight = false): string[] {
+export function pythonSplit(
+  text: string,
+  separator: string | undefined,
+  maxSplit: number,
+  fromRight = false,
+): string[] {
   if (separator === '') throw new TemplateRenderError('empty separator', 'ValueError');
   const limit = maxSplit < 0 ? Infinity : maxSplit;
   if (separator === undefined) {
@@ -167,10 +173,17 @@ const STRING_METHODS: Record<string, StringMethod> = {
     return createList(lines.map(createString));
   },
   startswith: (text, args) =>
-    createBoolean(affixes(args.get(0, 'prefix'), 'startswith').some((prefix) => sliceBounds(text, args, 1).startsWith(prefix))),
+    createBoolean(
+      affixes(args.get(0, 'prefix'), 'startswith').some((prefix) => sliceBounds(text, args, 1).startsWith(prefix)),
+    ),
   endswith: (text, args) =>
-    createBoolean(affixes(args.get(0, 'suffix'), 'endswith').some((suffix) => sliceBounds(text, args, 1).endsWith(suffix))),
-  replace: (text, args) => createString(pythonReplace(text, args.string(0, 'old', ''), args.string(1, 'new', ''), args.number(2, 'count', -1))),
+    createBoolean(
+      affixes(args.get(0, 'suffix'), 'endswith').some((suffix) => sliceBounds(text, args, 1).endsWith(suffix)),
+    ),
+  replace: (text, args) =>
+    createString(
+      pythonReplace(text, args.string(0, 'old', ''), args.string(1, 'new', ''), args.number(2, 'count', -1)),
+    ),
   upper: (text) => createString(text.toUpperCase()),
   lower: (text) => createString(text.toLowerCase()),
   casefold: (text) => createString(text.toLowerCase()),

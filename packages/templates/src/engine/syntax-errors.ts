@@ -103,7 +103,13 @@ export function mergeExponentLiterals(tokens: Token[]): Token[] {
       }
       const sign = tokens[index + 2];
       const digits = tokens[index + 3];
-      if (/^[eE]$/.test(next.value) && sign?.type === 'AdditiveBinaryOperator' && /^[-+]$/.test(sign.value) && digits?.type === 'NumericLiteral' && /^\d+$/.test(digits.value)) {
+      if (
+        /^[eE]$/.test(next.value) &&
+        sign?.type === 'AdditiveBinaryOperator' &&
+        /^[-+]$/.test(sign.value) &&
+        digits?.type === 'NumericLiteral' &&
+        /^\d+$/.test(digits.value)
+      ) {
         merged.push({ ...token, value: `${mantissa}e${sign.value}${digits.value}` });
         index += 3;
         continue;
@@ -142,7 +148,8 @@ export function parseTemplate(source: string): EngineProgram {
 /** Where `| name` (a filter) or `is name` (a test) first appears. */
 export function locateName(source: string, kind: 'filter' | 'test', name: string): SourceLocation | undefined {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = kind === 'filter' ? new RegExp(`\\|\\s*${escaped}\\b`) : new RegExp(`\\bis\\s+(not\\s+)?${escaped}\\b`);
+  const pattern =
+    kind === 'filter' ? new RegExp(`\\|\\s*${escaped}\\b`) : new RegExp(`\\bis\\s+(not\\s+)?${escaped}\\b`);
   const match = pattern.exec(source);
   return match ? locate(source, match.index) : undefined;
 }
