@@ -36,14 +36,14 @@ export interface CatalogEntry {
   description?: string;
   /** Download URL; when absent GPT4All's own model host is used. */
   url?: string;
-  /** Jinja chat template. */
-  chatTemplate?: string;
-  /** System message used with `chatTemplate`. */
-  systemMessage?: string;
-  /** Legacy template with `%1` (prompt) and `%2` (response) placeholders. */
-  promptTemplate?: string;
-  /** Legacy system prompt used with `promptTemplate`. */
-  systemPrompt?: string;
+  /** Jinja chat template; `null` when the catalog says the model has none (embedding models). */
+  chatTemplate?: string | null;
+  /** System message used with `chatTemplate`; `null` for none. */
+  systemMessage?: string | null;
+  /** Legacy template with `%1` (prompt) and `%2` (response) placeholders; `null` for none. */
+  promptTemplate?: string | null;
+  /** Legacy system prompt used with `promptTemplate`; `null` for none. */
+  systemPrompt?: string | null;
   /** True for embedding models. */
   embeddingModel?: boolean;
   /** True for entries GPT4All hides from its UI. */
@@ -79,10 +79,9 @@ export interface SamplingOverrides {
 /** Where GPT4All hosts models whose entry has no `url`. */
 export const GPT4ALL_MODEL_BASE_URL = 'https://gpt4all.io/models/gguf/';
 
-const TEXT_FIELDS = [
-  'order', 'requires', 'removedIn', 'parameters', 'quant', 'type', 'description',
-  'chatTemplate', 'systemMessage', 'promptTemplate', 'systemPrompt',
-] as const;
+const TEXT_FIELDS = ['order', 'requires', 'removedIn', 'parameters', 'quant', 'type', 'description'] as const;
+// Catalogs write `"chatTemplate": null` for models without one: kept as null.
+const NULLABLE_TEXT_FIELDS = ['chatTemplate', 'systemMessage', 'promptTemplate', 'systemPrompt'] as const;
 const FLAG_FIELDS = ['embeddingModel', 'disableGUI'] as const;
 const REAL_OVERRIDES = ['temperature', 'topP', 'minP', 'repeatPenalty'] as const;
 const INTEGER_OVERRIDES = [
@@ -117,7 +116,13 @@ export function parseCatalogEntry(raw: unknown, path = '$'): { entry: CatalogEnt
   checkDigest(source, entry, 'sha256sum', 64, problem);
 
   for (const field of TEXT_FIELDS) {
-    if (source[field] !== undefined && typeof source[field] !== 'string') problem(field, 'not a string');
+    // A null plain text field carries no information: treated as absent.
+    if (source[field] === null) delete entry[field];
+    else if (source[field] !== undefined && typeof source[field] !== 'string') problem(field, 'not a string');
+  }
+  for (const field of NULLABLE_TEXT_FIELDS) {
+    const value = source[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') problem(field, 'not a string or null');
   }
   if (source.url !== undefined) {
     if (typeof source.url !== 'string' || !isHttpUrl(source.url)) problem('url', 'not an http(s) URL');

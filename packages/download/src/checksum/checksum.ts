@@ -159,10 +159,13 @@ class WorkerHash implements IncrementalHash {
 
   update(view: Uint8Array): Promise<void> {
     // A SharedArrayBuffer is shared with the worker; anything else is copied by postMessage.
-    const shared = view.buffer instanceof SharedArrayBuffer;
-    const buffer = shared ? view.buffer : view.slice().buffer;
-    const offset = shared ? view.byteOffset : 0;
-    return this.send({ type: 'update', buffer, offset, length: view.byteLength }).then(() => undefined);
+    if (view.buffer instanceof SharedArrayBuffer) {
+      return this.send({ type: 'update', buffer: view.buffer, offset: view.byteOffset, length: view.byteLength }).then(() => undefined);
+    }
+    // Copy explicitly: Buffer#slice would share (and post) the whole pool.
+    const copy = new Uint8Array(view.byteLength);
+    copy.set(view);
+    return this.send({ type: 'update', buffer: copy.buffer, offset: 0, length: copy.byteLength }, undefined, [copy.buffer]).then(() => undefined);
   }
 
   async updateFromFile(path: string, length: number, onProgress?: (bytes: number) => void): Promise<void> {
@@ -180,12 +183,16 @@ class WorkerHash implements IncrementalHash {
     void this.worker.terminate();
   }
 
-  private send(message: Record<string, unknown>, onProgress?: (bytes: number) => void): Promise<string | undefined> {
+  private send(
+    message: Record<string, unknown>,
+    onProgress?: (bytes: number) => void,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<string | undefined> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ ...message, id });
+      this.worker.postMessage({ ...message, id }, transfer);
     });
   }
 

@@ -69,13 +69,13 @@ export class BodyWriter implements BodySink {
   push(bytes: Uint8Array): void {
     // Copies keep their order behind any earlier backlog.
     if (this.backlog.length > 0 || this.busy[this.current]) {
-      this.backlog.push(Uint8Array.prototype.slice.call(bytes));
+      this.backlog.push(copyOf(bytes));
       return;
     }
     let offset = 0;
     while (offset < bytes.length) {
       if (this.busy[this.current]) {
-        this.backlog.push(bytes.slice(offset));
+        this.backlog.push(copyOf(bytes.subarray(offset)));
         return;
       }
       const slot = this.slots[this.current] as Uint8Array;
@@ -163,4 +163,11 @@ async function writeFully(handle: FileHandle, view: Uint8Array, position: number
     const { bytesWritten } = await handle.write(view, done, view.length - done, position + done);
     done += bytesWritten;
   }
+}
+
+/** A real copy (`Buffer#slice` would return a view of memory the socket reuses). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { AbortedError } from './aborted-error.js';
+import { CatalogInvalidError } from './catalog-invalid-error.js';
+import { ChecksumError } from './checksum-error.js';
+import { DownloadHttpError } from './download-http-error.js';
+import { GPT4AllError } from './gpt4all-error.js';
+import { InsufficientDiskError } from './insufficient-disk-error.js';
+import { ModelNotFoundError } from './model-not-found-error.js';
+import { UnsafeFilenameError } from './unsafe-filename-error.js';
+
+describe('GPT4AllError', () => {
+  it('gives every class a stable code and typed fields', () => {
+    const checksum = new ChecksumError({ algorithm: 'md5', expected: 'aa', actual: 'bb', path: '/m/x.gguf' });
+    expect(checksum).toMatchObject({ code: 'ERR_CHECKSUM_MISMATCH', name: 'ChecksumError', expected: 'aa', actual: 'bb' });
+    expect(checksum.message).toContain('expected aa, got bb');
+    expect(new DownloadHttpError({ status: 404, url: 'http://h/x', attempts: 1 }).code).toBe('ERR_DOWNLOAD_HTTP');
+    expect(new ModelNotFoundError({ model: 'x', searchedPaths: ['/a/x'], reason: 'download-disabled' }).message).toContain('/a/x');
+    expect(new UnsafeFilenameError({ filename: '../x', reason: 'r' }).code).toBe('ERR_UNSAFE_FILENAME');
+    expect(new InsufficientDiskError({ requiredBytes: 2, availableBytes: 1, directory: '/d' }).code).toBe('ERR_INSUFFICIENT_DISK');
+    expect(new AbortedError()).toMatchObject({ code: 'ERR_ABORTED', name: 'AbortError' });
+    expect(new CatalogInvalidError({ issues: ['[0].name: missing'], source: 'f' }).code).toBe('ERR_CATALOG_INVALID');
+  });
+
+  it('matches by brand and code, so it survives duplicate installs', () => {
+    const error = new ChecksumError({ algorithm: 'sha256', expected: 'a', actual: 'b', path: 'p' });
+    // What a second copy of the package would create: same brand and code, other class.
+    const foreign = Object.assign(new Error('other copy'), { code: 'ERR_CHECKSUM_MISMATCH' });
+    Object.defineProperty(foreign, Symbol.for('gpt4all.error'), { value: true });
+
+    expect(ChecksumError.isInstance(error)).toBe(true);
+    expect(ChecksumError.isInstance(foreign)).toBe(true);
+    expect(GPT4AllError.isInstance(foreign)).toBe(true);
+    expect(DownloadHttpError.isInstance(error)).toBe(false);
+    expect(ChecksumError.isInstance(Object.assign(new Error('x'), { code: 'ERR_CHECKSUM_MISMATCH' }))).toBe(false);
+    expect(GPT4AllError.isInstance(null)).toBe(false);
+    expect(error).toBeInstanceOf(GPT4AllError);
+  });
+
+  it('keeps the brand out of enumeration and JSON', () => {
+    const error = new AbortedError('stop', { cause: new Error('why') });
+    expect(Object.getOwnPropertySymbols(error).length).toBe(1);
+    expect(Object.keys(error)).not.toContain(Symbol.for('gpt4all.error'));
+    expect(JSON.stringify(error)).toBe('{"code":"ERR_ABORTED","name":"AbortError"}');
+    expect((error.cause as Error).message).toBe('why');
+  });
+});
