@@ -1,24 +1,29 @@
-import { constants } from 'node:fs';
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { createIncrementalHash, sameDigest, type IncrementalHash } from '../checksum/checksum.js';
+import { mkdir } from 'node:fs/promises';
 import { abortableDelay, abortedErrorFrom, throwIfAborted } from '../control/abort-signal.js';
 import { ChecksumError } from '../errors/checksum-error.js';
 import { DownloadHttpError } from '../errors/download-http-error.js';
 import { DownloadNetworkError } from '../errors/download-network-error.js';
 import { assertDiskSpace } from '../fs/disk-space.js';
 import { acquireFileLock } from '../fs/file-lock.js';
-import { syncDirectory } from '../fs/atomic-write.js';
 import { HttpStatusFailure, requestRange, type RangeResponse } from '../http/http-range-request.js';
 import { isRetryableNetworkError, retryDelayMs, type RetryOptions } from '../http/retry-policy.js';
 import { BodyWriter } from './body-writer.js';
+import { commit } from './commit-download.js';
+import type { DownloadResult } from './download-result.js';
 import type { DownloadTarget } from './download-target.js';
-import { fileSizeOrZero, partPaths, readPartMeta, removePart, resumeValidator, writePartMeta, type PartMeta, type PartPaths } from './part-file.js';
+import { fileSizeOrZero, partPaths, resumeValidator, writePartMeta, type PartMeta, type PartPaths } from './part-file.js';
 import { ProgressMeter, type DownloadProgress } from './progress-meter.js';
+import {
+  discardPart,
+  openPart,
+  restartFromZero,
+  type RestartReason,
+  type TransferHooks,
+  type TransferState,
+} from './transfer-state.js';
 import { verifyLocalFile } from './verify-local-file.js';
-import { writeVerifiedStamp } from './verified-stamp.js';
 
-/** Why a download threw its `.part` bytes away and started again from byte 0. */
-export type RestartReason = 'range-ignored' | 'remote-changed' | 'range-not-satisfiable' | 'untrusted-part';
+export type { DownloadResult, RestartReason };
 
 /** Callbacks a session reports to (the handle turns them into events). */
 export interface SessionEvents {
@@ -40,25 +45,6 @@ export interface SessionOptions {
   hashInWorker: boolean;
   signal: AbortSignal;
   events: SessionEvents;
-}
-
-/** Outcome of a download. */
-export interface DownloadResult {
-  /** Absolute path of the verified model file. */
-  path: string;
-  filename: string;
-  /** File size in bytes. */
-  size: number;
-  /** Digest that was verified, when one was expected. */
-  checksum: { algorithm: 'md5' | 'sha256'; value: string } | undefined;
-  /** `already-present`: a verified file was there (maybe produced by a process we waited for). */
-  status: 'downloaded' | 'already-present';
-  /** Bytes reused from an earlier `.part` file. */
-  resumedFrom: number;
-  /** Body bytes received over the network by this call. */
-  bytesTransferred: number;
-  /** URL that was requested. */
-  url: string;
 }
 
 /**
@@ -121,16 +107,6 @@ async function existingResult(
   };
 }
 
-interface TransferState {
-  handle: FileHandle;
-  hash: IncrementalHash | undefined;
-  meta: PartMeta | undefined;
-  /** Bytes of the `.part` file, all written and hashed. */
-  offset: number;
-  resumedFrom: number;
-  received: number;
-}
-
 async function transfer(
   target: DownloadTarget,
   paths: PartPaths,
@@ -138,7 +114,7 @@ async function transfer(
   meter: ProgressMeter,
   assertLockHeld: () => Promise<void>,
 ): Promise<DownloadResult> {
-  const state = await openPart(target, paths, options);
+  const state = await openPart(target, paths, hooks(options));
   try {
     if (options.checkDiskSpace && target.size !== undefined) {
       await assertDiskSpace(options.directory, target.size - state.offset);
@@ -149,7 +125,7 @@ async function transfer(
     }
     meter.resumedFrom = state.resumedFrom;
     await receive(target, paths, options, meter, state);
-    return await commit(target, paths, options, meter, state, assertLockHeld);
+    return await commit(target, paths, options.directory, meter, state, assertLockHeld);
   } catch (error) {
     // An empty part is worth nothing for a resume; leave no litter behind.
     if (state.offset === 0) await discardPart(paths, state);
@@ -158,31 +134,6 @@ async function transfer(
     state.hash?.dispose();
     await state.handle.close().catch(() => undefined);
   }
-}
-
-async function openPart(target: DownloadTarget, paths: PartPaths, options: SessionOptions): Promise<TransferState> {
-  const meta = await readPartMeta(paths.meta);
-  let offset = await fileSizeOrZero(paths.part);
-  // Resuming is only safe when we know the part belongs to this exact remote
-  // file: same URL and checksum, and either a validator for If-Range or a
-  // checksum that will catch a mix of two versions.
-  const trusted =
-    meta !== undefined &&
-    meta.url === target.url &&
-    meta.checksum?.value === target.checksum?.value &&
-    (resumeValidator(meta) !== undefined || target.checksum !== undefined) &&
-    offset <= (target.size ?? meta.totalSize ?? Number.POSITIVE_INFINITY);
-  // O_RDWR without O_APPEND: positional writes must land where we say.
-  const handle = await open(paths.part, constants.O_RDWR | constants.O_CREAT, 0o644);
-  if (offset > 0 && !trusted) {
-    await handle.truncate(0);
-    options.events.restart({ reason: 'untrusted-part', discardedBytes: offset });
-    offset = 0;
-  }
-  const hash = target.checksum
-    ? createIncrementalHash(target.checksum.algorithm, { worker: options.hashInWorker })
-    : undefined;
-  return { handle, hash, meta: trusted ? meta : undefined, offset, resumedFrom: offset, received: 0 };
 }
 
 async function receive(
@@ -254,7 +205,7 @@ async function receive(
       if (state.offset > startOffset) failures = 0; // progress was made: a fresh retry budget
       failures += 1;
       if (error instanceof HttpStatusFailure && error.status === 416 && state.offset > 0) {
-        await restartFromZero(state, options, 'range-not-satisfiable');
+        await restartFromZero(state, hooks(options), 'range-not-satisfiable');
         continue;
       }
       const retryable = error instanceof HttpStatusFailure ? error.retryable : isRetryableNetworkError(error);
@@ -282,13 +233,13 @@ async function alignWithPart(reply: RangeResponse, target: DownloadTarget, optio
     // If-Range failed (new version) or the server ignores Range: the body is
     // the whole file, so start over with it.
     const changed = remoteChanged(state.meta, reply);
-    await restartFromZero(state, options, changed ? 'remote-changed' : 'range-ignored');
+    await restartFromZero(state, hooks(options), changed ? 'remote-changed' : 'range-ignored');
     return true;
   }
   if (reply.start !== state.offset || remoteChanged(state.meta, reply)) {
     // A server that ignored If-Range, or answered another range: never splice.
     reply.discard();
-    await restartFromZero(state, options, 'remote-changed');
+    await restartFromZero(state, hooks(options), 'remote-changed');
     return false;
   }
   return true;
@@ -301,20 +252,6 @@ function remoteChanged(meta: PartMeta | undefined, reply: RangeResponse): boolea
   return meta.totalSize !== undefined && reply.totalSize !== undefined && meta.totalSize !== reply.totalSize;
 }
 
-async function restartFromZero(state: TransferState, options: SessionOptions, reason: RestartReason): Promise<void> {
-  const discardedBytes = state.offset;
-  await state.handle.truncate(0);
-  state.offset = 0;
-  state.resumedFrom = 0;
-  state.meta = undefined;
-  if (state.hash) {
-    const algorithm = state.hash.algorithm;
-    state.hash.dispose();
-    state.hash = createIncrementalHash(algorithm, { worker: options.hashInWorker });
-  }
-  options.events.restart({ reason, discardedBytes });
-}
-
 function finalError(error: unknown, target: DownloadTarget, attempts: number): Error {
   if (error instanceof HttpStatusFailure) {
     return new DownloadHttpError({ status: error.status, url: error.url, attempts, detail: error.detail }, { cause: error });
@@ -325,53 +262,6 @@ function finalError(error: unknown, target: DownloadTarget, attempts: number): E
   return error as Error;
 }
 
-async function commit(
-  target: DownloadTarget,
-  paths: PartPaths,
-  options: SessionOptions,
-  meter: ProgressMeter,
-  state: TransferState,
-  assertLockHeld: () => Promise<void>,
-): Promise<DownloadResult> {
-  const fail = async (error: ChecksumError): Promise<never> => {
-    // A bad file is worthless for resuming too: delete it.
-    await discardPart(paths, state);
-    throw error;
-  };
-  if (target.size !== undefined && state.offset !== target.size) {
-    await fail(new ChecksumError({ algorithm: 'size', expected: String(target.size), actual: String(state.offset), path: paths.part }));
-  }
-  let checksum: DownloadResult['checksum'];
-  if (state.hash && target.checksum) {
-    meter.setPhase('verifying', state.offset);
-    const actual = await state.hash.digest();
-    if (!sameDigest(actual, target.checksum.value)) {
-      await fail(new ChecksumError({ algorithm: target.checksum.algorithm, expected: target.checksum.value, actual, path: paths.final }));
-    }
-    checksum = { algorithm: target.checksum.algorithm, value: actual };
-  }
-  // Durable before visible: data on disk, then the rename, then the directory entry.
-  await state.handle.sync();
-  await state.handle.close();
-  await assertLockHeld();
-  await rename(paths.part, paths.final);
-  await syncDirectory(options.directory);
-  await unlink(paths.meta).catch(() => undefined);
-  if (checksum) await writeVerifiedStamp(options.directory, target.filename, checksum);
-  return {
-    path: paths.final,
-    filename: target.filename,
-    size: state.offset,
-    checksum,
-    status: 'downloaded',
-    resumedFrom: state.resumedFrom,
-    bytesTransferred: state.received,
-    url: target.url,
-  };
-}
-
-/** Closes and deletes the part file and its metadata (closing first: Windows cannot delete open files). */
-async function discardPart(paths: PartPaths, state: TransferState): Promise<void> {
-  await state.handle.close().catch(() => undefined);
-  await removePart(paths);
+function hooks(options: SessionOptions): TransferHooks {
+  return { hashInWorker: options.hashInWorker, onRestart: (info) => options.events.restart(info) };
 }
