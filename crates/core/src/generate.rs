@@ -129,6 +129,10 @@ impl Context {
             if stream.stopped() {
                 break FinishReason::Stop;
             }
+            // The last token is never evaluated: nothing would read its logits.
+            if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
+                break FinishReason::Length;
+            }
             if self.cached_tokens().len() >= self.context_size() as usize {
                 break FinishReason::Length;
             }
