@@ -14,6 +14,7 @@ interface DifferenceCase {
   template: string;
   context?: Record<string, unknown>;
   why: string;
+  engineAgrees?: boolean;
 }
 type Expected = { output: string } | { error: { kind: 'syntax' | 'render'; type: string; message: string } };
 
@@ -55,7 +56,7 @@ describe('recorded differences between @huggingface/jinja and Python jinja2', ()
         }
       });
 
-      it('differs from the bare engine', () => {
+      it.skipIf(testCase.engineAgrees === true)('differs from the bare engine', () => {
         const bare = outcome(() => new Template(testCase.template).render(testCase.context ?? {}) as string);
         if ('output' in reference) expect(bare).not.toEqual({ output: reference.output });
         else expect('output' in bare).toBe(true);

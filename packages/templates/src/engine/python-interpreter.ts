@@ -1,4 +1,4 @@
-import { Interpreter, type EngineEnvironment, type EngineNode } from './jinja-engine.js';
+import { Environment, Interpreter, type EngineEnvironment, type EngineNode } from './jinja-engine.js';
 import {
   createBoolean,
   createDict,
@@ -6,6 +6,7 @@ import {
   createList,
   createString,
   createFloat,
+  createFunction,
   createInteger,
   dictKey,
   entriesOf,
@@ -102,6 +103,8 @@ export class PythonInterpreter extends Interpreter {
       }
       case 'CallExpression':
         return this.call(node, environment);
+      case 'Macro':
+        return this.macro(node, environment);
       case 'ObjectLiteral':
         return this.dictLiteral(node.value as Map<AstNode, AstNode>, environment);
       default:
@@ -162,6 +165,30 @@ export class PythonInterpreter extends Interpreter {
       return getSlice(object, bound(property.start), bound(property.stop), bound(property.step));
     }
     return getItem(object, this.value(property, environment));
+  }
+
+  /**
+   * jinja2 macros resolve names where they are defined; the engine's resolve
+   * them at the call site (so a caller's loop variable would leak in). The
+   * engine's macro is kept, but always run from its defining scope, plus the
+   * `caller` of a `{% call %}` block.
+   */
+  private macro(node: AstNode, environment: EngineEnvironment): RuntimeValue {
+    const result = super.evaluate(node, environment);
+    const name = (node.name as AstNode).value as string;
+    const engineMacro = environment.variables.get(name);
+    if (engineMacro === undefined || !isFunction(engineMacro)) return result;
+    const implementation = functionOf(engineMacro);
+    environment.variables.set(
+      name,
+      createFunction((args, scope) => {
+        const definitionScope = new Environment(environment);
+        const caller = scope.variables.get('caller');
+        if (caller !== undefined) definitionScope.variables.set('caller', caller);
+        return implementation(args, definitionScope);
+      }),
+    );
+    return result;
   }
 
   private call(node: AstNode, environment: EngineEnvironment): RuntimeValue {

@@ -1,6 +1,7 @@
 import { parse, tokenize, type EngineProgram, type EngineToken } from './jinja-engine.js';
 import { findUnclosedBlock, locate, scanTemplateTags, type SourceLocation, type TemplateTag } from './template-tags.js';
 import { TemplateSyntaxError } from '../template-error.js';
+import { normalizeStringEscapes } from './string-escapes.js';
 
 type Token = EngineToken;
 
@@ -123,7 +124,9 @@ export function mergeExponentLiterals(tokens: Token[]): Token[] {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Tokenizes and parses, turning engine errors into {@link TemplateSyntaxError}s with a line and column. */
-export function parseTemplate(source: string): EngineProgram {
+export function parseTemplate(original: string): EngineProgram {
+  // Escape rewriting keeps every line intact, so locations still match the original.
+  const source = normalizeStringEscapes(original);
   let tokens: Token[];
   try {
     tokens = mergeExponentLiterals(tokenize(source, LEXER_OPTIONS));
