@@ -15,7 +15,9 @@ describe('fromModelMetadata', () => {
       'tokenizer.ggml.bos_token_id': 1,
       'tokenizer.ggml.eos_token_id': 2,
       'tokenizer.ggml.eot_token_id': 3,
+      'tokenizer.ggml.add_bos_token': true,
     });
+    expect(format.addBosToken).toBe(true);
     expect(format).toMatchObject({ chatTemplate: llama3, bosToken: tokens[1], eosToken: tokens[2], warnings: [] });
     expect(format.detection?.preset?.name).toBe('llama3');
     expect(format.renderer?.render(messages, { addGenerationPrompt: true })).toBe(
@@ -70,8 +72,8 @@ describe('fromModelMetadata', () => {
       'WARN_TEMPLATE_INVALID',
       'WARN_TOKEN_NOT_FOUND',
     ]);
-    expect(fromModelMetadata({}, { templateName: 'rag' }).warnings.map((warning) => warning.code)).toContain(
-      'WARN_TEMPLATE_NAME_UNKNOWN',
-    );
+    const unknownName = fromModelMetadata({ 'tokenizer.chat_template': llama3 }, { templateName: 'rag' });
+    expect(unknownName.warnings.map((warning) => warning.code)).toEqual(['WARN_TEMPLATE_NAME_UNKNOWN']);
+    expect(unknownName.renderer).toBe(unknownName.renderers.default);
   });
 });

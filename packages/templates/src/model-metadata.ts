@@ -31,6 +31,12 @@ export interface ModelChatFormat {
   bosToken: string | undefined;
   /** Text of the EOS token. */
   eosToken: string | undefined;
+  /**
+   * `tokenizer.ggml.add_bos_token`: whether tokenizing adds BOS by itself. Most
+   * templates print `bos_token` too, so when a rendered prompt already starts
+   * with `bosToken`, tokenize it without adding another.
+   */
+  addBosToken: boolean | undefined;
   /** Renderer for the selected template (`templateName`), or undefined when there is none usable. */
   renderer: ChatRenderer | undefined;
   /** Renderers for every usable template: `'default'` and each named one. */
@@ -125,19 +131,22 @@ export function fromModelMetadata(metadata: ModelMetadata, options: ModelMetadat
     });
   }
 
-  const selected = options.templateName ?? 'default';
+  let selected = options.templateName ?? 'default';
   if (selected !== 'default' && !(selected in namedTemplates)) {
     warnings.push({
       code: 'WARN_TEMPLATE_NAME_UNKNOWN',
-      message: `The model has no chat template named '${selected}'`,
+      message: `The model has no chat template named '${selected}'; using the default one`,
     });
+    selected = 'default';
   }
   const renderer = renderers[selected];
+  const addBos = lookup(metadata, 'tokenizer.ggml.add_bos_token');
   return {
     chatTemplate,
     namedTemplates,
     bosToken,
     eosToken,
+    addBosToken: typeof addBos === 'boolean' ? addBos : undefined,
     renderer,
     renderers,
     detection: detections[selected],
