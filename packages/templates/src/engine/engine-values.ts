@@ -20,8 +20,8 @@ export type RuntimeFunction = (args: RuntimeValue[], scope: EngineEnvironment) =
 type ValueConstructor<T> = new (value: T) => RuntimeValue;
 
 const probe = new Environment();
-const sample = (value: unknown): RuntimeValue => probe.set(`probe${probeCount++}`, value);
 let probeCount = 0;
+const sample = (value: unknown): RuntimeValue => probe.set(`probe${probeCount++}`, value);
 
 const constructorOf = <T>(value: RuntimeValue): ValueConstructor<T> =>
   value.constructor as unknown as ValueConstructor<T>;

@@ -125,8 +125,9 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 /** Tokenizes and parses, turning engine errors into {@link TemplateSyntaxError}s with a line and column. */
 export function parseTemplate(original: string): EngineProgram {
-  // Escape rewriting keeps every line intact, so locations still match the original.
-  const source = normalizeStringEscapes(original);
+  // jinja2 reads every line ending as "\n" before lexing (trim_blocks depends on it).
+  // Neither step adds or removes lines, so locations still match the original.
+  const source = normalizeStringEscapes(original.replace(/\r\n?/g, '\n'));
   let tokens: Token[];
   try {
     tokens = mergeExponentLiterals(tokenize(source, LEXER_OPTIONS));
