@@ -1,0 +1,22 @@
+// Runs the Rust engine's own tests (`cargo test -p gpt4all-core`) against a generated model, so
+// `pnpm test` covers the core crate too. Exactness checks that JavaScript cannot make (abort
+// within one token: chunks reach JS asynchronously) live there.
+import { ensureTestModel } from '@gpt4all/test-models';
+import { spawnSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { repoRoot } from './support/llama-tools.js';
+
+it('cargo test -p gpt4all-core passes on a real model', async () => {
+  const model = await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', seed: 1 });
+  // --release shares the build of llama.cpp with the addon's release build.
+  const run = spawnSync('cargo', ['test', '--release', '-p', 'gpt4all-core', '--features', 'cpu-avx2'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, GPT4ALL_TEST_MODEL: model },
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  expect(run.status, output).toBe(0);
+  const passed = [...output.matchAll(/test result: ok\. (\d+) passed/g)].reduce((n, m) => n + Number(m[1]), 0);
+  expect(passed).toBeGreaterThanOrEqual(6);
+  expect(output).not.toContain('skipping');
+});
