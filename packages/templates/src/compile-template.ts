@@ -92,6 +92,9 @@ function toTemplateError(error: unknown): TemplateError {
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
     return new TemplateLimitError('depth', 'Template recursion is too deep');
   }
+  if (error instanceof RangeError && /string length|array length/i.test(error.message)) {
+    return new TemplateLimitError('output', 'Template output is too large');
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new TemplateRenderError(message, 'TemplateError', { cause: error });
 }
