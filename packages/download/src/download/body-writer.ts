@@ -2,11 +2,13 @@ import type { FileHandle } from 'node:fs/promises';
 import type { IncrementalHash } from '../checksum/checksum.js';
 import type { BodySink } from '../http/http-exchange.js';
 
+const SYNC_EVERY = 64 * 1024 * 1024;
+
 /** Tuning of {@link BodyWriter}. */
 export interface BodyWriterOptions {
   /** Bytes per slot (one disk write each). Default 1 MiB. */
   slotSize?: number;
-  /** Number of slots; bounds memory to `slotSize * slots`. Default 4. */
+  /** Number of slots; bounds memory to `slotSize * slots`. Default 8 (slack for a hash worker that falls briefly behind). */
   slots?: number;
 }
 
@@ -38,6 +40,8 @@ export class BodyWriter implements BodySink {
   private backlog: Uint8Array[] = [];
   private writeChain: Promise<void> = Promise.resolve();
   private readyWaiters: (() => void)[] = [];
+  private unsyncedBytes = 0;
+  private syncing: Promise<void> | undefined;
 
   constructor(
     private readonly handle: FileHandle,
@@ -49,7 +53,7 @@ export class BodyWriter implements BodySink {
   ) {
     this.position = start;
     const slotSize = options.slotSize ?? 1024 * 1024;
-    const count = options.slots ?? 4;
+    const count = options.slots ?? 8;
     const memory = new SharedArrayBuffer(slotSize * count);
     this.slots = Array.from({ length: count }, (_, index) => new Uint8Array(memory, index * slotSize, slotSize));
     this.busy = new Array<Promise<void> | undefined>(count).fill(undefined);
@@ -98,6 +102,7 @@ export class BodyWriter implements BodySink {
     }
     if (this.fill > 0 && !this.failure) this.submit();
     await Promise.all(this.busy);
+    await this.syncing;
     if (this.failure) throw this.failure;
   }
 
@@ -119,7 +124,10 @@ export class BodyWriter implements BodySink {
     this.fill = 0;
     if (this.failure) return;
     // Writes are chained: a crash leaves a gap-free prefix on disk.
-    const written = (this.writeChain = this.writeChain.then(() => writeFully(this.handle, view, filePosition)));
+    const written = (this.writeChain = this.writeChain.then(async () => {
+      await writeFully(this.handle, view, filePosition);
+      this.startBackgroundSync(view.length);
+    }));
     // Hash updates are posted now; the worker processes them in order.
     const hashed = this.hash ? this.hash.update(view) : Promise.resolve();
     this.busy[index] = Promise.all([written, hashed]).then(
@@ -131,6 +139,26 @@ export class BodyWriter implements BodySink {
         this.failure ??= error;
         this.busy[index] = undefined;
         this.notifyReady();
+      },
+    );
+  }
+
+  /**
+   * Every `SYNC_EVERY` bytes, starts an fdatasync in the background (never
+   * more than one at a time). The kernel then writes back while we download,
+   * so the final fsync before the rename has little left to flush.
+   */
+  private startBackgroundSync(bytes: number): void {
+    this.unsyncedBytes += bytes;
+    if (this.unsyncedBytes < SYNC_EVERY || this.syncing) return;
+    this.unsyncedBytes = 0;
+    this.syncing = this.handle.datasync().then(
+      () => {
+        this.syncing = undefined;
+      },
+      (error: Error) => {
+        this.syncing = undefined;
+        this.failure ??= error;
       },
     );
   }
