@@ -127,10 +127,11 @@ def generate_conformance(environment, inputs: dict, templates_dir: pathlib.Path)
     return count
 
 
-def generate_differences(environment) -> int:
-    cases = json.loads((FIXTURES_DIR / "jinja-differences.json").read_text(encoding="utf-8"))["cases"]
+def generate_snippets(environment, name: str) -> int:
+    """Renders each case of fixtures/<name>.json into fixtures/<name>.expected.json."""
+    cases = json.loads((FIXTURES_DIR / f"{name}.json").read_text(encoding="utf-8"))["cases"]
     expected = {case["id"]: render(environment, case["template"], case.get("context", {})) for case in cases}
-    write_json(FIXTURES_DIR / "jinja-differences.expected.json", {"jinja2": jinja2.__version__, "cases": expected})
+    write_json(FIXTURES_DIR / f"{name}.expected.json", {"jinja2": jinja2.__version__, "cases": expected})
     return len(expected)
 
 
@@ -193,9 +194,13 @@ def main() -> int:
         print(f"templates folder not found: {args.templates} (run `pnpm vendor` first)", file=sys.stderr)
         return 1
     templates = generate_conformance(environment, inputs, args.templates)
-    differences = generate_differences(environment)
+    differences = generate_snippets(environment, "jinja-differences")
+    semantics = generate_snippets(environment, "python-semantics")
     legacy = generate_legacy()
-    print(f"wrote {templates} conformance fixtures, {differences} jinja difference cases and {legacy} legacy cases")
+    print(
+        f"wrote {templates} conformance fixtures, {differences} jinja difference cases, "
+        f"{semantics} semantics cases and {legacy} legacy cases"
+    )
     return 0
 
 

@@ -24,6 +24,7 @@ import { CallArguments } from './call-arguments.js';
 import { pythonRepr, pythonStr } from './python-format.js';
 import { pythonJsonDumps } from './python-json.js';
 import { formatPercent, htmlEscape } from './percent-format.js';
+import { pythonRound } from './python-round.js';
 import { getAttribute } from './member-access.js';
 import { isTruthy } from './python-operators.js';
 import { PYTHON_WHITESPACE, pythonCapitalize, pythonReplace, pythonStrip } from './string-methods.js';
@@ -158,15 +159,10 @@ function truncateFilter(value: RuntimeValue, args: CallArguments): RuntimeValue 
 function roundFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const precision = args.number(0, 'precision', 0);
   const method = args.string(1, 'method', 'common');
+  const number = numberOf(value);
+  if (method === 'common') return createFloat(pythonRound(number, precision));
   const factor = 10 ** precision;
-  const scaled = numberOf(value) * factor;
-  const rounded =
-    method === 'ceil'
-      ? Math.ceil(scaled)
-      : method === 'floor'
-        ? Math.floor(scaled)
-        : Math.sign(scaled) * Math.round(Math.abs(scaled));
-  return createFloat(rounded / factor);
+  return createFloat((method === 'ceil' ? Math.ceil(number * factor) : Math.floor(number * factor)) / factor);
 }
 
 function regexReplaceFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {

@@ -2,6 +2,7 @@ import { parse, tokenize, type EngineProgram, type EngineToken } from './jinja-e
 import { findUnclosedBlock, locate, scanTemplateTags, type SourceLocation, type TemplateTag } from './template-tags.js';
 import { TemplateSyntaxError } from '../template-error.js';
 import { normalizeStringEscapes } from './string-escapes.js';
+import { applyWhitespaceModifiers } from './whitespace-modifiers.js';
 
 type Token = EngineToken;
 
@@ -126,8 +127,8 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 /** Tokenizes and parses, turning engine errors into {@link TemplateSyntaxError}s with a line and column. */
 export function parseTemplate(original: string): EngineProgram {
   // jinja2 reads every line ending as "\n" before lexing (trim_blocks depends on it).
-  // Neither step adds or removes lines, so locations still match the original.
-  const source = normalizeStringEscapes(original.replace(/\r\n?/g, '\n'));
+  // These steps keep lines intact (except a rare `+%}`), so locations match the original.
+  const source = applyWhitespaceModifiers(normalizeStringEscapes(original.replace(/\r\n?/g, '\n')));
   let tokens: Token[];
   try {
     tokens = mergeExponentLiterals(tokenize(source, LEXER_OPTIONS));
