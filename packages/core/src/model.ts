@@ -140,10 +140,24 @@ export class Model {
   async embed(texts: string | string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     this.#check();
     const inputs = (Array.isArray(texts) ? texts : [texts]).map((t) => this.tokenize(t, { addSpecial: true }));
+    return this.embedTokens(inputs, options);
+  }
+
+  /**
+   * Embeds token sequences (each already holding the BOS/CLS tokens the model expects), for
+   * callers that split or truncate long texts by tokens.
+   */
+  async embedTokens(inputs: number[][], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.#check();
     if (inputs.length === 0) return [];
-    this.#embeddingContext ??= this.createContext({ embeddings: true, contextSize: Math.min(this.info.contextLength, 4096) });
+    this.#embeddingContext ??= this.createContext({ embeddings: true, contextSize: this.embeddingContextSize });
     const context = await this.#embeddingContext;
     return context.embedTokens(inputs, options.normalize ?? true, options.signal);
+  }
+
+  /** The most tokens one input of {@link Model.embed} may have. */
+  get embeddingContextSize(): number {
+    return Math.min(this.info.contextLength, 4096);
   }
 
   /** Disposes every context of this model, then releases the weights. Calling it again does nothing. */
