@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { abortedErrorFrom, throwIfAborted } from '../control/abort-signal.js';
 import { HASH_WORKER_SOURCE } from './hash-worker-source.js';
@@ -66,13 +66,7 @@ export async function hashFile(
   options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
 ): Promise<string> {
   throwIfAborted(options.signal);
-  const handle = await open(path, 'r');
-  let size: number;
-  try {
-    size = (await handle.stat()).size;
-  } finally {
-    await handle.close();
-  }
+  const { size } = await stat(path);
   const hash = createIncrementalHash(algorithm);
   const onAbort = (): void => hash.dispose();
   options.signal?.addEventListener('abort', onAbort, { once: true });

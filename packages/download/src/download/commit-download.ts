@@ -35,7 +35,7 @@ export async function commit(
     meter.setPhase('verifying', state.offset);
     const actual = await state.hash.digest();
     if (!sameDigest(actual, target.checksum.value)) {
-      await fail(new ChecksumError({ algorithm: target.checksum.algorithm, expected: target.checksum.value, actual, path: paths.final }));
+      await fail(new ChecksumError({ algorithm: target.checksum.algorithm, expected: target.checksum.value, actual, path: paths.part }));
     }
     checksum = { algorithm: target.checksum.algorithm, value: actual };
   }
@@ -53,6 +53,7 @@ export async function commit(
     size: state.offset,
     checksum,
     status: 'downloaded',
+    entry: target.entry,
     resumedFrom: state.resumedFrom,
     bytesTransferred: state.received,
     url: target.url,

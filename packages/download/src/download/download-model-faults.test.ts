@@ -280,7 +280,7 @@ describe('downloadModel under injected faults', () => {
   });
 
   it('reports progress with bytes, total, speed and ETA', async () => {
-    server.route('/m.gguf', (_req, _res, ctx) => ctx.sendFile({ body: content.body }, { throttle: { chunk: 256 * 1024, intervalMs: 30 } }));
+    server.route('/m.gguf', (_req, _res, ctx) => ctx.sendFile({ body: content.body }, { throttle: { chunk: 64 * 1024, intervalMs: 15 } }));
     const seen: { bytes: number; total: number | undefined; speed: number; eta: number | undefined; phase: string }[] = [];
     const handle = downloadModel(server.url('/m.gguf'), verified({ onProgress: (progress) => seen.push(progress) }));
     let events = 0;

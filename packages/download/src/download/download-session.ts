@@ -101,6 +101,7 @@ async function existingResult(
     size,
     checksum: target.checksum,
     status: 'already-present',
+    entry: target.entry,
     resumedFrom: 0,
     bytesTransferred: 0,
     url: target.url,
@@ -174,7 +175,9 @@ async function receive(
             throw error;
           });
         }
-        // Record what this part is a prefix of before writing its first byte.
+      }
+      if (state.offset === 0 || state.meta === undefined) {
+        // Record what this part is a prefix of before writing its first (new) byte.
         state.meta = { version: 1, url: target.url, etag: reply.etag, lastModified: reply.lastModified, totalSize: total, checksum: target.checksum };
         await writePartMeta(paths.meta, state.meta);
       }

@@ -34,12 +34,17 @@ export async function openPart(target: DownloadTarget, paths: PartPaths, hooks: 
   // Resuming is only safe when we know the part belongs to this exact remote
   // file: same URL and checksum, and either a validator for If-Range or a
   // checksum that will catch a mix of two versions.
-  const trusted =
+  const matchingMeta =
     meta !== undefined &&
     meta.url === target.url &&
     meta.checksum?.value === target.checksum?.value &&
     (resumeValidator(meta) !== undefined || target.checksum !== undefined) &&
     offset <= (target.size ?? meta.totalSize ?? Number.POSITIVE_INFINITY);
+  // A part without metadata (another tool's, or metadata lost) is only
+  // resumed when the final checksum and size will catch a wrong prefix.
+  const checkedOrphan =
+    meta === undefined && target.checksum !== undefined && target.size !== undefined && offset < target.size;
+  const trusted = matchingMeta || checkedOrphan;
   // O_RDWR without O_APPEND: positional writes must land where we say.
   const handle = await open(paths.part, constants.O_RDWR | constants.O_CREAT, 0o644);
   if (offset > 0 && !trusted) {
@@ -50,7 +55,7 @@ export async function openPart(target: DownloadTarget, paths: PartPaths, hooks: 
   const hash = target.checksum
     ? createIncrementalHash(target.checksum.algorithm, { worker: hooks.hashInWorker })
     : undefined;
-  return { handle, hash, meta: trusted ? meta : undefined, offset, resumedFrom: offset, received: 0 };
+  return { handle, hash, meta: matchingMeta ? meta : undefined, offset, resumedFrom: offset, received: 0 };
 }
 
 /** Truncates the part to zero bytes and resets the digest: the next body starts at byte 0. */
