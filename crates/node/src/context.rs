@@ -141,6 +141,54 @@ impl NativeContext {
         })
     }
 
+    /// Brings the cache to hold exactly `tokens`, evaluating only what is not cached yet
+    /// (prefill without generating). The `done` event's result has `cachedTokens` and `promptMs`.
+    #[napi]
+    pub fn evaluate(
+        &self,
+        tokens: Vec<i32>,
+        abort: Option<&NativeAbortFlag>,
+        callback: ThreadsafeFunction<NativeGenerateEvent, (), NativeGenerateEvent, Status, false>,
+    ) -> Result<()> {
+        let guard = BusyGuard::acquire(&self.busy)?;
+        let inner = self.inner.clone();
+        let abort = flag_of(abort);
+        spawn("evaluate", move || {
+            let started = std::time::Instant::now();
+            let result = match inner.lock().unwrap().as_mut() {
+                None => Err(gpt4all_core::Error::InvalidArgument { reason: "context disposed".into() }),
+                Some(ctx) => ctx.eval_prompt(&tokens, &abort),
+            };
+            drop(guard);
+            let event = match result {
+                Ok(reused) => NativeGenerateEvent {
+                    kind: NativeEventKind::Done,
+                    text: None,
+                    token: None,
+                    result: Some(NativeGeneration {
+                        text: String::new(),
+                        tokens: Vec::new(),
+                        finish_reason: "length".into(),
+                        prompt_tokens: tokens.len() as u32,
+                        cached_tokens: reused as u32,
+                        completion_tokens: 0,
+                        prompt_ms: started.elapsed().as_secs_f64() * 1000.0,
+                        generate_ms: 0.0,
+                    }),
+                    error: None,
+                },
+                Err(e) => NativeGenerateEvent {
+                    kind: NativeEventKind::Error,
+                    text: None,
+                    token: None,
+                    result: None,
+                    error: Some(error_info(&e)),
+                },
+            };
+            send(&callback, event);
+        })
+    }
+
     /// Embeds token sequences on a worker thread; the vectors arrive through `callback`.
     #[napi]
     pub fn embed(

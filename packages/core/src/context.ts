@@ -22,6 +22,15 @@ export interface ContextOptions {
   embeddings?: boolean;
 }
 
+/** The outcome of {@link Context.evaluate}. */
+export interface EvaluateResult {
+  /** Tokens that were already cached and not evaluated again. */
+  cachedTokens: number;
+  evaluatedTokens: number;
+  /** Wall-clock time of the evaluation. */
+  ms: number;
+}
+
 /** A streamed generation: iterate it for chunks; `result` settles when it ends. */
 export interface GenerationStream extends AsyncIterable<GenerationChunk> {
   /** The full result, available once generation ends (also when the loop is left early). */
@@ -76,6 +85,33 @@ export class Context {
     // The caller may only iterate; a failure still reaches it through the iterator.
     result.catch(() => {});
     return { result, [Symbol.asyncIterator]: () => chunks };
+  }
+
+  /**
+   * Brings the KV cache to hold exactly `tokens` without generating (a prefill): only the part
+   * after the longest prefix already cached is evaluated.
+   * @throws {ContextOverflowError} when the tokens do not fit the context.
+   */
+  evaluate(tokens: number[], options: { signal?: AbortSignal } = {}): Promise<EvaluateResult> {
+    const { flag, release } = abortFlagFor(this.#binding, options.signal);
+    return this.#enqueue(
+      () =>
+        new Promise<EvaluateResult>((resolve, reject) => {
+          if (tokens.length > this.contextSize) {
+            throw new ContextOverflowError(`${tokens.length} tokens do not fit a context of ${this.contextSize}`, tokens.length, this.contextSize);
+          }
+          callNative(() =>
+            this.#native.evaluate(tokens, flag, (event) => {
+              if (event.kind === 'done') {
+                const r = event.result!;
+                resolve({ cachedTokens: r.cachedTokens, evaluatedTokens: r.promptTokens - r.cachedTokens, ms: r.promptMs });
+              } else if (event.kind === 'error') {
+                reject(event.error?.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error));
+              }
+            }),
+          );
+        }),
+    ).finally(release);
   }
 
   /** The tokens the KV cache holds, in order. */

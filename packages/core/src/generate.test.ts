@@ -150,3 +150,18 @@ describe('generate', () => {
     expect(Array.isArray(model.info.metadata['tokenizer.ggml.tokens'])).toBe(true);
   });
 });
+
+describe('evaluate', () => {
+  it('prefills the cache, reusing the cached prefix, and a following generate reuses it all', async () => {
+    await context.clear();
+    const tokens = model.tokenize(prompt + ' jumps over', { addSpecial: true, special: true });
+    const first = await context.evaluate(tokens);
+    expect(first).toMatchObject({ cachedTokens: 0, evaluatedTokens: tokens.length });
+    expect(context.cachedTokens()).toEqual(tokens);
+    const more = [...tokens, ...model.tokenize(' the lazy dog')];
+    const second = await context.evaluate(more);
+    expect(second.cachedTokens).toBe(tokens.length);
+    const generated = await context.generate(more, { maxTokens: 4, temperature: 0 });
+    expect(generated.cachedTokens).toBe(more.length - 1);
+  });
+});

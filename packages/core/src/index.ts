@@ -1,7 +1,7 @@
 export { loadModel, Model } from './model.js';
 export type { LoadModelOptions, ModelInfo, TokenizeOptions, EmbedOptions } from './model.js';
 export { Context } from './context.js';
-export type { ContextOptions, GenerationStream } from './context.js';
+export type { ContextOptions, EvaluateResult, GenerationStream } from './context.js';
 export type { GenerateOptions, GenerateResult, GenerationChunk, GenerationTimings, FinishReason } from './generate-options.js';
 export { backendInfo, listDevices, quantize, setLogHandler } from './engine.js';
 export type { Device, QuantizationType, LogLevel } from './engine.js';

@@ -23,6 +23,11 @@ export declare class NativeContext {
   truncate(n: number): void
   /** Generates from `tokens` on a worker thread; events arrive through `callback`. */
   generate(tokens: Array<number>, options: NativeGenerateOptions, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeGenerateEvent) => void)): void
+  /**
+   * Brings the cache to hold exactly `tokens`, evaluating only what is not cached yet
+   * (prefill without generating). The `done` event's result has `cachedTokens` and `promptMs`.
+   */
+  evaluate(tokens: Array<number>, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeGenerateEvent) => void)): void
   /** Embeds token sequences on a worker thread; the vectors arrive through `callback`. */
   embed(inputs: Array<Array<number>>, normalize: boolean, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeEmbedEvent) => void)): void
   /** Frees the KV cache now. Refused while an operation runs (abort it and wait first). */
