@@ -127,6 +127,7 @@ function catalogLoader(options: RetrieveModelOptions, directory: string, allowDo
       cacheDir: directory,
       signal: options.signal,
       headers: options.headers,
+      ca: options.ca,
       // Without downloads there is no network use at all; otherwise a cached
       // copy suffices when the file is local (any age).
       offline: !allowDownload,

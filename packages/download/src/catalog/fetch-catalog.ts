@@ -29,6 +29,8 @@ export interface FetchCatalogOptions {
   timeoutMs?: number;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string | Buffer;
   /** Reject the catalog on an invalid entry (default) or skip such entries. */
   invalidEntries?: InvalidEntryPolicy;
   signal?: AbortSignal;
@@ -110,7 +112,7 @@ async function downloadText(url: string, options: FetchCatalogOptions): Promise<
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
-    const reply = await requestRange({ url, headers: options.headers, signal, idleTimeoutMs: options.timeoutMs });
+    const reply = await requestRange({ url, headers: options.headers, ca: options.ca, signal, idleTimeoutMs: options.timeoutMs });
     return (await reply.readAll(MAX_CATALOG_BYTES)).toString('utf8');
   } catch (error) {
     if (options.signal?.aborted) throw abortedErrorFrom(options.signal);

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { IncrementalHash } from '../checksum/checksum.js';
 import type { BodySink } from '../http/http-exchange.js';
 
-const SYNC_EVERY = 64 * 1024 * 1024;
+const SYNC_EVERY = 16 * 1024 * 1024;
 
 /** Tuning of {@link BodyWriter}. */
 export interface BodyWriterOptions {

@@ -74,4 +74,20 @@ describe('resuming a .part file left by an earlier process', () => {
     const meta = JSON.parse(await readFile(join(dir, 'm.gguf.part.json'), 'utf8')) as Record<string, unknown>;
     expect(meta).toMatchObject({ version: 1, url: server.url('/slow.gguf'), etag: '"v9"', totalSize: content.body.length });
   });
+
+  it('shares one transfer between two downloads of the same file in one process', async () => {
+    server.route('/slow.gguf', (_req, _res, ctx) =>
+      ctx.sendFile({ body: content.body, etag: '"v1"' }, { throttle: { chunk: 64 * 1024, intervalMs: 10 } }),
+    );
+    const options = { modelPath: dir, filename: 'm.gguf', checksum: { algorithm: 'sha256' as const, value: content.sha256 } };
+    const first = downloadModel(server.url('/slow.gguf'), options);
+    const second = downloadModel(server.url('/slow.gguf'), options);
+    const waits: unknown[] = [];
+    for (const handle of [first, second]) handle.on('waiting', (info) => waits.push(info.holderPid));
+    const results = await Promise.all([first.promise, second.promise]);
+    expect(results.map((result) => result.status).sort()).toEqual(['already-present', 'downloaded']);
+    expect(waits).toEqual([process.pid]);
+    expect(server.requestsFor('/slow.gguf')).toHaveLength(1);
+    expect(await fileSha256(join(dir, 'm.gguf'))).toBe(content.sha256);
+  });
 });

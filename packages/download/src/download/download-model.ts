@@ -28,6 +28,8 @@ export interface DownloadModelOptions {
   token?: string;
   /** Extra request headers. Credentials are never forwarded to another origin on redirect. */
   headers?: Record<string, string>;
+  /** Extra trusted CA certificates (PEM), e.g. for a corporate TLS proxy; Node's bundled CAs stay trusted. */
+  ca?: string | Buffer;
   /** Cancels the download; the `.part` file is kept for a later resume. */
   signal?: AbortSignal;
   /** Called with every progress report (same payload as the `progress` event). */
@@ -108,6 +110,7 @@ export function downloadModel(source: ModelSource, options: DownloadModelOptions
         checksum: options.checksum,
         catalog: options.catalog,
         catalogUrl: options.catalogUrl,
+        ca: options.ca,
         cacheDir: directory,
         signal,
       });
@@ -117,6 +120,7 @@ export function downloadModel(source: ModelSource, options: DownloadModelOptions
         directory,
         force: options.force ?? false,
         headers,
+        ca: options.ca,
         retry: options.retry ?? {},
         idleTimeoutMs: options.idleTimeoutMs,
         lockStaleMs: options.lockStaleMs,

@@ -38,6 +38,7 @@ export interface SessionOptions {
   directory: string;
   force: boolean;
   headers: Record<string, string>;
+  ca: string | Buffer | undefined;
   retry: RetryOptions;
   idleTimeoutMs: number | undefined;
   lockStaleMs: number | undefined;
@@ -156,6 +157,7 @@ async function receive(
         start: state.offset,
         ifRange: state.offset > 0 ? resumeValidator(state.meta) : undefined,
         headers: options.headers,
+        ca: options.ca,
         signal: options.signal,
         idleTimeoutMs: options.idleTimeoutMs,
       });

@@ -38,6 +38,7 @@ export interface TargetOptions {
   /** Catalog for name lookups. Default: {@link fetchCatalog} with `catalogUrl`. */
   catalog?: Catalog | readonly CatalogEntry[];
   catalogUrl?: string;
+  ca?: string | Buffer;
   /** Directory of the catalog cache. */
   cacheDir: string;
   signal?: AbortSignal;
@@ -54,7 +55,7 @@ export async function resolveDownloadTarget(source: ModelSource, options: Target
     target = { url: url.href, filename, size: undefined, checksum: undefined, entry: undefined };
   } else {
     const catalog =
-      options.catalog ?? (await fetchCatalog({ url: options.catalogUrl, cacheDir: options.cacheDir, signal: options.signal }));
+      options.catalog ?? (await fetchCatalog({ url: options.catalogUrl, cacheDir: options.cacheDir, signal: options.signal, ca: options.ca }));
     const entry = findCatalogEntry(catalog, source);
     if (!entry) {
       throw new ModelNotFoundError({
