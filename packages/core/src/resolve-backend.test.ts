@@ -10,9 +10,11 @@ describe('resolveBackend', () => {
     const resolution = resolveBackend({ env: { GPT4ALL_CPU_FEATURES: allFeatures } });
     expect(resolution.variant).toBe('cpu-avx2');
     expect(resolution.packageName).toBe('@gpt4all/core-linux-x64-cpu-avx2');
-    // GPU variants come first in the order and are skipped, with a reason, when not installed.
+    // GPU variants come first in the order and are skipped, with a reason, when not installed
+    // (or, in this workspace, installed but not built).
     expect(resolution.attempts.map((a) => a.variant)).toEqual(['cuda', 'vulkan', 'cpu-avx2']);
-    expect(resolution.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('not installed') });
+    expect(resolution.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^not (installed|built)\b.*cuda/) });
+    expect(resolution.warnings).toEqual([]);
   });
 
   it('picks cpu-avx when AVX2 is hidden', () => {

@@ -1,9 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import variantTable from '../../../crates/llama-sys/variants.json' with { type: 'json' };
+import { cachedProbe, probeCachePath } from './backend-probe-cache.js';
+import { probeAddon, type ProbeFailureKind } from './backend-probe.js';
 import { cpuFeatures } from './cpu-features.js';
 import { BackendError } from './errors/backend-error.js';
+import { gpuHints, type GpuHints } from './gpu-hints.js';
 
 /** One native variant, as `crates/llama-sys/variants.json` describes it. */
 export interface VariantSpec {
@@ -21,6 +24,15 @@ export interface BackendAttempt {
   outcome: 'selected' | 'skipped' | 'failed';
   /** Why, in words: "CPU lacks avx2", "package not installed", "no Vulkan device", ... */
   reason: string;
+  /**
+   * For a GPU variant that is installed but cannot be used: why, as a stable word. `no-driver`
+   * and `no-loader` come from the cheap checks before any probe; the rest from the probe.
+   */
+  failure?: ProbeFailureKind | 'no-driver' | 'no-loader';
+  /** The installed package's version, when it is installed. */
+  version?: string;
+  /** Whether the probe result came from the probe cache rather than a child process. */
+  cached?: boolean;
 }
 
 /** The variant chosen for this process, and how. */
@@ -36,6 +48,13 @@ export interface BackendResolution {
   /** Every candidate considered, best first. */
   attempts: BackendAttempt[];
   cpuFeatures: string[];
+  /** What the machine offers GPU variants (driver, loader, render nodes), read cheaply. */
+  gpu: GpuHints;
+  /**
+   * One line per installed GPU package that cannot be used here, and why. Never silent: each is
+   * also emitted once per process as a `GPT4ALL_GPU_UNUSABLE` process warning.
+   */
+  warnings: string[];
 }
 
 /** Options for {@link resolveBackend}. */
@@ -43,6 +62,14 @@ export interface ResolveBackendOptions {
   /** Force a variant (`cpu-avx2`, `cuda`, ...); overrides `GPT4ALL_BACKEND`. */
   backend?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where to look for platform packages (as `require.resolve`'s `paths`); default: beside `@gpt4all/core`. */
+  paths?: string[];
+  /** The machine's GPU hints; read with {@link gpuHints} when absent. For tests and tools. */
+  hints?: GpuHints;
+  /** The probe cache file, or `null` for none; default {@link probeCachePath}. */
+  probeCache?: string | null;
+  /** Emit a process warning for each unusable GPU package (default true). */
+  warn?: boolean;
 }
 
 const variants = variantTable.variants as Record<string, VariantSpec>;
@@ -67,15 +94,21 @@ export function variantsFor(platform = currentPlatform()): [string, VariantSpec]
 /**
  * Chooses the native variant for this machine without loading any of them: a forced one
  * (option, then `GPT4ALL_BACKEND`) when it can run here, else the best installed one whose CPU
- * and GPU requirements are met. GPU variants are tried in a child process first, so a missing
- * driver is a recorded reason, never a crash.
+ * and GPU requirements are met, in the order metal, cuda, vulkan, cpu-avx2, cpu-avx.
+ *
+ * An installed GPU variant is first checked cheaply (is there an NVIDIA driver, a Vulkan
+ * loader), then loaded in a child process that lists its devices; the answer is cached per
+ * package version and machine (see {@link probeCachePath}), so only the first start pays for
+ * it. A GPU package that cannot be used is never passed over silently: the attempt records why,
+ * `warnings` says so, and a `GPT4ALL_GPU_UNUSABLE` process warning is emitted once.
  */
 export function resolveBackend(options: ResolveBackendOptions = {}): BackendResolution {
   const env = options.env ?? process.env;
   const platform = currentPlatform();
   const features = cpuFeatures(env);
   const forced = options.backend ?? (env.GPT4ALL_BACKEND || undefined);
-  const base = { platform, cpuFeatures: [...features].sort() };
+  const hints = options.hints ?? gpuHints(env);
+  const base = { platform, cpuFeatures: [...features].sort(), gpu: hints, warnings: [] as string[] };
 
   if (forced !== undefined) {
     const spec = variants[forced];
@@ -90,39 +123,51 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     if (missing.length > 0) {
       throw new BackendError('ERR_BACKEND_UNSUPPORTED', `the ${forced} backend needs CPU features this machine lacks: ${missing.join(', ')}`, { variant: forced, packageName });
     }
-    const binaryPath = findBinary(packageName);
-    if (!binaryPath) {
+    const found = findPackage(packageName, options.paths);
+    if (!found) {
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `the ${forced} backend is not installed: run \`npm install ${packageName}\``, { variant: forced, packageName });
     }
+    if (!found.built) {
+      throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `${packageName} has no ${found.binaryPath} (an unbuilt workspace package or a broken install): run \`pnpm build:native --variant ${forced}\` or \`npm install ${packageName}\``, { variant: forced, packageName });
+    }
+    const binaryPath = found.binaryPath;
     const how = options.backend !== undefined ? 'the backend option' : 'GPT4ALL_BACKEND';
     const attempts: BackendAttempt[] = [{ variant: forced, packageName, outcome: 'selected', reason: `forced by ${how}` }];
     return { ...base, variant: forced, packageName, binaryPath, reason: `forced by ${how}`, attempts };
   }
 
   const attempts: BackendAttempt[] = [];
+  const cacheFile = options.probeCache === undefined ? probeCachePath(env) : (options.probeCache ?? undefined);
   for (const [variant, spec] of variantsFor(platform)) {
     const packageName = packageNameOf(variant, platform);
-    const attempt = (outcome: BackendAttempt['outcome'], reason: string) => attempts.push({ variant, packageName, outcome, reason });
     const missing = spec.requires.cpuFeatures.filter((f) => !features.has(f));
     if (missing.length > 0) {
-      attempt('skipped', `CPU lacks ${missing.join(', ')}`);
+      attempts.push({ variant, packageName, outcome: 'skipped', reason: `CPU lacks ${missing.join(', ')}` });
       continue;
     }
-    const binaryPath = findBinary(packageName);
-    if (!binaryPath) {
-      attempt('skipped', `not installed (npm install ${packageName})`);
+    const installed = findPackage(packageName, options.paths);
+    if (!installed) {
+      attempts.push({ variant, packageName, outcome: 'skipped', reason: `not installed (npm install ${packageName})` });
       continue;
     }
+    if (!installed.built) {
+      // Only an unbuilt workspace package lacks its binary: published ones always carry it.
+      attempts.push({ variant, packageName, version: installed.version, outcome: 'skipped', reason: `not built: ${installed.binaryPath} is missing (pnpm build:native --variant ${variant})` });
+      continue;
+    }
+    const { binaryPath, version } = installed;
     if (spec.gpu) {
-      const failure = probeGpu(binaryPath);
-      if (failure) {
-        attempt('failed', failure);
+      const unusable = checkGpu(spec.gpu, hints, () => cachedProbe(cacheFile, { packageName, version, binaryPath, hints }, () => probeAddon(binaryPath)));
+      if (unusable) {
+        attempts.push({ variant, packageName, version, outcome: unusable.outcome, reason: unusable.reason, failure: unusable.failure, cached: unusable.cached });
         continue;
       }
     }
     const reason = spec.gpu ? `a ${spec.gpu} device is available` : `best CPU variant for this CPU (${spec.requires.cpuFeatures.join(', ') || 'baseline'})`;
-    attempt('selected', reason);
-    return { ...base, variant, packageName, binaryPath, reason, attempts };
+    attempts.push({ variant, packageName, version, outcome: 'selected', reason });
+    const warnings = unusableGpuWarnings(attempts, variant);
+    if (options.warn !== false) warnOnce(warnings);
+    return { ...base, variant, packageName, binaryPath, reason, attempts, warnings };
   }
   const summary = attempts.map((a) => `${a.variant}: ${a.reason}`).join('; ');
   throw new BackendError(
@@ -133,28 +178,47 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
   );
 }
 
-/** The `.node` file of an installed platform package, or undefined when it is not installed. */
-function findBinary(packageName: string): string | undefined {
+/** An installed platform package: its `.node` file, whether that exists, and the version. */
+function findPackage(packageName: string, paths?: string[]): { binaryPath: string; version: string; built: boolean } | undefined {
+  let manifestPath: string;
   try {
-    const manifestPath = require.resolve(`${packageName}/package.json`);
-    const manifest = require(manifestPath) as { main?: string };
-    return manifest.main ? join(dirname(manifestPath), manifest.main) : undefined;
+    manifestPath = require.resolve(`${packageName}/package.json`, paths ? { paths } : undefined);
   } catch {
     return undefined;
   }
+  // Read, not require: require would cache a manifest that a rebuild or reinstall changes.
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { main?: string; version: string };
+  if (!manifest.main) return undefined;
+  const binaryPath = join(dirname(manifestPath), manifest.main);
+  return { binaryPath, version: manifest.version, built: existsSync(binaryPath) };
 }
 
+type GpuProblem = Pick<BackendAttempt, 'outcome' | 'reason' | 'failure' | 'cached'>;
+
 /**
- * Loads a GPU variant in a child process and asks it for devices. A missing driver or library
- * makes the child fail to load the addon; that becomes the reason, and this process lives on.
+ * Whether an installed GPU variant can run here: first the cheap checks (is there a driver, a
+ * loader), then the probe in a child process, cached. Returns the problem, or undefined.
  */
-function probeGpu(binaryPath: string): string | undefined {
-  const script = `const b = require(${JSON.stringify(binaryPath)}); process.stdout.write(JSON.stringify(b.listDevices()));`;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
-  if (child.status !== 0) {
-    const line = (child.stderr || child.error?.message || 'failed to load').split('\n').find((l) => /error|cannot|not found/i.test(l));
-    return `the addon does not load here: ${(line ?? child.stderr).trim().slice(0, 300)}`;
+function checkGpu(gpu: string, hints: GpuHints, probe: () => ReturnType<typeof probeAddon> & { cached: boolean }): GpuProblem | undefined {
+  if (gpu === 'cuda' && !hints.nvidiaDriver.present) return { outcome: 'skipped', failure: 'no-driver', reason: hints.nvidiaDriver.detail };
+  if (gpu === 'vulkan' && !hints.vulkanLoader.present) return { outcome: 'skipped', failure: 'no-loader', reason: hints.vulkanLoader.detail };
+  const result = probe();
+  return result.ok ? undefined : { outcome: 'failed', failure: result.failure, reason: result.reason, cached: result.cached };
+}
+
+/** One line per installed GPU package that was passed over, naming what runs instead. */
+function unusableGpuWarnings(attempts: BackendAttempt[], chosen: string): string[] {
+  return attempts
+    .filter((a) => a.failure !== undefined)
+    .map((a) => `${a.packageName} is installed but cannot be used: ${a.reason}. Using ${chosen} instead (run \`npx gpt4all-doctor\` for details).`);
+}
+
+const warned = new Set<string>();
+
+function warnOnce(warnings: string[]): void {
+  for (const warning of warnings) {
+    if (warned.has(warning)) continue;
+    warned.add(warning);
+    process.emitWarning(warning, { code: 'GPT4ALL_GPU_UNUSABLE' });
   }
-  const devices = JSON.parse(child.stdout) as { kind: string }[];
-  return devices.some((d) => d.kind === 'gpu' || d.kind === 'igpu') ? undefined : 'no GPU device found';
 }
