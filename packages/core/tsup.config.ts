@@ -4,9 +4,10 @@ import { defineConfig } from 'tsup';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // doctor.ts is the `gpt4all-doctor` bin; it shares chunks with the library's ESM build.
+  entry: ['src/index.ts', 'src/doctor.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
   target: 'node20',

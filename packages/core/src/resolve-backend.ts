@@ -178,8 +178,11 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
   );
 }
 
-/** An installed platform package: its `.node` file, whether that exists, and the version. */
-function findPackage(packageName: string, paths?: string[]): { binaryPath: string; version: string; built: boolean } | undefined {
+/**
+ * An installed platform package: its `.node` file, whether that exists, and the version; or
+ * undefined when it is not installed.
+ */
+export function findPackage(packageName: string, paths?: string[]): { binaryPath: string; version: string; built: boolean } | undefined {
   let manifestPath: string;
   try {
     manifestPath = require.resolve(`${packageName}/package.json`, paths ? { paths } : undefined);

@@ -1,0 +1,121 @@
+import { statSync } from 'node:fs';
+import type { NativeDevice } from './native/binding.js';
+import type { BackendResolution, findPackage, VariantSpec } from './resolve-backend.js';
+import type { GpuHints } from './gpu-hints.js';
+
+/** Everything `gpt4all-doctor` found, gathered before anything is printed. */
+export interface DoctorFindings {
+  coreVersion: string;
+  platform: string;
+  nodeVersion: string;
+  /** Every CPU feature some variant requires, and whether this CPU has it. */
+  cpuFeatures: [feature: string, present: boolean][];
+  cpuFeaturesOverridden: boolean;
+  hints: GpuHints;
+  /** The variants built for this platform, best first. */
+  variants: [name: string, spec: VariantSpec][];
+  /** Each variant's platform package, when installed. */
+  installed: Record<string, ReturnType<typeof findPackage>>;
+  resolution?: BackendResolution;
+  /** Why no variant could be chosen, when none could. */
+  resolutionError?: string;
+  devices?: NativeDevice[];
+  devicesError?: string;
+  probeCache?: string;
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/** The doctor's report, as lines of text: what the machine has, what is installed, what runs, what to do. */
+export function doctorReport(f: DoctorFindings): string[] {
+  const lines: string[] = [];
+  const section = (title: string) => lines.push('', title);
+  lines.push(`GPT4All doctor (@gpt4all/core ${f.coreVersion})`);
+
+  section('Machine');
+  lines.push(`  platform       ${f.platform}, Node ${f.nodeVersion}`);
+  lines.push(`  CPU            ${f.hints.cpuModel}`);
+  const features = f.cpuFeatures.map(([name, present]) => `${name} ${present ? 'yes' : 'NO'}`).join(', ');
+  lines.push(`  CPU features   ${features || 'none needed'}${f.cpuFeaturesOverridden ? ' (from GPT4ALL_CPU_FEATURES)' : ''}`);
+  lines.push(`  NVIDIA driver  ${f.hints.nvidiaDriver.present ? 'yes: ' : ''}${f.hints.nvidiaDriver.detail}`);
+  lines.push(`  Vulkan loader  ${f.hints.vulkanLoader.present ? 'yes: ' : ''}${f.hints.vulkanLoader.detail}`);
+  if (f.platform.startsWith('linux')) {
+    lines.push(`  GPU devices    ${f.hints.renderNodes.length > 0 ? f.hints.renderNodes.join(', ') : 'none in /dev/dri (no GPU with a kernel driver is visible)'}`);
+  }
+
+  section('Installed variants');
+  for (const [name, spec] of f.variants) {
+    const found = f.installed[name];
+    const kind = spec.gpu ? `GPU, opt-in (${spec.gpu})` : 'CPU, installed by default';
+    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.built ? `${found.version}, ${sizeOf(found.binaryPath)}` : `${found.version}, not built (${found.binaryPath} is missing)`;
+    lines.push(`  ${name.padEnd(9)} ${kind.padEnd(26)} ${state}`);
+  }
+
+  section('Resolution');
+  if (f.resolution) {
+    lines.push(`  chosen: ${f.resolution.variant} (${f.resolution.packageName}): ${f.resolution.reason}`);
+    for (const a of f.resolution.attempts) {
+      lines.push(`    ${a.outcome.padEnd(8)} ${a.variant.padEnd(9)} ${a.reason}${a.cached ? ' [cached probe]' : ''}`);
+    }
+  } else {
+    lines.push(`  no variant can run here: ${f.resolutionError}`);
+  }
+
+  if (f.devices || f.devicesError) {
+    section(`Devices (${f.resolution?.variant})`);
+    for (const d of f.devices ?? []) {
+      const memory = d.memoryTotal > 0 ? `, ${gib(d.memoryFree)} free of ${gib(d.memoryTotal)}` : '';
+      lines.push(`  ${d.name}: ${d.description} (${d.kind}, ${d.backend}${memory})`);
+    }
+    if (f.devicesError) lines.push(`  could not list devices: ${f.devicesError}`);
+  }
+
+  section('Next steps');
+  // A step that starts with spaces continues the one before it.
+  for (const step of nextSteps(f)) lines.push(step.startsWith(' ') ? `  ${step}` : `  - ${step}`);
+  return lines;
+}
+
+function sizeOf(path: string): string {
+  return `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** Concrete advice for this machine: what to install or fix to use its GPU, if it has one. */
+function nextSteps(f: DoctorFindings): string[] {
+  const steps: string[] = [];
+  const attempts = f.resolution?.attempts ?? [];
+  const chosen = f.resolution?.variant;
+  const gpuVariants = f.variants.filter(([, spec]) => spec.gpu);
+  const packageOf = (variant: string) => `@gpt4all/core-${f.platform}-${variant}`;
+  if (!f.resolution) {
+    steps.push('No variant runs here. GPT4All needs an x86-64 CPU with AVX (or Apple silicon); see the attempts above.');
+  }
+  for (const a of attempts.filter((attempt) => attempt.failure)) {
+    steps.push(`${a.packageName} is installed but unusable: ${a.reason}. Fix that, or uninstall the package to silence the warning.`);
+  }
+  const gpuChosen = gpuVariants.some(([name]) => name === chosen);
+  if (gpuChosen) {
+    steps.push(`Nothing to do: ${chosen} runs on the GPU. Models load with gpuLayers: 'max' by default.`);
+  } else if (gpuVariants.length > 0 && f.resolution) {
+    const installed = (variant: string) => f.installed[variant] !== undefined;
+    const hasCuda = gpuVariants.some(([name]) => name === 'cuda');
+    const hasVulkan = gpuVariants.some(([name]) => name === 'vulkan');
+    const { nvidiaDriver, vulkanLoader, renderNodes } = f.hints;
+    if (hasCuda && nvidiaDriver.present && !installed('cuda')) {
+      steps.push(`An NVIDIA driver is present: \`npm install ${packageOf('cuda')}\` for CUDA (it needs the CUDA 12 runtime libraries too).`);
+    }
+    if (hasVulkan && vulkanLoader.present && !installed('vulkan')) {
+      steps.push(`A Vulkan loader is present: \`npm install ${packageOf('vulkan')}\` to run on any Vulkan GPU.`);
+    }
+    if (!nvidiaDriver.present && !vulkanLoader.present) {
+      const seen = renderNodes.length > 0 ? `A GPU is visible (${renderNodes.join(', ')}) but has no compute driver.` : 'No GPU driver found.';
+      steps.push(`${seen} This machine runs GPT4All on the CPU (${chosen}), which works, only slower.`);
+      steps.push('For GPU acceleration on this machine: install a GPU driver, then add a GPU package next to @gpt4all/core:');
+      if (hasCuda) steps.push(`  NVIDIA: the NVIDIA driver (CUDA 12), then \`npm install ${packageOf('cuda')}\``);
+      if (hasVulkan) steps.push(`  AMD, Intel or NVIDIA: Vulkan drivers (Debian/Ubuntu: apt install libvulkan1 mesa-vulkan-drivers), then \`npm install ${packageOf('vulkan')}\``);
+    }
+  }
+  steps.push('Force a variant with GPT4ALL_BACKEND=<variant> or loadModel(path, { backend }); backendInfo() shows the choice at run time.');
+  if (f.probeCache) steps.push(`GPU probe results are cached in ${f.probeCache}; run \`gpt4all-doctor --refresh\` to probe again.`);
+  return steps;
+}

@@ -1,0 +1,74 @@
+// Runs the built `gpt4all-doctor` bin as a user would, on this machine and on a fake one with an
+// NVIDIA driver and a CUDA package whose runtime library is missing.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gpuHints } from './gpu-hints.js';
+
+const doctorBin = resolve(__dirname, '../dist/doctor.js');
+const allFeatures = 'avx,avx2,fma,f16c,bmi2';
+const root = mkdtempSync(join(tmpdir(), 'gpt4all-doctor-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function doctor(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const base = { ...process.env };
+  // The test projects force a variant; the doctor must show the automatic choice.
+  delete base.GPT4ALL_BACKEND;
+  const run = spawnSync(process.execPath, [doctorBin, ...args], { encoding: 'utf8', env: { ...base, GPT4ALL_CPU_FEATURES: allFeatures, GPT4ALL_PROBE_CACHE: 'off', ...env } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe.runIf(process.platform === 'linux' && process.arch === 'x64')('gpt4all-doctor', () => {
+  it('says what the machine has, what runs, and how to get GPU support', () => {
+    const { status, stdout, stderr } = doctor([]);
+    expect(status, stderr).toBe(0);
+    expect(stdout).toContain('platform       linux-x64');
+    expect(stdout).toContain('CPU features   avx yes, avx2 yes, fma yes, f16c yes, bmi2 yes (from GPT4ALL_CPU_FEATURES)');
+    expect(stdout).toMatch(/cpu-avx2 +CPU, installed by default +0\.1\.0, [\d.]+ MiB/);
+    expect(stdout).toContain('chosen: cpu-avx2 (@gpt4all/core-linux-x64-cpu-avx2): best CPU variant for this CPU');
+    expect(stdout).toMatch(/Devices \(cpu-avx2\)\n {2}CPU: .+ \(cpu, CPU, [\d.]+ GiB free of [\d.]+ GiB\)/);
+    const hints = gpuHints(process.env);
+    if (!hints.nvidiaDriver.present && !hints.vulkanLoader.present) {
+      // A machine without any GPU driver, like CI: the advice names both routes to a GPU.
+      expect(stdout).toContain(`NVIDIA driver  ${hints.nvidiaDriver.detail}`);
+      expect(stdout).toContain('For GPU acceleration on this machine: install a GPU driver');
+      expect(stdout).toContain('`npm install @gpt4all/core-linux-x64-cuda`');
+      expect(stdout).toContain('`npm install @gpt4all/core-linux-x64-vulkan`');
+    }
+  });
+
+  it('shows why an installed CUDA package cannot be used, with the probe in a child process', () => {
+    // A fake NVIDIA user-space driver and a CUDA package that fails the way a missing runtime does.
+    const libraries = join(root, 'lib');
+    mkdirSync(libraries, { recursive: true });
+    writeFileSync(join(libraries, 'libcuda.so.1'), '');
+    const packageDir = join(root, 'node_modules/@gpt4all/core-linux-x64-cuda');
+    mkdirSync(packageDir, { recursive: true });
+    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: '@gpt4all/core-linux-x64-cuda', version: '0.1.0', main: 'addon.js' }));
+    writeFileSync(join(packageDir, 'addon.js'), `throw new Error('libcudart.so.12: cannot open shared object file: No such file or directory');`);
+    const { status, stdout, stderr } = doctor(['doctor'], { NODE_PATH: join(root, 'node_modules'), LD_LIBRARY_PATH: libraries });
+    expect(status, stderr).toBe(0);
+    expect(stdout).toContain(`NVIDIA driver  yes: libcuda.so.1 found (${join(libraries, 'libcuda.so.1')})`);
+    expect(stdout).toMatch(/cuda +GPU, opt-in \(cuda\) +0\.1\.0, 0\.0 MiB/);
+    expect(stdout).toContain('failed   cuda      missing library libcudart.so.12 (the CUDA 12 runtime');
+    expect(stdout).toContain('- @gpt4all/core-linux-x64-cuda is installed but unusable: missing library libcudart.so.12');
+    expect(stdout).toContain('chosen: cpu-avx2');
+    // The doctor explains; it does not also print the process warning.
+    expect(stderr).not.toContain('GPT4ALL_GPU_UNUSABLE');
+  });
+
+  it('prints its findings as JSON, and refuses a CPU no variant can run on', () => {
+    const json = doctor(['--json']);
+    expect(json.status).toBe(0);
+    const findings = JSON.parse(json.stdout);
+    expect(findings.resolution).toMatchObject({ variant: 'cpu-avx2', platform: 'linux-x64' });
+    expect(findings.installed['cpu-avx2']).toMatchObject({ built: true, version: findings.coreVersion });
+
+    const old = doctor([], { GPT4ALL_CPU_FEATURES: 'sse4_2' });
+    expect(old.status).toBe(1);
+    expect(old.stdout).toContain('no variant can run here: no usable GPT4All backend on this machine (cuda: CPU lacks avx, avx2');
+    expect(doctor(['--help']).stdout).toContain('usage: gpt4all-doctor');
+  });
+});

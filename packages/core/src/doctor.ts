@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `gpt4all-doctor` (also `npx @gpt4all/core doctor`): prints what this machine has, which
+// variants are installed, which one would run and why, and what to do for GPU support.
+//
+//   gpt4all-doctor [--json] [--refresh]
+//
+// --refresh probes GPU packages again instead of reading the probe cache.
+import { parseArgs } from 'node:util';
+import { probeCachePath } from './backend-probe-cache.js';
+import { cpuFeatures } from './cpu-features.js';
+import { doctorReport, type DoctorFindings } from './doctor-report.js';
+import { gpuHints } from './gpu-hints.js';
+import { loadBinding } from './native/load-binding.js';
+import { currentPlatform, findPackage, packageNameOf, resolveBackend, variantsFor } from './resolve-backend.js';
+
+declare const __GPT4ALL_CORE_VERSION__: string;
+
+/** Gathers the doctor's findings; never throws for a machine problem, it reports it. */
+function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}): DoctorFindings {
+  const env = options.env ?? process.env;
+  const platform = currentPlatform();
+  const variants = variantsFor(platform);
+  const hints = gpuHints(env);
+  const features = cpuFeatures(env);
+  const needed = [...new Set(variants.flatMap(([, spec]) => spec.requires.cpuFeatures))];
+  const probeCache = options.refresh ? undefined : probeCachePath(env);
+  const findings: DoctorFindings = {
+    coreVersion: __GPT4ALL_CORE_VERSION__,
+    platform,
+    nodeVersion: process.version,
+    cpuFeatures: needed.map((feature) => [feature, features.has(feature)]),
+    cpuFeaturesOverridden: env.GPT4ALL_CPU_FEATURES !== undefined,
+    hints,
+    variants,
+    installed: Object.fromEntries(variants.map(([name]) => [name, findPackage(packageNameOf(name, platform))])),
+    probeCache,
+  };
+  try {
+    // The doctor prints the reasons itself; the process warnings would repeat them.
+    findings.resolution = resolveBackend({ env, hints, probeCache: probeCache ?? null, warn: false });
+  } catch (error) {
+    findings.resolutionError = (error as Error).message;
+    return findings;
+  }
+  try {
+    // Forcing the chosen variant loads exactly the addon shown, with the version check.
+    findings.devices = loadBinding({ backend: findings.resolution.variant, env }).binding.listDevices();
+  } catch (error) {
+    findings.devicesError = (error as Error).message;
+  }
+  return findings;
+}
+
+function main(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv[0] === 'doctor' ? argv.slice(1) : argv,
+    options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write('usage: gpt4all-doctor [--json] [--refresh]\n  --json     the findings as JSON\n  --refresh  probe GPU packages again instead of reading the probe cache\n');
+    return 0;
+  }
+  const findings = diagnose({ refresh: values.refresh });
+  process.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : `${doctorReport(findings).join('\n')}\n`);
+  return findings.resolution ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
