@@ -6,6 +6,7 @@ import { DownloadNetworkError } from '../errors/download-network-error.js';
 import { assertDiskSpace } from '../fs/disk-space.js';
 import { acquireFileLock } from '../fs/file-lock.js';
 import { HttpStatusFailure, requestRange, type RangeResponse } from '../http/http-range-request.js';
+import { HttpParseError } from '../http/http-response-parser.js';
 import { isRetryableNetworkError, retryDelayMs, type RetryOptions } from '../http/retry-policy.js';
 import { BodyWriter } from './body-writer.js';
 import { commit } from './commit-download.js';
@@ -90,10 +91,19 @@ async function existingResult(
   options: SessionOptions,
   meter: ProgressMeter,
 ): Promise<DownloadResult | undefined> {
+  let hashing = false;
   const status = await verifyLocalFile(options.directory, target.filename, target, 'checksum', {
     signal: options.signal,
-    onProgress: (bytes) => meter.update(bytes),
+    onProgress: (bytes, total) => {
+      if (!hashing) {
+        hashing = true;
+        meter.total = total;
+        meter.setPhase('verifying', 0);
+      }
+      meter.update(bytes);
+    },
   });
+  meter.total = target.size;
   if (status.state !== 'valid') return undefined; // missing or corrupt: (re)download replaces it atomically
   const size = await fileSizeOrZero(paths.final);
   return {
@@ -151,8 +161,9 @@ async function receive(
     throwIfAborted(options.signal);
     attempts += 1;
     const startOffset = state.offset;
+    let reply: RangeResponse | undefined;
     try {
-      const reply = await requestRange({
+      reply = await requestRange({
         url: target.url,
         start: state.offset,
         ifRange: state.offset > 0 ? resumeValidator(state.meta) : undefined,
@@ -165,18 +176,12 @@ async function receive(
       const total = reply.totalSize ?? target.size;
       if (target.size !== undefined && reply.totalSize !== undefined && reply.totalSize !== target.size) {
         // Not the file the catalog describes: fail before fetching gigabytes.
-        reply.discard();
         await discardPart(paths, state);
         throw new ChecksumError({ algorithm: 'size', expected: String(target.size), actual: String(reply.totalSize), path: reply.url });
       }
-      if (state.offset === 0) {
-        if (options.checkDiskSpace && target.size === undefined && total !== undefined) {
-          // Size only known now; the unread body just waits (TCP back-pressure).
-          await assertDiskSpace(options.directory, total).catch((error: unknown) => {
-            reply.discard();
-            throw error;
-          });
-        }
+      if (state.offset === 0 && options.checkDiskSpace && target.size === undefined && total !== undefined) {
+        // Size only known now; the unread body waits meanwhile.
+        await assertDiskSpace(options.directory, total);
       }
       if (state.offset === 0 || state.meta === undefined) {
         // Record what this part is a prefix of before writing its first (new) byte.
@@ -206,6 +211,7 @@ async function receive(
       meter.update(state.offset, true);
       return;
     } catch (error) {
+      reply?.discard(); // no-op once the body was consumed; closes it otherwise
       if (options.signal.aborted) throw abortedErrorFrom(options.signal);
       if (state.offset > startOffset) failures = 0; // progress was made: a fresh retry budget
       failures += 1;
@@ -261,7 +267,7 @@ function finalError(error: unknown, target: DownloadTarget, attempts: number): E
   if (error instanceof HttpStatusFailure) {
     return new DownloadHttpError({ status: error.status, url: error.url, attempts, detail: error.detail }, { cause: error });
   }
-  if (isRetryableNetworkError(error)) {
+  if (isRetryableNetworkError(error) || error instanceof HttpParseError) {
     return new DownloadNetworkError({ url: target.url, attempts, reason: (error as Error).message }, { cause: error });
   }
   return error as Error;

@@ -86,9 +86,10 @@ export class HttpExchange {
         } as tls.ConnectionOptions)
       : net.connect({ host, port, onread });
     this.socket.setNoDelay(true);
-    this.socket.setTimeout(options.idleTimeoutMs, () => {
+    this.socket.on('timeout', () => {
       this.fail(Object.assign(new Error(`no data from ${url.host} for ${options.idleTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
     });
+    this.socket.setTimeout(options.idleTimeoutMs);
     this.socket.on('error', (error) => this.fail(error));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('close', () => this.onEnd());
@@ -113,6 +114,7 @@ export class HttpExchange {
     }
     return new Promise<void>((resolve, reject) => {
       this.done = { resolve, reject };
+      this.socket.setTimeout(this.options.idleTimeoutMs);
       this.socket.resume();
     });
   }
@@ -135,12 +137,17 @@ export class HttpExchange {
   private waitForSink(sink: BodySink): void {
     // Sink full: stop reading (TCP back-pressure) until it drains. Should a
     // read still arrive, it lands in the scratch buffer and is pushed.
+    // The idle timer is for the network, not for our own disk: off while we wait.
     this.waitingForSink = true;
     this.socket.pause();
+    this.socket.setTimeout(0);
     void sink.whenReady().then(() => {
       this.waitingForSink = false;
       if (sink.failure) this.fail(sink.failure);
-      else if (!this.settled) this.socket.resume();
+      else if (!this.settled) {
+        this.socket.setTimeout(this.options.idleTimeoutMs);
+        this.socket.resume();
+      }
     });
   }
 
@@ -157,7 +164,11 @@ export class HttpExchange {
       this.sinkRegion = undefined;
       if (this.sink?.failure) this.fail(this.sink.failure);
       else if (this.parser.complete) this.finishOk();
-      else if (!wasHeadParsed && this.parser.headParsed && !this.sink) this.socket.pause(); // wait for pipeTo
+      else if (!wasHeadParsed && this.parser.headParsed && !this.sink) {
+        // Hold the body until pipeTo; the caller's preparation is not network idleness.
+        this.socket.pause();
+        this.socket.setTimeout(0);
+      }
     } catch (error) {
       this.fail(error as Error);
     }

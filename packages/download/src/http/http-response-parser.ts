@@ -145,7 +145,7 @@ export class HttpResponseParser {
     } else if (length !== undefined) {
       const values = new Set(length.split(',').map((value) => value.trim()));
       const [value] = [...values];
-      if (values.size !== 1 || value === undefined || !/^\d{1,15}$/.test(value)) {
+      if (values.size !== 1 || value === undefined || !/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
         throw new HttpParseError(`invalid Content-Length ${JSON.stringify(length)}`);
       }
       this.framing = 'length';
