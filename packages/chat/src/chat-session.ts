@@ -1,0 +1,255 @@
+import { Gpt4AllError, type Context, type GenerateResult } from '@gpt4all/core';
+import type { ChatMessage, LegacyTemplate, TemplateSource } from '@gpt4all/templates';
+import { renderPrompt, resolveChatFormat, tokenizePrompt, type ChatFormat } from './chat-format.js';
+import { textStream, type TextStream } from './chat-stream.js';
+import { ChatError, invalidArgument } from './errors/chat-error.js';
+import type { Model } from './model.js';
+import { fitConversation, type ContextOverflowPolicy } from './overflow-policy.js';
+import { catalogSampling, pickSampling, resolveSampling, type SamplingOptions } from './sampling-defaults.js';
+import { isMessage, sessionOptionsFromJSON, type ChatSessionJSON } from './session-json.js';
+import type { AbortedReplyPolicy, ChatReply, ChatSessionOptions, SendOptions } from './session-options.js';
+import { TaskQueue } from './task-queue.js';
+
+/** @internal How a session gets its context: its own (the default), or one it shares and does not dispose. */
+export interface SessionContextSource {
+  context: () => Promise<Context>;
+  owned: boolean;
+}
+
+/**
+ * A conversation with a model. Each reply renders the whole conversation with the chat template
+ * and evaluates only the tokens its context does not already hold, so a long chat costs what its
+ * new tokens cost — also after `messages` is edited, up to the first changed token.
+ *
+ * Calls on one session run one at a time, in order. Sessions of one model each have their own
+ * context and can run side by side.
+ */
+export class ChatSession {
+  readonly model: Model;
+  /** Where the chat template came from: the caller (`'user'`), the catalog entry, or the model file. */
+  readonly templateSource: TemplateSource;
+  /** Strings that end a reply: the template's and the model's end-of-turn markers, plus the session's `stop`. */
+  readonly stopStrings: readonly string[];
+  /** Tokens the session's context holds. */
+  readonly contextSize: number;
+  #format: ChatFormat;
+  #template: string | LegacyTemplate | undefined;
+  #sampling: SamplingOptions;
+  #policy: ContextOverflowPolicy;
+  #abortedReply: AbortedReplyPolicy;
+  #extraStop: string[];
+  #messages: ChatMessage[];
+  #windowStart = 0;
+  // Bumped whenever the history is replaced, so a reply in flight does not land in a new history.
+  #epoch = 0;
+  #queue = new TaskQueue();
+  #source: SessionContextSource;
+  #context: Promise<Context> | undefined;
+  #disposed = false;
+
+  /** @internal Use `model.createChatSession()`. */
+  constructor(model: Model, options: ChatSessionOptions = {}, source?: SessionContextSource) {
+    this.model = model;
+    this.#format = resolveChatFormat(model.templateInfo(), model.catalogEntry, options.template, model.displayName);
+    this.#template = typeof options.template === 'string' || isLegacy(options.template) ? options.template : undefined;
+    this.templateSource = this.#format.source;
+    this.#sampling = pickSampling(options);
+    resolveSampling(this.#sampling); // fail now, not at the first send
+    this.#policy = oneOf('contextOverflow', options.contextOverflow ?? 'drop-oldest', ['drop-oldest', 'error']);
+    this.#abortedReply = oneOf('abortedReply', options.abortedReply ?? 'keep', ['keep', 'discard']);
+    this.#extraStop = [...(options.stop ?? [])];
+    this.stopStrings = [...new Set([...this.#format.stopStrings, ...this.#extraStop])].filter((s) => s !== '');
+    this.contextSize = model.defaultContextSize(options.contextSize);
+    this.#source = source ?? {
+      context: () =>
+        model.engine.createContext({
+          contextSize: this.contextSize,
+          batchSize: model.defaultBatchSize(options.batchSize),
+          threads: model.defaultThreads(options.threads),
+        }),
+      owned: true,
+    };
+    this.#messages = initialMessages(options, this.#format.defaultSystemMessage);
+  }
+
+  /** Restores a session saved with {@link ChatSession.toJSON}; `options` override what was saved. */
+  static fromJSON(json: ChatSessionJSON | string, model: Model, options: ChatSessionOptions = {}): ChatSession {
+    return model.createChatSession({ ...sessionOptionsFromJSON(json), ...options });
+  }
+
+  /**
+   * The conversation so far (a copy). Assign a new list to edit history: the next reply reuses
+   * the KV cache up to the first token that changed.
+   */
+  get messages(): ChatMessage[] {
+    return this.#messages.map((message) => ({ ...message }));
+  }
+
+  set messages(messages: readonly ChatMessage[]) {
+    if (!Array.isArray(messages) || !messages.every(isMessage)) throw invalidArgument('messages must be a list of { role, content }');
+    this.#replaceHistory(messages.map((message) => ({ ...message })));
+  }
+
+  /** Sends a user message and resolves with the reply, which is also appended to `messages`. */
+  send(content: string, options: SendOptions = {}): Promise<ChatReply> {
+    if (typeof content !== 'string') return Promise.reject(invalidArgument('the message must be a string'));
+    return this.#queue.run(() => this.#reply({ role: 'user', content }, options));
+  }
+
+  /** Like {@link ChatSession.send}, streaming the reply's text; leaving the loop early aborts it. */
+  stream(content: string, options: SendOptions = {}): TextStream<ChatReply> {
+    return textStream((push, closed) =>
+      this.send(content, {
+        ...options,
+        signal: options.signal ? AbortSignal.any([options.signal, closed]) : closed,
+        onToken: (text, token) => {
+          push(text);
+          options.onToken?.(text, token);
+        },
+      }),
+    );
+  }
+
+  /**
+   * Replaces the last reply with a new one (or answers a trailing user message). Only the reply is
+   * evaluated again: the prompt is still in the cache.
+   * @throws {ChatError} `ERR_INVALID_STATE` when there is no user message to answer.
+   */
+  regenerate(options: SendOptions = {}): Promise<ChatReply> {
+    return this.#queue.run(() => this.#reply(undefined, options));
+  }
+
+  /**
+   * The prompt a reply to `messages` (default: the current history) is generated from: the
+   * template's text and its tokens. The overflow policy may leave old turns out of the real one.
+   */
+  renderPrompt(messages: readonly ChatMessage[] = this.#messages): { text: string; tokens: number[] } {
+    const text = renderPrompt(this.#format, messages);
+    return { text, tokens: tokenizePrompt(this.model.engine, this.#format, text) };
+  }
+
+  /** Clears the history, keeping the system message. */
+  reset(): void {
+    this.#replaceHistory(this.#messages[0]?.role === 'system' ? [this.#messages[0]] : []);
+  }
+
+  /** The session as plain JSON, to restore with {@link ChatSession.fromJSON}. */
+  toJSON(): ChatSessionJSON {
+    return {
+      type: 'gpt4all-chat-session',
+      version: 1,
+      messages: this.messages,
+      ...(this.#template === undefined ? {} : { template: this.#template }),
+      contextSize: this.contextSize,
+      contextOverflow: this.#policy,
+      abortedReply: this.#abortedReply,
+      stop: [...this.#extraStop],
+      sampling: { ...this.#sampling },
+    };
+  }
+
+  /** Stops a running reply and frees the session's context. Calling it again does nothing. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.model.untrack(this);
+    const context = this.#context;
+    if (context && this.#source.owned) await context.then((c) => c.dispose(), () => {});
+    await this.#queue.idle();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  #replaceHistory(messages: ChatMessage[]) {
+    this.#messages = messages;
+    this.#windowStart = 0;
+    this.#epoch++;
+  }
+
+  async #reply(user: ChatMessage | undefined, options: SendOptions): Promise<ChatReply> {
+    if (this.#disposed) throw new Gpt4AllError('ERR_DISPOSED', 'the chat session has been disposed');
+    const sampling = resolveSampling(catalogSampling(this.model.catalogEntry), this.#sampling, options);
+    const abortedReply = oneOf('abortedReply', options.abortedReply ?? this.#abortedReply, ['keep', 'discard']);
+    const epoch = this.#epoch;
+    const before = this.#messages;
+    const replaced = user === undefined && before.at(-1)?.role === 'assistant' ? before.at(-1) : undefined;
+    const conversation = user ? [...before, user] : replaced ? before.slice(0, -1) : before;
+    if (conversation.at(-1)?.role !== 'user') throw new ChatError('ERR_INVALID_STATE', 'there is no user message to reply to');
+    // The user's message is part of the history while the reply is generated.
+    this.#messages = conversation;
+
+    let result: GenerateResult;
+    let windowStart: number;
+    try {
+      const context = await this.#getContext();
+      const fitted = fitConversation({
+        messages: conversation,
+        windowStart: this.#windowStart,
+        contextSize: context.contextSize,
+        replyRoom: sampling.maxTokens,
+        policy: this.#policy,
+        tokenize: (messages) => this.renderPrompt(messages).tokens,
+      });
+      windowStart = fitted.windowStart;
+      result = await context.generate(fitted.tokens, {
+        ...sampling,
+        maxTokens: Math.min(sampling.maxTokens, fitted.replyRoom),
+        stop: [...this.stopStrings, ...(options.stop ?? [])],
+        signal: options.signal,
+        onToken: options.onToken && ((chunk) => options.onToken!(chunk.text, chunk.token)),
+      });
+    } catch (error) {
+      if (this.#epoch === epoch) this.#messages = before;
+      throw error;
+    }
+
+    if (this.#epoch === epoch) {
+      this.#windowStart = windowStart;
+      const discard = result.finishReason === 'abort' && abortedReply === 'discard';
+      this.#messages = discard ? before : [...conversation, { role: 'assistant', content: result.text }];
+    }
+    return {
+      text: result.text,
+      finishReason: result.finishReason,
+      usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens, cachedTokens: result.cachedTokens },
+      timings: result.timings,
+      droppedMessages: windowStart,
+    };
+  }
+
+  #getContext(): Promise<Context> {
+    if (!this.#context) {
+      const created = this.#source.context();
+      this.#context = created;
+      // A failed creation is retried by the next call rather than remembered.
+      created.catch(() => {
+        if (this.#context === created) this.#context = undefined;
+      });
+    }
+    return this.#context;
+  }
+}
+
+function initialMessages(options: ChatSessionOptions, defaultSystemMessage: string | undefined): ChatMessage[] {
+  const seeded = options.messages ?? [];
+  if (!Array.isArray(seeded) || !seeded.every(isMessage)) throw invalidArgument('messages must be a list of { role, content }');
+  const messages = seeded.map((message) => ({ ...message }));
+  if (messages[0]?.role === 'system') return messages;
+  const system = options.systemMessage === undefined ? defaultSystemMessage : options.systemMessage;
+  return system ? [{ role: 'system', content: system }, ...messages] : messages;
+}
+
+function isLegacy(template: unknown): template is LegacyTemplate {
+  return typeof template === 'object' && template !== null && typeof (template as LegacyTemplate).promptTemplate === 'string';
+}
+
+function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) throw invalidArgument(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,26 @@
+/**
+ * @gpt4all/chat: run local GGUF models from Node.js the GPT4All way — load by name, chat with
+ * KV-cache reuse, raw completions and embeddings.
+ * @packageDocumentation
+ */
+export { loadModel } from './load-model.js';
+export type { LoadModelOptions } from './load-model.js';
+export type { LocateModelOptions } from './locate-model.js';
+export { Model } from './model.js';
+export { ChatSession } from './chat-session.js';
+export type { AbortedReplyPolicy, ChatReply, ChatSessionOptions, ChatUsage, SendOptions } from './session-options.js';
+export type { ChatSessionJSON } from './session-json.js';
+export type { ChatTemplate } from './chat-format.js';
+export type { TextStream } from './chat-stream.js';
+export type { ContextOverflowPolicy } from './overflow-policy.js';
+export { GPT4ALL_DEFAULTS, DEFAULT_CONTEXT_SIZE } from './sampling-defaults.js';
+export type { SamplingOptions } from './sampling-defaults.js';
+export type { CompleteOptions, Completion } from './complete.js';
+export type { EmbedOptions } from './embed.js';
+export { createCompletion } from './create-completion.js';
+export type { ChatCompletion, CreateCompletionOptions } from './create-completion.js';
+export { ChatError } from './errors/chat-error.js';
+export type { ChatErrorCode } from './errors/chat-error.js';
+export { ContextOverflowError, Gpt4AllError } from '@gpt4all/core';
+export type { FinishReason, GenerationTimings, ModelInfo } from '@gpt4all/core';
+export type { ChatMessage, LegacyTemplate, TemplateSource } from '@gpt4all/templates';

@@ -1,0 +1,42 @@
+import { loadModel as loadEngineModel } from '@gpt4all/core';
+import { locateModel, type LocateModelOptions } from './locate-model.js';
+import { Model } from './model.js';
+
+/** Options of {@link loadModel}: where to find the model, and how to run it. */
+export interface LoadModelOptions extends LocateModelOptions {
+  /** Force a native variant (`cpu-avx2`, `cuda`, ...) instead of the best one for this machine. */
+  backend?: string;
+  /** Layers to put on the GPU: `'max'` (the default on GPU backends) or a count (0 on CPU). */
+  gpuLayers?: 'max' | number;
+  /** CPU threads of the model's contexts (sessions, completions). Default: all cores. */
+  threads?: number;
+  /** Load progress, from 0 to 1 (after any download). */
+  onLoadProgress?: (progress: number) => void;
+}
+
+/**
+ * Loads a model, the way GPT4All's `GPT4All(model_name, ...)` does:
+ * - a catalog name (`'Llama 3.2 1B Instruct'`) or file name (`'Llama-3.2-1B-Instruct-Q4_0.gguf'`)
+ *   is looked up in the model directory and downloaded (verified) when missing and allowed;
+ * - a path (`'/models/x.gguf'`, `'./x.gguf'`) is loaded as it is.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel('Llama 3.2 1B Instruct');
+ * const chat = model.createChatSession({ systemMessage: 'Be brief.' });
+ * console.log((await chat.send('Hello!')).text);
+ * ```
+ * @throws `ModelNotFoundError` (`ERR_MODEL_NOT_FOUND`) when the model is neither on disk nor
+ *   downloadable; its message lists every path it looked at.
+ * @throws `ModelLoadError` for a file that is not a loadable GGUF model.
+ */
+export async function loadModel(nameOrPath: string, options: LoadModelOptions = {}): Promise<Model> {
+  const { path, entry } = await locateModel(nameOrPath, options);
+  const engine = await loadEngineModel(path, {
+    backend: options.backend,
+    gpuLayers: options.gpuLayers,
+    onProgress: options.onLoadProgress,
+    signal: options.signal,
+  });
+  return new Model(engine, entry, { threads: options.threads });
+}

@@ -1,0 +1,71 @@
+import {
+  defaultModelPath,
+  fetchCatalog,
+  findCatalogEntry,
+  retrieveModel,
+  type Catalog,
+  type CatalogEntry,
+  type DownloadProgress,
+  type VerifyMode,
+} from '@gpt4all/download';
+import { basename, isAbsolute, resolve } from 'node:path';
+
+/** Where to find a model, and whether it may be downloaded. */
+export interface LocateModelOptions {
+  /** Directory of models. Default: `$GPT4ALL_MODEL_PATH`, else `~/.cache/gpt4all` (see `defaultModelPath`). */
+  modelPath?: string;
+  /** Download a model named in the catalog when it is missing. Default true. */
+  allowDownload?: boolean;
+  /**
+   * The catalog to resolve names with: a catalog, a list of entries, or `false` for none. Default:
+   * GPT4All's, fetched (or read from its cache) when a name must be resolved.
+   */
+  catalog?: Catalog | readonly CatalogEntry[] | false;
+  /** URL of the catalog when `catalog` is not given. Default: GPT4All's `models3.json`. */
+  catalogUrl?: string;
+  /** How a file already in the model directory is checked against the catalog. Default `'checksum'` (hashed once, then remembered). */
+  verify?: VerifyMode;
+  /** Download progress. */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
+  /** Cancels the download or the load. */
+  signal?: AbortSignal;
+}
+
+/** A model file on disk and its catalog entry, if any. */
+export interface LocatedModel {
+  path: string;
+  entry: CatalogEntry | undefined;
+}
+
+/**
+ * Finds a model file: a path (absolute, or relative with a `/`) is used as it is; anything else is
+ * a catalog name or a file name in the model directory, downloaded when missing and allowed.
+ */
+export async function locateModel(nameOrPath: string, options: LocateModelOptions): Promise<LocatedModel> {
+  if (isAbsolute(nameOrPath) || /[/\\]/.test(nameOrPath)) {
+    const path = resolve(nameOrPath);
+    return { path, entry: await entryForPath(path, options) };
+  }
+  const { path, entry } = await retrieveModel(nameOrPath, {
+    modelPath: options.modelPath,
+    allowDownload: options.allowDownload,
+    catalog: options.catalog,
+    catalogUrl: options.catalogUrl,
+    verify: options.verify,
+    onProgress: options.onDownloadProgress,
+    signal: options.signal,
+  });
+  return { path, entry };
+}
+
+/**
+ * The catalog entry of a file given by path, for its templates and overrides. Only a catalog that
+ * is given or already cached is read: loading a local file never touches the network.
+ */
+async function entryForPath(path: string, options: LocateModelOptions): Promise<CatalogEntry | undefined> {
+  if (options.catalog === false) return undefined;
+  const catalog =
+    options.catalog ??
+    (await fetchCatalog({ url: options.catalogUrl, cacheDir: defaultModelPath({ modelPath: options.modelPath }), offline: true }).catch(() => undefined));
+  return catalog && findCatalogEntry(catalog, basename(path));
+}

@@ -1,0 +1,110 @@
+import type { CatalogEntry } from '@gpt4all/download';
+import { samplingOverrides } from '@gpt4all/download';
+import { invalidArgument } from './errors/chat-error.js';
+
+/** How the next tokens are chosen. Every field is optional; see {@link GPT4ALL_DEFAULTS}. */
+export interface SamplingOptions {
+  /** Randomness; 0 is greedy (always the most likely token, deterministic). */
+  temperature?: number;
+  /** Keep only the k most likely tokens (0 disables). */
+  topK?: number;
+  /** Nucleus sampling threshold (1 disables). */
+  topP?: number;
+  /** Drop tokens less likely than `minP` × the most likely one (0 disables). */
+  minP?: number;
+  /** Penalty for repeating recent tokens (1 disables). */
+  repeatPenalty?: number;
+  /** How many recent tokens the repeat penalty looks at. */
+  repeatLastN?: number;
+  /** Most tokens in one reply. */
+  maxTokens?: number;
+  /** Seed of the random draw: the same seed and input give the same output. Default: random. */
+  seed?: number;
+}
+
+/** {@link SamplingOptions} with every default filled in (`seed` stays optional). */
+export type ResolvedSampling = Required<Omit<SamplingOptions, 'seed'>> & Pick<SamplingOptions, 'seed'>;
+
+/**
+ * GPT4All's defaults, as its Python binding's `generate()` uses them. They apply where neither the
+ * call, the session, nor the model's catalog entry says otherwise.
+ */
+export const GPT4ALL_DEFAULTS: Readonly<ResolvedSampling> = Object.freeze({
+  temperature: 0.7,
+  topK: 40,
+  topP: 0.4,
+  minP: 0,
+  repeatPenalty: 1.18,
+  repeatLastN: 64,
+  maxTokens: 200,
+});
+
+/** GPT4All's default context size (`n_ctx`), when the catalog entry has no `contextLength`. */
+export const DEFAULT_CONTEXT_SIZE = 2048;
+
+/** The sampling overrides of a catalog entry, under this package's names. */
+export function catalogSampling(entry: CatalogEntry | undefined): SamplingOptions {
+  if (!entry) return {};
+  const overrides = samplingOverrides(entry);
+  return pickDefined({
+    temperature: overrides.temperature,
+    topK: overrides.topK,
+    topP: overrides.topP,
+    minP: overrides.minP,
+    repeatPenalty: overrides.repeatPenalty,
+    // GPT4All's catalog names the window `repeatPenaltyTokens` and the reply limit `maxLength`.
+    repeatLastN: overrides.repeatPenaltyTokens,
+    maxTokens: overrides.maxLength,
+  });
+}
+
+/** Merges layers of options, later layers winning, over {@link GPT4ALL_DEFAULTS}; validates the result. */
+export function resolveSampling(...layers: (SamplingOptions | undefined)[]): ResolvedSampling {
+  const resolved: ResolvedSampling = { ...GPT4ALL_DEFAULTS };
+  for (const layer of layers) if (layer) Object.assign(resolved, pickSampling(layer));
+  validateSampling(resolved);
+  return resolved;
+}
+
+/** Only the sampling fields of `options` that are set. */
+export function pickSampling(options: SamplingOptions): SamplingOptions {
+  return pickDefined({
+    temperature: options.temperature,
+    topK: options.topK,
+    topP: options.topP,
+    minP: options.minP,
+    repeatPenalty: options.repeatPenalty,
+    repeatLastN: options.repeatLastN,
+    maxTokens: options.maxTokens,
+    seed: options.seed,
+  });
+}
+
+function validateSampling(options: ResolvedSampling): void {
+  const check = (name: keyof ResolvedSampling, ok: boolean) => {
+    if (!ok) throw invalidArgument(`${name} must be ${rules[name]}, got ${String(options[name])}`);
+  };
+  const rules: Record<keyof ResolvedSampling, string> = {
+    temperature: 'a number ≥ 0',
+    topK: 'an integer ≥ 0',
+    topP: 'a number in [0, 1]',
+    minP: 'a number in [0, 1]',
+    repeatPenalty: 'a number > 0',
+    repeatLastN: 'an integer ≥ -1',
+    maxTokens: 'an integer ≥ 1',
+    seed: 'an integer ≥ 0',
+  };
+  const isInt = (value: number) => Number.isSafeInteger(value);
+  check('temperature', Number.isFinite(options.temperature) && options.temperature >= 0);
+  check('topK', isInt(options.topK) && options.topK >= 0);
+  check('topP', options.topP >= 0 && options.topP <= 1);
+  check('minP', options.minP >= 0 && options.minP <= 1);
+  check('repeatPenalty', Number.isFinite(options.repeatPenalty) && options.repeatPenalty > 0);
+  check('repeatLastN', isInt(options.repeatLastN) && options.repeatLastN >= -1);
+  check('maxTokens', isInt(options.maxTokens) && options.maxTokens >= 1);
+  if (options.seed !== undefined) check('seed', isInt(options.seed) && options.seed >= 0);
+}
+
+function pickDefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
