@@ -14,6 +14,9 @@ const models: Record<string, TestModelOptions> = {
   qwen2: { architecture: 'qwen2', vocab: 'qwen2', seed: 13 },
   phi3: { architecture: 'phi3', vocab: 'phi-3', seed: 14 },
   gpt2: { architecture: 'gpt2', vocab: 'gpt-2', seed: 15 },
+  mpt: { architecture: 'mpt', vocab: 'mpt', seed: 16 },
+  falcon: { architecture: 'falcon', vocab: 'falcon', seed: 17 },
+  starcoder: { architecture: 'starcoder', vocab: 'starcoder', seed: 18 },
 };
 const prompts = ['The quick brown fox', 'Once upon a time, in a land far away,', 'def fibonacci(n):\n    ', 'Ünïcödé: 日本語と🦙'];
 const maxTokens = 64;

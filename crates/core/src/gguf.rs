@@ -158,7 +158,7 @@ impl Reader {
                 let min_size = match element {
                     0 | 1 | 7 => 1,
                     2 | 3 => 2,
-                    4 | 5 | 6 => 4,
+                    4..=6 => 4,
                     8 | 10 | 11 | 12 => 8,
                     _ => return Err(self.invalid(format!("key '{key}': invalid array element type {element}"))),
                 };
@@ -272,7 +272,7 @@ fn tensor_size(name: &str, dims: &[u64], ggml_type: u32) -> std::result::Result<
     if block == 0 || type_size == 0 {
         return Err(format!("tensor '{name}': ggml type {ggml_type} is no longer supported"));
     }
-    if dims[0] % block != 0 {
+    if !dims[0].is_multiple_of(block) {
         return Err(format!(
             "tensor '{name}': row of {} elements is not a multiple of the block size {block}",
             dims[0]

@@ -97,48 +97,19 @@ impl NativeContext {
         abort: Option<&NativeAbortFlag>,
         callback: ThreadsafeFunction<NativeGenerateEvent, (), NativeGenerateEvent, Status, false>,
     ) -> Result<()> {
-        let guard = BusyGuard::acquire(&self.busy)?;
-        let inner = self.inner.clone();
         let params = generate_params(options);
         let abort = flag_of(abort);
-        spawn("generate", move || {
-            let mut slot = inner.lock().unwrap();
-            let result = match slot.as_mut() {
-                None => Err(gpt4all_core::Error::InvalidArgument { reason: "context disposed".into() }),
-                Some(ctx) => ctx.generate(&tokens, &params, &abort, &mut |chunk| {
-                    send(
-                        &callback,
-                        NativeGenerateEvent {
-                            kind: NativeEventKind::Chunk,
-                            text: Some(chunk.text.to_string()),
-                            token: Some(chunk.token),
-                            result: None,
-                            error: None,
-                        },
-                    );
-                }),
-            };
-            // Free the context before the final event: JS may dispose it as soon as it hears `done`.
-            drop(slot);
-            drop(guard);
-            let event = match result {
-                Ok(generation) => NativeGenerateEvent {
-                    kind: NativeEventKind::Done,
-                    text: None,
-                    token: None,
-                    result: Some(to_native_generation(generation)),
-                    error: None,
-                },
-                Err(e) => NativeGenerateEvent {
-                    kind: NativeEventKind::Error,
-                    text: None,
-                    token: None,
-                    result: None,
-                    error: Some(error_info(&e)),
-                },
-            };
-            send(&callback, event);
-        })
+        let callback = Arc::new(callback);
+        let chunks = callback.clone();
+        self.run(
+            "generate",
+            move |ctx| {
+                ctx.generate(&tokens, &params, &abort, &mut |chunk| {
+                    send(&chunks, NativeGenerateEvent::chunk(chunk.text, chunk.token));
+                })
+            },
+            move |result| send(&callback, result.map(to_native_generation).into()),
+        )
     }
 
     /// Brings the cache to hold exactly `tokens`, evaluating only what is not cached yet
@@ -150,43 +121,26 @@ impl NativeContext {
         abort: Option<&NativeAbortFlag>,
         callback: ThreadsafeFunction<NativeGenerateEvent, (), NativeGenerateEvent, Status, false>,
     ) -> Result<()> {
-        let guard = BusyGuard::acquire(&self.busy)?;
-        let inner = self.inner.clone();
         let abort = flag_of(abort);
-        spawn("evaluate", move || {
-            let started = std::time::Instant::now();
-            let result = match inner.lock().unwrap().as_mut() {
-                None => Err(gpt4all_core::Error::InvalidArgument { reason: "context disposed".into() }),
-                Some(ctx) => ctx.eval_prompt(&tokens, &abort),
-            };
-            drop(guard);
-            let event = match result {
-                Ok(reused) => NativeGenerateEvent {
-                    kind: NativeEventKind::Done,
-                    text: None,
-                    token: None,
-                    result: Some(NativeGeneration {
-                        text: String::new(),
-                        tokens: Vec::new(),
-                        finish_reason: "length".into(),
-                        prompt_tokens: tokens.len() as u32,
-                        cached_tokens: reused as u32,
-                        completion_tokens: 0,
-                        prompt_ms: started.elapsed().as_secs_f64() * 1000.0,
-                        generate_ms: 0.0,
-                    }),
-                    error: None,
-                },
-                Err(e) => NativeGenerateEvent {
-                    kind: NativeEventKind::Error,
-                    text: None,
-                    token: None,
-                    result: None,
-                    error: Some(error_info(&e)),
-                },
-            };
-            send(&callback, event);
-        })
+        let prompt_tokens = tokens.len() as u32;
+        let started = std::time::Instant::now();
+        self.run(
+            "evaluate",
+            move |ctx| ctx.eval_prompt(&tokens, &abort),
+            move |result| {
+                let evaluated = result.map(|reused| NativeGeneration {
+                    text: String::new(),
+                    tokens: Vec::new(),
+                    finish_reason: "length".into(),
+                    prompt_tokens,
+                    cached_tokens: reused as u32,
+                    completion_tokens: 0,
+                    prompt_ms: started.elapsed().as_secs_f64() * 1000.0,
+                    generate_ms: 0.0,
+                });
+                send(&callback, evaluated.into());
+            },
+        )
     }
 
     /// Embeds token sequences on a worker thread; the vectors arrive through `callback`.
@@ -198,25 +152,22 @@ impl NativeContext {
         abort: Option<&NativeAbortFlag>,
         callback: ThreadsafeFunction<NativeEmbedEvent, (), NativeEmbedEvent, Status, false>,
     ) -> Result<()> {
-        let guard = BusyGuard::acquire(&self.busy)?;
-        let inner = self.inner.clone();
         let abort = flag_of(abort);
-        spawn("embed", move || {
-            let result = match inner.lock().unwrap().as_mut() {
-                None => Err(gpt4all_core::Error::InvalidArgument { reason: "context disposed".into() }),
-                Some(ctx) => ctx.embed(&inputs, normalize, &abort),
-            };
-            drop(guard);
-            let event = match result {
-                Ok(vectors) => NativeEmbedEvent {
-                    kind: NativeEventKind::Done,
-                    vectors: Some(vectors.into_iter().map(Float32Array::new).collect()),
-                    error: None,
-                },
-                Err(e) => NativeEmbedEvent { kind: NativeEventKind::Error, vectors: None, error: Some(error_info(&e)) },
-            };
-            send(&callback, event);
-        })
+        self.run(
+            "embed",
+            move |ctx| ctx.embed(&inputs, normalize, &abort),
+            move |result| {
+                let event = match result {
+                    Ok(vectors) => NativeEmbedEvent {
+                        kind: NativeEventKind::Done,
+                        vectors: Some(vectors.into_iter().map(Float32Array::new).collect()),
+                        error: None,
+                    },
+                    Err(error) => NativeEmbedEvent { kind: NativeEventKind::Error, vectors: None, error: Some(error) },
+                };
+                send(&callback, event);
+            },
+        )
     }
 
     /// Frees the KV cache now. Refused while an operation runs (abort it and wait first).
@@ -234,6 +185,30 @@ impl NativeContext {
 }
 
 impl NativeContext {
+    /// Runs `work` on the context on a worker thread, refusing while another operation runs, and
+    /// hands its outcome to `report` once the context is free again: JS may dispose the context
+    /// as soon as it hears the final event.
+    fn run<T: Send + 'static>(
+        &self,
+        name: &str,
+        work: impl FnOnce(&mut Context) -> gpt4all_core::Result<T> + Send + 'static,
+        report: impl FnOnce(std::result::Result<T, NativeErrorInfo>) + Send + 'static,
+    ) -> Result<()> {
+        let guard = BusyGuard::acquire(&self.busy)?;
+        let inner = self.inner.clone();
+        spawn(name, move || {
+            let result = match inner.lock().unwrap().as_mut() {
+                None => Err(NativeErrorInfo {
+                    code: "ERR_DISPOSED".into(),
+                    message: "the context has been disposed".into(),
+                }),
+                Some(ctx) => work(ctx).map_err(|e| error_info(&e)),
+            };
+            drop(guard);
+            report(result);
+        })
+    }
+
     /// Runs a quick operation on the context, refusing while a long one runs.
     fn with<T>(&self, f: impl FnOnce(&mut Context) -> T) -> Result<T> {
         let _guard = BusyGuard::acquire(&self.busy)?;

@@ -71,6 +71,8 @@ pub fn quantize(
 
 /// Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to
 /// `callback(level, line)`; `null` silences the log again.
+// The callback's type is spelled out so that the generated declarations show its JS signature.
+#[allow(clippy::type_complexity)]
 #[napi]
 pub fn set_log_handler(
     level: String,

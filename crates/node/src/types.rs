@@ -89,6 +89,40 @@ pub struct NativeGenerateEvent {
     pub error: Option<NativeErrorInfo>,
 }
 
+impl NativeGenerateEvent {
+    pub fn chunk(text: &str, token: i32) -> Self {
+        NativeGenerateEvent {
+            kind: NativeEventKind::Chunk,
+            text: Some(text.to_string()),
+            token: Some(token),
+            result: None,
+            error: None,
+        }
+    }
+}
+
+/// The final event of a generation: `done` with the result, or `error`.
+impl From<std::result::Result<NativeGeneration, NativeErrorInfo>> for NativeGenerateEvent {
+    fn from(outcome: std::result::Result<NativeGeneration, NativeErrorInfo>) -> Self {
+        match outcome {
+            Ok(result) => NativeGenerateEvent {
+                kind: NativeEventKind::Done,
+                text: None,
+                token: None,
+                result: Some(result),
+                error: None,
+            },
+            Err(error) => NativeGenerateEvent {
+                kind: NativeEventKind::Error,
+                text: None,
+                token: None,
+                result: None,
+                error: Some(error),
+            },
+        }
+    }
+}
+
 #[napi(object)]
 pub struct NativeDevice {
     pub name: String,
