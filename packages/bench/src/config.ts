@@ -1,0 +1,51 @@
+import { availableParallelism } from 'node:os';
+
+/** Sizes and repetitions of one harness run. */
+export interface BenchConfig {
+  profile: 'full' | 'smoke';
+  /** CPU threads for every engine. Default: every core (2 on the reference machine). */
+  threads: number;
+  /**
+   * Each engine's throughput runs are split into passes with the engine order reversed in every
+   * other pass, so a change of load on a shared machine falls on every engine alike.
+   */
+  passes: number;
+  /** The realistic model (TinyLlama's shape, Q4_0); a smoke run uses the tiny model instead. */
+  big: { model: 'bench' | 'tiny'; promptTokens: number; generatedTokens: number; repsPerPass: number };
+  /** The 4M-parameter model, for per-token fixed costs, and generation through `generate`. */
+  tiny: { promptTokens: number; generatedTokens: number; repsPerPass: number; generateRepsPerPass: number };
+  /** Time to first token on the big model: a first turn, then a second turn of a few new tokens. */
+  ttft: { promptTokens: number; followUpTokens: number; contextSize: number; reps: number };
+  /** Load time and peak RSS on the big model. */
+  memory: { loads: number; promptTokens: number; maxTokens: number; contextSize: number };
+  embeddings: { model: 'bge-small' | 'tiny'; texts: number; wordsPerText: number; reps: number };
+}
+
+/** The real benchmark: about 10 minutes on 2 cores, most of it the big model. */
+export function fullConfig(threads = availableParallelism()): BenchConfig {
+  return {
+    profile: 'full',
+    threads,
+    passes: 2,
+    big: { model: 'bench', promptTokens: 512, generatedTokens: 128, repsPerPass: 2 },
+    tiny: { promptTokens: 512, generatedTokens: 128, repsPerPass: 10, generateRepsPerPass: 10 },
+    ttft: { promptTokens: 1000, followUpTokens: 20, contextSize: 2048, reps: 2 },
+    memory: { loads: 3, promptTokens: 32, maxTokens: 16, contextSize: 2048 },
+    // 56 words + CLS + SEP = 58 tokens: 8 texts fill a 512-token batch in both engines.
+    embeddings: { model: 'bge-small', texts: 64, wordsPerText: 56, reps: 5 },
+  };
+}
+
+/** Every figure on tiny sizes, in seconds: what the test suite runs so the harness cannot rot. */
+export function smokeConfig(threads = Math.min(2, availableParallelism())): BenchConfig {
+  return {
+    profile: 'smoke',
+    threads,
+    passes: 1,
+    big: { model: 'tiny', promptTokens: 64, generatedTokens: 16, repsPerPass: 2 },
+    tiny: { promptTokens: 64, generatedTokens: 16, repsPerPass: 3, generateRepsPerPass: 2 },
+    ttft: { promptTokens: 200, followUpTokens: 10, contextSize: 512, reps: 1 },
+    memory: { loads: 1, promptTokens: 8, maxTokens: 4, contextSize: 512 },
+    embeddings: { model: 'tiny', texts: 8, wordsPerText: 20, reps: 2 },
+  };
+}

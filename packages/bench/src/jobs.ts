@@ -1,0 +1,110 @@
+// What the harness asks of an engine process, and what comes back. Each engine runs in a child
+// process of its own: nothing of one engine (threads, caches, allocator state) can slow another,
+// and peak RSS belongs to one engine alone.
+
+/** An engine measured through its Node.js API. llama.cpp's own tools are run directly instead. */
+export type Engine = 'ours' | 'node-llama-cpp';
+
+interface JobBase {
+  engine: Engine;
+  modelPath: string;
+  threads: number;
+  /** The @gpt4all/core variant to force, so it matches the one llama.cpp's tools were built as. */
+  backend: string;
+}
+
+/** pp and tg the way llama-bench measures them: a warm-up, then `reps` runs from an empty cache. */
+export interface ThroughputJob extends JobBase {
+  kind: 'throughput';
+  /** Evaluated as one prompt (batch 512). */
+  pp?: { tokens: number[]; reps: number };
+  /** Decoded one token at a time, each after the previous one. */
+  tg?: { tokens: number[]; reps: number };
+}
+
+export interface ThroughputResult {
+  pp?: Rates;
+  tg?: Rates;
+}
+
+export interface Rates {
+  /** Tokens per second seen by the caller (wall clock around the API call). */
+  tokensPerSecond: number[];
+  /** Tokens per second by the engine's own clock, where it reports one: the gap is the binding's cost. */
+  engineTokensPerSecond?: number[];
+}
+
+/** Generation through `generate` (the users' path): greedy, and with the full sampler chain. */
+export interface GenerateJob extends JobBase {
+  kind: 'generate';
+  prompt: number[];
+  maxTokens: number;
+  reps: number;
+}
+
+export interface GenerateResult {
+  /** `timings.tokensPerSecond` of greedy runs. */
+  greedyTokensPerSecond: number[];
+  /** Generation time per token, greedy and with the full chain, in microseconds. */
+  greedyUsPerToken: number[];
+  fullChainUsPerToken: number[];
+}
+
+/** Time to first token: a long first turn into an empty context, then a second turn after it. */
+export interface TtftJob extends JobBase {
+  kind: 'ttft';
+  firstTurn: number[];
+  /** The user's next message, appended after the first turn and its answer. */
+  followUp: number[];
+  contextSize: number;
+  reps: number;
+}
+
+export interface TtftResult {
+  firstTurnMs: number[];
+  secondTurnMs: number[];
+  /** Tokens the second turn reused from the KV cache (per rep). */
+  secondTurnCachedTokens: number[];
+  secondTurnPromptTokens: number;
+}
+
+/** Load time and peak memory, in a process that does nothing else. */
+export interface MemoryJob extends JobBase {
+  kind: 'memory';
+  loads: number;
+  prompt: number[];
+  maxTokens: number;
+  contextSize: number;
+}
+
+export interface MemoryResult {
+  loadMs: number[];
+  /** RSS once the engine's addon is loaded, before any model. */
+  baselineRssBytes: number;
+  /** Peak RSS of the process after loading, creating a context and generating. */
+  peakRssBytes: number;
+}
+
+/** Sentence embeddings through `embed`. */
+export interface EmbedJob extends JobBase {
+  kind: 'embed';
+  texts: string[];
+  reps: number;
+}
+
+export interface EmbedResult {
+  /** Tokens in all texts, as the engine tokenised them (with CLS/SEP). */
+  tokens: number;
+  ms: number[];
+}
+
+export type Job = ThroughputJob | GenerateJob | TtftJob | MemoryJob | EmbedJob;
+
+/** The result type of each job kind. */
+export interface JobResults {
+  throughput: ThroughputResult;
+  generate: GenerateResult;
+  ttft: TtftResult;
+  memory: MemoryResult;
+  embed: EmbedResult;
+}

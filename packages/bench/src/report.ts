@@ -1,0 +1,91 @@
+// The Markdown report: the ratios first (they are the headline), then latency, memory, targets.
+import type { BenchResults, Comparison, Target } from './results.js';
+import type { Summary } from './stats.js';
+
+/** Renders results as Markdown: what latest.md holds and what the harness prints. */
+export function renderReport(r: BenchResults): string {
+  const m = r.machine;
+  const nlc = r.setup.nodeLlamaCpp ? `node-llama-cpp ${r.setup.nodeLlamaCpp}` : 'node-llama-cpp';
+  const { big, tiny } = r.throughput;
+  const lines = [
+    `### @gpt4all/core against llama.cpp and ${nlc}`,
+    '',
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}; ${r.setup.threads} threads, ${r.setup.variant} variant ` +
+      `(llama.cpp's tools built with the same CMake flags), llama.cpp ${r.setup.llamaCppCommit.slice(0, 10)}${m.commit ? `, this repository at ${m.commit}` : ''}. ` +
+      `Load average (1 min) ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after; ${r.profile} profile, ${r.durationSeconds} s.`,
+    '',
+    'Tokens per second, median of every repetition (min–max). The ratios compare medians measured in the same run, under the same load.',
+    '',
+    `| figure | @gpt4all/core | llama.cpp | ${nlc} | ours / llama.cpp | ours / ${nlc.split(' ')[0]} |`,
+    '|---|---:|---:|---:|---:|---:|',
+    row(`pp${big.promptTokens}, ${r.models.big.label}`, big.pp),
+    row(`tg${big.generatedTokens}, ${r.models.big.label}`, big.tg),
+    row(`pp${tiny.promptTokens}, ${r.models.tiny.label}`, tiny.pp),
+    row(`tg${tiny.generatedTokens}, ${r.models.tiny.label} (per-token cost)`, tiny.tg),
+    `| tg${tiny.generatedTokens} through \`generate\` (greedy), ${r.models.tiny.label} | ${spread(tiny.generate.ours)} | ${spread(tiny.tg.llamaCpp)} | | ${times(tiny.generate.vsLlamaCpp)} | |`,
+    `| embed, ${r.embeddings.model}: ${r.embeddings.texts} texts, ${r.embeddings.tokens} tokens | ${spread(r.embeddings.ours)} | ${spread(r.embeddings.llamaCpp)} | | ${times(r.embeddings.vsLlamaCpp)} | |`,
+    '',
+    'llama.cpp is `llama-bench` (`-p/-n`, random tokens, warm-up, KV cache cleared between repetitions) and, for embeddings, `llama-embedding` (its own decode time only). ' +
+      'Ours and node-llama-cpp evaluate the same random tokens: the prompt in one call, then one call per generated token.',
+    '',
+    '| latency and memory | @gpt4all/core | reference |',
+    '|---|---:|---:|',
+    `| time to first token, ${r.ttft.promptTokens}-token prompt, ${r.models.big.label} | ${ms(r.ttft.firstTurnMs)} | |`,
+    `| time to first token, second turn (${r.ttft.secondTurnCachedTokens} tokens cached, ${r.ttft.secondTurnNewTokens} evaluated) | ${ms(r.ttft.secondTurnMs)} (${percent(r.ttft.ratio)} of the first) | |`,
+    `| per-token cost over llama-bench, ${r.models.tiny.label} | ${us(tiny.overheadUsPerToken)} | |`,
+    `| sampling: full chain (temperature, top-k, top-p, min-p, repeat penalty) over greedy | ${us(r.sampling.costUsPerToken)} per token | greedy ${us(r.sampling.greedyUsPerToken.median)}, full chain ${us(r.sampling.fullChainUsPerToken.median)} per generated token |`,
+    `| model load (mmap), ${r.models.big.label} | ${ms(r.memory.ours.loadMs)} | ${r.memory.nodeLlamaCpp ? `${nlc}: ${ms(r.memory.nodeLlamaCpp.loadMs)}` : ''} |`,
+    `| peak RSS above the file's ${mib(r.memory.fileBytes)}, after load + ${r.models.big.label} generation | ${mib(r.memory.ours.aboveFileBytes)} | ${[
+      r.memory.llamaCpp ? `llama-completion: ${mib(r.memory.llamaCpp.aboveFileBytes)}` : '',
+      r.memory.nodeLlamaCpp ? `${nlc}: ${mib(r.memory.nodeLlamaCpp.aboveFileBytes)}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ')} |`,
+    '',
+    '| target | measured | needed | |',
+    '|---|---:|---:|---|',
+    ...r.targets.map(targetRow),
+  ];
+  if (r.skipped.length > 0) lines.push('', ...r.skipped.map((s) => `- Skipped: ${s}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function row(name: string, c: Comparison): string {
+  const peer = c.nodeLlamaCpp ? spread(c.nodeLlamaCpp) : 'n/a';
+  return `| ${name} | ${spread(c.ours)} | ${spread(c.llamaCpp)} | ${peer} | ${times(c.vsLlamaCpp)} | ${c.vsNodeLlamaCpp === null ? 'n/a' : times(c.vsNodeLlamaCpp)} |`;
+}
+
+function targetRow(t: Target): string {
+  const format = t.name.includes('TTFT') ? percent : times;
+  return `| ${t.name} | ${format(t.value)} | ${t.kind === 'atLeast' ? '≥' : '<'} ${format(t.threshold)} | ${t.met ? 'met' : '**missed**'} |`;
+}
+
+function spread(s: Summary): string {
+  if (!Number.isFinite(s.median)) return 'n/a';
+  return s.samples.length > 1 ? `${num(s.median)} (${num(s.min)}–${num(s.max)})` : num(s.median);
+}
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) return 'n/a';
+  return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : 2);
+}
+
+function times(x: number): string {
+  return Number.isFinite(x) ? `**${x.toFixed(2)}×**` : 'n/a';
+}
+
+function percent(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a';
+}
+
+function ms(s: Summary): string {
+  return Number.isFinite(s.median) ? `${num(s.median)} ms` : 'n/a';
+}
+
+function us(x: number): string {
+  return Number.isFinite(x) ? `${Math.round(x)} µs` : 'n/a';
+}
+
+function mib(bytes: number): string {
+  return Number.isFinite(bytes) ? `${Math.round(bytes / 2 ** 20)} MiB` : 'n/a';
+}

@@ -1,0 +1,33 @@
+// An engine process: `node worker.js <job.json> <result.json>`. Runs one job for one engine and
+// writes its result; the harness (run-bench.ts) starts one such process per job.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Job, JobResults } from './jobs.js';
+import { nodeLlamaCppMemory, nodeLlamaCppThroughput } from './node-llama-cpp.js';
+import { oursEmbed, oursGenerate, oursMemory, oursThroughput, oursTtft } from './ours.js';
+
+async function run(job: Job): Promise<JobResults[Job['kind']]> {
+  if (job.engine === 'node-llama-cpp') {
+    if (job.kind === 'throughput') return nodeLlamaCppThroughput(job);
+    if (job.kind === 'memory') return nodeLlamaCppMemory(job);
+    throw new Error(`node-llama-cpp has no ${job.kind} job`);
+  }
+  switch (job.kind) {
+    case 'throughput':
+      return oursThroughput(job);
+    case 'generate':
+      return oursGenerate(job);
+    case 'ttft':
+      return oursTtft(job);
+    case 'memory':
+      return oursMemory(job);
+    case 'embed':
+      return oursEmbed(job);
+  }
+}
+
+const [jobPath, resultPath] = process.argv.slice(2);
+if (!jobPath || !resultPath) throw new Error('usage: worker.js <job.json> <result.json>');
+const result = await run(JSON.parse(readFileSync(jobPath, 'utf8')) as Job);
+writeFileSync(resultPath, JSON.stringify(result));
+// node-llama-cpp may keep handles open after dispose; the job is done either way.
+process.exit(0);
