@@ -16,7 +16,7 @@ export interface FitRequest {
   /** Index into the non-system messages where the previous prompt started (kept if it still fits). */
   windowStart: number;
   contextSize: number;
-  /** Tokens to keep free for the reply. */
+  /** Tokens to keep free for the reply (at most half the context is reserved). */
   replyRoom: number;
   policy: ContextOverflowPolicy;
   /** Renders and tokenizes messages as a prompt. */
@@ -28,7 +28,7 @@ export interface FittedPrompt {
   tokens: number[];
   /** Index into the non-system messages of the first message in the prompt. */
   windowStart: number;
-  /** Most tokens the reply may have. */
+  /** Tokens left in the context for the reply. */
   replyRoom: number;
 }
 
@@ -45,10 +45,11 @@ export function fitConversation(request: FitRequest): FittedPrompt {
   const lastUser = history.findLastIndex((message) => message.role === 'user');
   const replyRoom = Math.min(request.replyRoom, Math.floor(contextSize / 2));
   const render = (start: number) => request.tokenize([...system, ...history.slice(start)]);
+  const fitted = (tokens: number[], windowStart: number) => ({ tokens, windowStart, replyRoom: contextSize - tokens.length });
 
   let start = Math.max(0, Math.min(request.windowStart, lastUser === -1 ? 0 : lastUser));
   let tokens = render(start);
-  if (tokens.length + replyRoom <= contextSize) return { tokens, windowStart: start, replyRoom };
+  if (tokens.length + replyRoom <= contextSize) return fitted(tokens, start);
   if (policy === 'error') {
     throw new ContextOverflowError(
       `the conversation needs ${tokens.length} tokens plus ${replyRoom} for the reply, and the context holds ${contextSize}` +
@@ -64,9 +65,8 @@ export function fitConversation(request: FitRequest): FittedPrompt {
     start = next;
     tokens = render(start);
   }
-  if (tokens.length + replyRoom <= contextSize) return { tokens, windowStart: start, replyRoom };
-  // Only the last turn is left: answer with whatever room remains rather than failing.
-  if (tokens.length < contextSize) return { tokens, windowStart: start, replyRoom: contextSize - tokens.length };
+  // With only the last turn left, a reply shorter than asked for beats no reply.
+  if (tokens.length < contextSize) return fitted(tokens, start);
   throw new ContextOverflowError(
     `the last message is too long: with the system message it needs ${tokens.length} tokens, and the context holds ${contextSize}`,
     tokens.length,

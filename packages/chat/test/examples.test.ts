@@ -1,0 +1,73 @@
+// Runs every example in examples/ as a user would (a child process, on the generated models), so
+// CI keeps them working. They import the built package: `pnpm build` first (turbo does).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = resolve(__dirname, '../../..');
+
+function runExample(file: string, args: string[] = [], input?: string): Promise<string> {
+  return new Promise((done, fail) => {
+    // One thread: the test machine's two cores are shared (see test/helpers.ts).
+    const child = execFile(process.execPath, [`examples/${file}`, '--threads', '1', ...args], { cwd: repoRoot, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`${file} failed: ${error.message}\n${stdout}\n${stderr}`)) : done(stdout),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(resolve(__dirname, '../dist/index.js'))) throw new Error('the examples import the built package: run `pnpm build` first');
+});
+
+describe('examples', () => {
+  it('chat-repl.mjs chats over stdin, reusing the cache, and resets', async () => {
+    const output = await runExample('chat-repl.mjs', ['--max-tokens', '12'], 'Hello\nHow are you?\n/reset\nAgain\n/exit\n');
+    expect(output).toContain('RANDOM WEIGHTS');
+    expect(output).toContain('(conversation cleared)');
+    const usage = [...output.matchAll(/^\[(\d+) prompt tokens, (\d+) from cache, (\d+) generated, (\w+)\]$/gm)].map((m) => m.slice(1, 4).map(Number));
+    expect(usage).toHaveLength(3);
+    const [first, second, afterReset] = usage as [number[], number[], number[]];
+    expect(first[1]).toBe(0);
+    expect(second[1]).toBeGreaterThanOrEqual(first[0]!); // the whole first prompt came from the cache
+    expect(afterReset[1]).toBeGreaterThan(0); // the system message still did
+    expect(afterReset[1]).toBeLessThan(afterReset[0]!);
+    for (const [, , generated] of usage) expect(generated).toBeGreaterThan(0);
+  });
+
+  it('streaming.mjs streams a reply and reports its cost', async () => {
+    const output = await runExample('streaming.mjs', ['--max-tokens', '24']);
+    const [, text] = /^> .*\n\n([\s\S]*)\n\nfinished:/m.exec(output) ?? [];
+    expect(text?.length).toBeGreaterThan(0);
+    const summary = /finished: (eog|length|stop); (\d+) chunks, (\d+) tokens/.exec(output);
+    expect(summary).not.toBeNull();
+    expect(Number(summary![2])).toBeGreaterThan(0);
+    expect(Number(summary![3])).toBeLessThanOrEqual(24);
+  });
+
+  it('embeddings.mjs ranks documents by cosine similarity', async () => {
+    const output = await runExample('embeddings.mjs', ['--dimensionality', '128']);
+    expect(output).toContain('5 documents embedded into 128 dimensions');
+    const scores = [...output.matchAll(/^(-?\d\.\d{4}) {2}\S/gm)].map((m) => Number(m[1]));
+    expect(scores).toHaveLength(5);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const score of scores) expect(Math.abs(score)).toBeLessThanOrEqual(1.0001);
+  });
+
+  it('abort.mjs stops a reply and carries on', async () => {
+    const output = await runExample('abort.mjs', ['--after-tokens', '6']);
+    expect(output).toContain('[finishReason: abort after 6 tokens]');
+    const next = /\[finishReason: (eog|length|stop); (\d+) of (\d+) prompt tokens from cache\]/.exec(output);
+    expect(next).not.toBeNull();
+    expect(Number(next![2])).toBeGreaterThan(0);
+    expect(output).toContain('history: user, assistant, user, assistant');
+  });
+
+  it('start.mjs (the `pnpm start` demo) still runs', async () => {
+    const output = await new Promise<string>((done, fail) =>
+      execFile(process.execPath, ['examples/start.mjs', '--max-tokens', '8'], { cwd: repoRoot, timeout: 60_000 }, (error, stdout) => (error ? fail(error) : done(stdout))),
+    );
+    expect(output).toMatch(/8 tokens in .* finished by length/);
+  });
+});
