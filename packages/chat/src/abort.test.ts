@@ -88,4 +88,16 @@ describe('abort', () => {
     expect((await chat.send('Go on.')).finishReason).not.toBe('abort');
     await chat.dispose();
   });
+
+  it('stops a running reply when the session is disposed', async () => {
+    const chat = model.createChatSession(options);
+    let seen = 0;
+    let disposed: Promise<void> | undefined;
+    const reply = await chat.send('Tell me a long story.', { onToken: () => ++seen === 2 && (disposed = chat.dispose()) });
+    await disposed;
+    expect(reply.finishReason).toBe('abort');
+    expect(reply.usage.completionTokens).toBeLessThan(options.maxTokens);
+    expect(chat.disposed).toBe(true);
+    await expect(chat.send('Hello?')).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+  });
 });

@@ -22,8 +22,10 @@ describe('KV-cache reuse', () => {
     for (let turn = 1; turn < replies.length; turn++) {
       const { usage } = replies[turn]!;
       const previous = replies[turn - 1]!.usage;
-      // Everything up to the end of the previous prompt came from the cache...
+      // Everything up to the end of the previous prompt came from the cache (and at most the
+      // previous reply besides, which is all the cache holds)...
       expect(usage.cachedTokens).toBeGreaterThanOrEqual(previous.promptTokens);
+      expect(usage.cachedTokens).toBeLessThanOrEqual(previous.promptTokens + replies[turn - 1]!.usage.completionTokens);
       // ...so this turn evaluated at most the previous reply, the new message and their framing.
       expect(usage.promptTokens - usage.cachedTokens).toBeLessThanOrEqual(usage.promptTokens - previous.promptTokens);
       expect(usage.promptTokens - usage.cachedTokens).toBeGreaterThan(0);

@@ -153,9 +153,14 @@ export class ChatSession {
     if (this.#disposed) return;
     this.#disposed = true;
     this.model.untrack(this);
-    const context = this.#context;
-    if (context && this.#source.owned) await context.then((c) => c.dispose(), () => {});
+    const disposeContext = async () => {
+      if (this.#context && this.#source.owned) await this.#context.then((c) => c.dispose(), () => {});
+    };
+    // Disposing the context aborts a running reply; a call already past its checks may still
+    // create one, hence the second pass once the queue is idle.
+    await disposeContext();
     await this.#queue.idle();
+    await disposeContext();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -200,7 +205,7 @@ export class ChatSession {
       result = await context.generate(fitted.tokens, {
         ...sampling,
         maxTokens: Math.min(sampling.maxTokens, fitted.replyRoom),
-        stop: [...this.stopStrings, ...(options.stop ?? [])],
+        stop: [...this.stopStrings, ...(options.stop ?? []).filter((stop) => stop !== '')],
         signal: options.signal,
         onToken: options.onToken && ((chunk) => options.onToken!(chunk.text, chunk.token)),
       });

@@ -32,7 +32,8 @@ export async function complete(model: Model, prompt: string, options: CompleteOp
   const onToken = options.onToken;
   const result = await context.generate(prompt, {
     ...sampling,
-    stop: options.stop ? [...options.stop] : undefined,
+    // An empty stop string would end every completion before it starts.
+    stop: options.stop?.filter((stop) => stop !== ''),
     signal: options.signal,
     onToken: onToken && ((chunk) => onToken(chunk.text, chunk.token)),
   });

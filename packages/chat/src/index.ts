@@ -24,3 +24,5 @@ export type { ChatErrorCode } from './errors/chat-error.js';
 export { ContextOverflowError, Gpt4AllError } from '@gpt4all/core';
 export type { FinishReason, GenerationTimings, ModelInfo } from '@gpt4all/core';
 export type { ChatMessage, LegacyTemplate, TemplateSource } from '@gpt4all/templates';
+export { ModelNotFoundError } from '@gpt4all/download';
+export type { Catalog, CatalogEntry, DownloadProgress } from '@gpt4all/download';

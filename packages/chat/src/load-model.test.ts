@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelPath } from '../test/models.js';
@@ -32,7 +32,7 @@ describe('loadModel', () => {
   it('downloads, verifies and loads a model named in the catalog, then finds it on disk', async () => {
     const dir = await tempDir();
     const progress: number[] = [];
-    const options = { ...loadOptions, modelPath: dir.path, catalogUrl: `${server.url}/models3.json` };
+    const options = { ...loadOptions, modelPath: dir.path, catalog: `${server.url}/models3.json` };
     const model = await loadModel('Test Chat Model', { ...options, onDownloadProgress: (p) => progress.push(p.bytes) });
     expect(server.requests).toContain('/files/test-chat-model.gguf');
     expect(progress.length).toBeGreaterThan(0);
@@ -63,6 +63,24 @@ describe('loadModel', () => {
     expect(Gpt4AllError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ERR_MODEL_NOT_FOUND' });
     expect((error as Error).message).toContain(join(dir.path, 'test-chat-model.gguf'));
+    await dir.remove();
+  });
+
+  it('reads a catalog from a file, and checks a model already on disk against it', async () => {
+    const dir = await tempDir();
+    const catalogFile = join(dir.path, 'catalog.json');
+    await writeFile(catalogFile, JSON.stringify([entry]));
+    await copyFile(chatPath, join(dir.path, 'test-chat-model.gguf'));
+    const requests = server.requests.length;
+    const model = await loadModel('Test Chat Model', { ...loadOptions, modelPath: dir.path, catalog: catalogFile });
+    expect(server.requests.length).toBe(requests);
+    expect(model.catalogEntry?.name).toBe('Test Chat Model');
+    await model.dispose();
+
+    // A file that does not match the catalog's checksum is refused, not loaded.
+    await writeFile(join(dir.path, 'test-chat-model.gguf'), 'not the model');
+    const error = await loadModel('Test Chat Model', { modelPath: dir.path, catalog: catalogFile, allowDownload: false }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_CHECKSUM_MISMATCH' });
     await dir.remove();
   });
 

@@ -17,10 +17,11 @@ export interface LocateModelOptions {
   /** Download a model named in the catalog when it is missing. Default true. */
   allowDownload?: boolean;
   /**
-   * The catalog to resolve names with: a catalog, a list of entries, or `false` for none. Default:
-   * GPT4All's, fetched (or read from its cache) when a name must be resolved.
+   * The catalog to resolve names with: a catalog, a list of entries, the URL or path of a
+   * `models3.json`-style file, or `false` for none. Default: GPT4All's, fetched (or read from its
+   * cache) when a name must be resolved.
    */
-  catalog?: Catalog | readonly CatalogEntry[] | false;
+  catalog?: Catalog | readonly CatalogEntry[] | string | false;
   /** URL of the catalog when `catalog` is not given. Default: GPT4All's `models3.json`. */
   catalogUrl?: string;
   /** How a file already in the model directory is checked against the catalog. Default `'checksum'` (hashed once, then remembered). */
@@ -41,7 +42,8 @@ export interface LocatedModel {
  * Finds a model file: a path (absolute, or relative with a `/`) is used as it is; anything else is
  * a catalog name or a file name in the model directory, downloaded when missing and allowed.
  */
-export async function locateModel(nameOrPath: string, options: LocateModelOptions): Promise<LocatedModel> {
+export async function locateModel(nameOrPath: string, given: LocateModelOptions): Promise<LocatedModel> {
+  const options = await withCatalogSource(given);
   if (isAbsolute(nameOrPath) || /[/\\]/.test(nameOrPath)) {
     const path = resolve(nameOrPath);
     return { path, entry: await entryForPath(path, options) };
@@ -62,10 +64,20 @@ export async function locateModel(nameOrPath: string, options: LocateModelOption
  * The catalog entry of a file given by path, for its templates and overrides. Only a catalog that
  * is given or already cached is read: loading a local file never touches the network.
  */
-async function entryForPath(path: string, options: LocateModelOptions): Promise<CatalogEntry | undefined> {
+async function entryForPath(path: string, options: ResolvedLocateOptions): Promise<CatalogEntry | undefined> {
   if (options.catalog === false) return undefined;
   const catalog =
     options.catalog ??
     (await fetchCatalog({ url: options.catalogUrl, cacheDir: defaultModelPath({ modelPath: options.modelPath }), offline: true }).catch(() => undefined));
   return catalog && findCatalogEntry(catalog, basename(path));
+}
+
+type ResolvedLocateOptions = Omit<LocateModelOptions, 'catalog'> & { catalog?: Catalog | readonly CatalogEntry[] | false };
+
+/** Turns a `catalog` given as a URL into `catalogUrl` (fetched and cached as usual), and a file path into its catalog. */
+async function withCatalogSource(options: LocateModelOptions): Promise<ResolvedLocateOptions> {
+  const { catalog } = options;
+  if (typeof catalog !== 'string') return { ...options, catalog };
+  if (/^https?:\/\//i.test(catalog)) return { ...options, catalog: undefined, catalogUrl: catalog };
+  return { ...options, catalog: await fetchCatalog({ file: resolve(catalog) }) };
 }

@@ -3,7 +3,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testModels } from './models.js';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -22,6 +24,13 @@ beforeAll(() => {
 });
 
 describe('examples', () => {
+  it('use the models the global setup generates', async () => {
+    const { generatedModels } = (await import(pathToFileURL(resolve(repoRoot, 'examples/example-models.mjs')).href)) as {
+      generatedModels: Record<string, unknown>;
+    };
+    expect(generatedModels).toEqual({ chat: testModels.chat, embedding: testModels.bert });
+  });
+
   it('chat-repl.mjs chats over stdin, reusing the cache, and resets', async () => {
     const output = await runExample('chat-repl.mjs', ['--max-tokens', '12'], 'Hello\nHow are you?\n/reset\nAgain\n/exit\n');
     expect(output).toContain('RANDOM WEIGHTS');
