@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the native addon for one variant into its platform package.
 //
-//   pnpm build:native --variant cpu-avx2 [--debug]
+//   pnpm build:native --variant cpu-avx2 [--debug] [--if-supported]
 //
+// `--if-supported` (used by the platform packages' `build` scripts) skips quietly on a platform
+// the variant is not built for, so `pnpm build` works on every OS.
 // The variant's llama.cpp flags come from crates/llama-sys/variants.json (the same table the
 // runtime resolver reads). Cargo keeps each variant's build apart, so switching variants and
 // rebuilding is incremental, and ccache (when installed) shares compiled llama.cpp objects.
@@ -19,6 +21,7 @@ const { values } = parseArgs({
   options: {
     variant: { type: 'string' },
     debug: { type: 'boolean', default: false },
+    'if-supported': { type: 'boolean', default: false },
   },
 });
 
@@ -29,7 +32,12 @@ if (!variant || !table.variants[variant]) {
   process.exit(2);
 }
 if (!table.variants[variant].platforms.includes(platform)) {
-  console.error(`build-native: ${variant} is not built for ${platform} (see crates/llama-sys/variants.json)`);
+  const message = `build-native: ${variant} is not built for ${platform} (see crates/llama-sys/variants.json)`;
+  if (values['if-supported']) {
+    console.log(`${message}; skipped`);
+    process.exit(0);
+  }
+  console.error(message);
   process.exit(2);
 }
 
@@ -54,7 +62,9 @@ const args = [
 ];
 if (!values.debug) args.push('--release');
 console.log(`build-native: ${variant} for ${platform}${values.debug ? ' (debug)' : ''}`);
-execFileSync(join(root, 'node_modules/.bin/napi'), args, { stdio: 'inherit', cwd: root });
+// On Windows the package manager's shims are .cmd files, which only a shell can run.
+const windows = process.platform === 'win32';
+execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows });
 
 // napi writes <binaryName>.node; publish it under the variant's own name, atomically.
 const built = join(staging, 'gpt4all.node');
