@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Stops a reply half-way with an AbortSignal, then carries on with the same session.
 //
-//   node examples/abort.mjs [--model NAME|PATH] [--after-tokens N] [--threads N]
+//   node examples/abort.mjs [--model NAME|PATH] [--after-tokens N] [--seed N] [--threads N]
 //
 // The partial reply stays in the history (abortedReply: 'keep', the default); with
 // abortedReply: 'discard' the whole turn would be dropped instead.
@@ -13,15 +13,17 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string' },
     'after-tokens': { type: 'string', default: '8' },
+    seed: { type: 'string' },
     threads: { type: 'string' },
   },
 });
 
 const model = await loadModel(await modelOrGenerated(values.model, 'chat'), { threads: threadsOption(values.threads) });
-const chat = model.createChatSession({ maxTokens: 128 });
+const chat = model.createChatSession({ maxTokens: 128, seed: values.seed === undefined ? undefined : Number(values.seed) });
 
 // Abort after a few tokens; a real program would abort on a button press or a timeout
-// (AbortSignal.timeout(ms) works too).
+// (AbortSignal.timeout(ms) works too). Tokens reach this callback while generation goes on, so the
+// reply stops a token or two after the abort.
 const controller = new AbortController();
 let tokens = 0;
 const stopAfter = Number(values['after-tokens']);
@@ -33,7 +35,7 @@ const aborted = await chat.send('Tell me a very long story.', {
     if (++tokens === stopAfter) controller.abort();
   },
 });
-console.log(`\n[finishReason: ${aborted.finishReason} after ${aborted.usage.completionTokens} tokens]\n`);
+console.log(`\n[finishReason: ${aborted.finishReason} after ${aborted.usage.completionTokens} tokens (aborted at ${stopAfter})]\n`);
 
 // The session is still usable: the next message continues the same conversation.
 console.log('> Please continue, briefly.');

@@ -2,7 +2,7 @@
 // A chat in the terminal: each line you type is sent, and the reply streams back.
 // Commands: /reset clears the conversation (keeping the system message), /exit quits.
 //
-//   node examples/chat-repl.mjs [--model NAME|PATH] [--system TEXT] [--max-tokens N] [--threads N]
+//   node examples/chat-repl.mjs [--model NAME|PATH] [--system TEXT] [--max-tokens N] [--seed N] [--threads N]
 //
 // Lines can also be piped in: `printf 'Hi\nBye\n' | node examples/chat-repl.mjs`.
 import { loadModel } from '@gpt4all/chat';
@@ -15,15 +15,25 @@ const { values } = parseArgs({
     model: { type: 'string' },
     system: { type: 'string', default: 'You are a helpful assistant.' },
     'max-tokens': { type: 'string', default: '200' },
+    seed: { type: 'string' },
     threads: { type: 'string' },
   },
 });
 
+let downloading = false;
 const model = await loadModel(await modelOrGenerated(values.model, 'chat'), {
   threads: threadsOption(values.threads),
-  onDownloadProgress: (p) => process.stderr.write(`\r${p.phase} ${(p.bytes / 2 ** 20).toFixed(0)} MiB`),
+  onDownloadProgress: (p) => {
+    downloading = true;
+    process.stderr.write(`\r${p.phase} ${(p.bytes / 2 ** 20).toFixed(0)} MiB`);
+  },
 });
-const chat = model.createChatSession({ systemMessage: values.system, maxTokens: Number(values['max-tokens']) });
+if (downloading) process.stderr.write('\n');
+const chat = model.createChatSession({
+  systemMessage: values.system,
+  maxTokens: Number(values['max-tokens']),
+  seed: values.seed === undefined ? undefined : Number(values.seed),
+});
 console.log(`Chatting with ${model.displayName} (template: ${chat.templateSource}). /reset to start over, /exit to quit.\n`);
 
 const lines = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });

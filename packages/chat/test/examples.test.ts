@@ -32,7 +32,7 @@ describe('examples', () => {
   });
 
   it('chat-repl.mjs chats over stdin, reusing the cache, and resets', async () => {
-    const output = await runExample('chat-repl.mjs', ['--max-tokens', '12'], 'Hello\nHow are you?\n/reset\nAgain\n/exit\n');
+    const output = await runExample('chat-repl.mjs', ['--max-tokens', '12', '--seed', '7'], 'Hello\nHow are you?\n/reset\nAgain\n/exit\n');
     expect(output).toContain('RANDOM WEIGHTS');
     expect(output).toContain('(conversation cleared)');
     const usage = [...output.matchAll(/^\[(\d+) prompt tokens, (\d+) from cache, (\d+) generated, (\w+)\]$/gm)].map((m) => m.slice(1, 4).map(Number));
@@ -46,7 +46,7 @@ describe('examples', () => {
   });
 
   it('streaming.mjs streams a reply and reports its cost', async () => {
-    const output = await runExample('streaming.mjs', ['--max-tokens', '24']);
+    const output = await runExample('streaming.mjs', ['--max-tokens', '24', '--seed', '7']);
     const [, text] = /^> .*\n\n([\s\S]*)\n\nfinished:/m.exec(output) ?? [];
     expect(text?.length).toBeGreaterThan(0);
     const summary = /finished: (eog|length|stop); (\d+) chunks, (\d+) tokens/.exec(output);
@@ -65,8 +65,10 @@ describe('examples', () => {
   });
 
   it('abort.mjs stops a reply and carries on', async () => {
-    const output = await runExample('abort.mjs', ['--after-tokens', '6']);
-    expect(output).toContain('[finishReason: abort after 6 tokens]');
+    const output = await runExample('abort.mjs', ['--after-tokens', '6', '--seed', '7']);
+    const aborted = /\[finishReason: abort after (\d+) tokens \(aborted at 6\)\]/.exec(output);
+    expect(aborted).not.toBeNull();
+    expect(Number(aborted![1])).toBeGreaterThanOrEqual(6);
     const next = /\[finishReason: (eog|length|stop); (\d+) of (\d+) prompt tokens from cache\]/.exec(output);
     expect(next).not.toBeNull();
     expect(Number(next![2])).toBeGreaterThan(0);
