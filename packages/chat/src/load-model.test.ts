@@ -99,6 +99,13 @@ describe('loadModel', () => {
 
     const missing = await loadModel(join(dir.path, 'absent.gguf'), { catalog: false }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'ERR_MODEL_NOT_FOUND' });
+
+    // With a catalog URL but no cached catalog, a file already on disk loads without a request.
+    const before = server.requests.length;
+    const offline = await loadModel('my-model.gguf', { ...loadOptions, modelPath: dir.path, catalogUrl: `${server.url}/models3.json` });
+    expect(offline.info.path).toBe(join(dir.path, 'my-model.gguf'));
+    expect(server.requests.length).toBe(before);
+    await offline.dispose();
     await dir.remove();
   });
 });

@@ -8,7 +8,8 @@ import {
   type DownloadProgress,
   type VerifyMode,
 } from '@gpt4all/download';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 
 /** Where to find a model, and whether it may be downloaded. */
 export interface LocateModelOptions {
@@ -48,6 +49,14 @@ export async function locateModel(nameOrPath: string, given: LocateModelOptions)
     const path = resolve(nameOrPath);
     return { path, entry: await entryForPath(path, options) };
   }
+  // A file already in the model directory needs no network: it is checked against the catalog
+  // only when one is given or cached, and otherwise loaded as it is.
+  const local = join(defaultModelPath({ modelPath: options.modelPath }), nameOrPath);
+  if (options.catalog === undefined && existsSync(local)) {
+    const cached = await cachedCatalog(options);
+    if (!cached) return { path: local, entry: undefined };
+    options.catalog = cached;
+  }
   const { path, entry } = await retrieveModel(nameOrPath, {
     modelPath: options.modelPath,
     allowDownload: options.allowDownload,
@@ -66,10 +75,13 @@ export async function locateModel(nameOrPath: string, given: LocateModelOptions)
  */
 async function entryForPath(path: string, options: ResolvedLocateOptions): Promise<CatalogEntry | undefined> {
   if (options.catalog === false) return undefined;
-  const catalog =
-    options.catalog ??
-    (await fetchCatalog({ url: options.catalogUrl, cacheDir: defaultModelPath({ modelPath: options.modelPath }), offline: true }).catch(() => undefined));
+  const catalog = options.catalog ?? (await cachedCatalog(options));
   return catalog && findCatalogEntry(catalog, basename(path));
+}
+
+/** The catalog cached in the model directory, if any, read without touching the network. */
+function cachedCatalog(options: ResolvedLocateOptions): Promise<Catalog | undefined> {
+  return fetchCatalog({ url: options.catalogUrl, cacheDir: defaultModelPath({ modelPath: options.modelPath }), offline: true }).catch(() => undefined);
 }
 
 type ResolvedLocateOptions = Omit<LocateModelOptions, 'catalog'> & { catalog?: Catalog | readonly CatalogEntry[] | false };
