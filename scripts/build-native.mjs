@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Builds the native addon for one variant into its platform package.
 //
-//   pnpm build:native --variant cpu-avx2 [--debug] [--if-supported]
+//   pnpm build:native --variant cpu-avx2 [--debug] [--platform linux-x64 --if-supported]
 //
-// `--if-supported` (used by the platform packages' `build` scripts) skips quietly on a platform
-// the variant is not built for, so `pnpm build` works on every OS.
+// Each platform package's `build` script names its own platform with `--if-supported`, so that
+// `pnpm build` skips, quietly, the packages of other platforms (there is no cross-building).
 // The variant's llama.cpp flags come from crates/llama-sys/variants.json (the same table the
 // runtime resolver reads). Cargo keeps each variant's build apart, so switching variants and
 // rebuilding is incremental, and ccache (when installed) shares compiled llama.cpp objects.
@@ -21,24 +21,30 @@ const { values } = parseArgs({
   options: {
     variant: { type: 'string' },
     debug: { type: 'boolean', default: false },
+    platform: { type: 'string' },
     'if-supported': { type: 'boolean', default: false },
   },
 });
 
 const platform = `${process.platform}-${process.arch}`;
 const variant = values.variant;
+const skip = (message) => {
+  if (!values['if-supported']) {
+    console.error(message);
+    process.exit(2);
+  }
+  console.log(`${message}; skipped`);
+  process.exit(0);
+};
+if (values.platform && values.platform !== platform) {
+  skip(`build-native: the ${values.platform} package cannot be built on ${platform}`);
+}
 if (!variant || !table.variants[variant]) {
   console.error(`usage: pnpm build:native --variant <${Object.keys(table.variants).join('|')}> [--debug]`);
   process.exit(2);
 }
 if (!table.variants[variant].platforms.includes(platform)) {
-  const message = `build-native: ${variant} is not built for ${platform} (see crates/llama-sys/variants.json)`;
-  if (values['if-supported']) {
-    console.log(`${message}; skipped`);
-    process.exit(0);
-  }
-  console.error(message);
-  process.exit(2);
+  skip(`build-native: ${variant} is not built for ${platform} (see crates/llama-sys/variants.json)`);
 }
 
 const packageDir = join(root, 'packages', `core-${platform}-${variant}`);
@@ -64,7 +70,11 @@ if (!values.debug) args.push('--release');
 console.log(`build-native: ${variant} for ${platform}${values.debug ? ' (debug)' : ''}`);
 // On Windows the package manager's shims are .cmd files, which only a shell can run.
 const windows = process.platform === 'win32';
-execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows });
+// The vulkan variant needs a newer glslc than Debian bookworm's: use the one that
+// scripts/setup-vulkan-toolchain.sh provides, unless GPT4ALL_GLSLC names another.
+const glslc = join(root, '.cache/toolchains/glslc-trixie/glslc');
+const env = variant === 'vulkan' && !process.env.GPT4ALL_GLSLC && existsSync(glslc) ? { ...process.env, GPT4ALL_GLSLC: glslc } : process.env;
+execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
 
 // napi writes <binaryName>.node; publish it under the variant's own name, atomically.
 const built = join(staging, 'gpt4all.node');
