@@ -34,7 +34,7 @@ export type { RetryOptions } from './http/retry-policy.js';
 export { retrieveModel, type RetrieveModelOptions, type RetrievedModel } from './retrieve-model.js';
 
 // Errors
-export { GPT4AllError, GPT4ALL_ERROR_BRAND, type GPT4AllErrorOptions } from './errors/gpt4all-error.js';
+export { DownloadError, GPT4ALL_ERROR_BRAND, type DownloadErrorOptions } from './errors/download-error.js';
 export { ChecksumError, type ChecksumKind } from './errors/checksum-error.js';
 export { DownloadHttpError } from './errors/download-http-error.js';
 export { DownloadNetworkError } from './errors/download-network-error.js';

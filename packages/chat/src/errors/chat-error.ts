@@ -1,8 +1,5 @@
 import { Gpt4AllError } from '@gpt4all/core';
 
-// The brand every GPT4All package's errors carry, so `Gpt4AllError.isInstance()` recognises them all.
-const brand = Symbol.for('gpt4all.error');
-
 /** Stable codes of the errors this package adds to those of `@gpt4all/core` and `@gpt4all/download`. */
 export type ChatErrorCode =
   /** No chat template could be found for the model, and none was given. */
@@ -17,16 +14,13 @@ export type ChatErrorCode =
 const codes = new Set<string>(['ERR_NO_CHAT_TEMPLATE', 'ERR_EMBEDDING_PREFIX_REQUIRED', 'ERR_INVALID_STATE', 'ERR_INVALID_SESSION']);
 
 /**
- * An error of `@gpt4all/chat`, with a stable `code`. `Gpt4AllError.isInstance(error)` holds for it
- * as for the engine's and the downloader's errors (`ERR_CONTEXT_OVERFLOW`, `ERR_MODEL_NOT_FOUND`,
- * ...), which pass through unchanged.
+ * An error of `@gpt4all/chat`, with a stable `code`. It is a `Gpt4AllError`, like the engine's and
+ * the downloader's errors (`ERR_CONTEXT_OVERFLOW`, `ERR_MODEL_NOT_FOUND`, ...), which pass through
+ * unchanged.
  */
-export class ChatError extends Error {
-  readonly code: ChatErrorCode;
-
+export class ChatError extends Gpt4AllError<ChatErrorCode> {
   constructor(code: ChatErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
     this.name = 'ChatError';
   }
 
@@ -35,8 +29,6 @@ export class ChatError extends Error {
     return Gpt4AllError.isInstance(error) && codes.has((error as { code: string }).code);
   }
 }
-
-Object.defineProperty(ChatError.prototype, brand, { value: true });
 
 /** An invalid option value, with the engine's own code so callers branch on one code. */
 export function invalidArgument(message: string): Gpt4AllError {

@@ -7,8 +7,7 @@ export type BackendErrorCode = Extract<
 >;
 
 /** No native variant could be used: unknown, not installed, unsupported by this machine, or of another version. */
-export class BackendError extends Gpt4AllError {
-  declare readonly code: BackendErrorCode;
+export class BackendError extends Gpt4AllError<BackendErrorCode> {
   /** The variant concerned, such as `cpu-avx2`, when there is one. */
   readonly variant: string | undefined;
   /** The npm package that would provide it, when there is one. */

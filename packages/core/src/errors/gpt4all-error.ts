@@ -27,11 +27,11 @@ export type Gpt4AllErrorCode =
  * The base of every error `@gpt4all/core` throws. Branch on {@link Gpt4AllError.code}, which is
  * stable across versions; messages are for people and may change.
  */
-export class Gpt4AllError extends Error {
-  /** The stable code, such as `ERR_NOT_GGUF`. */
-  readonly code: Gpt4AllErrorCode;
+export class Gpt4AllError<Code extends string = Gpt4AllErrorCode> extends Error {
+  /** The stable code, such as `ERR_NOT_GGUF`. Packages built on this one add codes of their own. */
+  readonly code: Code;
 
-  constructor(code: Gpt4AllErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = 'Gpt4AllError';
@@ -41,7 +41,7 @@ export class Gpt4AllError extends Error {
    * Whether `error` is a GPT4All error. Unlike `instanceof`, this also holds for errors thrown
    * by another copy of the package (duplicate installs).
    */
-  static isInstance(error: unknown): error is Gpt4AllError {
+  static isInstance(error: unknown): error is Gpt4AllError<string> {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[brand] === true;
   }
 }

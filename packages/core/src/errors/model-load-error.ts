@@ -7,8 +7,7 @@ export type ModelLoadErrorCode = Extract<
 >;
 
 /** A model file could not be loaded: missing, not GGUF, corrupt, or of an unknown architecture. */
-export class ModelLoadError extends Gpt4AllError {
-  declare readonly code: ModelLoadErrorCode;
+export class ModelLoadError extends Gpt4AllError<ModelLoadErrorCode> {
   /** The file that failed to load. */
   readonly path: string;
 

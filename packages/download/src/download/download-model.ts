@@ -66,7 +66,7 @@ export interface DownloadEvents {
  * itself: a failure surfaces where you await it.
  */
 export class DownloadHandle extends EventEmitter<DownloadEvents> {
-  /** Settles with the result, or rejects with a `GPT4AllError` subclass (`AbortedError` after `cancel()`). */
+  /** Settles with the result, or rejects with a `DownloadError` subclass (`AbortedError` after `cancel()`). */
   readonly promise: Promise<DownloadResult>;
   private readonly controller = new AbortController();
 

@@ -1,4 +1,4 @@
-import { GPT4AllError, type GPT4AllErrorOptions } from './gpt4all-error.js';
+import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** What was compared: the byte size or a digest. */
 export type ChecksumKind = 'size' | 'md5' | 'sha256';
@@ -7,7 +7,7 @@ export type ChecksumKind = 'size' | 'md5' | 'sha256';
  * The downloaded (or local) file does not match the expected size or digest.
  * When thrown by a download, the bad file has already been deleted.
  */
-export class ChecksumError extends GPT4AllError {
+export class ChecksumError extends DownloadError {
   static override readonly code = 'ERR_CHECKSUM_MISMATCH';
   /** `size`, `md5` or `sha256`. */
   readonly algorithm: ChecksumKind;
@@ -20,7 +20,7 @@ export class ChecksumError extends GPT4AllError {
 
   constructor(
     init: { algorithm: ChecksumKind; expected: string; actual: string; path: string },
-    options?: GPT4AllErrorOptions,
+    options?: DownloadErrorOptions,
   ) {
     super(
       `${init.algorithm} mismatch for ${init.path}: expected ${init.expected}, got ${init.actual}`,

@@ -1,7 +1,7 @@
-import { GPT4AllError, type GPT4AllErrorOptions } from './gpt4all-error.js';
+import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** The server answered with an HTTP status that is not a success, after retries where they apply. */
-export class DownloadHttpError extends GPT4AllError {
+export class DownloadHttpError extends DownloadError {
   static override readonly code = 'ERR_DOWNLOAD_HTTP';
   /** HTTP status code, e.g. 404. */
   readonly status: number;
@@ -10,7 +10,7 @@ export class DownloadHttpError extends GPT4AllError {
   /** Number of attempts made. */
   readonly attempts: number;
 
-  constructor(init: { status: number; url: string; attempts: number; detail?: string }, options?: GPT4AllErrorOptions) {
+  constructor(init: { status: number; url: string; attempts: number; detail?: string }, options?: DownloadErrorOptions) {
     super(
       `HTTP ${init.status} from ${init.url}` +
         (init.detail ? ` (${init.detail})` : '') +

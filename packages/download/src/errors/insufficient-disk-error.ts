@@ -1,7 +1,7 @@
-import { GPT4AllError, type GPT4AllErrorOptions } from './gpt4all-error.js';
+import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** Not enough free space for the remaining bytes of a download. Checked before any byte is fetched. */
-export class InsufficientDiskError extends GPT4AllError {
+export class InsufficientDiskError extends DownloadError {
   static override readonly code = 'ERR_INSUFFICIENT_DISK';
   /** Bytes still needed. */
   readonly requiredBytes: number;
@@ -10,7 +10,7 @@ export class InsufficientDiskError extends GPT4AllError {
   /** Directory that was checked. */
   readonly directory: string;
 
-  constructor(init: { requiredBytes: number; availableBytes: number; directory: string }, options?: GPT4AllErrorOptions) {
+  constructor(init: { requiredBytes: number; availableBytes: number; directory: string }, options?: DownloadErrorOptions) {
     super(
       `Not enough disk space in ${init.directory}: need ${init.requiredBytes} bytes, ${init.availableBytes} available`,
       options,

@@ -1,10 +1,10 @@
-import { GPT4AllError, type GPT4AllErrorOptions } from './gpt4all-error.js';
+import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** Why a model could not be provided. */
 export type ModelNotFoundReason = 'download-disabled' | 'not-in-catalog' | 'missing-file';
 
 /** The model is neither on disk nor downloadable. The message says where it looked. */
-export class ModelNotFoundError extends GPT4AllError {
+export class ModelNotFoundError extends DownloadError {
   static override readonly code = 'ERR_MODEL_NOT_FOUND';
   /** Name or filename that was asked for. */
   readonly model: string;
@@ -15,7 +15,7 @@ export class ModelNotFoundError extends GPT4AllError {
 
   constructor(
     init: { model: string; searchedPaths: readonly string[]; reason: ModelNotFoundReason; hint?: string },
-    options?: GPT4AllErrorOptions,
+    options?: DownloadErrorOptions,
   ) {
     const where = init.searchedPaths.length > 0 ? ` Looked for: ${init.searchedPaths.join(', ')}.` : '';
     super(`Model "${init.model}" not found.${where}${init.hint ? ` ${init.hint}` : ''}`, options);

@@ -3,12 +3,12 @@ import { AbortedError } from './aborted-error.js';
 import { CatalogInvalidError } from './catalog-invalid-error.js';
 import { ChecksumError } from './checksum-error.js';
 import { DownloadHttpError } from './download-http-error.js';
-import { GPT4AllError } from './gpt4all-error.js';
+import { DownloadError } from './download-error.js';
 import { InsufficientDiskError } from './insufficient-disk-error.js';
 import { ModelNotFoundError } from './model-not-found-error.js';
 import { UnsafeFilenameError } from './unsafe-filename-error.js';
 
-describe('GPT4AllError', () => {
+describe('DownloadError', () => {
   it('gives every class a stable code and typed fields', () => {
     const checksum = new ChecksumError({ algorithm: 'md5', expected: 'aa', actual: 'bb', path: '/m/x.gguf' });
     expect(checksum).toMatchObject({ code: 'ERR_CHECKSUM_MISMATCH', name: 'ChecksumError', expected: 'aa', actual: 'bb' });
@@ -29,11 +29,11 @@ describe('GPT4AllError', () => {
 
     expect(ChecksumError.isInstance(error)).toBe(true);
     expect(ChecksumError.isInstance(foreign)).toBe(true);
-    expect(GPT4AllError.isInstance(foreign)).toBe(true);
+    expect(DownloadError.isInstance(foreign)).toBe(true);
     expect(DownloadHttpError.isInstance(error)).toBe(false);
     expect(ChecksumError.isInstance(Object.assign(new Error('x'), { code: 'ERR_CHECKSUM_MISMATCH' }))).toBe(false);
-    expect(GPT4AllError.isInstance(null)).toBe(false);
-    expect(error).toBeInstanceOf(GPT4AllError);
+    expect(DownloadError.isInstance(null)).toBe(false);
+    expect(error).toBeInstanceOf(DownloadError);
   });
 
   it('keeps the brand out of enumeration and JSON', () => {
