@@ -46,6 +46,9 @@ pnpm vendor
 step "Build (native addon variants and packages; cached after the first run)"
 pnpm build
 
+step "llama.cpp's own tools, with the cpu-avx2 flags (the reference for parity tests and benchmarks)"
+node scripts/build-llama-tools.mjs --variant cpu-avx2 --target llama-completion --target llama-bench --target llama-embedding
+
 if [ "${1:-}" != "--no-start" ]; then
   step "Demo: pnpm start"
   pnpm start
