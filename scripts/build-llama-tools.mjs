@@ -6,7 +6,7 @@
 //
 // Prints the bin directory. CMake and ccache make a second run nearly free.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,16 @@ if (!spec) throw new Error(`unknown variant ${values.variant}`);
 const buildDir = join(root, 'target/llama-tools', values.variant);
 // The variant's flags exactly, with the tools switched on (they need llama.cpp's common library; llama-embedding is an example).
 const flags = { ...table.common, ...spec.cmake, LLAMA_BUILD_COMMON: 'ON', LLAMA_BUILD_TOOLS: 'ON', LLAMA_BUILD_EXAMPLES: 'ON', CMAKE_BUILD_TYPE: 'Release' };
+// The vulkan variant needs a newer glslc and Vulkan headers than Debian bookworm's: the ones
+// scripts/setup-vulkan-toolchain.sh provides, or GPT4ALL_GLSLC and GPT4ALL_VULKAN_INCLUDE_DIR.
+const toolchain = join(root, '.cache/toolchains/vulkan-trixie');
+if (values.variant === 'vulkan') {
+  const provided = existsSync(join(toolchain, 'glslc'));
+  const glslc = process.env.GPT4ALL_GLSLC ?? (provided ? join(toolchain, 'glslc') : undefined);
+  const include = process.env.GPT4ALL_VULKAN_INCLUDE_DIR ?? (provided ? join(toolchain, 'root/usr/include') : undefined);
+  if (glslc) flags.Vulkan_GLSLC_EXECUTABLE = glslc;
+  if (include) flags.Vulkan_INCLUDE_DIR = include;
+}
 const generator = (() => {
   try {
     execFileSync('ninja', ['--version'], { stdio: 'ignore' });

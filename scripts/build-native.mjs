@@ -70,10 +70,15 @@ if (!values.debug) args.push('--release');
 console.log(`build-native: ${variant} for ${platform}${values.debug ? ' (debug)' : ''}`);
 // On Windows the package manager's shims are .cmd files, which only a shell can run.
 const windows = process.platform === 'win32';
-// The vulkan variant needs a newer glslc than Debian bookworm's: use the one that
-// scripts/setup-vulkan-toolchain.sh provides, unless GPT4ALL_GLSLC names another.
-const glslc = join(root, '.cache/toolchains/glslc-trixie/glslc');
-const env = variant === 'vulkan' && !process.env.GPT4ALL_GLSLC && existsSync(glslc) ? { ...process.env, GPT4ALL_GLSLC: glslc } : process.env;
+// The vulkan variant needs a newer glslc and Vulkan headers than Debian bookworm's: use the
+// ones scripts/setup-vulkan-toolchain.sh provides, unless GPT4ALL_GLSLC and
+// GPT4ALL_VULKAN_INCLUDE_DIR name others.
+const toolchain = join(root, '.cache/toolchains/vulkan-trixie');
+const env = { ...process.env };
+if (variant === 'vulkan' && existsSync(join(toolchain, 'glslc'))) {
+  env.GPT4ALL_GLSLC ??= join(toolchain, 'glslc');
+  env.GPT4ALL_VULKAN_INCLUDE_DIR ??= join(toolchain, 'root/usr/include');
+}
 execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
 
 // napi writes <binaryName>.node; publish it under the variant's own name, atomically.

@@ -22,6 +22,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/llama.cpp.pin.json").display());
     println!("cargo:rerun-if-env-changed=GPT4ALL_LLAMA_CPP_DIR");
+    println!("cargo:rerun-if-env-changed=GPT4ALL_GLSLC");
+    println!("cargo:rerun-if-env-changed=GPT4ALL_VULKAN_INCLUDE_DIR");
 
     let build_dir = build_llama(&llama_dir, &table, &variant);
     link_libraries(&build_dir, &variant);
@@ -72,6 +74,16 @@ fn build_llama(llama_dir: &Path, table: &serde_json::Value, variant: &str) -> Pa
         table["common"].as_object().unwrap().iter().chain(table["variants"][variant]["cmake"].as_object().unwrap());
     for (key, value) in flags {
         config.define(key, value.as_str().unwrap());
+    }
+    // The vulkan variant's shader compiler and headers, when the system's are too old (Debian
+    // bookworm's are; scripts/setup-vulkan-toolchain.sh provides newer ones).
+    if variant == "vulkan" {
+        if let Some(glslc) = env::var_os("GPT4ALL_GLSLC") {
+            config.define("Vulkan_GLSLC_EXECUTABLE", glslc);
+        }
+        if let Some(include) = env::var_os("GPT4ALL_VULKAN_INCLUDE_DIR") {
+            config.define("Vulkan_INCLUDE_DIR", include);
+        }
     }
     config.build().join("build")
 }

@@ -1,11 +1,46 @@
-import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 // The engine suite runs once per installed CPU variant, each forced with GPT4ALL_BACKEND, so
 // both packages are proven on this machine. Native addons run in forked processes.
-const variants = ['cpu-avx2', 'cpu-avx'];
+const projects: { name: string; env: Record<string, string>; exclude?: string[] }[] = ['cpu-avx2', 'cpu-avx'].map((variant) => ({
+  name: variant,
+  env: { GPT4ALL_BACKEND: variant },
+}));
+
+// And on the vulkan variant, where it is built (scripts/setup-vulkan-toolchain.sh, then
+// `pnpm build:native --variant vulkan`). Without a chosen Vulkan driver it runs on lavapipe,
+// Mesa's CPU driver; ggml-vulkan skips CPU-type devices unless GGML_VK_VISIBLE_DEVICES names them.
+const vulkanAddon = new URL('../core-linux-x64-vulkan/gpt4all.linux-x64-vulkan.node', import.meta.url);
+const lavapipe = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';
+if (existsSync(vulkanAddon)) {
+  const driver: Record<string, string> = process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES || !existsSync(lavapipe) ? {} : { VK_DRIVER_FILES: lavapipe, GGML_VK_VISIBLE_DEVICES: '0' };
+  projects.push({
+    name: 'vulkan',
+    env: { GPT4ALL_BACKEND: 'vulkan', NODE_PATH: vulkanNodePath(), ...driver },
+    // The resolver's own tests expect the workspace view, where no GPU package is installed;
+    // they run in the CPU projects. This project is for the engine.
+    exclude: ['src/resolve-backend.test.ts', 'src/backend-probe.test.ts', 'src/doctor.test.ts'],
+  });
+}
+
+/**
+ * @gpt4all/core does not depend on the GPU packages, so in the workspace the resolver cannot find
+ * the vulkan one. The vulkan project alone gets it through NODE_PATH: a folder in .cache with
+ * @gpt4all/core-linux-x64-vulkan linked in. (The CPU projects keep the usual view.)
+ */
+function vulkanNodePath(): string {
+  const dir = fileURLToPath(new URL('../../.cache/vulkan-node-path', import.meta.url));
+  const link = `${dir}/@gpt4all/core-linux-x64-vulkan`;
+  if (!existsSync(link)) {
+    mkdirSync(`${dir}/@gpt4all`, { recursive: true });
+    symlinkSync(fileURLToPath(new URL('../core-linux-x64-vulkan', import.meta.url)), link, 'dir');
+  }
+  return dir;
+}
 
 export default defineConfig({
   define: { __GPT4ALL_CORE_VERSION__: JSON.stringify(version) },
@@ -14,9 +49,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ['./test/global-setup.ts'],
-    projects: variants.map((variant) => ({
+    projects: projects.map(({ name, env, exclude }) => ({
       extends: true,
-      test: { name: variant, env: { GPT4ALL_BACKEND: variant } },
+      test: { name, env, ...(exclude && { exclude: [...configDefaults.exclude, ...exclude] }) },
     })),
   },
 });
