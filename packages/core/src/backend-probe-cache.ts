@@ -51,6 +51,9 @@ export function probeCachePath(env: NodeJS.ProcessEnv = process.env): string | u
  * NVIDIA driver version, and the libraries the loader can see. Installing the CUDA runtime or
  * a new driver therefore re-probes; starting the same process again does not.
  */
+/** Environment variables that change which GPU devices a probe can see. */
+const deviceSelectionVariables = ['CUDA_VISIBLE_DEVICES', 'GGML_VK_VISIBLE_DEVICES', 'VK_DRIVER_FILES', 'VK_ICD_FILENAMES'];
+
 export function probeCacheKey(key: ProbeKey): string {
   let binary = 'missing';
   try {
@@ -71,6 +74,8 @@ export function probeCacheKey(key: ProbeKey): string {
     String(key.hints.vulkanLoader.present),
     key.hints.renderNodes.join(','),
     key.hints.librariesStamp,
+    // Which devices a GPU runtime may see is part of the answer, so these select a cache entry too.
+    ...deviceSelectionVariables.map((name) => `${name}=${process.env[name] ?? ''}`),
   ];
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
 }

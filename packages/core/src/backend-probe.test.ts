@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classify, probeAddon } from './backend-probe.js';
-import { probeCachePath } from './backend-probe-cache.js';
+import { probeCacheKey, probeCachePath } from './backend-probe-cache.js';
+import { gpuHints } from './gpu-hints.js';
 import type { GpuHints } from './gpu-hints.js';
 import { resolveBackend } from './resolve-backend.js';
 
@@ -146,5 +147,22 @@ describe('probeCachePath', () => {
     expect(probeCachePath({ XDG_CACHE_HOME: 'relative' })).toMatch(/\/\.cache\/gpt4all\/backend-probe\.json$/);
     expect(probeCachePath({ GPT4ALL_PROBE_CACHE: '/tmp/p.json', XDG_CACHE_HOME: '/x' })).toBe('/tmp/p.json');
     expect(probeCachePath({ GPT4ALL_PROBE_CACHE: 'off' })).toBeUndefined();
+  });
+});
+
+describe('probe cache key', () => {
+  it('changes with the variables that select GPU devices', () => {
+    const key = { packageName: '@gpt4all/core-linux-x64-vulkan', version: '0.1.0', binaryPath: '/nonexistent.node', hints: gpuHints() };
+    const saved = process.env.GGML_VK_VISIBLE_DEVICES;
+    try {
+      delete process.env.GGML_VK_VISIBLE_DEVICES;
+      const plain = probeCacheKey(key);
+      expect(probeCacheKey(key)).toBe(plain);
+      process.env.GGML_VK_VISIBLE_DEVICES = '0';
+      expect(probeCacheKey(key)).not.toBe(plain);
+    } finally {
+      if (saved === undefined) delete process.env.GGML_VK_VISIBLE_DEVICES;
+      else process.env.GGML_VK_VISIBLE_DEVICES = saved;
+    }
   });
 });

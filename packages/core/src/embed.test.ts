@@ -29,7 +29,10 @@ describe('embed', () => {
   it('gives each text the same vector alone as in a batch', async () => {
     const batch = await bert.embed(texts);
     const [alone] = await bert.embed(texts[1]!);
-    for (let i = 0; i < alone!.length; i++) expect(alone![i]).toBeCloseTo(batch[1]![i]!, 5);
+    // Close, not bit-identical: GPU backends sum a batch in another order than a single text.
+    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+    expect(cosine(alone!, batch[1]!)).toBeGreaterThan(0.99999);
+    expect(cosine(alone!, batch[0]!)).toBeLessThan(0.999);
   });
 
   it('leaves vectors unnormalised on request', async () => {
