@@ -9,7 +9,7 @@ import { unsafeFilenameReason } from '../fs/safe-filename.js';
  * `"true"`), sampling overrides to numbers, digests to lower case. Fields this
  * type does not know are kept as they are.
  */
-export interface CatalogEntry {
+export interface CatalogEntry extends SamplingOverrides {
   /** Sort key of the GPT4All UI. */
   order?: string;
   /** Display name, e.g. `Llama 3 8B Instruct`. */
@@ -48,16 +48,6 @@ export interface CatalogEntry {
   embeddingModel?: boolean;
   /** True for entries GPT4All hides from its UI. */
   disableGUI?: boolean;
-  temperature?: number;
-  topP?: number;
-  minP?: number;
-  topK?: number;
-  maxLength?: number;
-  promptBatchSize?: number;
-  contextLength?: number;
-  gpuLayers?: number;
-  repeatPenalty?: number;
-  repeatPenaltyTokens?: number;
   /** Unknown catalog fields are preserved. */
   [field: string]: unknown;
 }
