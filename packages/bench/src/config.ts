@@ -11,14 +11,21 @@ export interface BenchConfig {
    */
   passes: number;
   /** The realistic model (TinyLlama's shape, Q4_0); a smoke run uses the tiny model instead. */
-  big: { model: 'bench' | 'tiny'; promptTokens: number; generatedTokens: number; repsPerPass: number };
+  big: { model: 'bench' | 'tiny'; promptTokens: number; generatedTokens: number; repsPerPass: number; maxSeconds: number };
   /** The 4M-parameter model, for per-token fixed costs, and generation through `generate`. */
-  tiny: { promptTokens: number; generatedTokens: number; repsPerPass: number; generateRepsPerPass: number };
+  tiny: { promptTokens: number; generatedTokens: number; repsPerPass: number; generateRepsPerPass: number; maxSeconds: number };
   /** Time to first token on the big model: a first turn, then a second turn of a few new tokens. */
   ttft: { promptTokens: number; followUpTokens: number; contextSize: number; reps: number };
   /** Load time and peak RSS on the big model. */
   memory: { loads: number; promptTokens: number; maxTokens: number; contextSize: number };
   embeddings: { model: 'bge-small' | 'tiny'; texts: number; wordsPerText: number; reps: number };
+  /**
+   * A shared machine has quiet moments. Before each measurement, wait (at most `maxWaitSeconds`,
+   * `totalWaitSeconds` in all) until other processes use fewer than `thresholdCores` cores
+   * (sampled over `sampleMs`); measure again, once, a measurement during which they used more than
+   * `disturbedCores`, while the run is younger than `repeatUntilSeconds`.
+   */
+  quiet: { thresholdCores: number; disturbedCores: number; maxWaitSeconds: number; totalWaitSeconds: number; sampleMs: number; repeatUntilSeconds: number };
 }
 
 /** The real benchmark: about 10 minutes on 2 cores, most of it the big model. */
@@ -27,12 +34,15 @@ export function fullConfig(threads = availableParallelism()): BenchConfig {
     profile: 'full',
     threads,
     passes: 2,
-    big: { model: 'bench', promptTokens: 512, generatedTokens: 128, repsPerPass: 2 },
-    tiny: { promptTokens: 512, generatedTokens: 128, repsPerPass: 10, generateRepsPerPass: 10 },
+    // maxSeconds stops an engine's repetitions early when a busy machine slows it down many times
+    // over (after at least one): the run stays within its time budget. Quiet runs never reach it.
+    big: { model: 'bench', promptTokens: 512, generatedTokens: 128, repsPerPass: 2, maxSeconds: 90 },
+    tiny: { promptTokens: 512, generatedTokens: 128, repsPerPass: 10, generateRepsPerPass: 10, maxSeconds: 30 },
     ttft: { promptTokens: 1000, followUpTokens: 20, contextSize: 2048, reps: 2 },
     memory: { loads: 3, promptTokens: 32, maxTokens: 16, contextSize: 2048 },
     // 56 words + CLS + SEP = 58 tokens: 8 texts fill a 512-token batch in both engines.
     embeddings: { model: 'bge-small', texts: 64, wordsPerText: 56, reps: 5 },
+    quiet: { thresholdCores: 0.2, disturbedCores: 0.25, maxWaitSeconds: 60, totalWaitSeconds: 240, sampleMs: 1000, repeatUntilSeconds: 840 },
   };
 }
 
@@ -42,10 +52,11 @@ export function smokeConfig(threads = Math.min(2, availableParallelism())): Benc
     profile: 'smoke',
     threads,
     passes: 1,
-    big: { model: 'tiny', promptTokens: 64, generatedTokens: 16, repsPerPass: 2 },
-    tiny: { promptTokens: 64, generatedTokens: 16, repsPerPass: 3, generateRepsPerPass: 2 },
+    big: { model: 'tiny', promptTokens: 64, generatedTokens: 16, repsPerPass: 2, maxSeconds: 60 },
+    tiny: { promptTokens: 64, generatedTokens: 16, repsPerPass: 3, generateRepsPerPass: 2, maxSeconds: 60 },
     ttft: { promptTokens: 200, followUpTokens: 10, contextSize: 512, reps: 1 },
     memory: { loads: 1, promptTokens: 8, maxTokens: 4, contextSize: 512 },
     embeddings: { model: 'tiny', texts: 8, wordsPerText: 20, reps: 2 },
+    quiet: { thresholdCores: Infinity, disturbedCores: Infinity, maxWaitSeconds: 0, totalWaitSeconds: 0, sampleMs: 0, repeatUntilSeconds: 0 },
   };
 }

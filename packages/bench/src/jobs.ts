@@ -20,6 +20,8 @@ export interface ThroughputJob extends JobBase {
   pp?: { tokens: number[]; reps: number };
   /** Decoded one token at a time, each after the previous one. */
   tg?: { tokens: number[]; reps: number };
+  /** After this long in pp (or tg), stop repeating it even if fewer than `reps` ran (at least one runs). */
+  maxSeconds: number;
 }
 
 export interface ThroughputResult {
@@ -40,6 +42,7 @@ export interface GenerateJob extends JobBase {
   prompt: number[];
   maxTokens: number;
   reps: number;
+  maxSeconds: number;
 }
 
 export interface GenerateResult {

@@ -22,7 +22,7 @@ export async function nodeLlamaCppThroughput(job: ThroughputJob): Promise<Throug
         return performance.now() - started;
       };
       await prefill();
-      result.pp = await repeat(reps, tokens.length, prefill);
+      result.pp = await repeat(reps, job.maxSeconds, tokens.length, prefill);
       await context.dispose();
     }
     if (job.tg) {
@@ -37,7 +37,7 @@ export async function nodeLlamaCppThroughput(job: ThroughputJob): Promise<Throug
         return performance.now() - started;
       };
       await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(0, 1) as Token[]);
-      result.tg = await repeat(reps, tokens.length, decode);
+      result.tg = await repeat(reps, job.maxSeconds, tokens.length, decode);
       await context.dispose();
     }
   } finally {
@@ -81,8 +81,10 @@ function createContext(model: LlamaModel, contextSize: number, threads: number):
   return model.createContext({ contextSize, batchSize: Math.min(512, contextSize), threads, sequences: 1, flashAttention: 'auto' });
 }
 
-async function repeat(reps: number, tokens: number, run: () => Promise<number>): Promise<Rates> {
+/** Runs `run` up to `reps` times (fewer after `maxSeconds`); each returns milliseconds for `tokens` tokens. */
+async function repeat(reps: number, maxSeconds: number, tokens: number, run: () => Promise<number>): Promise<Rates> {
   const tokensPerSecond: number[] = [];
-  for (let i = 0; i < reps; i++) tokensPerSecond.push(perSecond(tokens, await run()));
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (let i = 0; i < reps && (i === 0 || performance.now() < deadline); i++) tokensPerSecond.push(perSecond(tokens, await run()));
   return { tokensPerSecond };
 }

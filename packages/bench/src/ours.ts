@@ -15,14 +15,14 @@ export async function oursThroughput(job: ThroughputJob): Promise<ThroughputResu
     await using context = await model.createContext({ contextSize: tokens.length, batchSize: 512, threads: job.threads });
     // llama-bench warms up with a whole prompt run.
     await prefill(context, tokens);
-    result.pp = await repeat(reps, tokens.length, () => prefill(context, tokens));
+    result.pp = await repeat(reps, job.maxSeconds, tokens.length, () => prefill(context, tokens));
   }
   if (job.tg) {
     const { tokens, reps } = job.tg;
     await using context = await model.createContext({ contextSize: tokens.length, batchSize: 512, threads: job.threads });
     // llama-bench warms up with one decoded token.
     await context.evaluate(tokens.slice(0, 1));
-    result.tg = await repeat(reps, tokens.length, () => decodeOneByOne(context, tokens));
+    result.tg = await repeat(reps, job.maxSeconds, tokens.length, () => decodeOneByOne(context, tokens));
   }
   return result;
 }
@@ -53,11 +53,12 @@ async function decodeOneByOne(context: Context, tokens: number[]): Promise<[numb
   return [performance.now() - started, engineMs];
 }
 
-/** Runs `run` `reps` times; each run returns [caller ms, engine ms] for `tokens` tokens. */
-async function repeat(reps: number, tokens: number, run: () => Promise<[number, number]>): Promise<Rates> {
+/** Runs `run` up to `reps` times (fewer after `maxSeconds`); each returns [caller ms, engine ms] for `tokens` tokens. */
+async function repeat(reps: number, maxSeconds: number, tokens: number, run: () => Promise<[number, number]>): Promise<Rates> {
   const tokensPerSecond: number[] = [];
   const engineTokensPerSecond: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (let i = 0; i < reps && (i === 0 || performance.now() < deadline); i++) {
     const [wallMs, engineMs] = await run();
     tokensPerSecond.push(perSecond(tokens, wallMs));
     engineTokensPerSecond.push(perSecond(tokens, engineMs));
@@ -79,7 +80,8 @@ export async function oursGenerate(job: GenerateJob): Promise<GenerateResult> {
   await run(full);
   const result: GenerateResult = { greedyTokensPerSecond: [], greedyUsPerToken: [], fullChainUsPerToken: [] };
   // Alternate the two, so that a change of load on the machine touches both alike.
-  for (let i = 0; i < job.reps; i++) {
+  const deadline = performance.now() + job.maxSeconds * 1000;
+  for (let i = 0; i < job.reps && (i === 0 || performance.now() < deadline); i++) {
     const g = await run(greedy);
     result.greedyTokensPerSecond.push(g.timings.tokensPerSecond);
     result.greedyUsPerToken.push((g.timings.generateMs * 1000) / g.completionTokens);

@@ -14,6 +14,7 @@ export function renderReport(r: BenchResults): string {
       `(llama.cpp's tools built with the same CMake flags), llama.cpp ${r.setup.llamaCppCommit.slice(0, 10)}${m.commit ? `, this repository at ${m.commit}` : ''}. ` +
       `Load average (1 min) ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after; ${r.profile} profile, ${r.durationSeconds} s.`,
     '',
+    ...contentionNote(r),
     'Tokens per second, median of every repetition (min–max). The ratios compare medians measured in the same run, under the same load.',
     '',
     `| figure | @gpt4all/core | llama.cpp | ${nlc} | ours / llama.cpp | ours / ${nlc.split(' ')[0]} |`,
@@ -48,6 +49,18 @@ export function renderReport(r: BenchResults): string {
   ];
   if (r.skipped.length > 0) lines.push('', ...r.skipped.map((s) => `- Skipped: ${s}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** How busy the machine was: on a shared 2-core machine this decides how far the numbers can be trusted. */
+function contentionNote(r: BenchResults): string[] {
+  const during = r.contention.map((c) => c.otherCoresDuring).filter((c): c is number => c !== null).sort((a, b) => a - b);
+  if (during.length === 0) return [];
+  const median = during[during.length >> 1]!;
+  const repeated = r.contention.filter((c) => c.repeated).length;
+  let line = `Other processes kept ${median.toFixed(2)} cores busy during the median measurement (at most ${during[during.length - 1]!.toFixed(2)})`;
+  line += repeated > 0 ? `; ${repeated} disturbed measurement${repeated > 1 ? 's were' : ' was'} run again.` : '.';
+  if (median > 0.25) line += ' **The machine was busy: treat these numbers, even the ratios, as rough.**';
+  return [line, ''];
 }
 
 function row(name: string, c: Comparison): string {

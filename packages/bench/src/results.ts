@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import type { BenchConfig } from './config.js';
 import { repoRoot } from './llama-tools.js';
+import type { ContentionEntry } from './measurement-guard.js';
 import type { MachineInfo } from './machine.js';
 import type { BenchModel } from './models.js';
 import { ratio, summarize, type Summary } from './stats.js';
@@ -66,6 +67,8 @@ export interface BenchResults {
   embeddings: { model: string; texts: number; tokens: number; ours: Summary; llamaCpp: Summary; vsLlamaCpp: number };
   sampling: { tokens: number; greedyUsPerToken: Summary; fullChainUsPerToken: Summary; costUsPerToken: number };
   targets: Target[];
+  /** How many cores other processes kept busy before and during each measurement. */
+  contention: ContentionEntry[];
   skipped: string[];
 }
 
@@ -108,6 +111,7 @@ export interface RunContext {
   nodeLlamaCppVersion: string | null;
   models: Record<'big' | 'tiny' | 'bert', BenchModel>;
   embeddingTexts: number;
+  contention: BenchResults['contention'];
   skipped: string[];
 }
 
@@ -173,6 +177,7 @@ export function buildResults(run: RunContext, store: SampleStore, loadAverageAft
     embeddings: { model: run.models.bert.label, texts: run.embeddingTexts, tokens: store.value('embed.tokens'), ours: embedOurs, llamaCpp: embedLlama, vsLlamaCpp: ratio(embedOurs, embedLlama) },
     sampling: { tokens: config.tiny.generatedTokens, greedyUsPerToken: greedy, fullChainUsPerToken: full, costUsPerToken: full.median - greedy.median },
     targets: [],
+    contention: run.contention,
     skipped: run.skipped,
   };
   results.targets = targetsOf(results);
