@@ -1,6 +1,6 @@
 // The Markdown report: the ratios first (they are the headline), then latency, memory, targets.
 import type { BenchResults, Comparison, Target } from './results.js';
-import type { Summary } from './stats.js';
+import { ratio, type Summary } from './stats.js';
 
 /** Renders results as Markdown: what latest.md holds and what the harness prints. */
 export function renderReport(r: BenchResults): string {
@@ -33,7 +33,8 @@ export function renderReport(r: BenchResults): string {
     '|---|---:|---:|',
     `| time to first token, ${r.ttft.promptTokens}-token prompt, ${r.models.big.label} | ${ms(r.ttft.firstTurnMs)} | |`,
     `| time to first token, second turn (${r.ttft.secondTurnCachedTokens} tokens cached, ${r.ttft.secondTurnNewTokens} evaluated) | ${ms(r.ttft.secondTurnMs)} (${percent(r.ttft.ratio)} of the first) | |`,
-    `| per-token cost over llama-bench, ${r.models.tiny.label} | ${us(tiny.overheadUsPerToken)} | |`,
+    `| tg${tiny.generatedTokens} by the engine's own clock (inside the native call), ${r.models.tiny.label} | ${spread(tiny.tg.oursEngineClock)} tokens/s | ${times(ratio(tiny.tg.oursEngineClock, tiny.tg.llamaCpp))} llama-bench |`,
+    `| time per token over llama-bench (tg${tiny.generatedTokens}), ${r.models.tiny.label} | ${us(tiny.overheadUsPerToken)} | |`,
     `| sampling: full chain (temperature, top-k, top-p, min-p, repeat penalty) over greedy | ${us(r.sampling.costUsPerToken)} per token | greedy ${us(r.sampling.greedyUsPerToken.median)}, full chain ${us(r.sampling.fullChainUsPerToken.median)} per generated token |`,
     `| model load (mmap), ${r.models.big.label} | ${ms(r.memory.ours.loadMs)} | ${r.memory.nodeLlamaCpp ? `${nlc}: ${ms(r.memory.nodeLlamaCpp.loadMs)}` : ''} |`,
     `| peak RSS above the file's ${mib(r.memory.fileBytes)}, after load + ${r.models.big.label} generation | ${mib(r.memory.ours.aboveFileBytes)} | ${[
@@ -70,7 +71,8 @@ function row(name: string, c: Comparison): string {
 
 function targetRow(t: Target): string {
   const format = t.name.includes('TTFT') ? percent : times;
-  return `| ${t.name} | ${format(t.value)} | ${t.kind === 'atLeast' ? '≥' : '<'} ${format(t.threshold)} | ${t.met ? 'met' : '**missed**'} |`;
+  const threshold = t.name.includes('TTFT') ? percent(t.threshold) : `${t.threshold.toFixed(2)}×`;
+  return `| ${t.name} | ${format(t.value)} | ${t.kind === 'atLeast' ? '≥' : '<'} ${threshold} | ${t.met ? 'met' : '**missed**'} |`;
 }
 
 function spread(s: Summary): string {
