@@ -84,8 +84,11 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
     expect(cudaOf({ ...machine, librariesStamp: 'test-2' })).toMatchObject({ variant: 'cuda', cached: false });
     expect(cudaOf({ ...machine, nvidiaDriver: { ...machine.nvidiaDriver, version: '560.1' } })).toMatchObject({ variant: 'cuda', cached: false });
     const cache = JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'));
-    expect(Object.values(cache.entries)).toHaveLength(3);
-    expect(Object.values(cache.entries)[0]).toMatchObject({ packageName: '@gpt4all/core-linux-x64-cuda', version: '0.1.0', result: { ok: false, failure: 'missing-library' } });
+    // Only the fake CUDA package's entries: a real GPU package built in this workspace (CI builds
+    // Vulkan) stays resolvable through pnpm's NODE_PATH and is probed too.
+    const cudaEntries = Object.values(cache.entries as Record<string, { packageName: string }>).filter((e) => e.packageName.endsWith('-cuda'));
+    expect(cudaEntries).toHaveLength(3);
+    expect(cudaEntries[0]).toMatchObject({ packageName: '@gpt4all/core-linux-x64-cuda', version: '0.1.0', result: { ok: false, failure: 'missing-library' } });
   });
 
   it('skips CUDA without probing when no NVIDIA driver is present, and Vulkan without a loader', () => {

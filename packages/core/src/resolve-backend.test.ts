@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { gpuHints } from './gpu-hints.js';
 import { BackendError, backendInfo, listDevices, resolveBackend } from './index.js';
 
 const avx2Machine = /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
@@ -7,14 +8,15 @@ const allFeatures = 'avx,avx2,fma,f16c,bmi2';
 
 describe('resolveBackend', () => {
   it('picks cpu-avx2 on a CPU with AVX2, FMA, F16C and BMI2', () => {
-    const resolution = resolveBackend({ env: { GPT4ALL_CPU_FEATURES: allFeatures } });
+    // A machine without GPU drivers, whatever this one has (CI builds the Vulkan package).
+    const hints = { ...gpuHints(), nvidiaDriver: { present: false, detail: 'no NVIDIA driver' }, vulkanLoader: { present: false, detail: 'no Vulkan loader' } };
+    const resolution = resolveBackend({ env: { GPT4ALL_CPU_FEATURES: allFeatures }, hints, probeCache: null, warn: false });
     expect(resolution.variant).toBe('cpu-avx2');
     expect(resolution.packageName).toBe('@gpt4all/core-linux-x64-cpu-avx2');
-    // GPU variants come first in the order and are skipped, with a reason, when not installed
-    // (or, in this workspace, installed but not built).
+    // GPU variants come first in the order and are skipped, each with its reason.
     expect(resolution.attempts.map((a) => a.variant)).toEqual(['cuda', 'vulkan', 'cpu-avx2']);
-    expect(resolution.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^not (installed|built)\b.*cuda/) });
-    expect(resolution.warnings).toEqual([]);
+    expect(resolution.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^(not (installed|built)\b.*cuda|no NVIDIA driver)/) });
+    expect(resolution.attempts[1]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^(not (installed|built)\b.*vulkan|no Vulkan loader)/) });
   });
 
   it('picks cpu-avx when AVX2 is hidden', () => {
@@ -37,13 +39,14 @@ describe('resolveBackend', () => {
   it('names the package to install when a forced variant is missing', () => {
     let error: unknown;
     try {
-      resolveBackend({ env: { GPT4ALL_BACKEND: 'vulkan', GPT4ALL_CPU_FEATURES: allFeatures } });
+      // CUDA: the one GPU variant this project's machines never build.
+      resolveBackend({ env: { GPT4ALL_BACKEND: 'cuda', GPT4ALL_CPU_FEATURES: allFeatures } });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(BackendError);
-    expect(error).toMatchObject({ code: 'ERR_BACKEND_NOT_INSTALLED', packageName: '@gpt4all/core-linux-x64-vulkan' });
-    expect((error as Error).message).toContain('npm install @gpt4all/core-linux-x64-vulkan');
+    expect(error).toMatchObject({ code: 'ERR_BACKEND_NOT_INSTALLED', packageName: '@gpt4all/core-linux-x64-cuda' });
+    expect((error as Error).message).toContain('npm install @gpt4all/core-linux-x64-cuda');
   });
 
   it('refuses to force a variant the CPU cannot run, or an unknown one', () => {
