@@ -6,7 +6,7 @@ use crate::types::{
     NativeContextOptions, NativeErrorInfo, NativeEventKind, NativeGenerateEvent, NativeGenerateOptions,
     NativeGeneration,
 };
-use crate::worker::{error_info, send, spawn};
+use crate::worker::{error_info, send, Worker};
 use gpt4all_core::{Context, ContextParams, GenerateParams, Generation, SamplingParams};
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
@@ -22,6 +22,7 @@ pub struct NativeContext {
     inner: Arc<Mutex<Option<Context>>>,
     busy: Arc<AtomicBool>,
     context_size: u32,
+    worker: Worker,
 }
 
 /// An event of `embed`: exactly one `done` (with the vectors) or `error`.
@@ -63,6 +64,7 @@ impl NativeContext {
             context_size: context.context_size(),
             inner: Arc::new(Mutex::new(Some(context))),
             busy: Default::default(),
+            worker: Worker::start("context")?,
         })
     }
 
@@ -102,7 +104,6 @@ impl NativeContext {
         let callback = Arc::new(callback);
         let chunks = callback.clone();
         self.run(
-            "generate",
             move |ctx| {
                 ctx.generate(&tokens, &params, &abort, &mut |chunk| {
                     send(&chunks, NativeGenerateEvent::chunk(chunk.text, chunk.token));
@@ -125,7 +126,6 @@ impl NativeContext {
         let prompt_tokens = tokens.len() as u32;
         let started = std::time::Instant::now();
         self.run(
-            "evaluate",
             move |ctx| ctx.eval_prompt(&tokens, &abort),
             move |result| {
                 let evaluated = result.map(|reused| NativeGeneration {
@@ -154,7 +154,6 @@ impl NativeContext {
     ) -> Result<()> {
         let abort = flag_of(abort);
         self.run(
-            "embed",
             move |ctx| ctx.embed(&inputs, normalize, &abort),
             move |result| {
                 let event = match result {
@@ -175,6 +174,7 @@ impl NativeContext {
     pub fn dispose(&self) -> Result<()> {
         let _guard = BusyGuard::acquire(&self.busy)?;
         self.inner.lock().unwrap().take();
+        self.worker.stop();
         Ok(())
     }
 
@@ -185,18 +185,17 @@ impl NativeContext {
 }
 
 impl NativeContext {
-    /// Runs `work` on the context on a worker thread, refusing while another operation runs, and
+    /// Runs `work` on the context's worker thread, refusing while another operation runs, and
     /// hands its outcome to `report` once the context is free again: JS may dispose the context
     /// as soon as it hears the final event.
     fn run<T: Send + 'static>(
         &self,
-        name: &str,
         work: impl FnOnce(&mut Context) -> gpt4all_core::Result<T> + Send + 'static,
         report: impl FnOnce(std::result::Result<T, NativeErrorInfo>) + Send + 'static,
     ) -> Result<()> {
         let guard = BusyGuard::acquire(&self.busy)?;
         let inner = self.inner.clone();
-        spawn(name, move || {
+        self.worker.run(move || {
             let result = match inner.lock().unwrap().as_mut() {
                 None => Err(NativeErrorInfo {
                     code: "ERR_DISPOSED".into(),
