@@ -88,7 +88,7 @@ export function resolveChatFormat(
     throw new ChatError(
       'ERR_NO_CHAT_TEMPLATE',
       `No chat template for ${modelName}: none was given, the catalog has none, and the model file has no usable one` +
-        `${problems ? ` (${problems})` : ''}. Pass \`template\`: a preset name (chatml, llama3, mistral-v3, ...), ` +
+        `${problems ? ` (${problems})` : ''}. Pass \`template\`: a preset name (chatml, llama3, mistral, ...), ` +
         'a Jinja template, or a legacy %1/%2 template.',
     );
   }

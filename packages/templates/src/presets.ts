@@ -22,9 +22,7 @@ export type PresetName =
   | 'qwen'
   | 'llama2'
   | 'llama3'
-  | 'mistral-v1'
-  | 'mistral-v3'
-  | 'mistral-tekken'
+  | 'mistral'
   | 'phi3'
   | 'gemma'
   | 'alpaca'
@@ -68,10 +66,13 @@ const preset = (
 
 /** Every preset, in detection order (more specific formats first). */
 export const PRESETS: readonly ChatPreset[] = Object.freeze([
-  preset('qwen', "ChatML with Qwen 2.5's default system message", QWEN, ['<|im_end|>', '<|endoftext|>']),
+  // Qwen's templates are ChatML: detection names `chatml` (variant `qwen` or `qwen3`); the `qwen`
+  // preset, after it, is for choosing Qwen 2.5's default system message explicitly.
   preset('chatml', 'ChatML: <|im_start|>role … <|im_end|>', CHATML, ['<|im_end|>', '<|im_start|>'], {
+    qwen: QWEN,
     qwen3: CHATML_THINKING,
   }),
+  preset('qwen', "ChatML with Qwen 2.5's default system message", QWEN, ['<|im_end|>', '<|endoftext|>']),
   preset(
     'llama3',
     'Llama 3: <|start_header_id|>role<|end_header_id|> … <|eot_id|>',
@@ -82,9 +83,10 @@ export const PRESETS: readonly ChatPreset[] = Object.freeze([
     },
   ),
   preset('llama2', 'Llama 2: [INST] <<SYS>> … <</SYS>> … [/INST]', LLAMA2, ['</s>', '[INST]']),
-  preset('mistral-v1', 'Mistral v0.1/v0.2: [INST] … [/INST]', MISTRAL_V1, ['</s>', '[INST]']),
-  preset('mistral-v3', 'Mistral v0.3: [INST] …[/INST] reply', MISTRAL_V3, ['</s>', '[INST]']),
-  preset('mistral-tekken', 'Mistral Tekken (Nemo): [INST]…[/INST]reply', MISTRAL_TEKKEN, ['</s>', '[INST]']),
+  preset('mistral', 'Mistral v0.3: [INST] …[/INST] reply (variants: v1 for v0.1/v0.2, tekken for Nemo)', MISTRAL_V3, ['</s>', '[INST]'], {
+    v1: MISTRAL_V1,
+    tekken: MISTRAL_TEKKEN,
+  }),
   preset('phi3', 'Phi-3: <|user|> … <|end|>', PHI3, ['<|end|>', '<|endoftext|>', '<|user|>']),
   preset('gemma', 'Gemma: <start_of_turn>user … <end_of_turn>', GEMMA, ['<end_of_turn>', '<start_of_turn>']),
   preset('deepseek', 'DeepSeek R1: <｜User｜> … <｜Assistant｜>', DEEPSEEK, ['<｜end▁of▁sentence｜>', '<｜User｜>']),
