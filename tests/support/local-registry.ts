@@ -32,6 +32,8 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
       '  htpasswd:',
       `    file: ${join(dir, 'htpasswd')}`,
       'uplinks: {}',
+      // GPU platform packages are tens of megabytes (the Vulkan addon is ~48 MB); the default is 10 MB.
+      'max_body_size: 500mb',
       'packages:',
       "  '**':",
       '    access: $all',
