@@ -78,7 +78,12 @@ export function embedding(name: string, dims: readonly number[], std = 1, forceF
 
 /** Norm gain(s) of 1 and, for layer norm, a small random bias. */
 export function norm(name: string, width: number, withBias: boolean): TensorPlan[] {
-  const gain: TensorPlan = { name: `${name}.weight`, dims: [width], init: { kind: 'constant', value: 1 }, forceF32: true };
+  const gain: TensorPlan = {
+    name: `${name}.weight`,
+    dims: [width],
+    init: { kind: 'constant', value: 1 },
+    forceF32: true,
+  };
   return withBias ? [gain, bias(name, width)] : [gain];
 }
 
@@ -98,4 +103,55 @@ export function perBlock(s: ModelShape, fn: (prefix: string) => TensorPlan[]): T
   const out: TensorPlan[] = [];
   for (let i = 0; i < s.blockCount; i++) out.push(...fn(`blk.${i}`));
   return out;
+}
+
+/** The token embedding, the final norm and the untied output head that most decoders share. */
+export function embeddingAndHead(s: ModelShape, normBias: boolean): TensorPlan[] {
+  return [
+    embedding('token_embd', [s.embeddingLength, s.nVocab]),
+    ...norm('output_norm', s.embeddingLength, normBias),
+    weight('output', [s.embeddingLength, s.nVocab]),
+  ];
+}
+
+/** Pre-norm attention through one fused QKV projection: norm, QKV, output projection. */
+export function fusedQkvAttention(
+  s: ModelShape,
+  block: string,
+  normBias: boolean,
+  projectionBias: boolean,
+): TensorPlan[] {
+  return [
+    ...norm(`${block}.attn_norm`, s.embeddingLength, normBias),
+    ...linear(`${block}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), projectionBias),
+    ...linear(`${block}.attn_output`, s.embeddingLength, s.embeddingLength, projectionBias, residualGain(s)),
+  ];
+}
+
+/** Pre-norm attention through separate Q/K/V projections (biased on Q/K/V only when asked). */
+export function splitQkvAttention(s: ModelShape, block: string, qkvBias: boolean): TensorPlan[] {
+  return [
+    ...norm(`${block}.attn_norm`, s.embeddingLength, false),
+    ...linear(`${block}.attn_q`, s.embeddingLength, s.embeddingLength, qkvBias),
+    ...linear(`${block}.attn_k`, s.embeddingLength, kvWidth(s), qkvBias),
+    ...linear(`${block}.attn_v`, s.embeddingLength, kvWidth(s), qkvBias),
+    ...linear(`${block}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
+  ];
+}
+
+/**
+ * Pre-norm feed-forward: norm, optional gate (SwiGLU), down, up. `upWidth` is the up projection's
+ * width (twice the feed-forward length when gate and up are fused, as in Phi-3).
+ */
+export function feedForward(
+  s: ModelShape,
+  block: string,
+  options: { bias: boolean; gate: boolean; upWidth?: number },
+): TensorPlan[] {
+  return [
+    ...norm(`${block}.ffn_norm`, s.embeddingLength, options.bias),
+    ...(options.gate ? linear(`${block}.ffn_gate`, s.embeddingLength, s.feedForwardLength, false) : []),
+    ...linear(`${block}.ffn_down`, s.feedForwardLength, s.embeddingLength, options.bias, residualGain(s)),
+    ...linear(`${block}.ffn_up`, s.embeddingLength, options.upWidth ?? s.feedForwardLength, options.bias),
+  ];
 }

@@ -1,13 +1,5 @@
 import { gguf } from '../gguf-value.js';
-import {
-  commonHparams,
-  embedding,
-  kvWidth,
-  linear,
-  norm,
-  perBlock,
-  type ArchitectureSpec,
-} from './architecture.js';
+import { commonHparams, embedding, kvWidth, linear, norm, perBlock, type ArchitectureSpec } from './architecture.js';
 
 /** `LLAMA_POOLING_TYPE_MEAN` in include/llama.h. */
 const POOLING_MEAN = 1;

@@ -1,13 +1,11 @@
 import { gguf } from '../gguf-value.js';
 import {
   commonHparams,
-  embedding,
-  kvWidth,
+  embeddingAndHead,
+  fusedQkvAttention,
   linear,
-  norm,
   perBlock,
   residualGain,
-  weight,
   type ArchitectureSpec,
 } from './architecture.js';
 
@@ -22,13 +20,9 @@ export const falcon: ArchitectureSpec = {
   embeddingOnly: false,
   hparams: (s) => [...commonHparams(s), ['attention.layer_norm_epsilon', gguf.f32(1e-5)]],
   tensors: (s) => [
-    embedding('token_embd', [s.embeddingLength, s.nVocab]),
-    ...norm('output_norm', s.embeddingLength, true),
-    weight('output', [s.embeddingLength, s.nVocab]),
+    ...embeddingAndHead(s, true),
     ...perBlock(s, (b) => [
-      ...norm(`${b}.attn_norm`, s.embeddingLength, true),
-      ...linear(`${b}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), false),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
+      ...fusedQkvAttention(s, b, true, false),
       ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false, residualGain(s)),
       ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, false),
     ]),

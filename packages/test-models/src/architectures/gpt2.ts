@@ -2,11 +2,10 @@ import { gguf } from '../gguf-value.js';
 import {
   commonHparams,
   embedding,
-  kvWidth,
-  linear,
+  feedForward,
+  fusedQkvAttention,
   norm,
   perBlock,
-  residualGain,
   weight,
   type ArchitectureSpec,
 } from './architecture.js';
@@ -25,13 +24,6 @@ export const gpt2: ArchitectureSpec = {
     embedding('position_embd', [s.embeddingLength, s.contextLength], 0.5, true),
     ...norm('output_norm', s.embeddingLength, true),
     weight('output', [s.embeddingLength, s.nVocab]),
-    ...perBlock(s, (b) => [
-      ...norm(`${b}.attn_norm`, s.embeddingLength, true),
-      ...linear(`${b}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), true),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, true, residualGain(s)),
-      ...norm(`${b}.ffn_norm`, s.embeddingLength, true),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, true, residualGain(s)),
-      ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, true),
-    ]),
+    ...perBlock(s, (b) => [...fusedQkvAttention(s, b, true, true), ...feedForward(s, b, { bias: true, gate: false })]),
   ],
 };

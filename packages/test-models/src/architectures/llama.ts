@@ -1,14 +1,11 @@
 import { gguf } from '../gguf-value.js';
 import {
   commonHparams,
-  embedding,
+  embeddingAndHead,
+  feedForward,
   headSize,
-  kvWidth,
-  linear,
-  norm,
   perBlock,
-  residualGain,
-  weight,
+  splitQkvAttention,
   type ArchitectureSpec,
 } from './architecture.js';
 
@@ -29,19 +26,7 @@ export const llama: ArchitectureSpec = {
     ['vocab_size', gguf.u32(s.nVocab)],
   ],
   tensors: (s) => [
-    embedding('token_embd', [s.embeddingLength, s.nVocab]),
-    ...norm('output_norm', s.embeddingLength, false),
-    weight('output', [s.embeddingLength, s.nVocab]),
-    ...perBlock(s, (b) => [
-      ...norm(`${b}.attn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.attn_q`, s.embeddingLength, s.embeddingLength, false),
-      ...linear(`${b}.attn_k`, s.embeddingLength, kvWidth(s), false),
-      ...linear(`${b}.attn_v`, s.embeddingLength, kvWidth(s), false),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
-      ...norm(`${b}.ffn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.ffn_gate`, s.embeddingLength, s.feedForwardLength, false),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false, residualGain(s)),
-      ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, false),
-    ]),
+    ...embeddingAndHead(s, false),
+    ...perBlock(s, (b) => [...splitQkvAttention(s, b, false), ...feedForward(s, b, { bias: false, gate: true })]),
   ],
 };

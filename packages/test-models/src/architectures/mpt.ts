@@ -1,13 +1,10 @@
 import { gguf } from '../gguf-value.js';
 import {
   commonHparams,
-  embedding,
-  kvWidth,
-  linear,
-  norm,
+  embeddingAndHead,
+  feedForward,
+  fusedQkvAttention,
   perBlock,
-  residualGain,
-  weight,
   type ArchitectureSpec,
 } from './architecture.js';
 
@@ -25,16 +22,10 @@ export const mpt: ArchitectureSpec = {
     ['attention.max_alibi_bias', gguf.f32(8)],
   ],
   tensors: (s) => [
-    embedding('token_embd', [s.embeddingLength, s.nVocab]),
-    ...norm('output_norm', s.embeddingLength, false),
-    weight('output', [s.embeddingLength, s.nVocab]),
+    ...embeddingAndHead(s, false),
     ...perBlock(s, (b) => [
-      ...norm(`${b}.attn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.attn_qkv`, s.embeddingLength, s.embeddingLength + 2 * kvWidth(s), false),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
-      ...norm(`${b}.ffn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false, residualGain(s)),
-      ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, false),
+      ...fusedQkvAttention(s, b, false, false),
+      ...feedForward(s, b, { bias: false, gate: false }),
     ]),
   ],
 };

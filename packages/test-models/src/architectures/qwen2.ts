@@ -1,13 +1,10 @@
 import { gguf } from '../gguf-value.js';
 import {
   commonHparams,
-  embedding,
-  kvWidth,
-  linear,
-  norm,
+  embeddingAndHead,
+  feedForward,
   perBlock,
-  residualGain,
-  weight,
+  splitQkvAttention,
   type ArchitectureSpec,
 } from './architecture.js';
 
@@ -25,19 +22,7 @@ export const qwen2: ArchitectureSpec = {
     ['rope.freq_base', gguf.f32(1_000_000)],
   ],
   tensors: (s) => [
-    embedding('token_embd', [s.embeddingLength, s.nVocab]),
-    ...norm('output_norm', s.embeddingLength, false),
-    weight('output', [s.embeddingLength, s.nVocab]),
-    ...perBlock(s, (b) => [
-      ...norm(`${b}.attn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.attn_q`, s.embeddingLength, s.embeddingLength, true),
-      ...linear(`${b}.attn_k`, s.embeddingLength, kvWidth(s), true),
-      ...linear(`${b}.attn_v`, s.embeddingLength, kvWidth(s), true),
-      ...linear(`${b}.attn_output`, s.embeddingLength, s.embeddingLength, false, residualGain(s)),
-      ...norm(`${b}.ffn_norm`, s.embeddingLength, false),
-      ...linear(`${b}.ffn_gate`, s.embeddingLength, s.feedForwardLength, false),
-      ...linear(`${b}.ffn_down`, s.feedForwardLength, s.embeddingLength, false, residualGain(s)),
-      ...linear(`${b}.ffn_up`, s.embeddingLength, s.feedForwardLength, false),
-    ]),
+    ...embeddingAndHead(s, false),
+    ...perBlock(s, (b) => [...splitQkvAttention(s, b, true), ...feedForward(s, b, { bias: false, gate: true })]),
   ],
 };
