@@ -1,23 +1,23 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from './catalog/catalog-entry.js';
 import { ChecksumError } from './errors/checksum-error.js';
 import { ModelNotFoundError } from './errors/model-not-found-error.js';
 import { UnsafeFilenameError } from './errors/unsafe-filename-error.js';
 import { retrieveModel } from './retrieve-model.js';
 import { FaultServer, makeContent } from './testing/fault-server.js';
-import { fileSha256, listModelDir, makeTempDir, removeTempDir } from './testing/temp-dir.js';
+import { fileSha256, listModelDir } from './testing/temp-dir.js';
+import { perTestServer } from './testing/per-test-server.js';
 
 const content = makeContent(200_000);
 let server: FaultServer;
 let dir: string;
 let catalog: CatalogEntry[];
 
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
+perTestServer((fixture) => ({ server, dir } = fixture));
+beforeEach(() => {
   server.route('/tiny.gguf', (_req, _res, ctx) => ctx.sendFile({ body: content.body }));
   catalog = [
     {
@@ -31,10 +31,6 @@ beforeEach(async () => {
       temperature: 0.3,
     },
   ];
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
 });
 
 describe('retrieveModel', () => {
@@ -116,6 +112,5 @@ describe('retrieveModel', () => {
     const offline = await retrieveModel('Tiny Chat', { modelPath: dir, catalogUrl, allowDownload: false });
     expect(offline).toMatchObject({ path: online.path, downloaded: false, entry: { systemMessage: 'Be brief.' } });
     expect(await listModelDir(dir)).toEqual(['tiny-chat.Q4_0.gguf']);
-    server = await FaultServer.start(); // for afterEach
   });
 });

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CatalogInvalidError } from '../errors/catalog-invalid-error.js';
 import { CatalogUnavailableError } from '../errors/catalog-unavailable-error.js';
 import { FaultServer } from '../testing/fault-server.js';
-import { makeTempDir, removeTempDir } from '../testing/temp-dir.js';
 import { catalogCachePath, DEFAULT_CATALOG_URL, fetchCatalog } from './fetch-catalog.js';
 import { findCatalogEntry } from './find-catalog-entry.js';
 import { parseCatalog } from './parse-catalog.js';
+import { perTestServer } from '../testing/per-test-server.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../../shared/fixtures/gpt4all/', import.meta.url));
 const catalog = [
@@ -19,14 +19,7 @@ const catalog = [
 
 let server: FaultServer;
 let dir: string;
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
-});
+perTestServer((fixture) => ({ server, dir } = fixture));
 
 function serveJson(path: string, value: unknown): void {
   server.route(path, (_req, _res, ctx) => ctx.sendFile({ body: Buffer.from(JSON.stringify(value)) }));
@@ -51,7 +44,6 @@ describe('fetchCatalog', () => {
     expect(offline.staleReason).toBeTruthy();
     expect(offline.entries).toEqual(online.entries);
     expect((await fetchCatalog({ url, cacheDir: dir, offline: true })).entries).toHaveLength(2);
-    server = await FaultServer.start(); // for afterEach
   });
 
   it('uses a fresh enough cache without the network', async () => {

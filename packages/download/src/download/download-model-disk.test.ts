@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InsufficientDiskError } from '../errors/insufficient-disk-error.js';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
-import { listModelDir, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
+import { listModelDir } from '../testing/temp-dir.js';
 import { downloadModel } from './download-model.js';
+import { perTestServer } from '../testing/per-test-server.js';
 
 const content = makeContent(100_000);
 let server: FaultServer;
 let dir: string;
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
-});
+perTestServer((fixture) => ({ server, dir } = fixture));
 
 describe('free disk space', () => {
   it('is checked against the catalog size before requesting anything', async () => {

@@ -1,14 +1,15 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortedError } from '../errors/aborted-error.js';
 import { ChecksumError } from '../errors/checksum-error.js';
 import { DownloadHttpError } from '../errors/download-http-error.js';
 import { DownloadNetworkError } from '../errors/download-network-error.js';
 import { UnsafeFilenameError } from '../errors/unsafe-filename-error.js';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
-import { fileSha256, listModelDir, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
+import { fileSha256, listModelDir } from '../testing/temp-dir.js';
 import { downloadModel, type DownloadModelOptions, type RestartReason } from './download-model.js';
+import { perTestServer } from '../testing/per-test-server.js';
 
 // 1.5 MB: more than one 1 MiB slot, small enough to keep the suite fast.
 const content = makeContent(1_500_000);
@@ -18,14 +19,7 @@ const fast = { retry: { minDelayMs: 5, maxDelayMs: 20 } };
 let server: FaultServer;
 let dir: string;
 
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
-});
+perTestServer((fixture) => ({ server, dir } = fixture));
 
 function verified(extra: DownloadModelOptions = {}): DownloadModelOptions {
   return {

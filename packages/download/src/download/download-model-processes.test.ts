@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { startChild, type ChildEvent } from '../testing/child-process.js';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
-import { fileSha256, listModelDir, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
+import { fileSha256, listModelDir } from '../testing/temp-dir.js';
+import { perTestServer } from '../testing/per-test-server.js';
 
 // Real child processes (the bundled download-child script) against one loopback server.
 const content = makeContent(2_000_000);
@@ -12,14 +13,7 @@ const script = inject('childScript');
 let server: FaultServer;
 let dir: string;
 
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
-});
+perTestServer((fixture) => ({ server, dir } = fixture));
 
 function childOptions(): Record<string, unknown> {
   return {

@@ -1,23 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
-import { fileSha256, listModelDir, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
+import { fileSha256, listModelDir } from '../testing/temp-dir.js';
 import { downloadModel, type RestartReason } from './download-model.js';
+import { perTestServer } from '../testing/per-test-server.js';
 
 // Which `.part` files a new process may trust, and what it does with the others.
 const content = makeContent(1_200_000);
 let server: FaultServer;
 let dir: string;
 
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
+perTestServer((fixture) => ({ server, dir } = fixture));
+beforeEach(() => {
   server.route('/m.gguf', (_req, _res, ctx) => ctx.sendFile({ body: content.body, etag: '"v1"' }));
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
 });
 
 const entry = (): Record<string, unknown> => ({

@@ -4,24 +4,18 @@ import { open, readFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIncrementalHash } from '../checksum/checksum.js';
 import { BodyWriter } from '../download/body-writer.js';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
-import { fileSha256, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
+import { fileSha256 } from '../testing/temp-dir.js';
 import { HttpStatusFailure, requestRange } from './http-range-request.js';
+import { perTestServer } from '../testing/per-test-server.js';
 
 const content = makeContent(300_000);
 let server: FaultServer;
 let dir: string;
-beforeEach(async () => {
-  server = await FaultServer.start();
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await server.close();
-  await removeTempDir(dir);
-});
+perTestServer((fixture) => ({ server, dir } = fixture));
 
 describe('requestRange', () => {
   it('describes 200 and 206 responses', async () => {
