@@ -10,7 +10,7 @@
 // rebuilding is incremental, and ccache (when installed) shares compiled llama.cpp objects.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -79,6 +79,16 @@ if (variant === 'vulkan' && existsSync(join(toolchain, 'glslc'))) {
   env.GPT4ALL_GLSLC ??= join(toolchain, 'glslc');
   env.GPT4ALL_VULKAN_INCLUDE_DIR ??= join(toolchain, 'root/usr/include');
 }
+// The cuda variant builds with the CUDA 13 toolkit that scripts/setup-cuda-toolchain.sh unpacks
+// from PyPI, unless CUDA_PATH names another.
+const cudaToolkit = join(root, '.cache/toolchains/cuda-13');
+if (variant === 'cuda' && existsSync(join(cudaToolkit, 'bin/nvcc'))) {
+  env.CUDA_PATH ??= cudaToolkit;
+}
+if (variant === 'cuda' && !env.CUDA_PATH && !onPath(windows ? 'nvcc.exe' : 'nvcc')) {
+  console.error('build-native: no CUDA toolkit: run `bash scripts/setup-cuda-toolchain.sh` (CUDA 13 from PyPI), or set CUDA_PATH');
+  process.exit(2);
+}
 execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
 
 // napi writes <binaryName>.node; publish it under the variant's own name, atomically.
@@ -87,3 +97,7 @@ const target = join(packageDir, binaryName);
 copyFileSync(built, `${target}.tmp`);
 renameSync(`${target}.tmp`, target);
 console.log(`build-native: wrote ${target}`);
+
+function onPath(program) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, program)));
+}

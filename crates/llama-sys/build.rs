@@ -24,6 +24,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=GPT4ALL_LLAMA_CPP_DIR");
     println!("cargo:rerun-if-env-changed=GPT4ALL_GLSLC");
     println!("cargo:rerun-if-env-changed=GPT4ALL_VULKAN_INCLUDE_DIR");
+    println!("cargo:rerun-if-env-changed=CUDA_PATH");
 
     let build_dir = build_llama(&llama_dir, &table, &variant);
     link_libraries(&build_dir, &variant);
@@ -85,6 +86,15 @@ fn build_llama(llama_dir: &Path, table: &serde_json::Value, variant: &str) -> Pa
             config.define("Vulkan_INCLUDE_DIR", include);
         }
     }
+    // The cuda variant's toolkit (scripts/setup-cuda-toolchain.sh provides one): CMake finds nvcc
+    // on PATH by itself, but a toolkit outside the usual places has to be named.
+    if variant == "cuda" {
+        if let Some(root) = env::var_os("CUDA_PATH") {
+            let nvcc = PathBuf::from(&root).join("bin").join(if cfg!(windows) { "nvcc.exe" } else { "nvcc" });
+            config.define("CMAKE_CUDA_COMPILER", nvcc);
+            config.define("CUDAToolkit_ROOT", root);
+        }
+    }
     config.build().join("build")
 }
 
@@ -125,7 +135,7 @@ fn link_libraries(build_dir: &Path, variant: &str) {
     }
 }
 
-/// CUDA's runtime libraries are linked dynamically: the package needs a driver and the CUDA 12
+/// CUDA's runtime libraries are linked dynamically: the package needs a driver and the CUDA 13
 /// runtime on the machine, and stays small.
 fn link_cuda() {
     for var in ["CUDA_PATH", "CUDAToolkit_ROOT", "CUDA_HOME"] {

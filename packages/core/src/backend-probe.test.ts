@@ -40,7 +40,7 @@ function layout(name: string, packages: Record<string, { js: string } | { copyOf
   return dir;
 }
 
-const missingCudart = { js: `throw new Error('libcudart.so.12: cannot open shared object file: No such file or directory');` };
+const missingCudart = { js: `throw new Error('libcudart.so.13: cannot open shared object file: No such file or directory');` };
 const cpuAddon = { copyOf: realCpuAddon };
 const fakeGpu = {
   js: `exports.variant = () => 'cuda';
@@ -63,11 +63,11 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
       process.off('warning', onWarning);
       expect(first.variant).toBe('cpu-avx2');
       expect(first.attempts.slice(0, 2)).toEqual([
-        expect.objectContaining({ variant: 'cuda', outcome: 'failed', failure: 'missing-library', cached: false, version: '0.1.0', reason: expect.stringContaining('missing library libcudart.so.12 (the CUDA 12 runtime') }),
+        expect.objectContaining({ variant: 'cuda', outcome: 'failed', failure: 'missing-library', cached: false, version: '0.1.0', reason: expect.stringContaining('missing library libcudart.so.13 (the CUDA 13 runtime') }),
         expect.objectContaining({ variant: 'vulkan', outcome: 'failed', failure: 'no-device', cached: false, reason: 'no GPU device found (the addon loaded and lists only: CPU)' }),
       ]);
       expect(first.warnings).toHaveLength(2);
-      expect(first.warnings[0]).toMatch(/^@gpt4all\/core-linux-x64-cuda is installed but cannot be used: missing library libcudart\.so\.12.*Using cpu-avx2 instead/);
+      expect(first.warnings[0]).toMatch(/^@gpt4all\/core-linux-x64-cuda is installed but cannot be used: missing library libcudart\.so\.13.*Using cpu-avx2 instead/);
       // The second start reads the cache and warns no more: one warning per package per process.
       expect(second.attempts.slice(0, 2).map((a) => a.cached)).toEqual([true, true]);
       expect(second.attempts.map((a) => a.reason)).toEqual(first.attempts.map((a) => a.reason));
@@ -119,6 +119,27 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
     const dir = layout('crash', { vulkan: { js: `process.kill(process.pid, 'SIGSEGV');` } });
     const result = probeAddon(join(dir, 'node_modules/@gpt4all/core-linux-x64-vulkan/addon.js'));
     expect(result).toMatchObject({ ok: false, failure: 'crashed', reason: expect.stringContaining('SIGSEGV') });
+  });
+
+  it("carries the runtime's own explanation when an addon loads but finds no GPU", () => {
+    // Like the real addon: log lines reach the handler later, through the event loop.
+    const logging = (line: string) => ({
+      js: `let handler;
+exports.setLogHandler = (level, callback) => { handler = callback; };
+exports.listDevices = () => {
+  setImmediate(() => handler?.(['error', ${JSON.stringify(line)}]));
+  return [{ name: 'CPU', description: 'Test CPU', kind: 'cpu', backend: 'CPU', memoryTotal: 0, memoryFree: 0 }];
+};`,
+    });
+    const dir = layout('explained', {
+      cuda: logging('ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected'),
+      vulkan: logging('ggml_cuda_init: failed to initialize CUDA: CUDA driver version is insufficient for CUDA runtime version'),
+    });
+    const noDevice = probeAddon(join(dir, 'node_modules/@gpt4all/core-linux-x64-cuda/addon.js'));
+    expect(noDevice).toMatchObject({ ok: false, failure: 'no-device' });
+    expect(noDevice.reason).toBe('no GPU device found (the addon loaded and lists only: CPU; ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected)');
+    const tooOld = probeAddon(join(dir, 'node_modules/@gpt4all/core-linux-x64-vulkan/addon.js'));
+    expect(tooOld).toMatchObject({ ok: false, failure: 'driver-too-old' });
   });
 
   it('lists the devices of a real addon in the child', () => {

@@ -36,10 +36,20 @@ try {
   report({ stage: 'load', message: String((error && error.message) || error) });
   process.exit(3);
 }
+// The addon prints nothing by default; its warnings and errors say why a GPU was not usable
+// ("failed to initialize CUDA: ..."). Log lines arrive through the event loop, so the report
+// waits a moment for them.
+const log = [];
 try {
-  report({ stage: 'devices', devices: binding.listDevices() });
+  binding.setLogHandler?.('warn', ([, line]) => log.push(line));
+  const devices = binding.listDevices();
+  setTimeout(() => {
+    binding.setLogHandler?.('warn', null);
+    report({ stage: 'devices', devices, log });
+    process.exit(0);
+  }, 50);
 } catch (error) {
-  report({ stage: 'list', message: String((error && error.message) || error) });
+  report({ stage: 'list', message: String((error && error.message) || error), log });
   process.exit(4);
 }
 `;
@@ -53,7 +63,8 @@ export function probeAddon(binaryPath: string, timeoutMs = 30_000): ProbeResult 
   const child = spawnSync(process.execPath, ['-e', probeScript, binaryPath], { encoding: 'utf8', timeout: timeoutMs, windowsHide: true });
   const output = `${child.stdout ?? ''}\n${child.stderr ?? ''}`;
   const reportLine = (child.stdout ?? '').split('\n').find((line) => line.startsWith('@@probe '));
-  const report = reportLine ? (JSON.parse(reportLine.slice('@@probe '.length)) as { stage: string; message?: string; devices?: NativeDevice[] }) : undefined;
+  const report = reportLine ? (JSON.parse(reportLine.slice('@@probe '.length)) as { stage: string; message?: string; devices?: NativeDevice[]; log?: string[] }) : undefined;
+  const log = report?.log ?? [];
 
   if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
     return failed('timeout', `loading the addon did not finish within ${Math.round(timeoutMs / 1000)} s`);
@@ -64,9 +75,12 @@ export function probeAddon(binaryPath: string, timeoutMs = 30_000): ProbeResult 
     if (gpus.length > 0) {
       return { ok: true, reason: `${gpus.length} GPU${gpus.length > 1 ? 's' : ''}: ${gpus.map((d) => d.description || d.name).join(', ')}`, devices };
     }
-    const driverText = classify(output);
+    const driverText = classify([...log, output].join('\n'));
     if (driverText?.failure === 'driver-too-old') return { ...driverText, ok: false, devices };
-    return { ok: false, failure: 'no-device', reason: `no GPU device found (the addon loaded and lists only: ${devices.map((d) => d.name).join(', ') || 'nothing'})`, devices };
+    const lists = `the addon loaded and lists only: ${devices.map((d) => d.name).join(', ') || 'nothing'}`;
+    // ggml's own explanation, when it gave one ("ggml_cuda_init: failed to initialize CUDA: ...").
+    const why = log.find((line) => /fail|error|no .*device/i.test(line));
+    return { ok: false, failure: 'no-device', reason: `no GPU device found (${lists}${why ? `; ${firstLine(why)}` : ''})`, devices };
   }
   if (report?.message) {
     return { ...(classify(report.message) ?? classify(output) ?? { failure: 'load-failed' as const, reason: `the addon does not load: ${firstLine(report.message)}` }), ok: false, devices: [] };

@@ -98,11 +98,13 @@ function nextSteps(f: DoctorFindings): string[] {
     steps.push(`Nothing to do: ${chosen} runs on the GPU. Models load with gpuLayers: 'max' by default.`);
   } else if (gpuVariants.length > 0 && f.resolution) {
     const installed = (variant: string) => f.installed[variant] !== undefined;
-    const hasCuda = gpuVariants.some(([name]) => name === 'cuda');
+    const cuda = gpuVariants.find(([name]) => name === 'cuda')?.[1];
+    const hasCuda = cuda !== undefined;
+    const cudaName = `CUDA ${cuda?.requires.cudaMajor ?? ''}`.trim();
     const hasVulkan = gpuVariants.some(([name]) => name === 'vulkan');
     const { nvidiaDriver, vulkanLoader, renderNodes } = f.hints;
     if (hasCuda && nvidiaDriver.present && !installed('cuda')) {
-      steps.push(`An NVIDIA driver is present: \`npm install ${packageOf('cuda')}\` for CUDA (it needs the CUDA 12 runtime libraries too).`);
+      steps.push(`An NVIDIA driver is present: \`npm install ${packageOf('cuda')}\` for CUDA (it needs the ${cudaName} runtime libraries too).`);
     }
     if (hasVulkan && vulkanLoader.present && !installed('vulkan')) {
       steps.push(`A Vulkan loader is present: \`npm install ${packageOf('vulkan')}\` to run on any Vulkan GPU.`);
@@ -111,7 +113,7 @@ function nextSteps(f: DoctorFindings): string[] {
       const seen = renderNodes.length > 0 ? `A GPU is visible (${renderNodes.join(', ')}) but has no compute driver.` : 'No GPU driver found.';
       steps.push(`${seen} This machine runs GPT4All on the CPU (${chosen}), which works, only slower.`);
       steps.push('For GPU acceleration on this machine: install a GPU driver, then add a GPU package next to @gpt4all/core:');
-      if (hasCuda) steps.push(`  NVIDIA: the NVIDIA driver (CUDA 12), then \`npm install ${packageOf('cuda')}\``);
+      if (hasCuda) steps.push(`  NVIDIA: the NVIDIA driver (${cudaName}), then \`npm install ${packageOf('cuda')}\``);
       if (hasVulkan) steps.push(`  AMD, Intel or NVIDIA: Vulkan drivers (Debian/Ubuntu: apt install libvulkan1 mesa-vulkan-drivers), then \`npm install ${packageOf('vulkan')}\``);
     }
   }

@@ -47,13 +47,13 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('gpt4all-
     const packageDir = join(root, 'node_modules/@gpt4all/core-linux-x64-cuda');
     mkdirSync(packageDir, { recursive: true });
     writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: '@gpt4all/core-linux-x64-cuda', version: '0.1.0', main: 'addon.js' }));
-    writeFileSync(join(packageDir, 'addon.js'), `throw new Error('libcudart.so.12: cannot open shared object file: No such file or directory');`);
+    writeFileSync(join(packageDir, 'addon.js'), `throw new Error('libcudart.so.13: cannot open shared object file: No such file or directory');`);
     const { status, stdout, stderr } = doctor(['doctor'], { NODE_PATH: join(root, 'node_modules'), LD_LIBRARY_PATH: libraries });
     expect(status, stderr).toBe(0);
     expect(stdout).toContain(`NVIDIA driver  yes: libcuda.so.1 found (${join(libraries, 'libcuda.so.1')})`);
     expect(stdout).toMatch(/cuda +GPU, opt-in \(cuda\) +0\.1\.0, 0\.0 MiB/);
-    expect(stdout).toContain('failed   cuda      missing library libcudart.so.12 (the CUDA 12 runtime');
-    expect(stdout).toContain('- @gpt4all/core-linux-x64-cuda is installed but unusable: missing library libcudart.so.12');
+    expect(stdout).toContain('failed   cuda      missing library libcudart.so.13 (the CUDA 13 runtime');
+    expect(stdout).toContain('- @gpt4all/core-linux-x64-cuda is installed but unusable: missing library libcudart.so.13');
     expect(stdout).toContain('chosen: cpu-avx2');
     // The doctor explains; it does not also print the process warning.
     expect(stderr).not.toContain('GPT4ALL_GPU_UNUSABLE');

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gpuHints } from './gpu-hints.js';
 import { BackendError, backendInfo, listDevices, resolveBackend } from './index.js';
@@ -37,16 +39,19 @@ describe('resolveBackend', () => {
   });
 
   it('names the package to install when a forced variant is missing', () => {
-    let error: unknown;
-    try {
-      // CUDA: the one GPU variant this project's machines never build.
-      resolveBackend({ env: { GPT4ALL_BACKEND: 'cuda', GPT4ALL_CPU_FEATURES: allFeatures } });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(BackendError);
-    expect(error).toMatchObject({ code: 'ERR_BACKEND_NOT_INSTALLED', packageName: '@gpt4all/core-linux-x64-cuda' });
-    expect((error as Error).message).toContain('npm install @gpt4all/core-linux-x64-cuda');
+    // As an application that installed only @gpt4all/core sees it: the built package in a child
+    // process without pnpm's NODE_PATH, which would reach every workspace package (the GPU ones
+    // too, where they are built).
+    const env: NodeJS.ProcessEnv = { ...process.env, GPT4ALL_BACKEND: 'cuda', GPT4ALL_CPU_FEATURES: allFeatures };
+    delete env.NODE_PATH;
+    const script = `
+      const { resolveBackend } = require(${JSON.stringify(resolve(__dirname, '../dist/index.cjs'))});
+      try { resolveBackend(); } catch (error) {
+        console.log(JSON.stringify({ name: error.name, code: error.code, packageName: error.packageName, message: error.message }));
+      }`;
+    const error = JSON.parse(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' }));
+    expect(error).toMatchObject({ name: 'BackendError', code: 'ERR_BACKEND_NOT_INSTALLED', packageName: '@gpt4all/core-linux-x64-cuda' });
+    expect(error.message).toContain('npm install @gpt4all/core-linux-x64-cuda');
   });
 
   it('refuses to force a variant the CPU cannot run, or an unknown one', () => {
