@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodePathWithPlatformPackage } from './support/node-path.js';
 
 const root = resolve(__dirname, '..');
 const cudaPackage = join(root, 'packages/core-linux-x64-cuda');
@@ -47,15 +48,6 @@ await model.dispose();
 process.stdout.write(JSON.stringify({ asIs, pretended, info }));
 `;
 
-function nodePathWithCuda(): string {
-  const dir = join(root, '.cache/cuda-node-path');
-  const link = join(dir, '@gpt4all/core-linux-x64-cuda');
-  if (!existsSync(link)) {
-    mkdirSync(join(dir, '@gpt4all'), { recursive: true });
-    symlinkSync(cudaPackage, link, 'dir');
-  }
-  return dir;
-}
 
 // Greedy generation on one backend, with the default gpuLayers ('max' on a GPU backend: with no
 // GPU device, every layer stays on the CPU).
@@ -119,7 +111,7 @@ describe.skipIf(process.platform !== 'linux' || !existsSync(addon))('cuda platfo
     // the driver's library, not crash.
     const env = {
       ...process.env,
-      NODE_PATH: nodePathWithCuda(),
+      NODE_PATH: nodePathWithPlatformPackage('cuda'),
       LD_LIBRARY_PATH: [toolkitLib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       GPT4ALL_BACKEND: '',
       GPT4ALL_PROBE_CACHE: 'off',
@@ -147,7 +139,7 @@ describe.skipIf(process.platform !== 'linux' || !existsSync(addon))('cuda platfo
     const path = await ensureTestModel({ architecture: 'qwen2', vocab: 'qwen2', seed: 32 });
     const env = {
       ...process.env,
-      NODE_PATH: nodePathWithCuda(),
+      NODE_PATH: nodePathWithPlatformPackage('cuda'),
       LD_LIBRARY_PATH: [driverThatFails(), toolkitLib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       GPT4ALL_PROBE_CACHE: 'off',
     };

@@ -9,9 +9,10 @@
 // through NODE_PATH.
 import { ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodePathWithPlatformPackage } from './support/node-path.js';
 
 const root = resolve(__dirname, '..');
 const vulkanPackage = join(root, 'packages/core-linux-x64-vulkan');
@@ -41,19 +42,10 @@ await model.dispose();
 process.stdout.write(JSON.stringify({ devices: listDevices(), results }));
 `;
 
-function nodePathWithVulkan(): string {
-  const dir = join(root, '.cache/vulkan-node-path');
-  const link = join(dir, '@gpt4all/core-linux-x64-vulkan');
-  if (!existsSync(link)) {
-    mkdirSync(join(dir, '@gpt4all'), { recursive: true });
-    symlinkSync(vulkanPackage, link, 'dir');
-  }
-  return dir;
-}
 
 function run(path: string, backend: string): { devices: { kind: string; backend: string }[]; results: { text: string; tokens: number[] }[] } {
   const driver: Record<string, string> = process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES || !existsSync(lavapipe) ? {} : { VK_DRIVER_FILES: lavapipe, GGML_VK_VISIBLE_DEVICES: '0' };
-  const env = { ...process.env, ...driver, GPT4ALL_BACKEND: backend, NODE_PATH: nodePathWithVulkan() };
+  const env = { ...process.env, ...driver, GPT4ALL_BACKEND: backend, NODE_PATH: nodePathWithPlatformPackage('vulkan') };
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', generate, path, backend, String(maxTokens), ...prompts], { cwd: __dirname, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out);
 }

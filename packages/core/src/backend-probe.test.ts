@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'gpt4all-probe-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const machine: GpuHints = {
-  nvidiaDriver: { present: true, version: '550.54.14', detail: 'NVIDIA kernel driver 550.54.14 (test)' },
+  nvidiaDriver: { present: true, version: '580.95.05', detail: 'NVIDIA kernel driver 580.95.05 (test)' },
   vulkanLoader: { present: true, detail: 'libvulkan.so.1 found (test)' },
   renderNodes: ['/dev/dri/renderD128'],
   cpuModel: 'Test CPU',
@@ -82,7 +82,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
     expect(cudaOf(machine)).toMatchObject({ variant: 'cuda', cached: false });
     expect(cudaOf(machine)).toMatchObject({ variant: 'cuda', cached: true });
     expect(cudaOf({ ...machine, librariesStamp: 'test-2' })).toMatchObject({ variant: 'cuda', cached: false });
-    expect(cudaOf({ ...machine, nvidiaDriver: { ...machine.nvidiaDriver, version: '560.1' } })).toMatchObject({ variant: 'cuda', cached: false });
+    expect(cudaOf({ ...machine, nvidiaDriver: { ...machine.nvidiaDriver, version: '590.12' } })).toMatchObject({ variant: 'cuda', cached: false });
     const cache = JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'));
     // Only the fake CUDA package's entries: a real GPU package built in this workspace (CI builds
     // Vulkan) stays resolvable through pnpm's NODE_PATH and is probed too.
@@ -106,6 +106,21 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
     expect(resolution.warnings[0]).toContain('@gpt4all/core-linux-x64-cuda is installed but cannot be used: no NVIDIA driver');
     // Nothing was probed, so nothing was cached.
     expect(existsSync(join(dir, 'probe.json'))).toBe(false);
+  });
+
+  it('passes over the CUDA package without probing when the kernel driver is older than its CUDA needs', () => {
+    const dir = layout('old-driver', { cuda: fakeGpu, 'cpu-avx2': cpuAddon });
+    const hints: GpuHints = { ...machine, nvidiaDriver: { present: true, version: '550.54.14', detail: 'NVIDIA kernel driver 550.54.14 (test)' } };
+    const resolution = resolveBackend({ paths: [dir], hints, probeCache: join(dir, 'probe.json'), env: { GPT4ALL_CPU_FEATURES: allFeatures }, warn: false });
+    expect(resolution.variant).toBe('cpu-avx2');
+    expect(resolution.attempts[0]).toMatchObject({
+      variant: 'cuda',
+      outcome: 'skipped',
+      failure: 'driver-too-old',
+      reason: 'NVIDIA driver 550.54.14 is too old: CUDA 13 needs 580 or newer; update the driver',
+    });
+    // 'skipped', not 'failed': no child process was spent on it.
+    expect(resolution.warnings[0]).toContain('NVIDIA driver 550.54.14 is too old');
   });
 
   it('selects a GPU package whose probe lists a GPU', () => {

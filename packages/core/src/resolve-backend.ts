@@ -14,7 +14,14 @@ export interface VariantSpec {
   gpu: string | null;
   priority: number;
   platforms: string[];
-  requires: { cpuFeatures: string[]; gpu?: string; cudaMajor?: number };
+  requires: {
+    cpuFeatures: string[];
+    gpu?: string;
+    /** The CUDA major version the addon was built with; its runtime libraries carry it (`libcudart.so.13`). */
+    cudaMajor?: number;
+    /** The oldest NVIDIA driver branch that runs that CUDA version. */
+    nvidiaDriverMajor?: number;
+  };
 }
 
 /** What the resolver did with one candidate variant. */
@@ -25,8 +32,9 @@ export interface BackendAttempt {
   /** Why, in words: "CPU lacks avx2", "package not installed", "no Vulkan device", ... */
   reason: string;
   /**
-   * For a GPU variant that is installed but cannot be used: why, as a stable word. `no-driver`
-   * and `no-loader` come from the cheap checks before any probe; the rest from the probe.
+   * For a GPU variant that is installed but cannot be used: why, as a stable word. `no-driver`,
+   * `no-loader` and (from the kernel driver's version) `driver-too-old` can come from the cheap
+   * checks before any probe; the rest from the probe.
    */
   failure?: ProbeFailureKind | 'no-driver' | 'no-loader';
   /** The installed package's version, when it is installed. */
@@ -157,7 +165,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     }
     const { binaryPath, version } = installed;
     if (spec.gpu) {
-      const unusable = checkGpu(spec.gpu, hints, () => cachedProbe(cacheFile, { packageName, version, binaryPath, hints }, () => probeAddon(binaryPath)));
+      const unusable = checkGpu(spec, hints, () => cachedProbe(cacheFile, { packageName, version, binaryPath, hints }, () => probeAddon(binaryPath)));
       if (unusable) {
         attempts.push({ variant, packageName, version, outcome: unusable.outcome, reason: unusable.reason, failure: unusable.failure, cached: unusable.cached });
         continue;
@@ -202,8 +210,14 @@ type GpuProblem = Pick<BackendAttempt, 'outcome' | 'reason' | 'failure' | 'cache
  * Whether an installed GPU variant can run here: first the cheap checks (is there a driver, a
  * loader), then the probe in a child process, cached. Returns the problem, or undefined.
  */
-function checkGpu(gpu: string, hints: GpuHints, probe: () => ReturnType<typeof probeAddon> & { cached: boolean }): GpuProblem | undefined {
+function checkGpu(spec: VariantSpec, hints: GpuHints, probe: () => ReturnType<typeof probeAddon> & { cached: boolean }): GpuProblem | undefined {
+  const { gpu, requires } = spec;
   if (gpu === 'cuda' && !hints.nvidiaDriver.present) return { outcome: 'skipped', failure: 'no-driver', reason: hints.nvidiaDriver.detail };
+  const driver = hints.nvidiaDriver.version;
+  if (gpu === 'cuda' && driver && requires.nvidiaDriverMajor && Number.parseInt(driver, 10) < requires.nvidiaDriverMajor) {
+    const reason = `NVIDIA driver ${driver} is too old: CUDA ${requires.cudaMajor} needs ${requires.nvidiaDriverMajor} or newer; update the driver`;
+    return { outcome: 'skipped', failure: 'driver-too-old', reason };
+  }
   if (gpu === 'vulkan' && !hints.vulkanLoader.present) return { outcome: 'skipped', failure: 'no-loader', reason: hints.vulkanLoader.detail };
   const result = probe();
   return result.ok ? undefined : { outcome: 'failed', failure: result.failure, reason: result.reason, cached: result.cached };
