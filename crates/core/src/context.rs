@@ -19,7 +19,7 @@ pub struct ContextParams {
     pub context_size: u32,
     /// Tokens evaluated per `llama_decode` call; 0 means 512.
     pub batch_size: u32,
-    /// CPU threads; 0 uses every available core.
+    /// CPU threads; 0 uses the physical cores this process may run on.
     pub threads: u32,
     /// Produce embeddings instead of logits.
     pub embeddings: bool,
@@ -65,7 +65,7 @@ impl Context {
             batch_size = context_size;
         }
         let threads = match params.threads {
-            0 => std::thread::available_parallelism().map_or(4, |n| n.get() as u32),
+            0 => default_threads(),
             n => n,
         };
         let create = |pooling: sys::llama_pooling_type| {
@@ -237,4 +237,12 @@ pub(crate) fn with_abort<T>(raw: NonNull<sys::llama_context>, abort: &AtomicBool
     let result = f();
     unsafe { sys::llama_set_abort_callback(raw.as_ptr(), None, std::ptr::null_mut()) };
     result
+}
+
+/// Physical cores, within what this process may use (affinity, cgroup quota). Like llama.cpp's
+/// own default: a second hardware thread on a core adds no arithmetic units, and ggml's threads
+/// wait for each other at every step, so hyper-threads slow decoding down.
+fn default_threads() -> u32 {
+    let allowed = std::thread::available_parallelism().map_or(4, |n| n.get());
+    num_cpus::get_physical().clamp(1, allowed) as u32
 }

@@ -22,6 +22,7 @@ pub struct NativeContext {
     inner: Arc<Mutex<Option<Context>>>,
     busy: Arc<AtomicBool>,
     context_size: u32,
+    threads: u32,
     worker: Worker,
 }
 
@@ -62,6 +63,7 @@ impl NativeContext {
         let context = Context::new(model.get()?, &params).map_err(to_native)?;
         Ok(NativeContext {
             context_size: context.context_size(),
+            threads: context.threads(),
             inner: Arc::new(Mutex::new(Some(context))),
             busy: Default::default(),
             worker: Worker::start("context")?,
@@ -71,6 +73,12 @@ impl NativeContext {
     #[napi(getter)]
     pub fn context_size(&self) -> u32 {
         self.context_size
+    }
+
+    /// The CPU threads it computes with (the default, when none were asked for, resolved).
+    #[napi(getter)]
+    pub fn threads(&self) -> u32 {
+        self.threads
     }
 
     /// The tokens the KV cache holds.

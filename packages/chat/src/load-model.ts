@@ -8,7 +8,7 @@ export interface LoadModelOptions extends LocateModelOptions {
   backend?: string;
   /** Layers to put on the GPU: `'max'` (the default on GPU backends) or a count (0 on CPU). */
   gpuLayers?: 'max' | number;
-  /** CPU threads of the model's contexts (sessions, completions). Default: all cores. */
+  /** CPU threads of the model's contexts (sessions, completions). Default: the physical cores this process may use. */
   threads?: number;
   /** Load progress, from 0 to 1 (after any download). */
   onLoadProgress?: (progress: number) => void;

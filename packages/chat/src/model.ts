@@ -99,7 +99,7 @@ export class Model {
     return Math.min(size, this.engine.info.contextLength);
   }
 
-  /** @internal The CPU threads of a context: asked, else the model's, else the engine's (all cores). */
+  /** @internal The CPU threads of a context: asked, else the model's, else the engine's (physical cores). */
   defaultThreads(requested: number | undefined): number | undefined {
     return requested ?? this.#threads;
   }

@@ -30,7 +30,7 @@ export interface ChatSessionOptions extends SamplingOptions {
   contextSize?: number;
   /** Prompt tokens evaluated per step. Default: the catalog's `promptBatchSize`, else the engine's (512). */
   batchSize?: number;
-  /** CPU threads. Default: the `threads` given to `loadModel`, else all cores. */
+  /** CPU threads. Default: the `threads` given to `loadModel`, else the physical cores this process may use. */
   threads?: number;
   /** What happens when the conversation outgrows the context. Default `'drop-oldest'`. */
   contextOverflow?: ContextOverflowPolicy;

@@ -16,7 +16,7 @@ export interface ContextOptions {
   contextSize?: number;
   /** Prompt tokens evaluated per step. Default 512. */
   batchSize?: number;
-  /** CPU threads. Default: all cores. */
+  /** CPU threads. Default: the physical cores this process may use. */
   threads?: number;
   /** Create the context for embeddings instead of generation. */
   embeddings?: boolean;
@@ -45,6 +45,8 @@ export interface GenerationStream extends AsyncIterable<GenerationChunk> {
 export class Context {
   /** Tokens this context holds. */
   readonly contextSize: number;
+  /** CPU threads it computes with: the `threads` option, or the default it resolved to. */
+  readonly threads: number;
   readonly model: Model;
   #native: NativeContext;
   #binding: NativeBinding;
@@ -59,6 +61,7 @@ export class Context {
     this.#binding = binding;
     this.#native = native;
     this.contextSize = native.contextSize;
+    this.threads = native.threads;
     this.#onDispose = onDispose;
   }
 

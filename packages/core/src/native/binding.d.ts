@@ -16,6 +16,8 @@ export declare class NativeAbortFlag {
 export declare class NativeContext {
   constructor(model: NativeModel, options: NativeContextOptions)
   get contextSize(): number
+  /** The CPU threads it computes with (the default, when none were asked for, resolved). */
+  get threads(): number
   /** The tokens the KV cache holds. */
   cachedTokens(): Array<number>
   clear(): void
