@@ -207,8 +207,9 @@ export function findPackage(packageName: string, paths?: string[]): { binaryPath
 type GpuProblem = Pick<BackendAttempt, 'outcome' | 'reason' | 'failure' | 'cached'>;
 
 /**
- * Whether an installed GPU variant can run here: first the cheap checks (is there a driver, a
- * loader), then the probe in a child process, cached. Returns the problem, or undefined.
+ * Whether an installed GPU variant can run here: first the cheap checks (is there a driver, new
+ * enough for the variant's CUDA; a loader), then the probe in a child process, cached. Returns
+ * the problem, or undefined.
  */
 function checkGpu(spec: VariantSpec, hints: GpuHints, probe: () => ReturnType<typeof probeAddon> & { cached: boolean }): GpuProblem | undefined {
   const { gpu, requires } = spec;
