@@ -24,7 +24,7 @@ export async function modelOrGenerated(model, kind) {
   return path;
 }
 
-/** `--threads` as a number, or undefined (all cores). */
+/** `--threads` as a number, or undefined (the engine's default: the physical cores). */
 export function threadsOption(value) {
   return value === undefined ? undefined : Number(value);
 }

@@ -44,6 +44,7 @@ const missingCudart = { js: `throw new Error('libcudart.so.13: cannot open share
 const cpuAddon = { copyOf: realCpuAddon };
 const fakeGpu = {
   js: `exports.variant = () => 'cuda';
+exports.setLogHandler = () => {};
 exports.listDevices = () => [
   { name: 'CUDA0', description: 'Fake RTX 4090', kind: 'gpu', backend: 'CUDA', memoryTotal: 24e9, memoryFree: 23e9 },
   { name: 'CPU', description: 'Test CPU', kind: 'cpu', backend: 'CPU', memoryTotal: 0, memoryFree: 0 },

@@ -41,10 +41,10 @@ try {
 // waits a moment for them.
 const log = [];
 try {
-  binding.setLogHandler?.('warn', ([, line]) => log.push(line));
+  binding.setLogHandler('warn', ([, line]) => log.push(line));
   const devices = binding.listDevices();
   setTimeout(() => {
-    binding.setLogHandler?.('warn', null);
+    binding.setLogHandler('warn', null);
     report({ stage: 'devices', devices, log });
     process.exit(0);
   }, 50);
