@@ -38,6 +38,7 @@ export { DownloadError, GPT4ALL_ERROR_BRAND, type DownloadErrorOptions } from '.
 export { ChecksumError, type ChecksumKind } from './errors/checksum-error.js';
 export { DownloadHttpError } from './errors/download-http-error.js';
 export { DownloadNetworkError } from './errors/download-network-error.js';
+export { DownloadProtocolError, type ProtocolErrorReason } from './errors/download-protocol-error.js';
 export { ModelNotFoundError, type ModelNotFoundReason } from './errors/model-not-found-error.js';
 export { UnsafeFilenameError } from './errors/unsafe-filename-error.js';
 export { InsufficientDiskError } from './errors/insufficient-disk-error.js';

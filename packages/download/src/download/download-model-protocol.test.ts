@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DownloadNetworkError } from '../errors/download-network-error.js';
+import { DownloadProtocolError } from '../errors/download-protocol-error.js';
 import { makeContent } from '../testing/fault-server.js';
 import { fileSha256, listModelDir, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
 import { downloadModel } from './download-model.js';
@@ -42,6 +43,35 @@ describe('downloadModel on the wire', () => {
     expect((error as Error).message).toContain('invalid Content-Length');
     expect(connections).toBe(1);
     expect(await listModelDir(dir)).toEqual([]);
+  });
+
+  it('reports body bytes after the announced Content-Length, even in a later packet, as a protocol error', async () => {
+    const url = await rawServer((send, end) => {
+      send(`HTTP/1.1 200 OK\r\nContent-Length: ${content.body.length - 1000}\r\n\r\n`);
+      send(content.body.subarray(0, content.body.length - 1000));
+      setTimeout(() => {
+        send(content.body.subarray(content.body.length - 1000));
+        end();
+      }, 50);
+    });
+    const error = await downloadModel(url, { modelPath: dir, checksum: { algorithm: 'md5', value: content.md5 } }).promise.catch(
+      (caught: unknown) => caught,
+    );
+    expect(DownloadProtocolError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'ERR_DOWNLOAD_PROTOCOL', reason: 'length-mismatch', status: 200 });
+    expect((error as Error).message).toContain(`longer than the ${content.body.length - 1000} bytes announced by Content-Length`);
+    expect(await listModelDir(dir)).toEqual([]);
+  });
+
+  it('finishes a complete body from a server that does not close the connection', async () => {
+    const url = await rawServer((send) => {
+      send(`HTTP/1.1 200 OK\r\nContent-Length: ${content.body.length}\r\n\r\n`);
+      send(content.body); // and keeps the connection open, despite Connection: close
+    });
+    const started = Date.now();
+    const result = await downloadModel(url, { modelPath: dir, checksum: { algorithm: 'md5', value: content.md5 } }).promise;
+    expect(Date.now() - started).toBeLessThan(5000); // the close grace, not the 30 s idle timeout
+    expect(await fileSha256(result.path)).toBe(content.sha256);
   });
 
   it('skips 103 Early Hints and decodes a chunked body split across writes', async () => {

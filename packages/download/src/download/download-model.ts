@@ -96,6 +96,16 @@ export class DownloadHandle extends EventEmitter<DownloadEvents> {
  * downloads of one file (threads or processes) share a lock: one transfers,
  * the others wait and reuse its result.
  *
+ * A resume appends only a body whose `Content-Range` starts where the part
+ * ends (RFC 9110 §14.4); a response that does not match its request is
+ * answered by one restart without `Range`, then `DownloadProtocolError`.
+ * The promise rejects with `ChecksumError` (size or digest of the complete
+ * file differ), `DownloadProtocolError` (range or length not as requested or
+ * announced), `DownloadHttpError`, `DownloadNetworkError` (after retries),
+ * `InsufficientDiskError`, `UnsafeFilenameError`, `ModelNotFoundError`,
+ * `CatalogUnavailableError`/`CatalogInvalidError` (name lookups),
+ * `LockLostError` or `AbortedError`.
+ *
  * @example
  * const handle = downloadModel('Llama 3.2 1B Instruct', { onProgress: (p) => console.log(p.bytes, p.total) });
  * const { path } = await handle.promise;

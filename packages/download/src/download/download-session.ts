@@ -3,8 +3,10 @@ import { abortableDelay, abortedErrorFrom, throwIfAborted } from '../control/abo
 import { ChecksumError } from '../errors/checksum-error.js';
 import { DownloadHttpError } from '../errors/download-http-error.js';
 import { DownloadNetworkError } from '../errors/download-network-error.js';
+import { DownloadProtocolError } from '../errors/download-protocol-error.js';
 import { assertDiskSpace } from '../fs/disk-space.js';
 import { acquireFileLock } from '../fs/file-lock.js';
+import { HttpProtocolFailure } from '../http/http-protocol-failure.js';
 import { HttpStatusFailure, requestRange, type RangeResponse } from '../http/http-range-request.js';
 import { HttpParseError } from '../http/http-response-parser.js';
 import { isRetryableNetworkError, retryDelayMs, type RetryOptions } from '../http/retry-policy.js';
@@ -18,6 +20,7 @@ import {
   discardPart,
   openPart,
   restartFromZero,
+  truncatePart,
   type RestartReason,
   type TransferHooks,
   type TransferState,
@@ -157,10 +160,14 @@ async function receive(
 ): Promise<void> {
   let failures = 0;
   let attempts = 0;
+  // One clean restart without Range is allowed for a resume answered with the wrong bytes; a
+  // server that still answers wrongly then fails with DownloadProtocolError.
+  let restartedForMismatch = false;
   for (;;) {
     throwIfAborted(options.signal);
     attempts += 1;
     const startOffset = state.offset;
+    let bodyStart = state.offset;
     let reply: RangeResponse | undefined;
     try {
       reply = await requestRange({
@@ -172,10 +179,12 @@ async function receive(
         signal: options.signal,
         idleTimeoutMs: options.idleTimeoutMs,
       });
-      if (!(await alignWithPart(reply, target, options, state))) continue;
+      if (!(await alignWithPart(reply, options, state))) continue;
+      bodyStart = state.offset;
       const total = reply.totalSize ?? target.size;
       if (target.size !== undefined && reply.totalSize !== undefined && reply.totalSize !== target.size) {
-        // Not the file the catalog describes: fail before fetching gigabytes.
+        // The server announces another size for the whole file: not the file the catalog
+        // describes. Fail before fetching gigabytes.
         await discardPart(paths, state);
         throw new ChecksumError({ algorithm: 'size', expected: String(target.size), actual: String(reply.totalSize), path: reply.url });
       }
@@ -190,9 +199,13 @@ async function receive(
       }
       meter.total = total;
       meter.setPhase('downloading', state.offset);
-      const writer = new BodyWriter(state.handle, state.offset, state.hash, total, (position) => meter.update(position));
+      // Where this body must end: its Content-Range or Content-Length, else the expected size.
+      const end = reply.end ?? total;
+      const writer = new BodyWriter(state.handle, state.offset, state.hash, end, (position) => meter.update(position));
       try {
         await reply.pipeTo(writer);
+      } catch (error) {
+        if (!writer.overflowed) throw error;
       } finally {
         // Whatever happened, everything received is now on disk and hashed.
         await writer.flush().catch((error: unknown) => {
@@ -202,11 +215,18 @@ async function receive(
         state.offset = writer.position;
       }
       if (writer.overflowed) {
-        await discardPart(paths, state);
-        throw new ChecksumError({ algorithm: 'size', expected: String(total), actual: `more than ${total}`, path: reply.url });
+        const detail = `the body is longer than ${announcement(reply, (end as number) - reply.start)}`;
+        throw new HttpProtocolFailure('length-mismatch', reply.status, reply.url, detail);
+      }
+      if (end !== undefined && state.offset < end) {
+        // A close-delimited or chunked body that ended early: a transfer error, resumed from here.
+        const detail = `response ended after ${state.offset - reply.start} bytes, short of ${announcement(reply, end - reply.start)}`;
+        throw Object.assign(new Error(detail), { code: 'ECONNRESET' });
       }
       if (total !== undefined && state.offset < total) {
-        throw Object.assign(new Error(`response ended at byte ${state.offset} of ${total}`), { code: 'ECONNRESET' });
+        // A valid range that ends before the file does: its bytes are in place; ask for the rest.
+        failures = 0;
+        continue;
       }
       meter.update(state.offset, true);
       return;
@@ -215,7 +235,28 @@ async function receive(
       if (options.signal.aborted) throw abortedErrorFrom(options.signal);
       if (state.offset > startOffset) failures = 0; // progress was made: a fresh retry budget
       failures += 1;
+      if (error instanceof HttpProtocolFailure) {
+        if (reply === undefined && startOffset > 0 && !restartedForMismatch) {
+          // The answer to the resume cannot be placed in the part (RFC 9110 §14.4): its body was
+          // not read. Start over once without Range.
+          restartedForMismatch = true;
+          await restartFromZero(state, hooks(options), 'range-mismatch');
+          continue;
+        }
+        // Bytes of a mis-framed body are not trusted; the ones before it came from consistent
+        // responses and stay for a later resume (an empty part is removed by the caller).
+        await truncatePart(state, bodyStart);
+        throw finalError(error, target, attempts);
+      }
       if (error instanceof HttpStatusFailure && error.status === 416 && state.offset > 0) {
+        if (partIsComplete(state, target, error.completeLength)) {
+          // RFC 9110 §15.5.17: the range starts at the end of the file, so the part holds every
+          // byte. If-Range was sent with it, so the 416 speaks of the version the part belongs to;
+          // the size and digest are checked on commit.
+          meter.total = state.offset;
+          meter.update(state.offset, true);
+          return;
+        }
         await restartFromZero(state, hooks(options), 'range-not-satisfiable');
         continue;
       }
@@ -228,27 +269,42 @@ async function receive(
   }
 }
 
+/** The promised body length of `reply` and who promised it, for messages. */
+function announcement(reply: RangeResponse, bytes: number): string {
+  if (reply.contentRange !== undefined) return `the ${bytes} bytes of Content-Range ${JSON.stringify(reply.contentRange)}`;
+  if (reply.end !== undefined) return `the ${bytes} bytes announced by Content-Length`;
+  return `the expected size of ${bytes} bytes`;
+}
+
 /**
- * Makes the response line up with the `.part` file. Returns false when the
- * caller must send a new request (the response was discarded).
+ * True when a 416 says the resource is exactly as long as the part (`Content-Range: bytes *\/N`,
+ * RFC 9110 §15.5.17) and nothing known disagrees (expected size, size recorded in the metadata).
  */
-async function alignWithPart(reply: RangeResponse, target: DownloadTarget, options: SessionOptions, state: TransferState): Promise<boolean> {
-  if (state.offset === 0) {
-    if (reply.status === 206 && reply.start !== 0) {
-      reply.discard();
-      throw new HttpStatusFailure(206, reply.url, undefined, 'unexpected partial response');
-    }
-    return true;
-  }
-  if (reply.status === 200) {
-    // If-Range failed (new version) or the server ignores Range: the body is
-    // the whole file, so start over with it.
+function partIsComplete(state: TransferState, target: DownloadTarget, completeLength: number | undefined): boolean {
+  return (
+    completeLength !== undefined &&
+    completeLength === state.offset &&
+    (target.size === undefined || target.size === completeLength) &&
+    (state.meta?.totalSize === undefined || state.meta.totalSize === completeLength)
+  );
+}
+
+/**
+ * Makes the response line up with the `.part` file. {@link requestRange} only
+ * returns bodies that start where asked or, in a 200, at byte 0. Returns false
+ * when the caller must send a new request (the response was discarded).
+ */
+async function alignWithPart(reply: RangeResponse, options: SessionOptions, state: TransferState): Promise<boolean> {
+  if (state.offset === 0) return true;
+  if (reply.start !== state.offset) {
+    // A 200 with the file from byte 0: If-Range failed (new version) or the
+    // server ignores Range. Start over with it.
     const changed = remoteChanged(state.meta, reply);
     await restartFromZero(state, hooks(options), changed ? 'remote-changed' : 'range-ignored');
     return true;
   }
-  if (reply.start !== state.offset || remoteChanged(state.meta, reply)) {
-    // A server that ignored If-Range, or answered another range: never splice.
+  if (remoteChanged(state.meta, reply)) {
+    // The range asked for, but of another version (a server that ignored If-Range): never splice.
     reply.discard();
     await restartFromZero(state, hooks(options), 'remote-changed');
     return false;
@@ -264,6 +320,12 @@ function remoteChanged(meta: PartMeta | undefined, reply: RangeResponse): boolea
 }
 
 function finalError(error: unknown, target: DownloadTarget, attempts: number): Error {
+  if (error instanceof HttpProtocolFailure) {
+    return new DownloadProtocolError(
+      { reason: error.reason, status: error.status, url: error.url, attempts, detail: error.detail },
+      { cause: error },
+    );
+  }
   if (error instanceof HttpStatusFailure) {
     return new DownloadHttpError({ status: error.status, url: error.url, attempts, detail: error.detail }, { cause: error });
   }

@@ -4,8 +4,16 @@ import { createIncrementalHash, type IncrementalHash } from '../checksum/checksu
 import type { DownloadTarget } from './download-target.js';
 import { fileSizeOrZero, readPartMeta, removePart, resumeValidator, type PartMeta, type PartPaths } from './part-file.js';
 
-/** Why a download threw its `.part` bytes away and started again from byte 0. */
-export type RestartReason = 'range-ignored' | 'remote-changed' | 'range-not-satisfiable' | 'untrusted-part';
+/**
+ * Why a download threw its `.part` bytes away and started again from byte 0:
+ * - `range-ignored`: a resume was answered with the whole file (a 200 without a matching `Content-Range`);
+ * - `remote-changed`: the validators (ETag, Last-Modified) or the size differ from the part's;
+ * - `range-mismatch`: the answer to a resume was not the range asked for, or its `Content-Range` or
+ *   `Content-Length` was invalid (RFC 9110 §14.4, §8.6); done once per download, then it fails;
+ * - `range-not-satisfiable`: a 416 that does not show the part is already complete (RFC 9110 §15.5.17);
+ * - `untrusted-part`: a `.part` from an earlier process that cannot be tied to this remote file.
+ */
+export type RestartReason = 'range-ignored' | 'remote-changed' | 'range-mismatch' | 'range-not-satisfiable' | 'untrusted-part';
 
 /** How a transfer reports a restart, and how it hashes. */
 export interface TransferHooks {
@@ -71,6 +79,18 @@ export async function restartFromZero(state: TransferState, hooks: TransferHooks
     state.hash = createIncrementalHash(algorithm, { worker: hooks.hashInWorker });
   }
   hooks.onRestart({ reason, discardedBytes });
+}
+
+/**
+ * Cuts the part back to `length` bytes, dropping bytes that came from a response found to be
+ * mis-framed. The digest has seen the dropped bytes, so the transfer must stop; a later run
+ * re-hashes the part from disk and resumes from `length`.
+ */
+export async function truncatePart(state: TransferState, length: number): Promise<void> {
+  if (state.offset <= length) return;
+  await state.handle.truncate(length);
+  state.received -= state.offset - length;
+  state.offset = length;
 }
 
 /** Closes and deletes the part file and its metadata (closing first: Windows cannot delete open files). */

@@ -4,6 +4,7 @@ import { CatalogInvalidError } from './catalog-invalid-error.js';
 import { ChecksumError } from './checksum-error.js';
 import { DownloadHttpError } from './download-http-error.js';
 import { DownloadError } from './download-error.js';
+import { DownloadProtocolError } from './download-protocol-error.js';
 import { InsufficientDiskError } from './insufficient-disk-error.js';
 import { ModelNotFoundError } from './model-not-found-error.js';
 import { UnsafeFilenameError } from './unsafe-filename-error.js';
@@ -19,6 +20,9 @@ describe('DownloadError', () => {
     expect(new InsufficientDiskError({ requiredBytes: 2, availableBytes: 1, directory: '/d' }).code).toBe('ERR_INSUFFICIENT_DISK');
     expect(new AbortedError()).toMatchObject({ code: 'ERR_ABORTED', name: 'AbortError' });
     expect(new CatalogInvalidError({ issues: ['[0].name: missing'], source: 'f' }).code).toBe('ERR_CATALOG_INVALID');
+    const protocol = new DownloadProtocolError({ reason: 'range-mismatch', status: 206, url: 'http://h/x', attempts: 2, detail: 'Content-Range "bytes 5-9/10"' });
+    expect(protocol).toMatchObject({ code: 'ERR_DOWNLOAD_PROTOCOL', name: 'DownloadProtocolError', reason: 'range-mismatch', status: 206 });
+    expect(protocol.message).toBe('HTTP 206 from http://h/x does not match the request: Content-Range "bytes 5-9/10" (after 2 attempts)');
   });
 
   it('matches by brand and code, so it survives duplicate installs', () => {

@@ -1,6 +1,7 @@
 import net, { type Socket } from 'node:net';
 import tls, { rootCertificates } from 'node:tls';
 import { abortedErrorFrom } from '../control/abort-signal.js';
+import { HttpProtocolFailure } from './http-protocol-failure.js';
 import { HttpResponseParser, type ResponseHead } from './http-response-parser.js';
 
 /**
@@ -30,6 +31,10 @@ export interface ExchangeOptions {
 }
 
 const SCRATCH_BYTES = 64 * 1024;
+// How long to wait, after a length-delimited body, for the server to close the connection as our
+// `Connection: close` requires (RFC 9112 §9.6). Bytes before the close mean the body was longer than
+// announced; a server that keeps the connection open costs this once and is not checked further.
+const CLOSE_GRACE_MS = 500;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
@@ -49,6 +54,12 @@ export class HttpExchange {
   private stash: Buffer[] = [];
   private waitingForSink = false;
   private headSettled = false;
+  private status = 0;
+  /** The message is complete; waiting for the close to see whether more bytes follow. */
+  private draining = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+  /** The message is complete and nothing followed it. */
+  private drained = false;
   private settled = false;
   private error: Error | undefined;
   private resolveHead!: (head: ResponseHead) => void;
@@ -66,6 +77,7 @@ export class HttpExchange {
     this.parser = new HttpResponseParser({
       onHead: (head) => {
         this.headSettled = true;
+        this.status = head.status;
         this.resolveHead(head);
       },
       onComplete: () => undefined,
@@ -100,20 +112,23 @@ export class HttpExchange {
 
   /**
    * Delivers the body into `sink`; resolves when the whole message has been
-   * received, rejects on a network error or truncation. Bytes are committed
-   * to the sink as they arrive either way.
+   * received and nothing followed it. Rejects on a network error or
+   * truncation, and with `HttpProtocolFailure` (`length-mismatch`) when bytes
+   * arrive after the announced end of the body (RFC 9112 §6.3). Bytes are
+   * committed to the sink as they arrive either way.
    */
   pipeTo(sink: BodySink): Promise<void> {
     this.sink = sink;
     for (const chunk of this.stash) sink.push(chunk);
     this.stash = [];
     if (this.error) return Promise.reject(this.error);
-    if (this.parser.complete) {
+    if (this.drained) {
       this.finishOk();
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
       this.done = { resolve, reject };
+      if (this.draining) return; // body complete; the close (or the grace timer) settles it
       this.socket.setTimeout(this.options.idleTimeoutMs);
       this.socket.resume();
     });
@@ -121,11 +136,11 @@ export class HttpExchange {
 
   /** Closes the connection; a pending `pipeTo` rejects. */
   destroy(reason = 'response discarded'): void {
-    this.fail(Object.assign(new Error(reason), { code: 'ERR_DISCARDED' }));
+    this.fail(Object.assign(new Error(reason), { code: 'ERR_DISCARDED' }), true);
   }
 
   private nextBuffer(): Uint8Array {
-    if (this.sink && !this.waitingForSink && !this.settled) {
+    if (this.sink && !this.waitingForSink && !this.settled && !this.draining) {
       const region = this.sink.region();
       if (region && region.length > 0) return (this.sinkRegion = region);
       this.waitForSink(this.sink);
@@ -143,7 +158,7 @@ export class HttpExchange {
     this.socket.setTimeout(0);
     void sink.whenReady().then(() => {
       this.waitingForSink = false;
-      if (sink.failure) this.fail(sink.failure);
+      if (sink.failure) this.fail(sink.failure, true);
       else if (!this.settled) {
         this.socket.setTimeout(this.options.idleTimeoutMs);
         this.socket.resume();
@@ -162,8 +177,9 @@ export class HttpExchange {
         else this.stash.push(Buffer.from(buffer.subarray(0, bodyBytes)));
       }
       this.sinkRegion = undefined;
-      if (this.sink?.failure) this.fail(this.sink.failure);
-      else if (this.parser.complete) this.finishOk();
+      if (this.sink?.failure) this.fail(this.sink.failure, true);
+      else if (this.parser.excessBytes > 0) this.fail(this.excessFailure(), true);
+      else if (this.parser.complete) this.startDrain();
       else if (!wasHeadParsed && this.parser.headParsed && !this.sink) {
         // Hold the body until pipeTo; the caller's preparation is not network idleness.
         this.socket.pause();
@@ -177,12 +193,40 @@ export class HttpExchange {
 
   private onEnd(): void {
     if (this.settled) return;
+    if (this.draining) {
+      this.endDrain();
+      return;
+    }
     try {
-      this.parser.finish();
+      this.parser.finish(); // a close-delimited body ends here; anything else was truncated
+      this.drained = true;
       this.finishOk();
     } catch (error) {
       this.fail(error as Error);
     }
+  }
+
+  private startDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.socket.setTimeout(0);
+    this.drainTimer = setTimeout(() => this.endDrain(), CLOSE_GRACE_MS);
+    this.drainTimer.unref();
+    this.socket.resume();
+  }
+
+  private endDrain(): void {
+    clearTimeout(this.drainTimer);
+    this.drained = true;
+    this.finishOk();
+  }
+
+  private excessFailure(): HttpProtocolFailure {
+    const detail =
+      this.parser.framing === 'length'
+        ? `the body is longer than the ${this.parser.contentLength} bytes announced by Content-Length (RFC 9110 §8.6, RFC 9112 §6.3)`
+        : 'bytes follow the end of the message (RFC 9112 §6.3)';
+    return new HttpProtocolFailure('length-mismatch', this.status, this.url.href, detail);
   }
 
   private finishOk(): void {
@@ -198,10 +242,18 @@ export class HttpExchange {
     this.done?.resolve();
   }
 
-  private fail(error: Error): void {
+  /**
+   * Settles with `error`. Unless `always` (the sink failed, the body was too long), an error after
+   * the last byte of the message (a reset or timeout while closing) does not matter: the message is
+   * complete.
+   */
+  private fail(error: Error, always = false): void {
     if (this.settled) return;
-    // Errors after the last byte (a reset while closing) do not matter.
-    if (this.parser.complete && !(error as { code?: string }).code?.startsWith('ERR_DISCARDED')) return;
+    if (this.parser.complete && !always) {
+      if (this.draining) this.endDrain();
+      return;
+    }
+    clearTimeout(this.drainTimer);
     this.settled = true;
     this.error = error;
     this.cleanup();

@@ -9,7 +9,8 @@ import { createIncrementalHash } from '../checksum/checksum.js';
 import { BodyWriter } from '../download/body-writer.js';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
 import { fileSha256 } from '../testing/temp-dir.js';
-import { HttpStatusFailure, requestRange } from './http-range-request.js';
+import { HttpProtocolFailure } from './http-protocol-failure.js';
+import { HttpStatusFailure, parseContentRange, requestRange } from './http-range-request.js';
 import { perTestServer } from '../testing/per-test-server.js';
 
 const content = makeContent(300_000);
@@ -27,6 +28,36 @@ describe('requestRange', () => {
     expect(part).toMatchObject({ status: 206, start: 1000, totalSize: 300_000, contentLength: 299_000, lastModified: 'Tue, 01 Jan 2030 00:00:00 GMT' });
     expect((await part.readAll(1e6)).equals(content.body.subarray(1000))).toBe(true);
     expect(server.requests[1]).toMatchObject({ range: 'bytes=1000-', ifRange: '"e"' });
+  });
+
+  it('parses Content-Range as RFC 9110 §14.4 defines it', () => {
+    expect(parseContentRange(undefined)).toBeUndefined();
+    expect(parseContentRange('bytes 10-19/100')).toEqual({ kind: 'range', first: 10, last: 19, complete: 100 });
+    expect(parseContentRange('Bytes 0-0/*')).toEqual({ kind: 'range', first: 0, last: 0, complete: undefined });
+    expect(parseContentRange('bytes */100')).toEqual({ kind: 'unsatisfied', complete: 100 });
+    for (const invalid of ['bytes 20-10/100', 'bytes 0-99/99', 'bytes */*', 'items 0-1/2', 'bytes 1-2', 'bytes=1-2/3', '']) {
+      expect(parseContentRange(invalid)).toBe('invalid');
+    }
+  });
+
+  it('honours a 200 carrying the Content-Range asked for, and refuses one that starts elsewhere', async () => {
+    server.route('/slice', (_req, _res, ctx) => ctx.sendFile({ body: content.body }, { rangeStatus: 200 }));
+    const slice = await requestRange({ url: server.url('/slice'), start: 1000 });
+    expect(slice).toMatchObject({ status: 200, start: 1000, end: 300_000, totalSize: 300_000, contentRange: 'bytes 1000-299999/300000' });
+    expect((await slice.readAll(1e6)).equals(content.body.subarray(1000))).toBe(true);
+
+    server.route('/other', (_req, _res, ctx) => ctx.sendFile({ body: content.body }, { serveFrom: 5 }));
+    const error = await requestRange({ url: server.url('/other'), start: 1000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpProtocolFailure);
+    expect(error).toMatchObject({ reason: 'range-mismatch', status: 206 });
+    expect((error as Error).message).toContain('Content-Range "bytes 5-299999/300000" where Range: bytes=1000- was asked');
+  });
+
+  it('gives the complete length of a 416', async () => {
+    server.route('/f', (_req, _res, ctx) => ctx.sendFile({ body: content.body }));
+    const error = await requestRange({ url: server.url('/f'), start: 300_000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpStatusFailure);
+    expect(error).toMatchObject({ status: 416, completeLength: 300_000, retryable: false });
   });
 
   it('turns error statuses into HttpStatusFailure with Retry-After', async () => {

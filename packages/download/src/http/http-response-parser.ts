@@ -28,7 +28,8 @@ const CRLFCRLF = [13, 10, 13, 10];
  * `buffer[start, start + n)`, where `n` is the return value. This lets the
  * socket read straight into the download's own memory with no per-read
  * allocation. 1xx interim responses are skipped. Bytes after the end of the
- * message are ignored (the connection is never reused).
+ * message are not body bytes; they are counted in `excessBytes` (the
+ * connection is never reused, so the caller treats them as a framing error).
  */
 export class HttpResponseParser {
   private state: State = 'head';
@@ -39,6 +40,11 @@ export class HttpResponseParser {
   framing: BodyFraming = 'none';
   /** Body bytes announced by Content-Length (framing `length`). */
   contentLength: number | undefined;
+  /**
+   * Bytes that arrived after the end of the message. The connection is never reused, so these can
+   * only mean that the framing (usually Content-Length) understated the body (RFC 9112 §6.3).
+   */
+  excessBytes = 0;
 
   constructor(private readonly events: { onHead(head: ResponseHead): void; onComplete(): void }) {}
 
@@ -94,6 +100,7 @@ export class HttpResponseParser {
           break;
         }
         case 'done':
+          this.excessBytes += end - index;
           return out - start;
       }
     }
@@ -107,10 +114,16 @@ export class HttpResponseParser {
       return;
     }
     if (this.state !== 'done') {
-      throw Object.assign(new Error(`response truncated: connection closed ${this.state === 'head' ? 'before the headers ended' : 'before the body ended'}`), {
-        code: 'ECONNRESET',
-      });
+      throw Object.assign(new Error(`response truncated: connection closed ${this.truncationPoint()}`), { code: 'ECONNRESET' });
     }
+  }
+
+  private truncationPoint(): string {
+    if (this.state === 'head') return 'before the headers ended';
+    if (this.state === 'length' && this.contentLength !== undefined) {
+      return `after ${this.contentLength - this.remaining} of the ${this.contentLength} body bytes announced by Content-Length`;
+    }
+    return 'before the body ended';
   }
 
   private readHead(buffer: Uint8Array, index: number, end: number): number {

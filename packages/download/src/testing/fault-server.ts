@@ -22,6 +22,14 @@ export interface SendOptions {
   throttle?: { chunk: number; intervalMs: number };
   /** Use chunked transfer encoding (no Content-Length). */
   chunked?: boolean;
+  /** Status of a ranged answer: 206 (default), or 200 with the same Content-Range (a broken server). */
+  rangeStatus?: 200 | 206;
+  /** Answer every request, ranged or not, with the bytes from this offset and a Content-Range that says so. */
+  serveFrom?: number;
+  /** Announce this Content-Length instead of the true one. */
+  contentLength?: number;
+  /** Send this many bytes (0x5a) after the body: past Content-Length, or a longer chunked body. */
+  appendBytes?: number;
 }
 
 /** One request as the server saw it. */
@@ -126,27 +134,30 @@ function sendFile(request: IncomingMessage, response: ServerResponse, record: Re
   const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
   const ifRange = request.headers['if-range'];
   const validatorMatches = ifRange === undefined || ifRange === file.etag || ifRange === file.lastModified;
+  const length = (bytes: number): Record<string, string> =>
+    options.chunked ? {} : { 'content-length': String(options.contentLength ?? bytes) };
   let start = 0;
-  if (range && !options.ignoreRange && (validatorMatches || options.ignoreIfRange)) {
-    start = Number(range[1]);
+  if (options.serveFrom !== undefined || (range && !options.ignoreRange && (validatorMatches || options.ignoreIfRange))) {
+    start = options.serveFrom ?? Number(range?.[1]);
     if (start >= size) {
       record.status = 416;
       response.writeHead(416, { 'content-range': `bytes */${size}` });
       response.end();
       return;
     }
-    record.status = 206;
-    response.writeHead(206, {
+    record.status = options.rangeStatus ?? 206;
+    response.writeHead(record.status, {
       ...validators,
       'accept-ranges': 'bytes',
       'content-range': `bytes ${start}-${size - 1}/${size}`,
-      ...(options.chunked ? {} : { 'content-length': String(size - start) }),
+      ...length(size - start),
     });
   } else {
     record.status = 200;
-    response.writeHead(200, { ...validators, 'accept-ranges': 'bytes', ...(options.chunked ? {} : { 'content-length': String(size) }) });
+    response.writeHead(200, { ...validators, 'accept-ranges': 'bytes', ...length(size) });
   }
-  const body = file.body.subarray(start);
+  const slice = file.body.subarray(start);
+  const body = options.appendBytes ? Buffer.concat([slice, Buffer.alloc(options.appendBytes, 0x5a)]) : slice;
   const limit = options.dropAfter === undefined ? body.length : Math.min(options.dropAfter, body.length);
   const step = options.throttle?.chunk ?? 64 * 1024;
   let offset = 0;
