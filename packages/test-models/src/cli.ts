@@ -6,18 +6,22 @@ import { ARCHITECTURE_NAMES, type ArchitectureName } from './architectures/regis
 import { listVendoredChatTemplates } from './chat-template.js';
 import { ggufMutations } from './gguf-mutations.js';
 import { ensureTestModel } from './model-cache.js';
+import type { ModelScript } from './model-script.js';
 import type { ModelDims, SizePreset } from './model-size.js';
 import { writeTestModel, type TestModelFileType, type TestModelOptions } from './test-model.js';
 import { listVendoredVocabularies } from './vocabulary.js';
 
 const USAGE = `Usage:
   gpt4all-test-model --arch <arch> [--vocab <name|path>] [--size tiny|bench|E,L,H,HKV,FF,CTX]
-                     [--seed <n>] [--type F32|F16] [--template <name|jinja>] (--out <file> | --cache [dir])
+                     [--seed <n>] [--type F32|F16] [--template <name|jinja>]
+                     [--script '<json: {"emit": [ids or text pieces], "then"?: id or piece}>']
+                     (--out <file> | --cache [dir])
   gpt4all-test-model --mutate <valid.gguf> --out-dir <dir> [--count <n>] [--seed <n>]
   gpt4all-test-model --list
 
 Writes GGUF models with random weights (deterministic from the seed) using
-llama.cpp's vendored vocabularies. For tests and benchmarks only.`;
+llama.cpp's vendored vocabularies. With --script, greedy decoding emits exactly
+the script's tokens. For tests and benchmarks only.`;
 
 function parseSize(text: string): SizePreset | ModelDims {
   if (text === 'tiny' || text === 'bench') return text;
@@ -39,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       type: { type: 'string' },
       template: { type: 'string' },
+      script: { type: 'string' },
       out: { type: 'string' },
       cache: { type: 'boolean' },
       'cache-dir': { type: 'string' },
@@ -79,6 +84,7 @@ async function main(argv: string[]): Promise<void> {
     size: values.size === undefined ? undefined : parseSize(values.size),
     seed,
     fileType: values.type as TestModelFileType | undefined,
+    script: values.script === undefined ? undefined : (JSON.parse(values.script) as ModelScript),
   };
   if (values.cache || values['cache-dir']) {
     console.log(await ensureTestModel(options, values['cache-dir']));

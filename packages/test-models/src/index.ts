@@ -45,6 +45,14 @@ export {
 export { defaultTestModelCacheDir, ensureTestModel, testModelCacheName } from './model-cache.js';
 export { SIZE_PRESETS, resolveDims, type ModelDims, type SizePreset } from './model-size.js';
 export {
+  resolveModelScript,
+  scriptSuccession,
+  type ModelScript,
+  type ResolvedScript,
+  type ScriptSuccession,
+} from './model-script.js';
+export { spellText } from './spell-text.js';
+export {
   GENERATOR_VERSION,
   writeTestModel,
   type TestModelFileType,
@@ -53,3 +61,4 @@ export {
   type WriteTestModelOptions,
 } from './test-model.js';
 export { listVendoredVocabularies, loadVocabulary, type Vocabulary } from './vocabulary.js';
+export { TokenType, vocabularyTokens, type VocabularyTokens } from './vocabulary-tokens.js';

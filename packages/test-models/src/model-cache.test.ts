@@ -17,6 +17,9 @@ describe.skipIf(!vendored)('ensureTestModel', () => {
     expect(testModelCacheName({ architecture: 'llama', seed: 1 })).not.toBe(base);
     expect(testModelCacheName({ architecture: 'llama', fileType: 'F16' })).not.toBe(base);
     expect(testModelCacheName({ architecture: 'llama', chatTemplate: '{{ x }}' })).not.toBe(base);
+    const scripted = testModelCacheName({ architecture: 'llama', script: { emit: ['Hi'] } });
+    expect(scripted).toMatch(/^llama-llama-spm-tiny-f32-s0-scripted-[0-9a-f]{16}\.gguf$/);
+    expect(testModelCacheName({ architecture: 'llama', script: { emit: ['Hi'], then: 5 } })).not.toBe(scripted);
   });
 
   it('writes once and serves concurrent callers the same complete file', async () => {

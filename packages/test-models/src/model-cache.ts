@@ -24,7 +24,7 @@ export function defaultTestModelCacheDir(): string {
 
 /**
  * The file name a model gets in the cache: readable parts plus a hash of
- * everything that determines its bytes (options, generator version, and the
+ * everything that determines its bytes (options and script, generator version, and the
  * contents of the vocabulary and template files, so re-vendoring invalidates).
  */
 export function testModelCacheName(options: TestModelOptions): string {
@@ -43,11 +43,14 @@ export function testModelCacheName(options: TestModelOptions): string {
     sizeLabel: typeof size === 'string' ? size : 'custom',
     seed,
     fileType,
+    // Only scripted models carry the key, so every other model keeps its name.
+    ...(options.script && { script: { emit: options.script.emit, then: options.script.then ?? null } }),
   });
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
   const vocab = basename(vocabPath, '.gguf').replace(/^ggml-vocab-/, '');
   const sizeName = typeof size === 'string' ? size : 'custom';
-  return `${spec.name}-${vocab}-${sizeName}-${fileType.toLowerCase()}-s${seed}-${hash}.gguf`;
+  const scripted = options.script ? '-scripted' : '';
+  return `${spec.name}-${vocab}-${sizeName}-${fileType.toLowerCase()}-s${seed}${scripted}-${hash}.gguf`;
 }
 
 function lockIsStale(lockPath: string): boolean {

@@ -7,8 +7,13 @@ import { Xoshiro128, deriveSeed } from './prng.js';
  * How a tensor's values are chosen.
  * - `random`: zero-mean uniform noise with standard deviation `std`.
  * - `constant`: every element equals `value` (norm gains are 1).
+ * - `rows`: chosen values, one row (`dims[0]` elements, e.g. one token's embedding) at a time:
+ *   `fill(row, out)` writes row `row` into `out`, which arrives zeroed. Used by scripted models.
  */
-export type TensorInit = { kind: 'random'; std: number } | { kind: 'constant'; value: number };
+export type TensorInit =
+  | { kind: 'random'; std: number }
+  | { kind: 'constant'; value: number }
+  | { kind: 'rows'; fill: (row: number, out: Float32Array) => void };
 
 /** A tensor of a test model: name, ggml-order dims, how to fill it, its storage type. */
 export interface TensorPlan {
@@ -64,6 +69,32 @@ function fillFromTable(out: Float32Array | Uint16Array, table: Float32Array | Ui
   if (i < n) out[i] = table[rng.nextU32() & 0xffff]!;
 }
 
+/** Streams a `rows` tensor: whole rows per chunk, converted to F16 when stored as F16. */
+function produceRows(
+  dims: readonly number[],
+  fill: (row: number, out: Float32Array) => void,
+  type: GgmlType.F32 | GgmlType.F16,
+  write: (bytes: Uint8Array) => void,
+): void {
+  const width = dims[0] ?? 1;
+  const rows = dims.slice(1).reduce((a, b) => a * b, 1);
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK / width));
+  const values = new Float32Array(rowsPerChunk * width);
+  const half = type === GgmlType.F16 ? new Uint16Array(values.length) : undefined;
+  for (let first = 0; first < rows; first += rowsPerChunk) {
+    const n = Math.min(rowsPerChunk, rows - first);
+    values.fill(0);
+    for (let r = 0; r < n; r++) fill(first + r, values.subarray(r * width, (r + 1) * width));
+    const count = n * width;
+    if (half) {
+      for (let i = 0; i < count; i++) half[i] = toHalfBits(values[i]!);
+      write(new Uint8Array(half.buffer, 0, count * 2));
+    } else {
+      write(new Uint8Array(values.buffer, 0, count * 4));
+    }
+  }
+}
+
 /** The storage type a planned tensor gets in a model of `fileType`. */
 export function storageType(plan: TensorPlan, fileType: 'F32' | 'F16'): GgmlType.F32 | GgmlType.F16 {
   return fileType === 'F16' && !plan.forceF32 && plan.dims.length >= 2 ? GgmlType.F16 : GgmlType.F32;
@@ -90,6 +121,10 @@ export function tensorSource(plan: TensorPlan, seed: number, fileType: 'F32' | '
         for (let done = 0; done < count; done += chunkLen) {
           write(bytes.subarray(0, Math.min(chunkLen, count - done) * bytesPer));
         }
+        return;
+      }
+      if (plan.init.kind === 'rows') {
+        produceRows(plan.dims, plan.init.fill, type, write);
         return;
       }
       const levels = levelTable(plan.init.std);

@@ -11,6 +11,7 @@ import { encodeKvEntry } from './gguf-writer.js';
 import { writeTestModel, type WriteTestModelOptions } from './test-model.js';
 import { llamaCppDir } from './vendor-paths.js';
 import { loadVocabulary } from './vocabulary.js';
+import { vocabularyTokens } from './vocabulary-tokens.js';
 
 const vendored = existsSync(llamaCppDir());
 const dir = mkdtempSync(join(tmpdir(), 'gpt4all-test-models-'));
@@ -102,5 +103,61 @@ describe.skipIf(!vendored)('writeTestModel', () => {
   it('rejects incoherent sizes', async () => {
     const size = { embeddingLength: 60, blockCount: 1, headCount: 8, headCountKv: 8, feedForwardLength: 64, contextLength: 64 };
     await expect(write({ architecture: 'llama', size })).rejects.toThrow(/multiple of headCount/);
+  });
+});
+
+describe.skipIf(!vendored)('writeTestModel with a script', () => {
+  const script = { emit: ['Sure thing', '<|im_start|>', 'user What next'] };
+
+  it('is deterministic, and the script changes the bytes', async () => {
+    const a = await write({ architecture: 'llama', script: { emit: ['Sure thing'] } });
+    const b = await write({ architecture: 'llama', script: { emit: ['Sure thing'] } });
+    const other = await write({ architecture: 'llama', script: { emit: ['Sure thing'], then: ' thing' } });
+    const plain = await write({ architecture: 'llama' });
+    expect(sha(a.path)).toBe(sha(b.path));
+    expect(new Set([sha(a.path), sha(other.path), sha(plain.path)]).size).toBe(3);
+  });
+
+  it('records the script as ids, in the result and in the file', async () => {
+    const info = await write({ architecture: 'qwen2', script });
+    const tokens = vocabularyTokens(loadVocabulary('qwen2'));
+    expect(info.script?.tokens.map((id) => tokens.texts[id]).join('')).toBe('SureĠthing<|im_start|>userĠWhatĠnext');
+    expect(info.script?.then).toBe(tokens.eosId);
+    const h = readGgufHeader(info.path);
+    expect(findKv(h, 'general.name')?.value).toBe('gpt4all-test qwen2 qwen2 tiny (scripted)');
+    expect(findKv(h, 'gpt4all.test_model.script')?.value).toEqual([...info.script!.tokens, info.script!.then]);
+  });
+
+  it('zeroes what writes into the residual stream and wires embedding to head', async () => {
+    const info = await write({ architecture: 'gpt2', script: { emit: ['Sure thing'] } });
+    const [sure, thing] = info.script!.tokens as [number, number];
+    const eos = info.script!.then;
+    const width = 64;
+    for (const name of ['position_embd.weight', 'output_norm.bias', 'blk.1.attn_output.weight', 'blk.1.attn_output.bias', 'blk.0.ffn_down.weight', 'blk.0.ffn_down.bias']) {
+      expect(new Set(tensorValues(info.path, name)), name).toEqual(new Set([0]));
+    }
+    // Attention and feed-forward inputs keep their random values.
+    expect(new Set(tensorValues(info.path, 'blk.0.attn_qkv.weight')).size).toBeGreaterThan(1000);
+
+    const embd = tensorValues(info.path, 'token_embd.weight');
+    const row = (values: Float64Array, token: number) => Array.from(values.subarray(token * width, (token + 1) * width));
+    const oneHot = (dimension: number, value = 1) => Array.from({ length: width }, (_, i) => (i === dimension ? value : 0));
+    expect(row(embd, 0)).toEqual(oneHot(0)); // outside the script: the shared dimension
+    expect(row(embd, sure)).toEqual(oneHot(1));
+    expect(row(embd, thing)).toEqual(oneHot(2));
+
+    const head = tensorValues(info.path, 'output.weight');
+    expect(row(head, sure)).toEqual(oneHot(0, 16)); // follows anything outside the script
+    expect(row(head, thing)).toEqual(oneHot(1, 16)); // follows 'Sure'
+    expect(row(head, eos)).toEqual(oneHot(2, 16)); // follows ' thing'
+    expect(row(head, 0)).toEqual(oneHot(-1));
+  });
+
+  it('rejects what it cannot build', async () => {
+    await expect(write({ architecture: 'bert', script: { emit: [100], then: 101 } })).rejects.toThrow(/output head/);
+    await expect(write({ architecture: 'llama', script: { emit: [5, 6, 5, 7] } })).rejects.toThrow(/followed by/);
+    const wide = Array.from({ length: 64 }, (_, i) => 1000 + i);
+    await expect(write({ architecture: 'llama', script: { emit: wide } })).rejects.toThrow(/65 embedding dimensions/);
+    await expect(write({ architecture: 'llama', script: { emit: wide.slice(1) } })).resolves.toMatchObject({ script: { tokens: wide.slice(1) } });
   });
 });

@@ -5,12 +5,15 @@ import { dirname } from 'node:path';
 import { getArchitecture, type ArchitectureName } from './architectures/registry.js';
 import type { ArchitectureSpec } from './architectures/architecture.js';
 import { resolveChatTemplate } from './chat-template.js';
-import { LlamaFileType, type GgufKv } from './gguf-types.js';
+import { GgufValueType, LlamaFileType, type GgufKv } from './gguf-types.js';
 import { gguf, setKv } from './gguf-value.js';
 import { writeGgufFile } from './gguf-writer.js';
 import { resolveDims, type ModelDims, type SizePreset } from './model-size.js';
+import { resolveModelScript, scriptSuccession, type ModelScript, type ResolvedScript } from './model-script.js';
+import { scriptedTensorPlans } from './scripted-weights.js';
 import { tensorSource } from './tensor-init.js';
 import { loadVocabulary, type Vocabulary } from './vocabulary.js';
+import { vocabularyTokens } from './vocabulary-tokens.js';
 
 /**
  * Bumped whenever a change here alters the bytes written for the same options,
@@ -34,6 +37,13 @@ export interface TestModelOptions {
   seed?: number;
   /** Default `F16` for the `bench` size, `F32` otherwise. */
   fileType?: TestModelFileType;
+  /**
+   * Makes a scripted model: weights chosen so that greedy decoding emits exactly these tokens,
+   * then `script.then` (default EOS). The next token depends on the last one alone: a token of
+   * the script is followed by its successor in the script, any other token (the end of a prompt)
+   * by the script's first token. Not for decoder-free (embedding-only) architectures.
+   */
+  script?: ModelScript;
 }
 
 /** Options of {@link writeTestModel}: the model plus where to write it. */
@@ -52,6 +62,8 @@ export interface TestModelInfo {
   dims: ModelDims;
   fileType: TestModelFileType;
   seed: number;
+  /** The script as token ids, for a scripted model. */
+  script: ResolvedScript | undefined;
   tensorCount: number;
   parameterCount: number;
   bytes: number;
@@ -69,6 +81,7 @@ export interface ResolvedTestModel {
   sizeLabel: string;
   seed: number;
   fileType: TestModelFileType;
+  script: ResolvedScript | undefined;
 }
 
 /** Fills in defaults and loads the vocabulary and template the options name. */
@@ -77,15 +90,17 @@ export function resolveTestModel(options: TestModelOptions): ResolvedTestModel {
   const size = options.size ?? 'tiny';
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+  const vocab = loadVocabulary(options.vocab ?? spec.defaultVocab);
   return {
     architecture: options.architecture,
     spec,
-    vocab: loadVocabulary(options.vocab ?? spec.defaultVocab),
+    vocab,
     chatTemplate: options.chatTemplate === undefined ? undefined : resolveChatTemplate(options.chatTemplate),
     dims: resolveDims(size),
     sizeLabel: typeof size === 'string' ? size : `${size.embeddingLength}x${size.blockCount}`,
     seed,
     fileType: options.fileType ?? (size === 'bench' ? 'F16' : 'F32'),
+    script: options.script === undefined ? undefined : resolveModelScript(vocab, options.script),
   };
 }
 
@@ -95,7 +110,10 @@ export function testModelKv(m: ResolvedTestModel): GgufKv[] {
   const arch = m.spec.name;
   let kv: GgufKv[] = [
     { key: 'general.architecture', value: gguf.str(arch) },
-    { key: 'general.name', value: gguf.str(`gpt4all-test ${arch} ${m.vocab.name} ${m.sizeLabel} (random weights)`) },
+    {
+      key: 'general.name',
+      value: gguf.str(`gpt4all-test ${arch} ${m.vocab.name} ${m.sizeLabel} (${m.script ? 'scripted' : 'random weights'})`),
+    },
     {
       key: 'general.file_type',
       value: gguf.u32(m.fileType === 'F16' ? LlamaFileType.MOSTLY_F16 : LlamaFileType.ALL_F32),
@@ -103,6 +121,9 @@ export function testModelKv(m: ResolvedTestModel): GgufKv[] {
     // Provenance for humans inspecting a stray file; llama.cpp ignores these.
     { key: 'gpt4all.test_model.seed', value: gguf.u64(BigInt(m.seed)) },
     { key: 'gpt4all.test_model.generator_version', value: gguf.u32(GENERATOR_VERSION) },
+    ...(m.script
+      ? [{ key: 'gpt4all.test_model.script', value: gguf.array(GgufValueType.INT32, [...m.script.tokens, m.script.then]) }]
+      : []),
     ...m.spec.hparams(shape).map(([k, value]) => ({ key: `${arch}.${k}`, value })),
     ...m.vocab.tokenizerKv,
   ];
@@ -111,7 +132,7 @@ export function testModelKv(m: ResolvedTestModel): GgufKv[] {
 }
 
 /**
- * Writes a GGUF model with random weights, deterministic from the options:
+ * Writes a GGUF model with random (or, with `script`, scripted) weights, deterministic from the options:
  * the same options always give a byte-identical file. The file appears
  * atomically (written beside `outPath`, then renamed), so a reader never sees a
  * half-written model. Work is synchronous inside; the bench model takes
@@ -123,7 +144,10 @@ export async function writeTestModel(options: WriteTestModelOptions): Promise<Te
   const m = resolveTestModel(options);
   const kv = testModelKv(m);
   const shape = { ...m.dims, nVocab: m.vocab.nVocab, nTokenTypes: m.vocab.nTokenTypes };
-  const plans = m.spec.tensors(shape);
+  const random = m.spec.tensors(shape);
+  const plans = m.script
+    ? scriptedTensorPlans(random, shape, scriptSuccession(m.script, vocabularyTokens(m.vocab).texts))
+    : random;
   const sources = plans.map((p) => tensorSource(p, m.seed, m.fileType));
 
   mkdirSync(dirname(options.outPath), { recursive: true });
@@ -146,6 +170,7 @@ export async function writeTestModel(options: WriteTestModelOptions): Promise<Te
     dims: m.dims,
     fileType: m.fileType,
     seed: m.seed,
+    script: m.script,
     tensorCount: plans.length,
     parameterCount: plans.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0),
     bytes,
