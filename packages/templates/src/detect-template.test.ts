@@ -19,6 +19,8 @@ describe.skipIf(!existsSync(templatesDirectory))('detectTemplate on the vendored
     ['mistralai-Mistral-Nemo-Instruct-2407.jinja', 'mistral', 'tekken'],
     ['microsoft-Phi-3.5-mini-instruct.jinja', 'phi3', 'default'],
     ['google-gemma-2-2b-it.jinja', 'gemma', 'default'],
+    ['google-gemma-4-31B-it.jinja', 'gemma', 'gemma4'],
+    ['google-gemma-4-31B-it-interleaved.jinja', 'gemma', 'gemma4'],
     ['deepseek-ai-DeepSeek-R1-Distill-Llama-8B.jinja', 'deepseek', 'default'],
   ];
   for (const [file, preset, variant] of expectations) {

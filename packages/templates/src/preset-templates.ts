@@ -108,6 +108,21 @@ export const GEMMA =
   '{%- endfor -%}' +
   "{%- if add_generation_prompt -%}{{- '<start_of_turn>model\\n' -}}{%- endif -%}";
 
+/**
+ * Gemma 4: `<|turn>role … <turn|>` with a system turn of its own, and an empty thinking block
+ * after the reply header (the official template's default, thinking off).
+ */
+export const GEMMA4 =
+  TEXT_MACRO +
+  '{{- bos_token -}}' +
+  "{%- set turns = messages -%}{%- if messages and messages[0].role == 'system' -%}" +
+  "{{- '<|turn>system\\n' + text(messages[0].content) | trim + '<turn|>\\n' -}}{%- set turns = messages[1:] -%}{%- endif -%}" +
+  '{%- for message in turns -%}' +
+  "{%- set role = 'model' if message.role == 'assistant' else message.role -%}" +
+  "{{- '<|turn>' + role + '\\n' + text(message.content) | trim + '<turn|>\\n' -}}" +
+  '{%- endfor -%}' +
+  "{%- if add_generation_prompt -%}{{- '<|turn>model\\n<|channel>thought\\n<channel|>' -}}{%- endif -%}";
+
 export const ALPACA =
   TEXT_MACRO +
   SYSTEM_SPLIT +

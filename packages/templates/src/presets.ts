@@ -4,6 +4,7 @@ import {
   CHATML_THINKING,
   DEEPSEEK,
   GEMMA,
+  GEMMA4,
   LLAMA2,
   LLAMA3,
   LLAMA3_DATED,
@@ -68,16 +69,20 @@ const preset = (
 export const PRESETS: readonly ChatPreset[] = Object.freeze([
   // Qwen's templates are ChatML: detection names `chatml` (variant `qwen` or `qwen3`); the `qwen`
   // preset, after it, is for choosing Qwen 2.5's default system message explicitly.
+  // Stop strings include the marker that opens the next turn (`<|im_start|>`, `<|start_header_id|>`,
+  // `<start_of_turn>`, `[INST]`, `<|user|>`): a model that skips its end-of-turn marker and goes on
+  // to invent the user's next message is cut there. The engine matches them against the text of
+  // control tokens too, whether or not the vocabulary marks them as end-of-generation.
   preset('chatml', 'ChatML: <|im_start|>role … <|im_end|>', CHATML, ['<|im_end|>', '<|im_start|>'], {
     qwen: QWEN,
     qwen3: CHATML_THINKING,
   }),
-  preset('qwen', "ChatML with Qwen 2.5's default system message", QWEN, ['<|im_end|>', '<|endoftext|>']),
+  preset('qwen', "ChatML with Qwen 2.5's default system message", QWEN, ['<|im_end|>', '<|endoftext|>', '<|im_start|>']),
   preset(
     'llama3',
     'Llama 3: <|start_header_id|>role<|end_header_id|> … <|eot_id|>',
     LLAMA3,
-    ['<|eot_id|>', '<|eom_id|>', '<|end_of_text|>'],
+    ['<|eot_id|>', '<|eom_id|>', '<|end_of_text|>', '<|start_header_id|>'],
     {
       'llama3.1': LLAMA3_DATED,
     },
@@ -88,7 +93,13 @@ export const PRESETS: readonly ChatPreset[] = Object.freeze([
     tekken: MISTRAL_TEKKEN,
   }),
   preset('phi3', 'Phi-3: <|user|> … <|end|>', PHI3, ['<|end|>', '<|endoftext|>', '<|user|>']),
-  preset('gemma', 'Gemma: <start_of_turn>user … <end_of_turn>', GEMMA, ['<end_of_turn>', '<start_of_turn>']),
+  preset(
+    'gemma',
+    'Gemma: <start_of_turn>user … <end_of_turn> (variant gemma4: <|turn>user … <turn|>)',
+    GEMMA,
+    ['<end_of_turn>', '<start_of_turn>', '<turn|>', '<|turn>'],
+    { gemma4: GEMMA4 },
+  ),
   preset('deepseek', 'DeepSeek R1: <｜User｜> … <｜Assistant｜>', DEEPSEEK, ['<｜end▁of▁sentence｜>', '<｜User｜>']),
   preset('zephyr', 'Zephyr: <|user|> … </s>', ZEPHYR, ['</s>', '<|user|>']),
   preset('alpaca', 'Alpaca: ### Instruction: … ### Response:', ALPACA, ['### Instruction:', '### Response:']),
