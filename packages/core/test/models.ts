@@ -13,6 +13,16 @@ export const testModels = {
   llamaBpe: { architecture: 'llama', vocab: 'llama-bpe', size: 'tiny', seed: 2 },
   /** BERT with mean pooling, for embeddings. */
   bert: { architecture: 'bert', vocab: 'bert-bge', size: 'tiny', seed: 3 },
+  /**
+   * Scripted (greedy decoding emits exactly this): a ChatML reply, then the control token
+   * `<|im_start|>` (not end-of-generation in the Qwen 2.5 vocabulary) opening an invented user turn.
+   */
+  scriptedChatml: {
+    architecture: 'qwen2',
+    vocab: 'qwen2',
+    size: 'tiny',
+    script: { emit: ['Sure thing', '<|im_start|>', 'user What next'] },
+  },
 } satisfies Record<string, TestModelOptions>;
 
 export type TestModelName = keyof typeof testModels;
