@@ -106,18 +106,9 @@ export function resolveChatFormat(
   };
 }
 
-/** Renders `messages` as the prompt of the next assistant reply. */
+/** Renders `messages` as the prompt text of the next assistant reply (see `PromptTokenizer` for its tokens). */
 export function renderPrompt(format: ChatFormat, messages: readonly ChatMessage[]): string {
   return format.renderer.render(messages, { addGenerationPrompt: true });
-}
-
-/**
- * Tokenizes a rendered prompt. Control-token text written by the template (`<|im_start|>`)
- * becomes those tokens, and BOS is added only when the template did not print it already.
- */
-export function tokenizePrompt(engine: EngineModel, format: ChatFormat, prompt: string): number[] {
-  const printsBos = format.bosToken !== undefined && format.bosToken !== '' && prompt.startsWith(format.bosToken);
-  return engine.tokenize(prompt, { special: true, addSpecial: !printsBos });
 }
 
 function catalogCandidate(entry: CatalogEntry | undefined): string | LegacyTemplate | undefined {

@@ -1,10 +1,12 @@
 import { Gpt4AllError, type Context, type GenerateResult } from '@gpt4all/core';
-import type { ChatMessage, LegacyTemplate, TemplateSource } from '@gpt4all/templates';
-import { renderPrompt, resolveChatFormat, tokenizePrompt, type ChatFormat } from './chat-format.js';
+import type { LegacyTemplate, TemplateSource } from '@gpt4all/templates';
+import { resolveChatFormat, type ChatFormat } from './chat-format.js';
+import { copyMessage, type ChatMessage } from './chat-message.js';
 import { textStream, type TextStream } from './chat-stream.js';
 import { ChatError, invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
 import { fitConversation, type ContextOverflowPolicy } from './overflow-policy.js';
+import type { Prompt } from './prompt-tokens.js';
 import { catalogSampling, pickSampling, resolveSampling, type SamplingOptions } from './sampling-defaults.js';
 import { isMessage, sessionOptionsFromJSON, type ChatSessionJSON } from './session-json.js';
 import type { AbortedReplyPolicy, ChatReply, ChatSessionOptions, SendOptions } from './session-options.js';
@@ -19,7 +21,10 @@ export interface SessionContextSource {
 /**
  * A conversation with a model. Each reply renders the whole conversation with the chat template
  * and evaluates only the tokens its context does not already hold, so a long chat costs what its
- * new tokens cost — also after `messages` is edited, up to the first changed token.
+ * new tokens cost — also after `messages` is edited, up to the first changed token. Replies keep
+ * the token ids the model generated (`tokens` on assistant messages), which the next prompt uses
+ * where the template prints the reply unchanged; message text never produces control tokens
+ * unless `specialTokensInContent` is set.
  *
  * Calls on one session run one at a time, in order. Sessions of one model each have their own
  * context and can run side by side.
@@ -38,6 +43,7 @@ export class ChatSession {
   #policy: ContextOverflowPolicy;
   #abortedReply: AbortedReplyPolicy;
   #extraStop: string[];
+  #specialTokensInContent: boolean;
   #messages: ChatMessage[];
   #windowStart = 0;
   // Bumped whenever the history is replaced, so a reply in flight does not land in a new history.
@@ -58,6 +64,7 @@ export class ChatSession {
     this.#policy = oneOf('contextOverflow', options.contextOverflow ?? 'drop-oldest', ['drop-oldest', 'error']);
     this.#abortedReply = oneOf('abortedReply', options.abortedReply ?? 'keep', ['keep', 'discard']);
     this.#extraStop = [...(options.stop ?? [])];
+    this.#specialTokensInContent = options.specialTokensInContent === true;
     this.stopStrings = [...new Set([...this.#format.stopStrings, ...this.#extraStop])].filter((s) => s !== '');
     this.contextSize = model.defaultContextSize(options.contextSize);
     this.#source = source ?? {
@@ -79,15 +86,17 @@ export class ChatSession {
 
   /**
    * The conversation so far (a copy). Assign a new list to edit history: the next reply reuses
-   * the KV cache up to the first token that changed.
+   * the KV cache up to the first token that changed. Replies carry `tokens`, the ids the model
+   * generated; a reply whose `content` you edit is tokenized as text (its `tokens` no longer
+   * spell it), so they need not be removed.
    */
   get messages(): ChatMessage[] {
-    return this.#messages.map((message) => ({ ...message }));
+    return this.#messages.map(copyMessage);
   }
 
   set messages(messages: readonly ChatMessage[]) {
     if (!Array.isArray(messages) || !messages.every(isMessage)) throw invalidArgument('messages must be a list of { role, content }');
-    this.#replaceHistory(messages.map((message) => ({ ...message })));
+    this.#replaceHistory(messages.map(copyMessage));
   }
 
   /** Sends a user message and resolves with the reply, which is also appended to `messages`. */
@@ -121,11 +130,12 @@ export class ChatSession {
 
   /**
    * The prompt a reply to `messages` (default: the current history) is generated from: the
-   * template's text and its tokens. The overflow policy may leave old turns out of the real one.
+   * template's text, and the token ids the model is given, in which message text is plain text
+   * (unless `specialTokensInContent`) and replies are their generated `tokens` where the template
+   * printed them unchanged. The overflow policy may leave old turns out of the real one.
    */
-  renderPrompt(messages: readonly ChatMessage[] = this.#messages): { text: string; tokens: number[] } {
-    const text = renderPrompt(this.#format, messages);
-    return { text, tokens: tokenizePrompt(this.model.engine, this.#format, text) };
+  renderPrompt(messages: readonly ChatMessage[] = this.#messages): Prompt {
+    return this.model.promptTokenizer().prompt(this.#format, messages, { specialTokensInContent: this.#specialTokensInContent });
   }
 
   /** Clears the history, keeping the system message. */
@@ -144,6 +154,7 @@ export class ChatSession {
       contextOverflow: this.#policy,
       abortedReply: this.#abortedReply,
       stop: [...this.#extraStop],
+      ...(this.#specialTokensInContent ? { specialTokensInContent: true } : {}),
       sampling: { ...this.#sampling },
     };
   }
@@ -217,7 +228,9 @@ export class ChatSession {
     if (this.#epoch === epoch) {
       this.#windowStart = windowStart;
       const discard = result.finishReason === 'abort' && abortedReply === 'discard';
-      this.#messages = discard ? before : [...conversation, { role: 'assistant', content: result.text }];
+      const tokens = this.model.promptTokenizer().replyTokens(result.tokens, result.text);
+      const reply: ChatMessage = tokens ? { role: 'assistant', content: result.text, tokens } : { role: 'assistant', content: result.text };
+      this.#messages = discard ? before : [...conversation, reply];
     }
     return {
       text: result.text,
@@ -244,7 +257,7 @@ export class ChatSession {
 function initialMessages(options: ChatSessionOptions, defaultSystemMessage: string | undefined): ChatMessage[] {
   const seeded = options.messages ?? [];
   if (!Array.isArray(seeded) || !seeded.every(isMessage)) throw invalidArgument('messages must be a list of { role, content }');
-  const messages = seeded.map((message) => ({ ...message }));
+  const messages = seeded.map(copyMessage);
   if (messages[0]?.role === 'system') return messages;
   const system = options.systemMessage === undefined ? defaultSystemMessage : options.systemMessage;
   return system ? [{ role: 'system', content: system }, ...messages] : messages;

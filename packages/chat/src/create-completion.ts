@@ -1,10 +1,10 @@
-import type { ChatMessage } from '@gpt4all/templates';
+import type { ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
 import type { ChatSessionOptions, SendOptions } from './session-options.js';
 
 /** Options of {@link createCompletion}: sampling, stop strings, signal, and the session's template options. */
-export interface CreateCompletionOptions extends SendOptions, Pick<ChatSessionOptions, 'template' | 'contextOverflow'> {}
+export interface CreateCompletionOptions extends SendOptions, Pick<ChatSessionOptions, 'template' | 'contextOverflow' | 'specialTokensInContent'> {}
 
 /** An OpenAI-shaped chat completion, as the old `gpt4all` npm package returned. */
 export interface ChatCompletion {
@@ -43,9 +43,9 @@ export interface ChatCompletion {
  */
 export async function createCompletion(model: Model, messages: readonly ChatMessage[], options: CreateCompletionOptions = {}): Promise<ChatCompletion> {
   if (!Array.isArray(messages) || messages.at(-1)?.role !== 'user') throw invalidArgument('messages must be a list that ends with a user message');
-  const { template, contextOverflow, ...sendOptions } = options;
+  const { template, contextOverflow, specialTokensInContent, ...sendOptions } = options;
   // No default system message is slipped in: the caller's messages are the whole conversation.
-  const session = model.sharedSession({ messages, template, contextOverflow, systemMessage: null });
+  const session = model.sharedSession({ messages, template, contextOverflow, specialTokensInContent, systemMessage: null });
   const reply = await session.regenerate({ ...sendOptions, abortedReply: 'keep' });
   return {
     object: 'chat.completion',

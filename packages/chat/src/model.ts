@@ -5,6 +5,7 @@ import { ChatSession, type SessionContextSource } from './chat-session.js';
 import { complete, type CompleteOptions, type Completion } from './complete.js';
 import { embed, type EmbedOptions } from './embed.js';
 import { invalidArgument } from './errors/chat-error.js';
+import { PromptTokenizer } from './prompt-tokens.js';
 import { catalogSampling, DEFAULT_CONTEXT_SIZE } from './sampling-defaults.js';
 import type { ChatSessionOptions } from './session-options.js';
 
@@ -19,6 +20,7 @@ export class Model {
   /** The model's catalog entry, when it has one: templates, system message, sampling overrides. */
   readonly catalogEntry: CatalogEntry | undefined;
   #templateInfo: ModelTemplateInfo | undefined;
+  #promptTokenizer: PromptTokenizer | undefined;
   #sessions = new Set<ChatSession>();
   #sharedContext: Promise<Context> | undefined;
   #threads: number | undefined;
@@ -90,6 +92,11 @@ export class Model {
   /** @internal The model file's chat format, read once. */
   templateInfo(): ModelTemplateInfo {
     return (this.#templateInfo ??= readModelTemplateInfo(this.engine));
+  }
+
+  /** @internal How prompts become token ids on this model, set up once. */
+  promptTokenizer(): PromptTokenizer {
+    return (this.#promptTokenizer ??= new PromptTokenizer(this.engine));
   }
 
   /** @internal The context size a session gets: asked, else the catalog's, else GPT4All's 2048; never above training length. */

@@ -1,5 +1,5 @@
 import { ContextOverflowError } from '@gpt4all/core';
-import type { ChatMessage } from '@gpt4all/templates';
+import type { ChatMessage } from './chat-message.js';
 
 /**
  * What a session does when the conversation no longer fits its context:

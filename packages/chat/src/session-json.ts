@@ -1,4 +1,5 @@
-import type { ChatMessage, LegacyTemplate } from '@gpt4all/templates';
+import type { LegacyTemplate } from '@gpt4all/templates';
+import type { ChatMessage } from './chat-message.js';
 import { ChatError } from './errors/chat-error.js';
 import type { ContextOverflowPolicy } from './overflow-policy.js';
 import type { SamplingOptions } from './sampling-defaults.js';
@@ -8,7 +9,7 @@ import type { AbortedReplyPolicy, ChatSessionOptions } from './session-options.j
 export interface ChatSessionJSON {
   type: 'gpt4all-chat-session';
   version: 1;
-  /** The whole history, system message included. */
+  /** The whole history, system message included (replies with the `tokens` the model generated). */
   messages: ChatMessage[];
   /** The template the session was given, when it was text (a custom renderer cannot be saved). */
   template?: string | LegacyTemplate;
@@ -16,6 +17,8 @@ export interface ChatSessionJSON {
   contextOverflow: ContextOverflowPolicy;
   abortedReply: AbortedReplyPolicy;
   stop: string[];
+  /** Present (true) when message text may hold control tokens. */
+  specialTokensInContent?: boolean;
   /** The session's own sampling defaults (not the catalog's or GPT4All's, which are re-applied). */
   sampling: SamplingOptions;
 }
@@ -38,6 +41,7 @@ export function sessionOptionsFromJSON(input: unknown): ChatSessionOptions {
     contextOverflow: saved.contextOverflow,
     abortedReply: saved.abortedReply,
     stop: Array.isArray(saved.stop) ? saved.stop : undefined,
+    specialTokensInContent: saved.specialTokensInContent === true,
   };
 }
 

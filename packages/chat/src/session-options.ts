@@ -1,5 +1,5 @@
 import type { FinishReason, GenerationTimings } from '@gpt4all/core';
-import type { ChatMessage } from '@gpt4all/templates';
+import type { ChatMessage } from './chat-message.js';
 import type { ChatTemplate } from './chat-format.js';
 import type { ContextOverflowPolicy } from './overflow-policy.js';
 import type { SamplingOptions } from './sampling-defaults.js';
@@ -38,6 +38,13 @@ export interface ChatSessionOptions extends SamplingOptions {
   abortedReply?: AbortedReplyPolicy;
   /** Stop strings added to the template's for every reply. */
   stop?: readonly string[];
+  /**
+   * Parse control-token text inside messages (`<|im_end|>`, `<|start_header_id|>`) as control
+   * tokens, as the template's own text is. **Unsafe for text you do not trust**: a message could
+   * end its own turn and open another (a system turn, say). Default false: the text of every
+   * message (user, assistant, system, tool) is plain text, and only the template writes control tokens.
+   */
+  specialTokensInContent?: boolean;
 }
 
 /** Options of one `send()`, `stream()` or `regenerate()`; they win over the session's. */

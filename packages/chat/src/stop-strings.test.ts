@@ -31,7 +31,15 @@ describe('stop strings', () => {
     expect(reply.text).toBe(freeReply.text.slice(0, freeReply.text.indexOf(stop)));
     expect(reply.text).not.toContain(stop);
     expect(chunks.join('')).toBe(reply.text);
-    expect(stopped.messages.at(-1)).toEqual({ role: 'assistant', content: reply.text });
+    // The reply keeps the ids it was generated as, up to the stop string (the text of a token the
+    // stop string cuts is tokenized).
+    const kept = stopped.messages.at(-1)!;
+    expect(kept).toMatchObject({ role: 'assistant', content: reply.text });
+    expect(model.engine.detokenize(kept.tokens!)).toBe(reply.text);
+    let whole = tokens.length;
+    while (!reply.text.startsWith(model.engine.detokenize(tokens.slice(0, whole)))) whole--;
+    expect(whole).toBeGreaterThan(0);
+    expect(kept.tokens!.slice(0, whole)).toEqual(tokens.slice(0, whole));
 
     // A session-wide stop string works the same way.
     const sessionWide = model.createChatSession({ ...options, stop: [stop] });
