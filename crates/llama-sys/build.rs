@@ -19,6 +19,8 @@ fn main() {
     println!("cargo:rustc-env=GPT4ALL_VARIANT={variant}");
     println!("cargo:rerun-if-changed={}", table_path.display());
     println!("cargo:rerun-if-changed=wrapper.h");
+    println!("cargo:rerun-if-changed=src/guard.cpp");
+    println!("cargo:rerun-if-changed=src/guard.h");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/llama.cpp.pin.json").display());
     println!("cargo:rerun-if-env-changed=GPT4ALL_LLAMA_CPP_DIR");
@@ -27,6 +29,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=CUDA_PATH");
 
     let build_dir = build_llama(&llama_dir, &table, &variant);
+    build_guard(&llama_dir);
     link_libraries(&build_dir, &variant);
     generate_bindings(&llama_dir);
 }
@@ -96,6 +99,19 @@ fn build_llama(llama_dir: &Path, table: &serde_json::Value, variant: &str) -> Pa
         }
     }
     config.build().join("build")
+}
+
+/// Our C++ wrappers that turn llama.cpp's fatal assertions during loading into errors
+/// (`src/guard.cpp`). Linked before llama.cpp's libraries, which it calls.
+fn build_guard(llama_dir: &Path) {
+    cc::Build::new()
+        .cpp(true)
+        .std("c++17")
+        .file("src/guard.cpp")
+        .include(llama_dir.join("include"))
+        .include(llama_dir.join("ggml/include"))
+        .include("src")
+        .compile("gpt4all-guard");
 }
 
 fn link_libraries(build_dir: &Path, variant: &str) {
@@ -175,6 +191,7 @@ fn generate_bindings(llama_dir: &Path) {
         .clang_arg(format!("-I{}", llama_dir.join("include").display()))
         .clang_arg(format!("-I{}", llama_dir.join("ggml/include").display()))
         .allowlist_function("llama_.*")
+        .allowlist_function("gpt4all_.*_guarded")
         .allowlist_function("ggml_backend_(dev|reg)_.*")
         .allowlist_function("ggml_backend_load_all")
         .allowlist_function("ggml_(blck_size|type_size|type_name)")

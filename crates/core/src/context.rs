@@ -3,9 +3,9 @@
 //! The context remembers the tokens in its cache, so evaluating a new prompt reuses the longest
 //! common prefix and only evaluates the rest. That is what makes the n-th turn of a chat cost
 //! only its new tokens. One context serves one generation at a time (`&mut self`).
-use crate::backend;
 use crate::error::{Error, Result};
 use crate::model::{Model, Token};
+use crate::{backend, guard};
 use gpt4all_llama_sys as sys;
 use std::ffi::c_void;
 use std::ptr::NonNull;
@@ -80,12 +80,20 @@ impl Context {
             p.n_seq_max = if params.embeddings { EMBEDDING_SEQUENCES } else { 1 };
             p.kv_unified = params.embeddings;
             p.no_perf = true;
-            let (raw, lines) = crate::log::capture(|| unsafe { sys::llama_init_from_model(model.raw(), p) });
-            NonNull::new(raw).ok_or_else(|| Error::ContextCreate {
-                reason: lines
-                    .last()
-                    .cloned()
-                    .unwrap_or_else(|| "not enough memory for the requested context size?".into()),
+            let ((raw, assertion), lines) = crate::log::capture(|| {
+                guard::call(|message, size| unsafe {
+                    sys::gpt4all_init_from_model_guarded(model.raw(), p, message, size)
+                })
+            });
+            NonNull::new(raw).ok_or_else(|| match assertion {
+                // Context creation builds a first graph from the hyperparameters.
+                Some(assertion) => guard::rejected(model.path(), model.gguf(), &assertion),
+                None => Error::ContextCreate {
+                    reason: lines
+                        .last()
+                        .cloned()
+                        .unwrap_or_else(|| "not enough memory for the requested context size?".into()),
+                },
             })
         };
         let mut raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_UNSPECIFIED)?;

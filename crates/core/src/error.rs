@@ -12,8 +12,9 @@ pub enum Error {
     NotGguf { path: PathBuf },
     /// The file claims to be GGUF but its structure is broken (truncated, corrupt, inconsistent).
     InvalidGguf { path: PathBuf, reason: String },
-    /// The file is valid GGUF but llama.cpp does not know its architecture.
-    UnsupportedArchitecture { architecture: String },
+    /// The file is valid GGUF but llama.cpp cannot run its architecture: it does not know the
+    /// name (`known: false`), or knows it but has no compute graph for it (`known: true`, GPT-J).
+    UnsupportedArchitecture { architecture: String, known: bool },
     /// llama.cpp could not load the model for another reason (its own message is kept).
     ModelLoad { reason: String },
     /// The file holds only a vocabulary; it can tokenize but not run.
@@ -68,8 +69,14 @@ impl fmt::Display for Error {
             Error::InvalidGguf { path, reason } => {
                 write!(f, "invalid GGUF file {}: {reason}", path.display())
             }
-            Error::UnsupportedArchitecture { architecture } => {
+            Error::UnsupportedArchitecture { architecture, known: false } => {
                 write!(f, "unsupported model architecture '{architecture}' (this llama.cpp build does not know it)")
+            }
+            Error::UnsupportedArchitecture { architecture, known: true } => {
+                write!(
+                    f,
+                    "unsupported model architecture '{architecture}' (llama.cpp knows the name but cannot run it)"
+                )
             }
             Error::ModelLoad { reason } => write!(f, "failed to load model: {reason}"),
             Error::VocabOnly => {

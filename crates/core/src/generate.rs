@@ -15,6 +15,7 @@ pub struct GenerateParams {
     pub max_tokens: Option<u32>,
     pub sampling: SamplingParams,
     /// Generation ends before the first of these strings, which never appears in the output.
+    /// Control tokens match by their text (`<|im_start|>`), also when they are not rendered.
     pub stop: Vec<String>,
     /// Render control tokens (such as `<|im_end|>`) as text instead of nothing.
     pub special: bool,
@@ -123,7 +124,10 @@ impl Context {
                 break FinishReason::EndOfGeneration;
             }
             generation.tokens.push(token);
-            let text = stream.push(&model.token_bytes(token, params.special));
+            let text = match model.hidden_control_text(token, params.special) {
+                Some(control) => stream.push_hidden(&control),
+                None => stream.push(&model.token_bytes(token, params.special)),
+            };
             generation.text.push_str(&text);
             on_chunk(Chunk { text: &text, token });
             if stream.stopped() {

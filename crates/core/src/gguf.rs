@@ -39,6 +39,23 @@ impl MetadataValue {
         }
     }
 
+    /// A short rendering for messages: numbers as written, strings quoted, arrays by their
+    /// first entries.
+    pub fn display(&self) -> String {
+        match self {
+            MetadataValue::UInt(v) => v.to_string(),
+            MetadataValue::Int(v) => v.to_string(),
+            MetadataValue::Float(v) => v.to_string(),
+            MetadataValue::Bool(v) => v.to_string(),
+            MetadataValue::String(v) => format!("{v:?}"),
+            MetadataValue::Array(items) => {
+                let shown: Vec<String> = items.iter().take(8).map(MetadataValue::display).collect();
+                let more = if items.len() > 8 { format!(", … ({} entries)", items.len()) } else { String::new() };
+                format!("[{}{more}]", shown.join(", "))
+            }
+        }
+    }
+
     /// The value as a string, when it is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -205,6 +222,9 @@ fn parse(r: &mut Reader, file_size: u64) -> Result<GgufFile> {
     let mut keys = HashSet::new();
     for _ in 0..kv_count {
         let key = r.string("key")?;
+        if key.is_empty() {
+            return Err(r.invalid(format!("key/value {} has an empty key", metadata.len())));
+        }
         if !keys.insert(key.clone()) {
             return Err(r.invalid(format!("duplicate key '{key}'")));
         }
@@ -229,6 +249,7 @@ fn parse(r: &mut Reader, file_size: u64) -> Result<GgufFile> {
     let data_start = header_end.div_ceil(alignment) * alignment;
     check_data_layout(r, &mut tensors.iter().collect::<Vec<_>>(), data_start, file_size)?;
     let file = GgufFile { version, metadata, tensors, file_size };
+    check_vocabulary(r, &file)?;
     check_hyperparameters(r, &file)?;
     Ok(file)
 }
@@ -298,38 +319,220 @@ fn check_data_layout(r: &Reader, tensors: &mut [&TensorInfo], data_start: u64, f
                 data_start.saturating_add(end)
             )));
         }
+        // ggml reads tensor data in place (mmap) and asserts TENSOR_ALIGNMENT (32 bytes).
+        if !(data_start + t.offset).is_multiple_of(TENSOR_ALIGNMENT) {
+            return Err(r.invalid(format!(
+                "tensor '{}' data starts at byte {} of the file, not a multiple of {TENSOR_ALIGNMENT} \
+                 (ggml's TENSOR_ALIGNMENT; check general.alignment)",
+                t.name,
+                data_start + t.offset
+            )));
+        }
+        // Weights and biases are numbers to multiply with; integer types there reach an
+        // unsupported-type abort in ggml's CPU kernels at the first decode.
+        if (t.name.ends_with(".weight") || t.name.ends_with(".bias")) && INTEGER_TYPES.contains(&t.ggml_type) {
+            // SAFETY: the type was checked against GGML_TYPE_COUNT when the tensor info was read.
+            let type_name = unsafe { std::ffi::CStr::from_ptr(sys::ggml_type_name(t.ggml_type)) }.to_string_lossy();
+            return Err(r.invalid(format!(
+                "tensor '{}' has the integer type {type_name}; weights and biases must be float or quantized types",
+                t.name
+            )));
+        }
         previous_end = end;
     }
     Ok(())
 }
 
-/// Hyperparameters that llama.cpp divides by or sizes buffers from. A zero here is a crash
-/// (SIGFPE) inside llama.cpp rather than an error, so it is rejected first.
+/// ggml's TENSOR_ALIGNMENT (ggml-impl.h): where tensor data must start in memory.
+const TENSOR_ALIGNMENT: u64 = 32;
+const INTEGER_TYPES: [u32; 4] = [
+    sys::ggml_type_GGML_TYPE_I8,
+    sys::ggml_type_GGML_TYPE_I16,
+    sys::ggml_type_GGML_TYPE_I32,
+    sys::ggml_type_GGML_TYPE_I64,
+];
+
+/// llama.cpp maps token text to ids and asserts that no text appears twice (llama-vocab.cpp).
+fn check_vocabulary(r: &Reader, file: &GgufFile) -> Result<()> {
+    let Some(MetadataValue::Array(tokens)) = file.get("tokenizer.ggml.tokens") else {
+        return Ok(());
+    };
+    let mut seen = HashSet::with_capacity(tokens.len());
+    for (id, token) in tokens.iter().enumerate() {
+        if let Some(text) = token.as_str() {
+            if !seen.insert(text) {
+                return Err(r.invalid(format!("tokenizer.ggml.tokens: token {id} {text:?} appears twice")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Limits of llama.cpp's hyperparameter loading (`src/llama-hparams.h`).
+const MAX_LAYERS: u64 = 512; // LLAMA_MAX_LAYERS
+const MAX_EXPERTS: u64 = 1024; // LLAMA_MAX_EXPERTS
+/// LLAMA_POOLING_TYPE_RANK, the last of `enum llama_pooling_type` (llama.h).
+const MAX_POOLING_TYPE: u64 = sys::llama_pooling_type_LLAMA_POOLING_TYPE_RANK as u64;
+/// Sizes beyond this are corrupt for any model that exists (16 Mi).
+const MAX_SIZE: u64 = 1 << 24;
+
+/// Hyperparameters that llama.cpp asserts on, divides by or sizes buffers from, checked with
+/// messages that name the key and its allowed range. These are the checks of
+/// `llama_model_base::load_hparams` that metadata reaches for every architecture; anything a
+/// future llama.cpp adds is still caught by the load guard (`guard.rs`), with llama.cpp's own
+/// assertion as the message.
 fn check_hyperparameters(r: &Reader, file: &GgufFile) -> Result<()> {
     let Some(arch) = file.architecture() else {
         return Err(r.invalid("missing general.architecture"));
     };
-    for suffix in ["block_count", "embedding_length", "attention.head_count", "context_length"] {
-        let key = format!("{arch}.{suffix}");
+    let key = |suffix: &str| format!("{arch}.{suffix}");
+    // Integer hyperparameters: (key, the largest value of a scalar or of any array entry).
+    let int = |suffix: &str| -> Result<Option<u64>> {
+        let key = key(suffix);
         match file.get(&key) {
+            None => Ok(None),
+            Some(MetadataValue::Array(items)) => items
+                .iter()
+                .map(|v| {
+                    v.as_u64()
+                        .ok_or_else(|| r.invalid(format!("{key} has an entry that is not a non-negative integer")))
+                })
+                .try_fold(None, |max: Option<u64>, v| Ok(Some(max.unwrap_or(0).max(v?)))),
             Some(v @ (MetadataValue::UInt(_) | MetadataValue::Int(_))) => {
-                let n = v.as_u64().unwrap_or(0);
-                if n == 0 || n > (1 << 24) {
-                    return Err(r.invalid(format!("{key} = {n} is out of range")));
-                }
+                v.as_u64().map(Some).ok_or_else(|| r.invalid(format!("{key} = {v:?} is negative")))
             }
-            Some(MetadataValue::Array(items)) if items.iter().any(|v| v.as_u64().is_none_or(|n| n > (1 << 24))) => {
-                return Err(r.invalid(format!("{key} has an out-of-range entry")));
-            }
-            _ => {}
+            Some(_) => Ok(None), // llama.cpp's typed getter rejects other types with its own message
+        }
+    };
+    let out_of_range = |suffix: &str, value: u64, allowed: &str| {
+        Err(r.invalid(format!("{} = {value} is out of range (allowed: {allowed})", key(suffix))))
+    };
+
+    let layers = int("block_count")?;
+    if let Some(n) = layers {
+        if !(1..=MAX_LAYERS).contains(&n) {
+            return out_of_range("block_count", n, &format!("1 to {MAX_LAYERS}, llama.cpp's LLAMA_MAX_LAYERS"));
         }
     }
-    if let (Some(embd), Some(heads)) = (
-        file.get(&format!("{arch}.embedding_length")).and_then(MetadataValue::as_u64),
-        file.get(&format!("{arch}.attention.head_count")).and_then(MetadataValue::as_u64),
-    ) {
+    for suffix in ["embedding_length", "attention.head_count", "context_length"] {
+        if let Some(n) = int(suffix)? {
+            if !(1..=MAX_SIZE).contains(&n) {
+                return out_of_range(suffix, n, &format!("1 to {MAX_SIZE}"));
+            }
+        }
+    }
+    if let (Some(embd), Some(heads)) = (int("embedding_length")?, int("attention.head_count")?) {
         if embd < heads {
-            return Err(r.invalid(format!("{arch}.embedding_length {embd} is smaller than the head count {heads}")));
+            return out_of_range("attention.head_count", heads, &format!("at most {arch}.embedding_length = {embd}"));
+        }
+    }
+    // Grouped-query attention: ggml broadcasts each KV head over head_count / head_count_kv
+    // query heads, and asserts that the division is exact (per layer when the keys are arrays).
+    let per_layer = |suffix: &str| -> Vec<u64> {
+        match file.get(&key(suffix)) {
+            Some(MetadataValue::Array(items)) => items.iter().map(|v| v.as_u64().unwrap_or(0)).collect(),
+            Some(v) => v.as_u64().into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    let (heads, kv_heads) = (per_layer("attention.head_count"), per_layer("attention.head_count_kv"));
+    for (layer, &kv) in kv_heads.iter().enumerate() {
+        let h = heads.get(layer).or(heads.first()).copied().unwrap_or(0);
+        if h > 0 && (kv == 0 || !h.is_multiple_of(kv)) {
+            let at = if kv_heads.len() > 1 { format!(" (layer {layer})") } else { String::new() };
+            return Err(r.invalid(format!(
+                "{}{at} = {kv} is out of range (allowed: a divisor of {arch}.attention.head_count = {h})",
+                key("attention.head_count_kv")
+            )));
+        }
+    }
+    // Rotary embeddings rotate pairs of dimensions within one head: ggml asserts an even count
+    // that fits the head (ggml_compute_forward_rope) when the first batch is evaluated.
+    if let Some(n_rot) = int("rope.dimension_count")? {
+        let head = int("attention.key_length")?.or_else(|| {
+            let embd = int("embedding_length").ok().flatten()?;
+            heads.first().filter(|&&h| h > 0).map(|&h| embd / h)
+        });
+        // 0 passes ggml's checks but sends the first evaluation into a loop that never ends.
+        if n_rot == 0 || n_rot % 2 != 0 || head.is_some_and(|head| n_rot > head) {
+            let limit = head.map_or(String::new(), |head| format!(" up to the head size {head}"));
+            return out_of_range("rope.dimension_count", n_rot, &format!("an even number from 2{limit}"));
+        }
+    }
+    if let (Some(n), Some(layers)) = (int("nextn_predict_layers")?, layers) {
+        if n > layers {
+            return out_of_range("nextn_predict_layers", n, &format!("at most {arch}.block_count = {layers}"));
+        }
+    }
+
+    let experts = int("expert_count")?.unwrap_or(0);
+    if experts > MAX_EXPERTS {
+        return out_of_range("expert_count", experts, &format!("0 to {MAX_EXPERTS}, llama.cpp's LLAMA_MAX_EXPERTS"));
+    }
+    let used = int("expert_used_count")?.unwrap_or(0);
+    let groups = int("expert_group_count")?.unwrap_or(0);
+    let groups_used = int("expert_group_used_count")?.unwrap_or(0);
+    if experts == 0 {
+        if used != 0 {
+            return out_of_range("expert_used_count", used, &format!("0, since {arch}.expert_count is absent or 0"));
+        }
+        if groups != 0 {
+            return out_of_range("expert_group_count", groups, &format!("0, since {arch}.expert_count is absent or 0"));
+        }
+    } else {
+        if !(1..=experts).contains(&used) {
+            return out_of_range("expert_used_count", used, &format!("1 to {arch}.expert_count = {experts}"));
+        }
+        if groups >= experts {
+            return out_of_range("expert_group_count", groups, &format!("below {arch}.expert_count = {experts}"));
+        }
+        if groups > 1 && !experts.is_multiple_of(groups) {
+            return out_of_range(
+                "expert_group_count",
+                groups,
+                &format!("a divisor of {arch}.expert_count = {experts}"),
+            );
+        }
+        if groups > 1 && !(1..groups).contains(&groups_used) {
+            return out_of_range("expert_group_used_count", groups_used, &format!("1 to {}", groups - 1));
+        }
+    }
+
+    // Head sizes divide and size every attention tensor; 0 aborts when the graph is built.
+    for suffix in ["attention.key_length", "attention.value_length"] {
+        if let Some(n) = int(suffix)? {
+            if !(1..=MAX_SIZE).contains(&n) {
+                return out_of_range(suffix, n, &format!("1 to {MAX_SIZE}"));
+            }
+        }
+    }
+    // llama.cpp's pooling types end at LLAMA_POOLING_TYPE_RANK; the graph aborts on others.
+    if let Some(n) = int("pooling_type")? {
+        if n > MAX_POOLING_TYPE {
+            return out_of_range("pooling_type", n, &format!("0 to {MAX_POOLING_TYPE} (none, mean, cls, last, rank)"));
+        }
+    }
+
+    // llama.cpp asserts that the scaling type is one it knows (LLAMA_ROPE_SCALING_TYPES).
+    if let Some(v) = file.get(&key("rope.scaling.type")) {
+        const KNOWN: [&str; 4] = ["none", "linear", "yarn", "longrope"];
+        if v.as_str().is_some_and(|name| !KNOWN.contains(&name)) {
+            return Err(r.invalid(format!(
+                "{} = {v:?} is not a rope scaling type llama.cpp knows (allowed: {})",
+                key("rope.scaling.type"),
+                KNOWN.join(", ")
+            )));
+        }
+    }
+
+    // Normalisation epsilons: ggml asserts eps >= 0 when it builds the graph (NaN fails too).
+    for suffix in ["attention.layer_norm_epsilon", "attention.layer_norm_rms_epsilon"] {
+        if let Some(MetadataValue::Float(eps)) = file.get(&key(suffix)) {
+            if !(eps.is_finite() && *eps >= 0.0) {
+                return Err(
+                    r.invalid(format!("{} = {eps} is out of range (allowed: a finite number >= 0)", key(suffix)))
+                );
+            }
         }
     }
     Ok(())

@@ -26,6 +26,7 @@ mod error;
 mod file_type;
 mod generate;
 mod gguf;
+mod guard;
 mod log;
 mod model;
 mod quantize;

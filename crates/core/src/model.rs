@@ -2,11 +2,12 @@
 use crate::error::{Error, Result};
 use crate::file_type::FileType;
 use crate::gguf::{GgufFile, MetadataValue};
-use crate::{backend, log};
+use crate::{backend, guard, log};
 use gpt4all_llama_sys as sys;
 use std::ffi::{c_void, CString};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
+use std::sync::OnceLock;
 
 /// Token id in the model's vocabulary.
 pub type Token = i32;
@@ -62,7 +63,21 @@ pub struct Model {
     vocab_only: bool,
     /// Whether the tokenizer puts a space in front of the text (SentencePiece does).
     adds_space_prefix: bool,
+    /// Control tokens with their text, listed on first use.
+    control_tokens: OnceLock<Vec<(Token, String)>>,
 }
+
+/// Token attributes that llama.cpp's tokenizer matches as whole tokens in the text
+/// (`cache_special_tokens` in llama-vocab.cpp); a SentencePiece tokenizer puts a space in front
+/// of the text that follows one.
+const MATCHED_AS_TOKEN: sys::llama_token_attr = sys::llama_token_attr_LLAMA_TOKEN_ATTR_CONTROL
+    | sys::llama_token_attr_LLAMA_TOKEN_ATTR_USER_DEFINED
+    | sys::llama_token_attr_LLAMA_TOKEN_ATTR_UNKNOWN;
+
+/// Token attributes whose text becomes a token only when special text is parsed
+/// (`parse_special`), and which render as nothing unless special rendering is asked for.
+const CONTROL: sys::llama_token_attr =
+    sys::llama_token_attr_LLAMA_TOKEN_ATTR_CONTROL | sys::llama_token_attr_LLAMA_TOKEN_ATTR_UNKNOWN;
 
 // SAFETY: llama.cpp only reads a model after loading; concurrent reads from contexts on other
 // threads are how llama.cpp itself serves parallel requests.
@@ -107,12 +122,16 @@ impl Model {
         raw_params.progress_callback = Some(on_progress);
         raw_params.progress_callback_user_data = &mut state as *mut ProgressState as *mut c_void;
 
-        let (raw, log_lines) = log::capture(|| unsafe { sys::llama_model_load_from_file(c_path.as_ptr(), raw_params) });
+        let ((raw, assertion), log_lines) = log::capture(|| {
+            guard::call(|message, size| unsafe {
+                sys::gpt4all_model_load_guarded(c_path.as_ptr(), raw_params, message, size)
+            })
+        });
         let Some(raw) = NonNull::new(raw) else {
             if state.cancelled {
                 return Err(Error::Aborted);
             }
-            return Err(load_error(&gguf, &log_lines));
+            return Err(load_error(path, &gguf, assertion.as_deref(), &log_lines));
         };
         let vocab = NonNull::new(unsafe { sys::llama_model_get_vocab(raw.as_ptr()) } as *mut sys::llama_vocab)
             .expect("llama.cpp returned a model without a vocabulary");
@@ -125,6 +144,7 @@ impl Model {
             path: path.into(),
             vocab_only: params.vocab_only,
             adds_space_prefix: false,
+            control_tokens: OnceLock::new(),
         };
         // llama.cpp keeps this flag private; the tokenizer's behaviour shows it.
         model.adds_space_prefix = match model.tokenize("a", false, false)?.first() {
@@ -141,6 +161,10 @@ impl Model {
     /// Every GGUF key/value of the file, typed.
     pub fn metadata(&self) -> &[(String, MetadataValue)] {
         &self.gguf.metadata
+    }
+
+    pub(crate) fn gguf(&self) -> &GgufFile {
+        &self.gguf
     }
 
     pub fn path(&self) -> &Path {
@@ -192,16 +216,52 @@ impl Model {
     /// Joins tokens back into text. `special` renders control tokens as their text.
     ///
     /// Unlike `llama_detokenize`, this skips the tokenizer's space clean-up (which turns " ?"
-    /// into "?"), so for lossless tokenizers `detokenize(tokenize(text)) == text`. Only the space
-    /// that SentencePiece tokenizers add in front of the text is removed again.
+    /// into "?"), so for lossless tokenizers `detokenize(tokenize(text)) == text`, also with
+    /// control tokens anywhere in it. Only the space that SentencePiece tokenizers add in front
+    /// of each run of text is removed again: at the start, and, for SentencePiece and Unigram
+    /// tokenizers, after every token that the tokenizer matched as a whole (llama-vocab.cpp
+    /// prefixes the text after such a token too).
     pub fn detokenize(&self, tokens: &[Token], special: bool) -> Result<String> {
         self.check_tokens(tokens)?;
         let mut bytes = Vec::with_capacity(tokens.len() * 4);
-        for (i, &token) in tokens.iter().enumerate() {
-            let lstrip = i == 0 && self.adds_space_prefix;
+        // Only SentencePiece (SPM) and Unigram (UGM) tokenizers prefix each run of text.
+        let vocab_type = unsafe { sys::llama_vocab_type(self.vocab()) };
+        let per_run = vocab_type == sys::llama_vocab_type_LLAMA_VOCAB_TYPE_SPM
+            || vocab_type == sys::llama_vocab_type_LLAMA_VOCAB_TYPE_UGM;
+        let mut run_starts = true;
+        for &token in tokens {
+            let lstrip = run_starts && self.adds_space_prefix;
             bytes.extend_from_slice(&self.piece(token, lstrip, special));
+            run_starts = per_run && self.attributes(token) & MATCHED_AS_TOKEN != 0;
         }
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Control tokens (`<s>`, `<|im_start|>`, ...) with their text: the tokens that text
+    /// produces only when special text is parsed, and that render as nothing unless asked.
+    /// Ids are in vocabulary order.
+    pub fn control_tokens(&self) -> &[(Token, String)] {
+        self.control_tokens.get_or_init(|| {
+            (0..self.info.vocab_size as Token)
+                .filter(|&id| self.attributes(id) & CONTROL != 0)
+                .map(|id| (id, String::from_utf8_lossy(&self.piece(id, false, true)).into_owned()))
+                .filter(|(_, text)| !text.is_empty())
+                .collect()
+        })
+    }
+
+    /// The text of `token` when it is a control token that `special: false` renders as
+    /// nothing, so that stop strings can still match it.
+    pub(crate) fn hidden_control_text(&self, token: Token, special: bool) -> Option<String> {
+        if special || self.attributes(token) & CONTROL == 0 {
+            return None;
+        }
+        let text = self.piece(token, false, true);
+        (!text.is_empty()).then(|| String::from_utf8_lossy(&text).into_owned())
+    }
+
+    fn attributes(&self, token: Token) -> sys::llama_token_attr {
+        unsafe { sys::llama_vocab_get_attr(self.vocab(), token) }
     }
 
     /// The raw bytes of one token's text (may be part of a multi-byte character).
@@ -254,17 +314,30 @@ impl Drop for Model {
     }
 }
 
-/// Turns llama.cpp's logged reason for a failed load into a typed error.
-fn load_error(gguf: &GgufFile, log_lines: &[String]) -> Error {
-    if log_lines.iter().any(|l| l.contains("unknown model architecture")) {
-        return Error::UnsupportedArchitecture { architecture: gguf.architecture().unwrap_or("").to_string() };
+/// Turns a failed load into a typed error, with the most specific reason llama.cpp gave.
+///
+/// llama.cpp logs the exception that stopped its loader ("error loading model: …") and then a
+/// generic "failed to load model"; the first is the cause. A fatal assertion that the guard
+/// caught means a metadata value that llama.cpp cannot work with: the file is invalid.
+fn load_error(path: &Path, gguf: &GgufFile, assertion: Option<&str>, log_lines: &[String]) -> Error {
+    let architecture = || gguf.architecture().unwrap_or("").to_string();
+    if let Some(assertion) = assertion {
+        return guard::rejected(path, gguf, assertion);
     }
+    for line in log_lines {
+        if line.contains("unknown model architecture") {
+            return Error::UnsupportedArchitecture { architecture: architecture(), known: false };
+        }
+        if line.contains("unsupported model architecture") {
+            return Error::UnsupportedArchitecture { architecture: architecture(), known: true };
+        }
+    }
+    const CAUSE: &str = "error loading model: ";
     let reason = log_lines
         .iter()
-        .rev()
-        .find(|l| l.contains("error loading model:") || l.contains("failed"))
-        .or(log_lines.last())
-        .cloned()
+        .find_map(|line| line.find(CAUSE).map(|at| line[at + CAUSE.len()..].to_string()))
+        .or_else(|| log_lines.iter().find(|line| !line.contains("failed to load model")).cloned())
+        .or_else(|| log_lines.first().cloned())
         .unwrap_or_else(|| "llama.cpp gave no reason".into());
     Error::ModelLoad { reason }
 }

@@ -2,7 +2,7 @@
 use crate::error::{Error, Result};
 use crate::file_type::FileType;
 use crate::gguf::GgufFile;
-use crate::{backend, log};
+use crate::{backend, guard, log};
 use gpt4all_llama_sys as sys;
 use std::ffi::CString;
 use std::path::Path;
@@ -27,11 +27,18 @@ pub fn quantize(input: &Path, output: &Path, file_type: FileType, threads: u32) 
     let mut params = unsafe { sys::llama_model_quantize_default_params() };
     params.ftype = file_type.raw();
     params.nthread = threads as i32;
-    let (status, lines) = log::capture(|| unsafe { sys::llama_model_quantize(c_in.as_ptr(), c_out.as_ptr(), &params) });
+    let ((status, assertion), lines) = log::capture(|| {
+        guard::call(|message, size| unsafe {
+            sys::gpt4all_model_quantize_guarded(c_in.as_ptr(), c_out.as_ptr(), &params, message, size)
+        })
+    });
     if status != 0 {
         let _ = std::fs::remove_file(&part);
-        return Err(Error::Quantize {
-            reason: lines.last().cloned().unwrap_or_else(|| format!("llama_model_quantize returned {status}")),
+        return Err(match assertion {
+            Some(assertion) => guard::rejected(input, &gguf, &assertion),
+            None => Error::Quantize {
+                reason: lines.last().cloned().unwrap_or_else(|| format!("llama_model_quantize returned {status}")),
+            },
         });
     }
     std::fs::rename(&part, output).map_err(|e| Error::Io { path: output.into(), reason: e.to_string() })

@@ -5,12 +5,19 @@
 //! a stop string that the next tokens complete. The stream holds such text back until it is
 //! decided, so that the chunks never contain half a character or any part of a stop string, and
 //! their concatenation is exactly the final text.
+//!
+//! Control tokens (`<|im_start|>`) that the caller does not want to see still take part in stop
+//! matching with their text: a stop string `<|im_start|>` must end generation whether the token
+//! is rendered or not. Their text is kept as a hidden span, matched, and never emitted.
+use std::ops::Range;
 
 /// Incremental UTF-8 decoding plus stop-string matching.
 #[derive(Debug, Default)]
 pub struct TextStream {
     bytes: Vec<u8>,
     held: String,
+    /// Byte ranges of `held` that are hidden control-token text, in order.
+    hidden: Vec<Range<usize>>,
     stops: Vec<String>,
     stopped: bool,
 }
@@ -34,15 +41,25 @@ impl TextStream {
         self.bytes.extend_from_slice(bytes);
         let decoded = self.decode_complete();
         self.held.push_str(&decoded);
-        if let Some(at) = self.first_stop() {
-            self.stopped = true;
-            self.held.truncate(at);
-            return std::mem::take(&mut self.held);
+        self.settle()
+    }
+
+    /// Adds the text of a control token that is matched against the stop strings but never
+    /// emitted. Returns the text that is now safe to emit (possibly empty).
+    pub fn push_hidden(&mut self, text: &str) -> String {
+        if self.stopped {
+            return String::new();
         }
-        let keep = self.partial_stop_len();
-        let emit_len = self.held.len() - keep;
-        let rest = self.held.split_off(emit_len);
-        std::mem::replace(&mut self.held, rest)
+        // A character left unfinished before a control token can no longer complete.
+        if !self.bytes.is_empty() {
+            let lossy = String::from_utf8_lossy(&self.bytes).into_owned();
+            self.held.push_str(&lossy);
+            self.bytes.clear();
+        }
+        let start = self.held.len();
+        self.held.push_str(text);
+        self.hidden.push(start..self.held.len());
+        self.settle()
     }
 
     /// Ends the stream: returns the text still held back, with U+FFFD for an unfinished character.
@@ -50,12 +67,50 @@ impl TextStream {
         if self.stopped {
             return String::new();
         }
-        let mut text = std::mem::take(&mut self.held);
+        let mut text = self.take_visible(self.held.len());
         if !self.bytes.is_empty() {
             text.push_str(&String::from_utf8_lossy(&self.bytes));
             self.bytes.clear();
         }
         text
+    }
+
+    /// Emits what the held text allows: everything before a stop string (and stops), or all
+    /// but the end that could still begin one.
+    fn settle(&mut self) -> String {
+        if let Some(at) = self.first_stop() {
+            self.stopped = true;
+            let text = self.take_visible(at);
+            self.held.clear();
+            self.hidden.clear();
+            return text;
+        }
+        let emit_len = self.held.len() - self.partial_stop_len();
+        self.take_visible(emit_len)
+    }
+
+    /// Removes `held[..end]` and returns its visible part (without hidden spans).
+    fn take_visible(&mut self, end: usize) -> String {
+        let mut visible = String::with_capacity(end);
+        let mut at = 0;
+        let mut kept = Vec::new();
+        for span in self.hidden.drain(..) {
+            if span.start >= end {
+                kept.push(span.start - end..span.end - end);
+                continue;
+            }
+            visible.push_str(&self.held[at..span.start]);
+            at = span.end.min(end);
+            if span.end > end {
+                kept.push(0..span.end - end);
+            }
+        }
+        if at < end {
+            visible.push_str(&self.held[at..end]);
+        }
+        self.hidden = kept;
+        self.held.drain(..end);
+        visible
     }
 
     /// Takes the longest complete UTF-8 prefix of the pending bytes; invalid bytes become U+FFFD.
@@ -143,6 +198,43 @@ mod tests {
         assert!(!stopped);
         assert_eq!(text, "a##b");
         assert_eq!(chunks[0], "a");
+    }
+
+    #[test]
+    fn hidden_control_token_text_matches_a_stop_string_and_is_never_emitted() {
+        let mut s = TextStream::new(&["<|im_start|>".to_string()]);
+        let mut text = s.push(b"Sure");
+        text += &s.push(b" thing");
+        text += &s.push_hidden("<|im_start|>");
+        text += &s.push(b"user What next");
+        text += &s.finish();
+        assert!(s.stopped());
+        assert_eq!(text, "Sure thing");
+    }
+
+    #[test]
+    fn hidden_text_without_a_stop_is_dropped_from_the_output() {
+        let mut s = TextStream::new(&["###".to_string()]);
+        let chunks = [s.push(b"a"), s.push_hidden("<|im_end|>"), s.push(b"b"), s.finish()];
+        assert!(!s.stopped());
+        assert_eq!(chunks.concat(), "ab");
+    }
+
+    #[test]
+    fn a_stop_string_may_span_visible_and_hidden_text() {
+        let mut s = TextStream::new(&["\n<|im_start|>".to_string()]);
+        let chunks = [s.push(b"one\n"), s.push_hidden("<|im_start|>"), s.push(b"two"), s.finish()];
+        assert!(s.stopped());
+        assert_eq!(chunks.concat(), "one");
+    }
+
+    #[test]
+    fn a_held_hidden_span_that_does_not_complete_a_stop_stays_hidden() {
+        // The hidden text is a prefix of the stop string, so it is held, then released unseen.
+        let mut s = TextStream::new(&["<|im_end|>\n\n".to_string()]);
+        let chunks = [s.push(b"x"), s.push_hidden("<|im_end|>"), s.push(b"\ny"), s.finish()];
+        assert!(!s.stopped());
+        assert_eq!(chunks.concat(), "x\ny");
     }
 
     #[test]

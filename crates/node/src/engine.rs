@@ -70,13 +70,14 @@ pub fn quantize(
 }
 
 /// Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to
-/// `callback(level, line)`; `null` silences the log again.
+/// `callback(level, line)`; `null` silences the log again. The handler does not keep Node's
+/// event loop alive (a weak threadsafe function): a script that is done exits with it installed.
 // The callback's type is spelled out so that the generated declarations show its JS signature.
 #[allow(clippy::type_complexity)]
 #[napi]
 pub fn set_log_handler(
     level: String,
-    callback: Option<ThreadsafeFunction<(String, String), (), (String, String), Status, false>>,
+    callback: Option<ThreadsafeFunction<(String, String), (), (String, String), Status, false, true>>,
 ) -> Result<()> {
     let min = match level.as_str() {
         "debug" => LogLevel::Debug,

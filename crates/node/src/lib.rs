@@ -6,6 +6,7 @@ mod abort;
 mod context;
 mod engine;
 mod error;
+mod metadata;
 mod model;
 mod types;
 mod worker;

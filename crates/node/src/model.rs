@@ -1,9 +1,10 @@
 //! `NativeModel`: a loaded model, and `loadModel`, which loads one off the JS thread.
 use crate::abort::{flag_of, NativeAbortFlag};
 use crate::error::{disposed, to_native, Result};
+use crate::metadata::JsMetadata;
 use crate::types::{NativeErrorInfo, NativeEventKind, NativeModelInfo, NativeModelOptions};
 use crate::worker::{error_info, send, spawn};
-use gpt4all_core::{GpuLayers, MetadataValue, Model, ModelParams};
+use gpt4all_core::{GpuLayers, Model, ModelParams};
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
@@ -85,6 +86,13 @@ impl NativeModel {
     }
 }
 
+/// A control token and its text.
+#[napi(object, object_from_js = false)]
+pub struct NativeControlToken {
+    pub id: i32,
+    pub text: String,
+}
+
 #[napi]
 impl NativeModel {
     #[napi]
@@ -108,10 +116,9 @@ impl NativeModel {
     }
 
     /// Every GGUF key/value, as a plain object.
-    #[napi]
-    pub fn metadata(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
-        let model = self.get()?;
-        Ok(model.metadata().iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn metadata(&self) -> Result<JsMetadata> {
+        Ok(JsMetadata(self.get()?))
     }
 
     #[napi]
@@ -132,6 +139,18 @@ impl NativeModel {
         Ok(model.token_bytes(token, special).into())
     }
 
+    /// Control tokens (`<s>`, `<|im_start|>`): the tokens that text produces only when special
+    /// text is parsed, with their text, in vocabulary order.
+    #[napi]
+    pub fn control_tokens(&self) -> Result<Vec<NativeControlToken>> {
+        Ok(self
+            .get()?
+            .control_tokens()
+            .iter()
+            .map(|(id, text)| NativeControlToken { id: *id, text: text.clone() })
+            .collect())
+    }
+
     #[napi]
     pub fn is_end_of_generation(&self, token: i32) -> Result<bool> {
         Ok(self.get()?.is_end_of_generation(token))
@@ -146,17 +165,5 @@ impl NativeModel {
     #[napi(getter)]
     pub fn disposed(&self) -> bool {
         self.inner.read().unwrap().is_none()
-    }
-}
-
-fn to_json(value: &MetadataValue) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        MetadataValue::UInt(v) => Value::from(*v),
-        MetadataValue::Int(v) => Value::from(*v),
-        MetadataValue::Float(v) => serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number),
-        MetadataValue::Bool(v) => Value::Bool(*v),
-        MetadataValue::String(v) => Value::String(v.clone()),
-        MetadataValue::Array(items) => Value::Array(items.iter().map(to_json).collect()),
     }
 }

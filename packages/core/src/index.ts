@@ -1,5 +1,5 @@
 export { loadModel, Model } from './model.js';
-export type { LoadModelOptions, ModelInfo, TokenizeOptions, EmbedOptions } from './model.js';
+export type { ControlToken, LoadModelOptions, ModelInfo, TokenizeOptions, EmbedOptions } from './model.js';
 export { Context } from './context.js';
 export type { ContextOptions, EvaluateResult, GenerationStream } from './context.js';
 export type { GenerateOptions, GenerateResult, GenerationChunk, GenerationTimings, FinishReason } from './generate-options.js';

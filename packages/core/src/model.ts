@@ -45,6 +45,12 @@ export interface ModelInfo {
 }
 
 /** Options for {@link Model.tokenize}. */
+/** A control token of the vocabulary: its id and its text (`<|im_start|>`). */
+export interface ControlToken {
+  id: number;
+  text: string;
+}
+
 export interface TokenizeOptions {
   /** Turn special-token text such as `<|im_start|>` into those tokens. Leave off for untrusted text. Default false. */
   special?: boolean;
@@ -92,6 +98,7 @@ export class Model {
   /** The native variant this model runs on, and why it was chosen. */
   readonly backend: BackendResolution;
   #native: NativeModel;
+  #controlTokens: ControlToken[] | undefined;
   #binding: NativeBinding;
   #contexts = new Set<Context>();
   #embeddingContext: Promise<Context> | undefined;
@@ -115,6 +122,18 @@ export class Model {
   detokenize(tokens: number[], options: { special?: boolean } = {}): string {
     this.#check();
     return callNative(() => this.#native.detokenize(tokens, options.special ?? false));
+  }
+
+  /**
+   * The control tokens of the vocabulary (`<s>`, `<|im_start|>`, `<|eot_id|>`, ...) with their
+   * text, in vocabulary order: the tokens that text becomes only when tokenized with
+   * `special: true`, and that render as nothing unless detokenized with `special: true` (llama.cpp
+   * token attributes CONTROL and UNKNOWN). Listed once per model.
+   */
+  controlTokens(): ControlToken[] {
+    this.#check();
+    this.#controlTokens ??= callNative(() => this.#native.controlTokens());
+    return this.#controlTokens.map((token) => ({ ...token }));
   }
 
   /** Whether `token` ends generation (EOS, EOT and the like). */

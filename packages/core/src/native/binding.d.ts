@@ -41,11 +41,16 @@ export declare class NativeContext {
 export declare class NativeModel {
   info(): NativeModelInfo
   /** Every GGUF key/value, as a plain object. */
-  metadata(): Record<string, any>
+  metadata(): Record<string, unknown>
   tokenize(text: string, addSpecial: boolean, parseSpecial: boolean): Array<number>
   detokenize(tokens: Array<number>, special: boolean): string
   /** The bytes of one token's text, which may be part of a multi-byte character. */
   tokenBytes(token: number, special: boolean): Buffer
+  /**
+   * Control tokens (`<s>`, `<|im_start|>`): the tokens that text produces only when special
+   * text is parsed, with their text, in vocabulary order.
+   */
+  controlTokens(): Array<NativeControlToken>
   isEndOfGeneration(token: number): boolean
   /** Drops this handle's reference; the weights are freed when no context uses them. */
   dispose(): void
@@ -66,6 +71,12 @@ export interface NativeContextOptions {
   batchSize?: number
   threads?: number
   embeddings?: boolean
+}
+
+/** A control token and its text. */
+export interface NativeControlToken {
+  id: number
+  text: string
 }
 
 export interface NativeDevice {
@@ -177,7 +188,8 @@ export declare function quantize(input: string, output: string, fileType: string
 
 /**
  * Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to
- * `callback(level, line)`; `null` silences the log again.
+ * `callback(level, line)`; `null` silences the log again. The handler does not keep Node's
+ * event loop alive (a weak threadsafe function): a script that is done exits with it installed.
  */
 export declare function setLogHandler(level: string, callback?: (((arg: [string, string]) => void)) | undefined | null): void
 

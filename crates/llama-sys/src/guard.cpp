@@ -1,0 +1,97 @@
+// Fatal assertions as errors, for the llama.cpp calls that read a model file's metadata.
+//
+// llama.cpp checks many metadata values with GGML_ASSERT/GGML_ABORT, which end in abort(): a
+// crafted file would kill the host process. ggml lets a program install one abort callback
+// (ggml_set_abort_callback). Ours throws a C++ exception instead of returning, but only on a
+// thread that is inside one of the guarded calls below; llama.cpp's loader already turns
+// exceptions into a failed load, and these wrappers catch whatever escapes. Every assertion the
+// loader can reach is covered this way, including ones added by a future llama.cpp, without a
+// list to keep. Elsewhere (decoding, ggml's worker threads) an assertion still aborts: there it
+// means a bug, and unwinding through a running compute graph would not be safe.
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+#include "ggml.h"
+#include "guard.h"
+
+namespace {
+
+thread_local bool t_guarded = false;
+thread_local char t_assertion[1024];
+
+struct assertion_failed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void on_abort(const char * message) {
+    if (t_guarded) {
+        std::snprintf(t_assertion, sizeof t_assertion, "%s", message);
+        throw assertion_failed(message);
+    }
+    // ggml's default without a callback: the message on stderr, then abort().
+    std::fprintf(stderr, "%s\n", message);
+}
+
+void install() {
+    static std::once_flag once;
+    std::call_once(once, [] { ggml_set_abort_callback(on_abort); });
+}
+
+// Runs `call` with assertions turned into exceptions. Returns its result, or `fallback` when an
+// assertion (or any other exception) escaped; `assertion` receives the assertion's message, or ""
+// when there was none.
+template <typename T, typename F>
+T guarded(F call, T fallback, char * assertion, size_t assertion_size) {
+    install();
+    t_assertion[0] = '\0';
+    t_guarded = true;
+    T result = fallback;
+    try {
+        result = call();
+    } catch (const std::exception & e) {
+        if (t_assertion[0] == '\0') {
+            std::snprintf(t_assertion, sizeof t_assertion, "%s", e.what());
+        }
+    } catch (...) {
+        if (t_assertion[0] == '\0') {
+            std::snprintf(t_assertion, sizeof t_assertion, "unknown exception");
+        }
+    }
+    t_guarded = false;
+    if (assertion != nullptr && assertion_size > 0) {
+        std::snprintf(assertion, assertion_size, "%s", t_assertion);
+    }
+    return result;
+}
+
+}  // namespace
+
+extern "C" {
+
+// llama_model_load_from_file, with llama.cpp's assertions reported in `assertion` (NUL-terminated,
+// empty when none fired) instead of aborting. NULL on any failure, as llama.cpp returns.
+struct llama_model * gpt4all_model_load_guarded(const char * path, struct llama_model_params params, char * assertion,
+                                                size_t assertion_size) {
+    return guarded<struct llama_model *>([&] { return llama_model_load_from_file(path, params); }, nullptr, assertion,
+                                         assertion_size);
+}
+
+// llama_init_from_model, guarded the same way: context creation reads hyperparameters too.
+struct llama_context * gpt4all_init_from_model_guarded(struct llama_model * model, struct llama_context_params params,
+                                                       char * assertion, size_t assertion_size) {
+    return guarded<struct llama_context *>([&] { return llama_init_from_model(model, params); }, nullptr, assertion,
+                                           assertion_size);
+}
+
+// llama_model_quantize, guarded the same way (it reads the input file's metadata); returns 1 when
+// an assertion fired.
+uint32_t gpt4all_model_quantize_guarded(const char * input, const char * output,
+                                        const struct llama_model_quantize_params * params, char * assertion,
+                                        size_t assertion_size) {
+    return guarded<uint32_t>([&] { return llama_model_quantize(input, output, params); }, 1u, assertion,
+                             assertion_size);
+}
+
+}  // extern "C"

@@ -1,0 +1,22 @@
+// Guarded llama.cpp calls (guard.cpp): fatal assertions reached inside them are reported in
+// `assertion` (a NUL-terminated message, empty when none fired) instead of aborting the process.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include "llama.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct llama_model * gpt4all_model_load_guarded(const char * path, struct llama_model_params params, char * assertion,
+                                                size_t assertion_size);
+struct llama_context * gpt4all_init_from_model_guarded(struct llama_model * model, struct llama_context_params params,
+                                                       char * assertion, size_t assertion_size);
+uint32_t gpt4all_model_quantize_guarded(const char * input, const char * output,
+                                        const struct llama_model_quantize_params * params, char * assertion,
+                                        size_t assertion_size);
+
+#ifdef __cplusplus
+}
+#endif
