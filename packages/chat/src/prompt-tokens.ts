@@ -2,7 +2,7 @@ import type { Model as EngineModel } from '@gpt4all/core';
 import { renderPrompt, type ChatFormat } from './chat-format.js';
 import type { ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
-import { ControlTextMatcher, controlTokens, type TextMatch } from './control-tokens.js';
+import { ControlTextMatcher, type TextMatch } from './control-text-matcher.js';
 
 /** How a prompt treats the text of messages. */
 export interface PromptOptions {
@@ -67,7 +67,7 @@ export class PromptTokenizer {
 
   constructor(engine: EngineModel) {
     this.#engine = engine;
-    const controls = controlTokens(engine);
+    const controls = engine.controlTokens();
     this.#controlIds = new Set(controls.map((token) => token.id));
     this.#matcher = new ControlTextMatcher(controls.map((token) => token.text));
     this.#anchor = engine.tokenize('a').at(-1) ?? 0;

@@ -1,26 +1,3 @@
-import type { Model as EngineModel } from '@gpt4all/core';
-
-/**
- * A control token (`<|im_start|>`, `<s>`, `<unk>`, ...): a token that llama.cpp produces from its
- * text only when it parses special text (token attribute CONTROL or UNKNOWN).
- */
-export interface ControlToken {
-  id: number;
-  text: string;
-}
-
-/** The model's control tokens (those with a non-empty text). */
-export function controlTokens(engine: EngineModel): ControlToken[] {
-  const listed = (engine as { controlTokens?: () => ControlToken[] }).controlTokens;
-  if (typeof listed === 'function') return listed.call(engine).filter((token) => token.text !== '');
-  // Until @gpt4all/core lists them itself: the vocabulary's token types (2 unknown, 3 control).
-  const metadata = engine.info.metadata;
-  const texts = metadata['tokenizer.ggml.tokens'];
-  const types = metadata['tokenizer.ggml.token_type'];
-  if (!Array.isArray(texts) || !Array.isArray(types)) return [];
-  return texts.flatMap((text, id) => ((types[id] === 2 || types[id] === 3) && typeof text === 'string' && text !== '' ? [{ id, text }] : []));
-}
-
 /** Where one control text occurs in a string: `[start, end)`. */
 export interface TextMatch {
   start: number;
