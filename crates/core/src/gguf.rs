@@ -426,6 +426,14 @@ fn check_hyperparameters(r: &Reader, file: &GgufFile) -> Result<()> {
             return out_of_range("attention.head_count", heads, &format!("at most {arch}.embedding_length = {embd}"));
         }
     }
+    // Head sizes divide and size every attention tensor; 0 aborts when the graph is built.
+    for suffix in ["attention.key_length", "attention.value_length"] {
+        if let Some(n) = int(suffix)? {
+            if !(1..=MAX_SIZE).contains(&n) {
+                return out_of_range(suffix, n, &format!("1 to {MAX_SIZE}"));
+            }
+        }
+    }
     // Grouped-query attention: ggml broadcasts each KV head over head_count / head_count_kv
     // query heads, and asserts that the division is exact (per layer when the keys are arrays).
     let per_layer = |suffix: &str| -> Vec<u64> {
@@ -498,14 +506,6 @@ fn check_hyperparameters(r: &Reader, file: &GgufFile) -> Result<()> {
         }
     }
 
-    // Head sizes divide and size every attention tensor; 0 aborts when the graph is built.
-    for suffix in ["attention.key_length", "attention.value_length"] {
-        if let Some(n) = int(suffix)? {
-            if !(1..=MAX_SIZE).contains(&n) {
-                return out_of_range(suffix, n, &format!("1 to {MAX_SIZE}"));
-            }
-        }
-    }
     // llama.cpp's pooling types end at LLAMA_POOLING_TYPE_RANK; the graph aborts on others.
     if let Some(n) = int("pooling_type")? {
         if n > MAX_POOLING_TYPE {
