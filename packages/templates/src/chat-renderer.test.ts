@@ -38,6 +38,14 @@ describe('chat renderers', () => {
     expect(createChatRenderer('Q: %1\nA:').kind).toBe('legacy');
   });
 
+  it("lets a render call's BOS/EOS texts win over the renderer's own", () => {
+    const renderer = presetRenderer('llama3', { bosToken: '<s>', eosToken: '</s>' });
+    expect(renderer.render(messages).startsWith('<s><|start_header_id|>')).toBe(true);
+    expect(renderer.render(messages, { bosToken: '<|begin_of_text|>' }).startsWith('<|begin_of_text|><|start_header_id|>')).toBe(true);
+    // An option left undefined keeps the renderer's.
+    expect(renderer.render(messages, { bosToken: undefined }).startsWith('<s>')).toBe(true);
+  });
+
   it('recognises a Jinja template and keeps rendering it exactly', () => {
     const source = getPreset('chatml')!.template.replace('<|im_end|>', '<|im_end|>');
     const renderer = createChatRenderer(source, { eosToken: '<|endoftext|>' });

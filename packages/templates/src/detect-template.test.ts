@@ -62,4 +62,18 @@ describe('detectTemplate', () => {
   it('reports syntax errors', () => {
     expect(() => detectTemplate('{% for m in messages %}')).toThrow(TemplateSyntaxError);
   });
+
+  it('names no preset from too few probes: a template that renders only one conversation', () => {
+    const chatml = getPreset('chatml')!.template;
+    const picky = `{% if messages | length != 2 or messages[0].role != 'system' %}{{ raise_exception('system + user only') }}{% endif %}${chatml}`;
+    expect(detectTemplate(picky)).toMatchObject({ kind: 'jinja', preset: undefined, comparedProbes: 1 });
+  });
+
+  it("compares with the BOS/EOS texts given, by default Llama's <s> and </s>", () => {
+    // A template that hard-codes the tokens instead of reading bos_token/eos_token.
+    const literal = getPreset('llama2')!.template.replaceAll('bos_token', "'<s>'").replaceAll('eos_token', "'</s>'");
+    expect(literal).not.toContain('bos_token');
+    expect(detectTemplate(literal).preset?.name).toBe('llama2');
+    expect(detectTemplate(literal, { bosToken: '<BOS>' }).kind).toBe('jinja');
+  });
 });

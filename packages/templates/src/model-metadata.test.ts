@@ -59,6 +59,20 @@ describe('fromModelMetadata', () => {
     expect(format.detection?.kind).toBe('jinja');
   });
 
+  it("adds the end-of-turn and end-of-message tokens' texts to the stop strings", () => {
+    const custom = '{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}';
+    const format = fromModelMetadata({
+      'tokenizer.chat_template': custom,
+      'tokenizer.ggml.tokens': ['<s>', '</s>', '<end_turn>', '<end_message>'],
+      'tokenizer.ggml.eos_token_id': 1,
+      'tokenizer.ggml.eot_token_id': 2,
+      'tokenizer.ggml.eom_token_id': 3,
+    });
+    expect(format.detection?.kind).toBe('jinja');
+    expect(format.stopStrings).toEqual(['</s>', '<end_turn>', '<end_message>']);
+    expect(format.renderer?.stopStrings).toEqual(format.stopStrings);
+  });
+
   it('reports problems as warnings instead of failing', () => {
     const format = fromModelMetadata({
       'tokenizer.chat_template.broken': '{% if %}',

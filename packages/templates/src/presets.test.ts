@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileTemplate } from './compile-template.js';
 import { detectTemplate } from './detect-template.js';
-import { getPreset, isPresetName, PRESETS } from './presets.js';
+import { getPreset, isPresetName, PRESETS, type PresetName } from './presets.js';
 import { renderChat, type ChatMessage } from './render-chat.js';
 
 const conversation: ChatMessage[] = [
@@ -17,6 +17,21 @@ const conversation: ChatMessage[] = [
   },
 ];
 const tokens = { bosToken: '<BOS>', eosToken: '<EOS>' };
+// The assistant's header each format ends a prompt with when asked to (`addGenerationPrompt`).
+// Llama 2 and Mistral have none: their user turns end with the cue already.
+const generationPrompts: Record<PresetName, string> = {
+  chatml: '<|im_start|>assistant\n',
+  qwen: '<|im_start|>assistant\n',
+  llama3: '<|start_header_id|>assistant<|end_header_id|>\n\n',
+  llama2: '',
+  mistral: '',
+  phi3: '<|assistant|>\n',
+  gemma: '<start_of_turn>model\n',
+  deepseek: '<｜Assistant｜><think>\n',
+  zephyr: '<|assistant|>\n',
+  alpaca: '### Response:\n',
+  vicuna: 'ASSISTANT:',
+};
 
 describe('presets', () => {
   it('cover the families GPT4All users need', () => {
@@ -38,6 +53,7 @@ describe('presets', () => {
       expect(isPresetName(name)).toBe(true);
     }
     expect(getPreset('nope')).toBeUndefined();
+    expect(isPresetName('nope')).toBe(false);
   });
 
   for (const preset of PRESETS) {
@@ -59,7 +75,17 @@ describe('presets', () => {
         const messages = conversation.slice(0, 2);
         const withPrompt = renderChat(preset.template, messages, { ...tokens, addGenerationPrompt: true });
         const without = renderChat(preset.template, messages, { ...tokens, addGenerationPrompt: false });
-        expect(withPrompt.length).toBeGreaterThanOrEqual(without.length);
+        const prompt = generationPrompts[preset.name];
+        if (prompt === '') {
+          // `[/INST]` closes every user turn and is the assistant's cue, asked for or not.
+          expect(withPrompt).toBe(without);
+          expect(withPrompt.endsWith('[/INST]')).toBe(true);
+          return;
+        }
+        expect(withPrompt.endsWith(prompt), withPrompt).toBe(true);
+        expect(without, without).not.toContain(prompt);
+        // The same conversation comes first (Phi-3 ends it with EOS when no reply follows).
+        expect(without.startsWith(withPrompt.slice(0, -prompt.length)), without).toBe(true);
       });
 
       it('has stop strings that a reply would end with', () => {

@@ -31,6 +31,10 @@ describe('TemplateError', () => {
     expect(TemplateLimitError.isInstance(foreign)).toBe(false);
     expect(TemplateError.isInstance(new Error('plain'))).toBe(false);
     expect(TemplateError.isInstance({ code: 'ERR_TEMPLATE_SYNTAX' })).toBe(false);
+    // The brand is shared by every GPT4All error: another package's error is not a template error.
+    const engineError = Object.assign(new Error('aborted'), { code: 'ERR_ABORTED' });
+    Object.defineProperty(engineError, Symbol.for('gpt4all.error'), { value: true });
+    expect(TemplateError.isInstance(engineError)).toBe(false);
   });
 
   it('wraps engine failures in TemplateRenderError with the Python exception name', () => {
