@@ -48,6 +48,11 @@ describe('parseCatalogEntry', () => {
     const entry = valid({ ...rest, sha256sum: 'a'.repeat(64), md5sum: 'b'.repeat(32) });
     expect(entryChecksum(entry)).toEqual({ algorithm: 'sha256', value: 'a'.repeat(64) });
     expect(entryDownloadUrl(entry)).toBe('https://gpt4all.io/models/gguf/tiny-chat.Q4_0.gguf');
+    // The file name is one path segment of that URL, whatever characters it has.
+    const odd = valid({ ...rest, filename: 'My Model #2.gguf' });
+    const url = new URL(entryDownloadUrl(odd));
+    expect(url.hash).toBe('');
+    expect(decodeURIComponent(url.pathname)).toBe('/models/gguf/My Model #2.gguf');
   });
 
   it('lists every problem with its path', () => {

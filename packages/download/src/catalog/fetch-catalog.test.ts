@@ -46,6 +46,17 @@ describe('fetchCatalog', () => {
     expect((await fetchCatalog({ url, cacheDir: dir, offline: true })).entries).toHaveLength(2);
   });
 
+  it('offline, never touches the network, even when it is up', async () => {
+    serveJson('/models3.json', catalog);
+    const url = server.url('/models3.json');
+    const error = await fetchCatalog({ url, cacheDir: dir, offline: true }).catch((caught: unknown) => caught);
+    expect(CatalogUnavailableError.isInstance(error)).toBe(true);
+    expect(server.requests).toHaveLength(0);
+    await fetchCatalog({ url, cacheDir: dir });
+    expect((await fetchCatalog({ url, cacheDir: dir, offline: true })).source).toBe('cache');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('uses a fresh enough cache without the network', async () => {
     serveJson('/models3.json', catalog);
     const url = server.url('/models3.json');

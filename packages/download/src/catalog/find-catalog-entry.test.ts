@@ -14,6 +14,7 @@ describe('findCatalogEntry', () => {
     ['meta-llama-3-8b-instruct.q4_0.gguf', 'Meta-Llama-3-8B-Instruct.Q4_0.gguf'],
     ['Meta-Llama-3-8B-Instruct.Q4_0', 'Meta-Llama-3-8B-Instruct.Q4_0.gguf'],
     ['Llama 3 8B Instruct', 'Meta-Llama-3-8B-Instruct.Q4_0.gguf'],
+    ['llama 3 8b instruct', 'Meta-Llama-3-8B-Instruct.Q4_0.gguf'],
     ['mini', 'mini.gguf'],
   ])('resolves %j', (query, filename) => {
     expect(findCatalogEntry(entries, query)?.filename).toBe(filename);
