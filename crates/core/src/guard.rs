@@ -95,6 +95,46 @@ pub(crate) fn describe(assertion: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use gpt4all_llama_sys as sys;
+    use std::ffi::CString;
+
+    /// Without the range rules in front of it: llama.cpp itself meets a block count past
+    /// LLAMA_MAX_LAYERS, asserts, and the guard turns that into a failed load.
+    #[test]
+    fn an_assertion_while_loading_becomes_a_failed_load_and_the_process_lives() {
+        let Some(path) = std::env::var_os("GPT4ALL_TEST_MODEL") else {
+            eprintln!("GPT4ALL_TEST_MODEL is not set; skipping");
+            return;
+        };
+        let mut bytes = std::fs::read(&path).unwrap();
+        let key = b"llama.block_count";
+        let at = bytes.windows(key.len()).position(|w| w == key).expect("a llama test model") + key.len();
+        assert_eq!(bytes[at..at + 4], 4u32.to_le_bytes(), "stored as GGUF uint32");
+        bytes[at + 4..at + 8].copy_from_slice(&513u32.to_le_bytes());
+        let file = std::env::temp_dir().join(format!("gpt4all-guard-test-{}.gguf", std::process::id()));
+        std::fs::write(&file, &bytes).unwrap();
+
+        crate::backend::init();
+        crate::log::install(); // keeps llama.cpp's log off stderr
+        let c_path = CString::new(file.to_str().unwrap()).unwrap();
+        let params = unsafe { sys::llama_model_default_params() };
+        let (model, assertion) = super::call(|message, size| unsafe {
+            sys::gpt4all_model_load_guarded(c_path.as_ptr(), params, message, size)
+        });
+        std::fs::remove_file(&file).unwrap();
+
+        assert!(model.is_null());
+        let assertion = assertion.expect("the guard reports the assertion");
+        assert!(assertion.contains("GGML_ASSERT") && assertion.contains("LLAMA_MAX_LAYERS"), "{assertion}");
+        // Nothing was left broken: the same call loads a valid file afterwards.
+        let valid = CString::new(path.to_str().unwrap()).unwrap();
+        let (model, assertion) = super::call(|message, size| unsafe {
+            sys::gpt4all_model_load_guarded(valid.as_ptr(), params, message, size)
+        });
+        assert!(!model.is_null() && assertion.is_none());
+        unsafe { sys::llama_model_free(model) };
+    }
+
     #[test]
     fn describe_keeps_file_and_line_but_not_the_build_path() {
         assert_eq!(
