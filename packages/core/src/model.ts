@@ -2,6 +2,7 @@ import { abortError, abortFlagFor } from './abort.js';
 import { Context, type ContextOptions } from './context.js';
 import { Gpt4AllError } from './errors/gpt4all-error.js';
 import { callNative, toError } from './errors/to-error.js';
+import { fitGpuLayers } from './estimate-memory.js';
 import type { NativeModelInfo } from './native/binding.js';
 import { loadBinding, type NativeBinding } from './native/load-binding.js';
 import type { BackendResolution } from './resolve-backend.js';
@@ -12,8 +13,13 @@ type NativeModel = InstanceType<NativeBinding['NativeModel']>;
 export interface LoadModelOptions {
   /** Force a native variant (`cpu-avx2`, `cuda`, ...) instead of the best one for this machine. */
   backend?: string;
-  /** Layers to put on the GPU: `'max'` (the default on GPU backends) or a count (0, the default on CPU). */
-  gpuLayers?: 'max' | number;
+  /**
+   * Layers to put on the GPU, counted as llama.cpp's `n_gpu_layers` (the output layer is one
+   * more than `info.layerCount`): `'auto'` (the default) as many as the free VRAM holds by
+   * {@link estimateMemory} with the default context, which is 0 on CPU backends; `'max'` all of
+   * them; or a count.
+   */
+  gpuLayers?: 'auto' | 'max' | number;
   /** Called with the load progress, from 0 to 1. */
   onProgress?: (progress: number) => void;
   /** Cancels the load; the promise then rejects with `ERR_ABORTED`. */
@@ -72,7 +78,8 @@ export interface EmbedOptions {
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
   const { binding, resolution } = loadBinding(options.backend === undefined ? {} : { backend: options.backend });
   const onGpu = binding.listDevices().some((d) => d.kind === 'gpu' || d.kind === 'igpu');
-  const gpuLayers = options.gpuLayers ?? (onGpu ? 'max' : 0);
+  const asked = options.gpuLayers ?? 'auto';
+  const gpuLayers = asked !== 'auto' ? asked : onGpu && !options.vocabOnly ? autoGpuLayers(path, binding) : 0;
   const { flag, release } = abortFlagFor(binding, options.signal);
   try {
     const native = await new Promise<NativeModel>((resolve, reject) => {
@@ -85,9 +92,21 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
         }),
       );
     });
-    return new Model(native, binding, resolution);
+    return new Model(native, binding, resolution, gpuLayers === 'max' ? -1 : gpuLayers);
   } finally {
     release();
+  }
+}
+
+/**
+ * `gpuLayers: 'auto'` on a GPU backend: as many layers as fit. A file whose header cannot be read
+ * gets 0 here, so that the load itself reports what is wrong with it, as for any other setting.
+ */
+function autoGpuLayers(path: string, binding: NativeBinding): number {
+  try {
+    return fitGpuLayers(path, { devices: binding.listDevices() });
+  } catch {
+    return 0;
   }
 }
 
@@ -97,6 +116,8 @@ export class Model {
   readonly info: ModelInfo;
   /** The native variant this model runs on, and why it was chosen. */
   readonly backend: BackendResolution;
+  /** The layers asked to run on the GPU (`'auto'` resolved); -1 for all. */
+  readonly gpuLayers: number;
   #native: NativeModel;
   #controlTokens: ControlToken[] | undefined;
   #binding: NativeBinding;
@@ -105,8 +126,9 @@ export class Model {
   #disposed = false;
 
   /** @internal Use {@link loadModel}. */
-  constructor(native: NativeModel, binding: NativeBinding, backend: BackendResolution) {
+  constructor(native: NativeModel, binding: NativeBinding, backend: BackendResolution, gpuLayers: number) {
     this.#native = native;
+    this.gpuLayers = gpuLayers;
     this.#binding = binding;
     this.backend = backend;
     this.info = describe(native.info(), () => native.metadata());
