@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
 
 // A private command-line tool: ESM only, no declarations. worker.ts is the engine process that
-// cli.ts starts once per job, so it is an entry of its own.
+// cli.ts starts once per job, so it is an entry of its own; memory-estimate.ts is `bench:memory`.
 export default defineConfig({
-  entry: ['src/cli.ts', 'src/worker.ts'],
+  entry: ['src/cli.ts', 'src/worker.ts', 'src/memory-estimate.ts'],
   format: ['esm'],
   sourcemap: true,
   clean: true,
