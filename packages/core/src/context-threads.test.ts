@@ -1,10 +1,10 @@
 // The CPU threads a context computes with: the ones asked for, else the physical cores this
 // process may use (hyper-threads slow ggml's decoding down), as llama.cpp chooses by default.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelPath } from '../test/models.js';
-import { loadModel, type Model } from './index.js';
+import { loadModel, type Context, type ContextOptions, type Model } from './index.js';
 
 let model: Model;
 beforeAll(async () => {
@@ -25,19 +25,46 @@ function physicalCoresFromCpuinfo(): number | undefined {
   return cores.size || undefined;
 }
 
+/** The ids of this process's threads, as the kernel lists them. */
+const threadIds = () => new Set(readdirSync('/proc/self/task'));
+
+/**
+ * Creates a context and returns it with the threads its creation started, seen in /proc rather than
+ * taken from the context: ggml's CPU threads plus the context's worker thread, which computes
+ * alongside them (ggml's thread 0).
+ */
+async function createCounted(options: ContextOptions): Promise<{ context: Context; started: string[] }> {
+  const before = threadIds();
+  const context = await model.createContext(options);
+  return { context, started: [...threadIds()].filter((id) => !before.has(id)) };
+}
+
+const onLinux = process.platform === 'linux';
+
 describe('context threads', () => {
-  it('are the ones asked for', async () => {
-    await using context = await model.createContext({ contextSize: 256, threads: 1 });
-    expect(context.threads).toBe(1);
-    const { tokens } = await context.generate('Hello', { maxTokens: 4, temperature: 0 });
-    expect(tokens.length).toBeGreaterThan(0);
+  it.runIf(onLinux)('are the ones asked for: that many threads compute, and go with the context', async () => {
+    for (const threads of [1, 3]) {
+      const { context, started } = await createCounted({ contextSize: 256, threads });
+      expect(started).toHaveLength(threads);
+      expect(context.threads).toBe(threads);
+      const { tokens } = await context.generate('Hello', { maxTokens: 4, temperature: 0 });
+      expect(tokens.length).toBeGreaterThan(0);
+      await context.dispose();
+      // ggml's threads are joined when the context is freed; the worker thread ends on its own.
+      const left = threadIds();
+      expect(started.filter((id) => left.has(id)).length).toBeLessThanOrEqual(1);
+    }
   });
 
   it('default to the physical cores this process may use', async () => {
-    await using context = await model.createContext({ contextSize: 256 });
+    const { context, started } = onLinux ? await createCounted({ contextSize: 256 }) : { context: await model.createContext({ contextSize: 256 }), started: [] };
+    await using _ = context;
     expect(context.threads).toBeGreaterThanOrEqual(1);
     expect(context.threads).toBeLessThanOrEqual(availableParallelism());
-    const physical = process.platform === 'linux' ? physicalCoresFromCpuinfo() : undefined;
-    if (physical !== undefined) expect(context.threads).toBe(Math.min(physical, availableParallelism()));
+    const physical = onLinux ? physicalCoresFromCpuinfo() : undefined;
+    if (physical !== undefined) {
+      expect(started).toHaveLength(Math.min(physical, availableParallelism()));
+      expect(context.threads).toBe(started.length);
+    }
   });
 });

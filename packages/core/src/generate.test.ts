@@ -32,12 +32,28 @@ describe('generate', () => {
     expect(result.tokens).toHaveLength(7);
     expect(result.promptTokens).toBe(model.tokenize(prompt, { addSpecial: true, special: true }).length);
     expect(result.timings.tokensPerSecond).toBeGreaterThan(0);
+    // Rates are tokens per second of their own phase.
+    const { promptMs, generateMs, promptTokensPerSecond, tokensPerSecond } = result.timings;
+    expect(tokensPerSecond).toBeCloseTo((result.completionTokens * 1000) / generateMs, 6);
+    expect(promptTokensPerSecond).toBeCloseTo(((result.promptTokens - result.cachedTokens) * 1000) / promptMs, 6);
   });
 
   it('seeded sampling repeats with the same seed', async () => {
     const a = await context.generate(prompt, { maxTokens: 16, temperature: 1, seed: 7 });
     const b = await context.generate(prompt, { maxTokens: 16, temperature: 1, seed: 7 });
     expect(b.tokens).toEqual(a.tokens);
+  });
+
+  it('samples above temperature 0, where the seed decides, and is greedy at 0, where it does not', async () => {
+    const run = async (temperature: number) => {
+      const replies: string[] = [];
+      for (const seed of [1, 2, 3]) replies.push((await context.generate(prompt, { maxTokens: 16, temperature, seed })).tokens.join());
+      return replies;
+    };
+    const [greedy, warm] = [await run(0), await run(1.5)];
+    expect(new Set(greedy).size).toBe(1);
+    expect(new Set(warm).size).toBeGreaterThan(1);
+    expect(warm.some((reply) => reply !== greedy[0])).toBe(true);
   });
 
   it('streams chunks that add up exactly to the result, and onToken sees the same', async () => {
@@ -160,7 +176,7 @@ describe('evaluate', () => {
     expect(context.cachedTokens()).toEqual(tokens);
     const more = [...tokens, ...model.tokenize(' the lazy dog')];
     const second = await context.evaluate(more);
-    expect(second.cachedTokens).toBe(tokens.length);
+    expect(second).toMatchObject({ cachedTokens: tokens.length, evaluatedTokens: more.length - tokens.length });
     const generated = await context.generate(more, { maxTokens: 4, temperature: 0 });
     expect(generated.cachedTokens).toBe(more.length - 1);
   });

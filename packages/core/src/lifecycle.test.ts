@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelPath } from '../test/models.js';
-import { Gpt4AllError, loadModel, type Model } from './index.js';
+import { Gpt4AllError, loadModel, setLogHandler, type Context, type Model } from './index.js';
 
 let model: Model;
 beforeAll(async () => {
@@ -43,12 +43,18 @@ describe('abort', () => {
     const context = await model.createContext({ contextSize: 4096, batchSize: 8 });
     const prompt = Array.from({ length: 4000 }, (_, i) => 300 + ((i * 7) % 1000));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 30);
-    const result = await context.generate(prompt, { maxTokens: 10, signal: controller.signal });
+    // An event, not a timer, says evaluation is under way: llama.cpp logs (at debug level) as each
+    // batch's decode starts and ends. The second one's end has its 8 tokens in the cache.
+    let decodeLines = 0;
+    setLogHandler((_level, line) => {
+      if (line.includes('set_abort_callback') && ++decodeLines === 4) controller.abort();
+    }, 'debug');
+    const result = await context.generate(prompt, { maxTokens: 10, signal: controller.signal }).finally(() => setLogHandler(null));
     expect(result.finishReason).toBe('abort');
     expect(result.completionTokens).toBe(0);
     const cached = context.cachedTokens();
     // Evaluation stopped part-way, on a batch boundary, and the cache holds exactly what it says.
+    expect(cached.length).toBeGreaterThanOrEqual(16);
     expect(cached.length).toBeLessThan(prompt.length);
     expect(cached.length % 8).toBe(0);
     expect(cached).toEqual(prompt.slice(0, cached.length));
@@ -99,16 +105,31 @@ describe('dispose', () => {
   it('disposing a model aborts and frees its busy contexts', async () => {
     const own = await loadModel(await testModelPath('llamaSpm'));
     const context = await own.createContext({ contextSize: 512 });
-    const running = context.generate('Once upon a time', { maxTokens: 5000, temperature: 0 });
-    await new Promise((r) => setTimeout(r, 20));
-    await own.dispose();
-    const result = await running;
+    let disposing: Promise<void> | undefined;
+    // Disposed once the first token shows that generation is running; unstopped, it would go on
+    // until the context is full (finishReason 'length').
+    const result = await context.generate('Once upon a time', {
+      maxTokens: 5000,
+      temperature: 0,
+      onToken: () => {
+        disposing ??= own.dispose();
+      },
+    });
+    await disposing;
     expect(result.finishReason).toBe('abort');
     expect(context.disposed).toBe(true);
+    expect(own.disposed).toBe(true);
   });
 
   it('supports Symbol.asyncDispose', async () => {
     const own = await loadModel(await testModelPath('llamaSpm'));
+    let context: Context;
+    {
+      await using scoped = await own.createContext({ contextSize: 256 });
+      context = scoped;
+      expect(context.disposed).toBe(false);
+    }
+    expect(context.disposed).toBe(true);
     await own[Symbol.asyncDispose]();
     expect(own.disposed).toBe(true);
   });
