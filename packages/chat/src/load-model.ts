@@ -6,8 +6,8 @@ import { Model } from './model.js';
 export interface LoadModelOptions extends LocateModelOptions {
   /** Force a native variant (`cpu-avx2`, `cuda`, ...) instead of the best one for this machine. */
   backend?: string;
-  /** Layers to put on the GPU: `'max'` (the default on GPU backends) or a count (0 on CPU). */
-  gpuLayers?: 'max' | number;
+  /** Layers to put on the GPU: `'auto'` (the default: as many as the free VRAM holds, 0 on CPU), `'max'` or a count. */
+  gpuLayers?: 'auto' | 'max' | number;
   /** CPU threads of the model's contexts (sessions, completions). Default: the physical cores this process may use. */
   threads?: number;
   /** Load progress, from 0 to 1 (after any download). */
