@@ -21,6 +21,9 @@ export async function createHttpDispatcher(options: HttpDispatcherOptions): Prom
   const tls = options.ca ? { ca: [...rootCertificates, options.ca.toString()] } : {};
   return new EnvHttpProxyAgent({
     allowH2: true,
+    // http: URLs go to an http: proxy as absolute-form requests (RFC 9112 §3.2.2), as curl does and every
+    // proxy accepts; https: ones always tunnel with CONNECT, so TLS stays end to end.
+    proxyTunnel: false,
     connect: tls, // direct connections (no proxy, or a host in NO_PROXY)
     requestTls: tls, // the origin, through a proxy's CONNECT tunnel
     proxyTls: tls, // an https: proxy itself

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +10,7 @@ import { fileSha256 } from '../testing/temp-dir.js';
 import { HttpProtocolFailure } from './http-protocol-failure.js';
 import { HttpStatusFailure, parseContentRange, requestRange } from './http-range-request.js';
 import { perTestServer } from '../testing/per-test-server.js';
+import { opensslPath, selfSignedCert } from '../testing/self-signed-cert.js';
 
 const content = makeContent(300_000);
 let server: FaultServer;
@@ -101,15 +100,9 @@ describe('requestRange', () => {
     expect(await fileSha256(join(dir, 'out'))).toBe(content.sha256);
   });
 
-  const openssl = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((path) => existsSync(path));
-  it.skipIf(!openssl)('speaks HTTPS, trusting an extra CA', async () => {
-    execFileSync(openssl as string, [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    const cert = await readFile(join(dir, 'cert.pem'));
-    const tlsServer = createServer({ key: await readFile(join(dir, 'key.pem')), cert }, (_req, res) => {
+  it.skipIf(!opensslPath)('speaks HTTPS, trusting an extra CA', async () => {
+    const { key, cert } = await selfSignedCert(dir);
+    const tlsServer = createServer({ key, cert }, (_req, res) => {
       res.writeHead(200, { 'content-length': String(content.body.length) }).end(content.body);
     });
     await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
