@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { createSecureServer } from 'node:http2';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -114,6 +115,30 @@ describe('requestRange', () => {
     } finally {
       tlsServer.closeAllConnections();
       await new Promise((resolve) => tlsServer.close(resolve));
+    }
+  });
+
+  it.skipIf(!opensslPath)('speaks HTTP/2 to a server that offers only h2 (ALPN), ranges included', async () => {
+    const { key, cert } = await selfSignedCert(dir);
+    const versions: string[] = [];
+    const h2Server = createSecureServer({ key, cert, allowHTTP1: false }, (req, res) => {
+      versions.push(req.httpVersion);
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      const headers: Record<string, string> = { 'content-length': String(content.body.length - start) };
+      if (start > 0) headers['content-range'] = `bytes ${start}-${content.body.length - 1}/${content.body.length}`;
+      res.writeHead(start > 0 ? 206 : 200, headers).end(content.body.subarray(start));
+    });
+    await new Promise<void>((resolve) => h2Server.listen(0, '127.0.0.1', resolve));
+    const url = `https://localhost:${(h2Server.address() as AddressInfo).port}/f`;
+    try {
+      const whole = await requestRange({ url, ca: cert });
+      expect((await whole.readAll(1e6)).equals(content.body)).toBe(true);
+      const tail = await requestRange({ url, ca: cert, start: 1000 });
+      expect(tail).toMatchObject({ status: 206, start: 1000, totalSize: 300_000 });
+      expect((await tail.readAll(1e6)).equals(content.body.subarray(1000))).toBe(true);
+      expect(versions).toEqual(['2.0', '2.0']);
+    } finally {
+      await new Promise((resolve) => h2Server.close(resolve));
     }
   });
 });
