@@ -1,10 +1,10 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelPath } from '../test/models.js';
-import { estimateMemory, fitGpuLayers, readModelShape, type ModelShape } from './estimate-memory.js';
-import { readGgufHeader } from './gguf-header.js';
+import { estimateMemory, fitGpuLayers, modelShapeOf, readModelShape, type ModelShape } from './estimate-memory.js';
+import { parseGgufHeader, readGgufHeader } from './gguf-header.js';
 import { loadModel, ModelLoadError, setLogHandler, type Device, type Model } from './index.js';
 
 const MiB = 1024 * 1024;
@@ -72,12 +72,20 @@ describe('readGgufHeader', () => {
   it('refuses a file that is not GGUF with a typed error', () => {
     const bad = join(tmpdir(), `not-gguf-${process.pid}.bin`);
     writeFileSync(bad, 'definitely not a model');
-    expect(() => estimateMemory(bad)).toThrow(ModelLoadError);
     try {
-      estimateMemory(bad);
-    } catch (error) {
-      expect((error as ModelLoadError).code).toBe('ERR_NOT_GGUF');
+      expect(() => estimateMemory(bad)).toThrow(ModelLoadError);
+      expect(() => estimateMemory(bad)).toThrow(expect.objectContaining({ code: 'ERR_NOT_GGUF', path: bad }));
+      expect(() => estimateMemory(`${bad}.missing`)).toThrow(expect.objectContaining({ code: 'ERR_MODEL_NOT_FOUND' }));
+    } finally {
+      rmSync(bad);
     }
+  });
+
+  it('refuses a header that ends early, and sizes tensors from header bytes alone', () => {
+    const bytes = readFileSync(path);
+    const { headerBytes } = readGgufHeader(path);
+    expect(() => parseGgufHeader(bytes.subarray(0, headerBytes - 100), bytes.length)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_GGUF' }));
+    expect(modelShapeOf(parseGgufHeader(bytes.subarray(0, headerBytes), bytes.length))).toEqual(readModelShape(path));
   });
 });
 

@@ -105,7 +105,10 @@ const DEFAULT_CONTEXT_CAP = 4096;
  *
  * Not modelled: sliding-window layers (their KV cache is smaller than counted here),
  * recurrent state (Mamba, RWKV), and driver overhead of the GPU.
- * @throws {ModelLoadError} when the file is missing or not GGUF.
+ * Reading the header takes about 25 ms for a 600 MB model (a `vocabOnly` load with its metadata,
+ * about 230 ms, and it has no tensor infos).
+ * @throws {ModelLoadError} when the file is missing or not GGUF (`ERR_MODEL_NOT_FOUND`, `ERR_NOT_GGUF`, `ERR_INVALID_GGUF`).
+ * @throws {BackendError} when `devices` is not given and no native variant can be loaded to list them.
  */
 export function estimateMemory(model: string | ModelShape, options: EstimateMemoryOptions = {}): MemoryEstimate {
   const shape = typeof model === 'string' ? readModelShape(model) : model;

@@ -52,7 +52,7 @@ export function readGgufHeader(path: string): GgufHeaderSummary {
       const buffer = Buffer.alloc(want);
       const got = readSync(fd, buffer, 0, want, 0);
       try {
-        return parseGgufHeader(buffer.subarray(0, got), size, path);
+        return parse(buffer.subarray(0, got), size, path);
       } catch (error) {
         if (!(error instanceof Truncated)) throw error;
         if (want >= limit) {
@@ -72,6 +72,16 @@ export function readGgufHeader(path: string): GgufHeaderSummary {
  * @throws {ModelLoadError} `ERR_NOT_GGUF`, `ERR_INVALID_GGUF` (also when `bytes` end before the header does).
  */
 export function parseGgufHeader(bytes: Buffer, fileBytes: number, path = '<buffer>'): GgufHeaderSummary {
+  try {
+    return parse(bytes, fileBytes, path);
+  } catch (error) {
+    if (error instanceof Truncated) throw new ModelLoadError('ERR_INVALID_GGUF', `${path}: the GGUF header ends after ${bytes.length} bytes`, path);
+    throw error;
+  }
+}
+
+/** {@link parseGgufHeader}, throwing {@link Truncated} when the bytes end early (more may follow). */
+function parse(bytes: Buffer, fileBytes: number, path: string): GgufHeaderSummary {
   let at = 0;
   const need = (n: number) => {
     if (at + n > bytes.length) throw new Truncated();
