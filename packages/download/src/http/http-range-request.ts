@@ -90,10 +90,13 @@ interface ResponseHead {
 }
 
 /**
- * Sends a GET (optionally ranged) and follows redirects, resending `Range`
+ * Sends a GET (optionally ranged) over undici (proxy variables, HTTP/2: see
+ * {@link createHttpDispatcher}) and follows redirects, resending `Range`
  * and `If-Range` at each hop. Resolves once the headers of a 200/206 arrive;
  * the caller must then `pipeTo`, `readAll` or `discard`. Other statuses reject
- * with {@link HttpStatusFailure}; network failures reject with the socket error.
+ * with {@link HttpStatusFailure}; network failures reject with undici's error
+ * (`code` `UND_ERR_*` or the socket's), a malformed head with
+ * {@link MalformedResponseError}, header injection with `TypeError`.
  * A 200/206 that does not match the request rejects with {@link HttpProtocolFailure}
  * before its body is read: see {@link bodyExtent}.
  */
