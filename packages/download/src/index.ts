@@ -33,6 +33,17 @@ export type { DownloadProgress, DownloadPhase } from './download/progress-meter.
 export type { RetryOptions } from './http/retry-policy.js';
 export { retrieveModel, type RetrieveModelOptions, type RetrievedModel } from './retrieve-model.js';
 
+// Hugging Face Hub references (`hf:owner/repo/file.gguf`, `hf:owner/repo:Q4_K_M`)
+export { parseHubReference, isHubReference, type HubReference } from './hub/hub-reference.js';
+export { retrieveHubModel } from './hub/retrieve-hub-model.js';
+export { selectQuantFile, type QuantSelection } from './hub/select-quant-file.js';
+export { DEFAULT_HUB_ENDPOINT, type HubFile } from './hub/hub-listing.js';
+
+// Installed models
+export { listModels, type InstalledModel, type ModelDirectoryOptions } from './model-dir/list-models.js';
+export { removeModel } from './model-dir/remove-model.js';
+export { splitParts, type SplitParts } from './model-dir/split-parts.js';
+
 // Errors
 export { DownloadError, GPT4ALL_ERROR_BRAND, type DownloadErrorOptions } from './errors/download-error.js';
 export { ChecksumError, type ChecksumKind } from './errors/checksum-error.js';
@@ -46,3 +57,6 @@ export { AbortedError } from './errors/aborted-error.js';
 export { CatalogInvalidError } from './errors/catalog-invalid-error.js';
 export { CatalogUnavailableError } from './errors/catalog-unavailable-error.js';
 export { LockLostError } from './errors/lock-lost-error.js';
+export { HubAuthError } from './errors/hub-auth-error.js';
+export { HubReferenceError } from './errors/hub-reference-error.js';
+export { QuantNotFoundError } from './errors/quant-not-found-error.js';

@@ -86,7 +86,7 @@ describe('retrieveModel', () => {
   it('accepts absolute paths and rejects relative ones', async () => {
     const local = join(dir, 'custom.gguf');
     await writeFile(local, 'x');
-    expect(await retrieveModel(local, { catalog: false })).toEqual({ path: local, entry: undefined, downloaded: false });
+    expect(await retrieveModel(local, { catalog: false })).toEqual({ path: local, entry: undefined, downloaded: false, parts: [local] });
     await expect(retrieveModel(join(dir, 'missing.gguf'), { catalog: false })).rejects.toSatisfy(
       (error) => ModelNotFoundError.isInstance(error) && error.reason === 'missing-file',
     );

@@ -5,6 +5,8 @@ import { fetchCatalog } from './catalog/fetch-catalog.js';
 import { findCatalogEntry } from './catalog/find-catalog-entry.js';
 import type { Catalog } from './catalog/parse-catalog.js';
 import { downloadModel, type DownloadModelOptions } from './download/download-model.js';
+import { isHubReference } from './hub/hub-reference.js';
+import { retrieveHubModel } from './hub/retrieve-hub-model.js';
 import { verifyLocalFile, type VerifyMode } from './download/verify-local-file.js';
 import { ModelNotFoundError } from './errors/model-not-found-error.js';
 import { UnsafeFilenameError } from './errors/unsafe-filename-error.js';
@@ -23,6 +25,13 @@ export interface RetrieveModelOptions extends Omit<DownloadModelOptions, 'filena
   catalog?: Catalog | readonly CatalogEntry[] | false;
   /** How a file already on disk is checked. Default `checksum` (hashed once, then remembered). */
   verify?: VerifyMode;
+  /**
+   * Hugging Face references (`hf:...`): the Hub's base URL. Default `$HF_ENDPOINT`, else
+   * `https://huggingface.co`. (`token` defaults to `$HF_TOKEN` for them.)
+   */
+  hubEndpoint?: string;
+  /** Hugging Face references: the branch, tag or commit to download from. Default `main`. */
+  revision?: string;
 }
 
 /** A model file ready to load. */
@@ -34,8 +43,13 @@ export interface RetrievedModel {
    * `systemPrompt`, `systemMessage`, sampling overrides...
    */
   entry: CatalogEntry | undefined;
-  /** True when this call downloaded (or re-downloaded) the file. */
+  /** True when this call downloaded (or re-downloaded) the file (or any part of it). */
   downloaded: boolean;
+  /**
+   * Absolute paths of every file of the model: the parts of a split model
+   * (`…-00001-of-00003.gguf` first, which is `path`), or just `path`.
+   */
+  parts: string[];
 }
 
 /**
@@ -43,7 +57,9 @@ export interface RetrievedModel {
  * contract of GPT4All's `retrieve_model(..., allow_download)`.
  *
  * `nameOrFilename` is a catalog filename (`.gguf` may be omitted), a catalog
- * display name, or an absolute path to a local file. Relative paths are
+ * display name, an absolute path to a local file, or a Hugging Face reference
+ * (`hf:owner/repo/path/file.gguf`, `hf:owner/repo:Q4_K_M`; see {@link retrieveHubModel}):
+ * a split model's parts are all fetched and `path` is its first part. Relative paths are
  * rejected ({@link UnsafeFilenameError}). When the file is absent and
  * `allowDownload` is false, or the model is unknown, it throws
  * {@link ModelNotFoundError} whose message lists every path it looked at.
@@ -51,6 +67,7 @@ export interface RetrievedModel {
  * alone) unless downloads are allowed, in which case a fresh copy replaces it.
  */
 export async function retrieveModel(nameOrFilename: string, options: RetrieveModelOptions = {}): Promise<RetrievedModel> {
+  if (isHubReference(nameOrFilename)) return retrieveHubModel(nameOrFilename, options);
   const allowDownload = options.allowDownload ?? true;
   const directory = defaultModelPath({ modelPath: options.modelPath });
   const catalogFor = catalogLoader(options, directory, allowDownload);
@@ -60,7 +77,7 @@ export async function retrieveModel(nameOrFilename: string, options: RetrieveMod
       throw new ModelNotFoundError({ model: nameOrFilename, searchedPaths: [nameOrFilename], reason: 'missing-file' });
     }
     const catalog = await catalogFor('cached').catch(() => undefined);
-    return { path: nameOrFilename, entry: catalog && findCatalogEntry(catalog, basename(nameOrFilename)), downloaded: false };
+    return { path: nameOrFilename, entry: catalog && findCatalogEntry(catalog, basename(nameOrFilename)), downloaded: false, parts: [nameOrFilename] };
   }
   if (/[/\\]/.test(nameOrFilename)) {
     throw new UnsafeFilenameError({ filename: nameOrFilename, reason: 'relative paths are not accepted; pass a file name or an absolute path' });
@@ -92,7 +109,7 @@ export async function retrieveModel(nameOrFilename: string, options: RetrieveMod
   if (filename !== undefined) {
     const expected = { size: entry && entryFileSize(entry), checksum: entry && entryChecksum(entry) };
     const status = await verifyLocalFile(directory, filename, expected, options.verify ?? 'checksum', { signal: options.signal });
-    if (status.state === 'valid') return { path: join(directory, filename), entry, downloaded: false };
+    if (status.state === 'valid') return { path: join(directory, filename), entry, downloaded: false, parts: [join(directory, filename)] };
     if (status.state === 'invalid' && !(allowDownload && entry)) throw status.error;
   }
   if (!entry) {
@@ -111,9 +128,9 @@ export async function retrieveModel(nameOrFilename: string, options: RetrieveMod
       hint: 'Downloads are disabled (allowDownload: false).',
     });
   }
-  const { catalog: _catalog, allowDownload: _allow, verify: _verify, ...downloadOptions } = options;
+  const { catalog: _catalog, allowDownload: _allow, verify: _verify, hubEndpoint: _hub, revision: _revision, ...downloadOptions } = options;
   const result = await downloadModel(entry, { ...downloadOptions, modelPath: directory }).promise;
-  return { path: result.path, entry, downloaded: true };
+  return { path: result.path, entry, downloaded: true, parts: [result.path] };
 }
 
 type CatalogFreshness = 'cached' | 'fresh';

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExpectedChecksum } from '../checksum/checksum.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -50,4 +50,11 @@ export async function hasVerifiedStamp(directory: string, filename: string, chec
   } catch {
     return false;
   }
+}
+
+/** Deletes the stamp of `directory/filename`, if any (when the model itself is deleted). */
+export async function removeVerifiedStamp(directory: string, filename: string): Promise<void> {
+  await unlink(stampPath(directory, filename)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }

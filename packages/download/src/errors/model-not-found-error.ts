@@ -1,7 +1,7 @@
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** Why a model could not be provided. */
-export type ModelNotFoundReason = 'download-disabled' | 'not-in-catalog' | 'missing-file';
+export type ModelNotFoundReason = 'download-disabled' | 'not-in-catalog' | 'missing-file' | 'not-on-hub';
 
 /** The model is neither on disk nor downloadable. The message says where it looked. */
 export class ModelNotFoundError extends DownloadError {
