@@ -167,3 +167,69 @@ describe('a file llama.cpp refuses gives the specific code and names the cause',
     expect(outcome).toEqual({ kind: 'ok' });
   });
 });
+
+/** Token texts of the base model's vocabulary, to edit. */
+function tokensOf(kv: readonly GgufKv[]): string[] {
+  const tokens = kv.find((e) => e.key === 'tokenizer.ggml.tokens')!.value;
+  if (tokens.type !== GgufValueType.ARRAY) throw new Error('tokenizer.ggml.tokens is not an array');
+  return tokens.value.map((t) => String(t));
+}
+
+function withTokens(edit: (tokens: string[]) => string[]): ReasonCase['write'] {
+  return withKv((kv) => setKv(kv, 'tokenizer.ggml.tokens', gguf.array(GgufValueType.STRING, edit(tokensOf(kv)))));
+}
+
+// Vocabularies that load but break on some text: llama.cpp meets an assertion or throws
+// std::out_of_range inside llama_tokenize (not an error it returns), or loops forever. Each
+// must end in a typed error, at load or at the first tokenize that needs the broken part, in
+// both load modes. The runner's prompt holds a newline and a character outside the BMP.
+const vocabularyCases: (Omit<ReasonCase, 'code'> & { stages: string[] })[] = [
+  {
+    name: 'a SentencePiece vocabulary without the byte token <0xF0>',
+    write: withTokens((tokens) => tokens.map((t) => (t === '<0xF0>' ? 'not-a-byte-F0' : t))),
+    stages: ['tokenize'],
+    mentions: ['the vocabulary cannot tokenize this text'],
+  },
+  {
+    name: 'a SentencePiece vocabulary without the newline byte token',
+    write: withTokens((tokens) => tokens.map((t) => (t === '<0x0A>' ? 'not-a-byte-0A' : t))),
+    stages: ['tokenize'],
+    mentions: ['the vocabulary cannot tokenize this text'],
+  },
+  {
+    name: 'tokenizer.ggml.model "none" (no tokenizer at all)',
+    write: withKv((kv) => setKv(kv, 'tokenizer.ggml.model', gguf.str('none'))),
+    stages: ['load'],
+    mentions: ['Tokenizer not initialized'],
+  },
+  {
+    name: 'tokenizer.ggml.model "rwkv" over SentencePiece tokens (would loop forever)',
+    write: withKv((kv) => setKv(kv, 'tokenizer.ggml.model', gguf.str('rwkv'))),
+    stages: ['load'],
+    mentions: ['tokenizer.ggml.tokens', 'RWKV', 'not a token itself'],
+  },
+  {
+    name: 'a token text that appears twice',
+    write: withTokens((tokens) => tokens.map((t, i) => (i === 1000 ? tokens[999]! : t))),
+    stages: ['load'],
+    mentions: ['tokenizer.ggml.tokens', 'appears twice'],
+  },
+];
+
+describe('a vocabulary that breaks on some text gives a typed error, never a crash or a hang', () => {
+  it.each(vocabularyCases.flatMap((c) => [false, true].map((vocabOnly) => ({ ...c, vocabOnly }))))(
+    '$name (vocabOnly: $vocabOnly)',
+    async ({ name, write, stages, mentions, vocabOnly }) => {
+      const path = join(dir, `vocab-${name.replace(/[^a-z0-9]+/gi, '-')}.gguf`);
+      write(path, source);
+      const outcome = await runner.run({ path, vocabOnly }, LOAD_TIMEOUT_MS);
+      rmSync(path, { force: true });
+      const seen = JSON.stringify(outcome, null, 2);
+      expect(outcome.kind, seen).toBe('error');
+      if (outcome.kind !== 'error') return;
+      expect(stages, seen).toContain(outcome.stage);
+      expect(outcome.code, seen).toBe('ERR_INVALID_GGUF');
+      for (const m of mentions) expect(outcome.message, seen).toMatch(m);
+    },
+  );
+});

@@ -10,7 +10,9 @@
 import { createInterface } from 'node:readline';
 import { loadModel, setLogHandler } from '@gpt4all/core';
 
-const PROMPT = 'Hello world, 1 2 3';
+// Plain words, a newline and characters outside the BMP and Latin-1, so that SentencePiece's
+// byte fallback and the tokenizer's rarer paths run too.
+const PROMPT = 'Hello world, 1 2 3\n\u{1D518} \u00FCn\u00EFc\u00F6de \u2713';
 const MAX_LOG_LINES = 50;
 let log = [];
 setLogHandler((level, line) => {

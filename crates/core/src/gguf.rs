@@ -365,7 +365,53 @@ fn check_vocabulary(r: &Reader, file: &GgufFile) -> Result<()> {
             }
         }
     }
+    if file.get("tokenizer.ggml.model").and_then(MetadataValue::as_str) == Some("rwkv") {
+        check_rwkv_bytes(r, tokens)?;
+    }
     Ok(())
+}
+
+/// llama.cpp's RWKV tokenizer (`llm_tokenizer_rwkv_session`) takes the longest token in a trie
+/// and never advances when the first byte begins tokens but is not a token itself: tokenizing
+/// such text would loop forever. Every byte that begins a token must be a token.
+fn check_rwkv_bytes(r: &Reader, tokens: &[MetadataValue]) -> Result<()> {
+    let texts: Vec<Vec<u8>> = tokens.iter().filter_map(MetadataValue::as_str).map(unescape_rwkv).collect();
+    let single: HashSet<u8> = texts.iter().filter(|t| t.len() == 1).map(|t| t[0]).collect();
+    match texts.iter().filter_map(|t| t.first()).find(|b| !single.contains(b)) {
+        Some(byte) => Err(r.invalid(format!(
+            "tokenizer.ggml.tokens: RWKV tokens begin with byte 0x{byte:02X}, which is not a token itself"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The bytes of an RWKV token as llama.cpp reads them (`llama_unescape_rwkv_token`): `\t`,
+/// `\n`, `\r`, `\xNN`, and `\` before any other character.
+fn unescape_rwkv(escaped: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(escaped.len());
+    let mut bytes = escaped.bytes();
+    while let Some(c) = bytes.next() {
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        match bytes.next() {
+            Some(b't') => out.push(b'\t'),
+            Some(b'n') => out.push(b'\n'),
+            Some(b'r') => out.push(b'\r'),
+            Some(b'x') => {
+                let digit = |c: Option<u8>| {
+                    c.map_or(0, |c| if c >= b'a' { c.wrapping_sub(b'a' - 10) } else { c.wrapping_sub(b'0') })
+                };
+                let high = digit(bytes.next());
+                let low = digit(bytes.next());
+                out.push(high.wrapping_shl(4).wrapping_add(low));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
 }
 
 /// Limits of llama.cpp's hyperparameter loading (`src/llama-hparams.h`).

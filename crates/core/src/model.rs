@@ -189,25 +189,37 @@ impl Model {
     pub fn tokenize(&self, text: &str, add_special: bool, parse_special: bool) -> Result<Vec<Token>> {
         let len = i32::try_from(text.len())
             .map_err(|_| Error::InvalidArgument { reason: "text is larger than 2 GiB".into() })?;
-        let tokenize = |buf: &mut [Token]| unsafe {
-            sys::llama_tokenize(
-                self.vocab(),
-                text.as_ptr() as *const _,
-                len,
-                buf.as_mut_ptr(),
-                buf.len() as i32,
-                add_special,
-                parse_special,
-            )
+        let tokenize = |buf: &mut [Token]| {
+            let (n, assertion) = guard::call(|message, size| unsafe {
+                sys::gpt4all_tokenize_guarded(
+                    self.vocab(),
+                    text.as_ptr() as *const _,
+                    len,
+                    buf.as_mut_ptr(),
+                    buf.len() as i32,
+                    add_special,
+                    parse_special,
+                    message,
+                    size,
+                )
+            });
+            match assertion {
+                // A vocabulary that loaded but cannot tokenize (a byte token missing, no tokenizer).
+                Some(assertion) => Err(Error::InvalidGguf {
+                    path: self.path.clone(),
+                    reason: format!("the vocabulary cannot tokenize this text ({})", guard::describe(&assertion)),
+                }),
+                None => Ok(n),
+            }
         };
         let mut tokens = vec![0; text.len() / 2 + 8];
-        let mut n = tokenize(&mut tokens);
+        let mut n = tokenize(&mut tokens)?;
         if n < 0 {
             if n == i32::MIN {
                 return Err(Error::InvalidArgument { reason: "tokenization overflowed".into() });
             }
             tokens.resize((-n) as usize, 0);
-            n = tokenize(&mut tokens);
+            n = tokenize(&mut tokens)?;
         }
         tokens.truncate(n.max(0) as usize);
         Ok(tokens)
@@ -272,15 +284,25 @@ impl Model {
     /// One token's text, skipping a leading space when `lstrip` is set.
     fn piece(&self, token: Token, lstrip: bool, special: bool) -> Vec<u8> {
         let mut buf = vec![0u8; 64];
-        let piece = |buf: &mut [u8]| unsafe {
-            sys::llama_token_to_piece(
-                self.vocab(),
-                token,
-                buf.as_mut_ptr() as *mut _,
-                buf.len() as i32,
-                lstrip as i32,
-                special,
-            )
+        // A vocabulary that cannot render a token (its tokenizer type is broken) renders nothing.
+        let piece = |buf: &mut [u8]| {
+            let (n, assertion) = guard::call(|message, size| unsafe {
+                sys::gpt4all_token_to_piece_guarded(
+                    self.vocab(),
+                    token,
+                    buf.as_mut_ptr() as *mut _,
+                    buf.len() as i32,
+                    lstrip as i32,
+                    special,
+                    message,
+                    size,
+                )
+            });
+            if assertion.is_some() {
+                0
+            } else {
+                n
+            }
         };
         let mut n = piece(&mut buf);
         if n < 0 {

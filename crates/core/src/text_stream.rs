@@ -76,17 +76,35 @@ impl TextStream {
     }
 
     /// Emits what the held text allows: everything before a stop string (and stops), or all
-    /// but the end that could still begin one.
+    /// but the end that could still begin one. Stops are looked for in the text with control
+    /// tokens written out and in the text as the caller sees it, so neither ever shows one.
     fn settle(&mut self) -> String {
-        if let Some(at) = self.first_stop() {
+        let visible = self.visible_text();
+        let held_at = |position| held_position(&self.hidden, position);
+        let in_visible = first_stop(&self.stops, &visible).map(held_at);
+        let stop = [first_stop(&self.stops, &self.held), in_visible].into_iter().flatten().min();
+        let keep_visible = self.held.len() - held_at(visible.len() - partial_stop_len(&self.stops, &visible));
+        let keep = partial_stop_len(&self.stops, &self.held).max(keep_visible);
+        if let Some(at) = stop {
             self.stopped = true;
             let text = self.take_visible(at);
             self.held.clear();
             self.hidden.clear();
             return text;
         }
-        let emit_len = self.held.len() - self.partial_stop_len();
-        self.take_visible(emit_len)
+        self.take_visible(self.held.len() - keep)
+    }
+
+    /// The held text without its hidden spans: what the caller would see.
+    fn visible_text(&self) -> String {
+        let mut visible = String::with_capacity(self.held.len());
+        let mut at = 0;
+        for span in &self.hidden {
+            visible.push_str(&self.held[at..span.start]);
+            at = span.end;
+        }
+        visible.push_str(&self.held[at..]);
+        visible
     }
 
     /// Removes `held[..end]` and returns its visible part (without hidden spans).
@@ -141,23 +159,30 @@ impl TextStream {
             }
         }
     }
+}
 
-    fn first_stop(&self) -> Option<usize> {
-        self.stops.iter().filter_map(|s| self.held.find(s.as_str())).min()
-    }
+/// Where a position in the visible text lies in the held text: each hidden span that starts at
+/// or before it shifts it right.
+fn held_position(hidden: &[Range<usize>], position: usize) -> usize {
+    hidden.iter().fold(position, |mapped, span| if span.start <= mapped { mapped + span.len() } else { mapped })
+}
 
-    /// The length of the longest end of the held text that begins some stop string.
-    fn partial_stop_len(&self) -> usize {
-        let mut best = 0;
-        for stop in &self.stops {
-            for (i, _) in stop.char_indices().skip(1) {
-                if i > best && self.held.ends_with(&stop[..i]) {
-                    best = i;
-                }
+/// Where the first of `stops` begins in `text`.
+fn first_stop(stops: &[String], text: &str) -> Option<usize> {
+    stops.iter().filter_map(|s| text.find(s.as_str())).min()
+}
+
+/// The length of the longest end of `text` that begins some stop string.
+fn partial_stop_len(stops: &[String], text: &str) -> usize {
+    let mut best = 0;
+    for stop in stops {
+        for (i, _) in stop.char_indices().skip(1) {
+            if i > best && text.ends_with(&stop[..i]) {
+                best = i;
             }
         }
-        best
     }
+    best
 }
 
 #[cfg(test)]
@@ -235,6 +260,15 @@ mod tests {
         let chunks = [s.push(b"x"), s.push_hidden("<|im_end|>"), s.push(b"\ny"), s.finish()];
         assert!(!s.stopped());
         assert_eq!(chunks.concat(), "x\ny");
+    }
+
+    #[test]
+    fn a_stop_string_in_the_visible_text_fires_across_a_hidden_control_token() {
+        // What the caller would see is "Sure thinguser": it must not contain the stop string.
+        let mut s = TextStream::new(&["thinguser".to_string()]);
+        let chunks = [s.push(b"Sure thing"), s.push_hidden("<|im_start|>"), s.push(b"user What next"), s.finish()];
+        assert!(s.stopped());
+        assert_eq!(chunks.concat(), "Sure ");
     }
 
     #[test]

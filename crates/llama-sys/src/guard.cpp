@@ -1,4 +1,4 @@
-// Fatal assertions as errors, for the llama.cpp calls that read a model file's metadata.
+// Fatal assertions as errors, for the llama.cpp calls that read a model file's metadata and vocabulary.
 //
 // llama.cpp checks many metadata values with GGML_ASSERT/GGML_ABORT, which end in abort(): a
 // crafted file would kill the host process. ggml lets a program install one abort callback
@@ -8,6 +8,7 @@
 // loader can reach is covered this way, including ones added by a future llama.cpp, without a
 // list to keep. Elsewhere (decoding, ggml's worker threads) an assertion still aborts: there it
 // means a bug, and unwinding through a running compute graph would not be safe.
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -92,6 +93,24 @@ uint32_t gpt4all_model_quantize_guarded(const char * input, const char * output,
                                         size_t assertion_size) {
     return guarded<uint32_t>([&] { return llama_model_quantize(input, output, params); }, 1u, assertion,
                              assertion_size);
+}
+
+// llama_tokenize, guarded the same way: a broken vocabulary (a missing byte token, no tokenizer)
+// meets an assertion or an out_of_range exception only when text needs it. INT32_MIN when one
+// fired.
+int32_t gpt4all_tokenize_guarded(const struct llama_vocab * vocab, const char * text, int32_t text_len,
+                                 llama_token * tokens, int32_t n_tokens_max, bool add_special, bool parse_special,
+                                 char * assertion, size_t assertion_size) {
+    return guarded<int32_t>(
+        [&] { return llama_tokenize(vocab, text, text_len, tokens, n_tokens_max, add_special, parse_special); },
+        INT32_MIN, assertion, assertion_size);
+}
+
+// llama_token_to_piece, guarded the same way. INT32_MIN when an assertion fired.
+int32_t gpt4all_token_to_piece_guarded(const struct llama_vocab * vocab, llama_token token, char * buf, int32_t length,
+                                       int32_t lstrip, bool special, char * assertion, size_t assertion_size) {
+    return guarded<int32_t>([&] { return llama_token_to_piece(vocab, token, buf, length, lstrip, special); },
+                            INT32_MIN, assertion, assertion_size);
 }
 
 }  // extern "C"

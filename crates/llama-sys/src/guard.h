@@ -1,6 +1,7 @@
 // Guarded llama.cpp calls (guard.cpp): fatal assertions reached inside them are reported in
 // `assertion` (a NUL-terminated message, empty when none fired) instead of aborting the process.
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "llama.h"
@@ -16,6 +17,12 @@ struct llama_context * gpt4all_init_from_model_guarded(struct llama_model * mode
 uint32_t gpt4all_model_quantize_guarded(const char * input, const char * output,
                                         const struct llama_model_quantize_params * params, char * assertion,
                                         size_t assertion_size);
+
+int32_t gpt4all_tokenize_guarded(const struct llama_vocab * vocab, const char * text, int32_t text_len,
+                                 llama_token * tokens, int32_t n_tokens_max, bool add_special, bool parse_special,
+                                 char * assertion, size_t assertion_size);
+int32_t gpt4all_token_to_piece_guarded(const struct llama_vocab * vocab, llama_token token, char * buf, int32_t length,
+                                       int32_t lstrip, bool special, char * assertion, size_t assertion_size);
 
 #ifdef __cplusplus
 }
