@@ -26,5 +26,6 @@ export type { FinishReason, GenerationTimings, ModelInfo } from '@gpt4all/core';
 export type { ChatMessage } from './chat-message.js';
 export type { Prompt } from './prompt-tokens.js';
 export type { LegacyTemplate, TemplateSource } from '@gpt4all/templates';
-export { ModelNotFoundError } from '@gpt4all/download';
+export { ModelNotFoundError, HubAuthError, HubReferenceError, QuantNotFoundError, listModels, removeModel } from '@gpt4all/download';
+export type { InstalledModel, ModelDirectoryOptions } from '@gpt4all/download';
 export type { Catalog, CatalogEntry, DownloadProgress } from '@gpt4all/download';

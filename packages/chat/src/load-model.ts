@@ -18,6 +18,9 @@ export interface LoadModelOptions extends LocateModelOptions {
  * Loads a model, the way GPT4All's `GPT4All(model_name, ...)` does:
  * - a catalog name (`'Llama 3.2 1B Instruct'`) or file name (`'Llama-3.2-1B-Instruct-Q4_0.gguf'`)
  *   is looked up in the model directory and downloaded (verified) when missing and allowed;
+ * - a Hugging Face reference, `'hf:owner/repo/path/file.gguf'` or `'hf:owner/repo:Q4_K_M'` (the
+ *   repository's file of that quantisation), likewise, verified against the Hub's sha256; a split
+ *   model's parts are all downloaded and the first part is loaded (`HF_TOKEN` for gated repositories);
  * - a path (`'/models/x.gguf'`, `'./x.gguf'`) is loaded as it is.
  *
  * @example
@@ -28,6 +31,8 @@ export interface LoadModelOptions extends LocateModelOptions {
  * ```
  * @throws `ModelNotFoundError` (`ERR_MODEL_NOT_FOUND`) when the model is neither on disk nor
  *   downloadable; its message lists every path it looked at.
+ * @throws `HubAuthError` (`ERR_HUB_AUTH`) when the Hub refuses a gated repository (set `HF_TOKEN`),
+ *   `QuantNotFoundError` (`ERR_QUANT_NOT_FOUND`, listing the quantisations there are).
  * @throws `ModelLoadError` for a file that is not a loadable GGUF model.
  */
 export async function loadModel(nameOrPath: string, options: LoadModelOptions = {}): Promise<Model> {

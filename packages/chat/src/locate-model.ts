@@ -2,6 +2,7 @@ import {
   defaultModelPath,
   fetchCatalog,
   findCatalogEntry,
+  isHubReference,
   retrieveModel,
   type Catalog,
   type CatalogEntry,
@@ -27,7 +28,13 @@ export interface LocateModelOptions {
   catalogUrl?: string;
   /** How a file already in the model directory is checked against the catalog. Default `'checksum'` (hashed once, then remembered). */
   verify?: VerifyMode;
-  /** Download progress. */
+  /** Hugging Face references (`hf:...`): access token for gated repositories. Default `$HF_TOKEN`. */
+  token?: string;
+  /** Hugging Face references: the Hub's base URL. Default `$HF_ENDPOINT`, else `https://huggingface.co`. */
+  hubEndpoint?: string;
+  /** Hugging Face references: branch, tag or commit. Default `main`. */
+  revision?: string;
+  /** Download progress (of each part in turn, for a split model). */
   onDownloadProgress?: (progress: DownloadProgress) => void;
   /** Cancels the download or the load. */
   signal?: AbortSignal;
@@ -40,10 +47,25 @@ export interface LocatedModel {
 }
 
 /**
- * Finds a model file: a path (absolute, or relative with a `/`) is used as it is; anything else is
- * a catalog name or a file name in the model directory, downloaded when missing and allowed.
+ * Finds a model file: a Hugging Face reference (`hf:owner/repo/file.gguf`, `hf:owner/repo:Q4_K_M`)
+ * is fetched from the Hub when missing and allowed (every part of a split model; the path is the
+ * first part); a path (absolute, or relative with a `/`) is used as it is; anything else is a
+ * catalog name or a file name in the model directory, downloaded when missing and allowed.
  */
 export async function locateModel(nameOrPath: string, given: LocateModelOptions): Promise<LocatedModel> {
+  if (isHubReference(nameOrPath)) {
+    const { path } = await retrieveModel(nameOrPath, {
+      modelPath: given.modelPath,
+      allowDownload: given.allowDownload,
+      verify: given.verify,
+      token: given.token,
+      hubEndpoint: given.hubEndpoint,
+      revision: given.revision,
+      onProgress: given.onDownloadProgress,
+      signal: given.signal,
+    });
+    return { path, entry: undefined };
+  }
   const options = await withCatalogSource(given);
   if (isAbsolute(nameOrPath) || /[/\\]/.test(nameOrPath)) {
     const path = resolve(nameOrPath);
