@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { IncrementalHash } from '../checksum/checksum.js';
-import type { BodySink } from '../http/body-sink.js';
+import type { BodySink } from '../http/http-exchange.js';
 
 const SYNC_EVERY = 16 * 1024 * 1024;
 
@@ -15,12 +15,12 @@ export interface BodyWriterOptions {
 /**
  * Streams a response body into a file at a given offset with constant memory.
  *
- * Received chunks are copied into a fixed ring of slots carved from one
+ * The socket reads straight into a fixed ring of slots carved from one
  * `SharedArrayBuffer`. A full slot is written to disk (one write at a time,
  * in order, so the file is always a gap-free prefix of the remote file) and
  * handed to the hash worker without copying; the slot is reused once both
  * are done. While every slot is busy the sink reports itself full and the
- * transport stops reading (back-pressure to the server).
+ * connection stops reading (TCP back-pressure).
  *
  * Invariant: after {@link BodyWriter.flush}, the file holds exactly
  * `position` bytes and the hash has seen exactly those bytes, so a retry can
@@ -59,17 +59,12 @@ export class BodyWriter implements BodySink {
     this.busy = new Array<Promise<void> | undefined>(count).fill(undefined);
   }
 
-  get hasRoom(): boolean {
-    return this.region() !== undefined;
-  }
-
-  /** Free space in the current slot, or `undefined` while it waits for its write and hash. */
-  private region(): Uint8Array | undefined {
+  region(): Uint8Array | undefined {
     if (this.failure || this.backlog.length > 0 || this.busy[this.current]) return undefined;
     return (this.slots[this.current] as Uint8Array).subarray(this.fill);
   }
 
-  private commit(count: number): void {
+  commit(count: number): void {
     this.fill += count;
     this.advance(count);
     if (this.fill === (this.slots[this.current] as Uint8Array).length) this.submit();
@@ -198,7 +193,7 @@ async function writeFully(handle: FileHandle, view: Uint8Array, position: number
   }
 }
 
-/** A real copy (the caller may reuse the memory of `bytes`). */
+/** A real copy (`Buffer#slice` would return a view of memory the socket reuses). */
 function copyOf(bytes: Uint8Array): Uint8Array {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DownloadNetworkError } from '../errors/download-network-error.js';
-import { ChecksumError } from '../errors/checksum-error.js';
+import { DownloadProtocolError } from '../errors/download-protocol-error.js';
 import { makeContent } from '../testing/fault-server.js';
 import { fileSha256, listModelDir, makeTempDir, removeTempDir } from '../testing/temp-dir.js';
 import { downloadModel } from './download-model.js';
@@ -40,12 +40,12 @@ describe('downloadModel on the wire', () => {
     });
     const error = await downloadModel(url, { modelPath: dir }).promise.catch((caught: unknown) => caught);
     expect(DownloadNetworkError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('malformed HTTP response head');
+    expect((error as Error).message).toContain('invalid Content-Length');
     expect(connections).toBe(1);
     expect(await listModelDir(dir)).toEqual([]);
   });
 
-  it('ends the message at Content-Length on a kept-alive connection: later bytes are not body, and the digest decides', async () => {
+  it('reports body bytes after the announced Content-Length, even in a later packet, as a protocol error', async () => {
     const url = await rawServer((send, end) => {
       send(`HTTP/1.1 200 OK\r\nContent-Length: ${content.body.length - 1000}\r\n\r\n`);
       send(content.body.subarray(0, content.body.length - 1000));
@@ -57,8 +57,9 @@ describe('downloadModel on the wire', () => {
     const error = await downloadModel(url, { modelPath: dir, checksum: { algorithm: 'md5', value: content.md5 } }).promise.catch(
       (caught: unknown) => caught,
     );
-    expect(ChecksumError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ algorithm: 'md5', expected: content.md5 });
+    expect(DownloadProtocolError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'ERR_DOWNLOAD_PROTOCOL', reason: 'length-mismatch', status: 200 });
+    expect((error as Error).message).toContain(`longer than the ${content.body.length - 1000} bytes announced by Content-Length`);
     expect(await listModelDir(dir)).toEqual([]);
   });
 

@@ -65,10 +65,7 @@ describe('resuming a .part file left by an earlier process', () => {
       ctx.sendFile({ body: content.body, etag: '"v9"' }, { throttle: { chunk: 16 * 1024, intervalMs: 10 } }),
     );
     const handle = downloadModel(server.url('/slow.gguf'), { modelPath: dir, filename: 'm.gguf' });
-    // Cancelled once bytes arrived: an empty part (and its metadata) would be cleaned up.
-    handle.on('progress', (progress) => {
-      if (progress.bytes > 0) handle.cancel();
-    });
+    handle.once('progress', () => handle.cancel());
     await handle.promise.catch(() => undefined);
     const meta = JSON.parse(await readFile(join(dir, 'm.gguf.part.json'), 'utf8')) as Record<string, unknown>;
     expect(meta).toMatchObject({ version: 1, url: server.url('/slow.gguf'), etag: '"v9"', totalSize: content.body.length });

@@ -8,7 +8,8 @@ import { assertDiskSpace } from '../fs/disk-space.js';
 import { acquireFileLock } from '../fs/file-lock.js';
 import { HttpProtocolFailure } from '../http/http-protocol-failure.js';
 import { HttpStatusFailure, requestRange, type RangeResponse } from '../http/http-range-request.js';
-import { isMalformedResponseError, isRetryableNetworkError, retryDelayMs, type RetryOptions } from '../http/retry-policy.js';
+import { HttpParseError } from '../http/http-response-parser.js';
+import { isRetryableNetworkError, retryDelayMs, type RetryOptions } from '../http/retry-policy.js';
 import { BodyWriter } from './body-writer.js';
 import { commit } from './commit-download.js';
 import type { DownloadResult } from './download-result.js';
@@ -328,7 +329,7 @@ function finalError(error: unknown, target: DownloadTarget, attempts: number): E
   if (error instanceof HttpStatusFailure) {
     return new DownloadHttpError({ status: error.status, url: error.url, attempts, detail: error.detail }, { cause: error });
   }
-  if (isRetryableNetworkError(error) || isMalformedResponseError(error)) {
+  if (isRetryableNetworkError(error) || error instanceof HttpParseError) {
     return new DownloadNetworkError({ url: target.url, attempts, reason: (error as Error).message }, { cause: error });
   }
   return error as Error;

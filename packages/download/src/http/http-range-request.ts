@@ -1,11 +1,8 @@
 import { throwIfAborted } from '../control/abort-signal.js';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { BodySink } from './body-sink.js';
 import { CollectingSink } from './collecting-sink.js';
-import { createHttpDispatcher } from './http-dispatcher.js';
+import { HttpExchange, type BodySink } from './http-exchange.js';
 import { HttpProtocolFailure } from './http-protocol-failure.js';
-import { MalformedResponseError } from './malformed-response-error.js';
-import { pipeBody } from './response-body.js';
+import type { ResponseHead } from './http-response-parser.js';
 
 /** Options of {@link requestRange}. */
 export interface RangeRequestOptions {
@@ -79,111 +76,75 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 // hosts redirect to CDNs with signed URLs; the token must not leak there).
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 const USER_AGENT = 'gpt4all-node-download';
-// Connection management belongs to the transport (and these are not allowed in HTTP/2).
-const TRANSPORT_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'proxy-connection']);
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Status and headers of a response: lower-case names, repeated headers joined with `, `. */
-interface ResponseHead {
-  status: number;
-  headers: Record<string, string | undefined>;
-}
 
 /**
- * Sends a GET (optionally ranged) over undici (proxy variables, HTTP/2: see
- * {@link createHttpDispatcher}) and follows redirects, resending `Range`
+ * Sends a GET (optionally ranged) and follows redirects, resending `Range`
  * and `If-Range` at each hop. Resolves once the headers of a 200/206 arrive;
  * the caller must then `pipeTo`, `readAll` or `discard`. Other statuses reject
- * with {@link HttpStatusFailure}; network failures reject with undici's error
- * (`code` `UND_ERR_*` or the socket's), a malformed head with
- * {@link MalformedResponseError}, header injection with `TypeError`.
+ * with {@link HttpStatusFailure}; network failures reject with the socket error.
  * A 200/206 that does not match the request rejects with {@link HttpProtocolFailure}
  * before its body is read: see {@link bodyExtent}.
  */
 export async function requestRange(options: RangeRequestOptions): Promise<RangeResponse> {
   const maxRedirects = options.maxRedirects ?? 10;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   let url = new URL(options.url);
   let headers = { ...options.headers };
-  // One dispatcher per request chain: the proxy variables are read now, and the connection closes
-  // with the response (a resume or retry connects afresh, as a new process would).
-  const dispatcher = await createHttpDispatcher({ ca: options.ca });
-  const release = (): void => void dispatcher.destroy().catch(() => undefined);
-  try {
-    for (let hop = 0; ; hop++) {
-      throwIfAborted(options.signal);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new HttpStatusFailure(0, url.href, undefined, `unsupported protocol ${url.protocol}`);
-      }
-      const response = await dispatcher
-        .request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: 'GET',
-          headers: buildHeaders(headers, options),
-          signal: options.signal,
-          headersTimeout: idleTimeoutMs,
-          bodyTimeout: idleTimeoutMs,
-        })
-        .catch((error: unknown) => {
-          if ((error as { code?: unknown }).code !== 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') throw error;
-          throw new MalformedResponseError(`malformed HTTP response head from ${url.host} (${(error as Error).message})`, { cause: error });
-        });
-      const head: ResponseHead = { status: response.statusCode, headers: flattenHeaders(response.headers) };
-      // Destroying an unfinished undici body emits an abort error; nobody reads this body any more.
-      const discard = (): void => void response.body.on('error', () => undefined).destroy();
-      const location = head.headers.location;
-      if (REDIRECTS.has(head.status) && location) {
-        discard();
-        if (hop >= maxRedirects) throw new HttpStatusFailure(head.status, url.href, undefined, 'too many redirects');
-        const next = new URL(location, url);
-        if (next.origin !== url.origin) headers = withoutCredentials(headers);
-        url = next;
-        continue;
-      }
-      if (head.status !== 200 && head.status !== 206) {
-        discard();
-        const range = head.status === 416 ? parseContentRange(head.headers['content-range']) : undefined;
-        const completeLength = typeof range === 'object' && range.kind === 'unsatisfied' ? range.complete : undefined;
-        throw new HttpStatusFailure(head.status, url.href, parseRetryAfter(head.headers['retry-after']), undefined, completeLength);
-      }
-      const contentEncoding = head.headers['content-encoding'];
-      if (contentEncoding && contentEncoding.toLowerCase() !== 'identity') {
-        discard();
-        throw new HttpStatusFailure(head.status, url.href, undefined, `unexpected Content-Encoding ${contentEncoding}`);
-      }
-      const contentLength = parseNonNegativeInt(head.headers['content-length']);
-      let extent: BodyExtent;
-      try {
-        extent = bodyExtent(head, contentLength, options.start ?? 0, url.href);
-      } catch (error) {
-        discard();
-        throw error;
-      }
-      const pipeTo = (sink: BodySink): Promise<void> => pipeBody(response.body, sink, contentLength).finally(release);
-      return {
-        status: head.status,
-        url: url.href,
-        ...extent,
-        contentLength,
-        contentRange: head.headers['content-range'],
-        etag: head.headers.etag,
-        lastModified: head.headers['last-modified'],
-        pipeTo,
-        readAll: async (limit) => {
-          const sink = new CollectingSink(limit);
-          await pipeTo(sink);
-          return sink.result();
-        },
-        discard: () => {
-          discard();
-          release();
-        },
-      };
+  for (let hop = 0; ; hop++) {
+    throwIfAborted(options.signal);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new HttpStatusFailure(0, url.href, undefined, `unsupported protocol ${url.protocol}`);
     }
-  } catch (error) {
-    release();
-    throw error;
+    const exchange = new HttpExchange(url, {
+      headers: buildHeaders(headers, options),
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      signal: options.signal,
+      ca: options.ca,
+    });
+    const head = await exchange.head;
+    const location = head.headers.location;
+    if (REDIRECTS.has(head.status) && location) {
+      exchange.destroy();
+      if (hop >= maxRedirects) throw new HttpStatusFailure(head.status, url.href, undefined, 'too many redirects');
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) headers = withoutCredentials(headers);
+      url = next;
+      continue;
+    }
+    if (head.status !== 200 && head.status !== 206) {
+      exchange.destroy();
+      const range = head.status === 416 ? parseContentRange(head.headers['content-range']) : undefined;
+      const completeLength = typeof range === 'object' && range.kind === 'unsatisfied' ? range.complete : undefined;
+      throw new HttpStatusFailure(head.status, url.href, parseRetryAfter(head.headers['retry-after']), undefined, completeLength);
+    }
+    const contentEncoding = head.headers['content-encoding'];
+    if (contentEncoding && contentEncoding.toLowerCase() !== 'identity') {
+      exchange.destroy();
+      throw new HttpStatusFailure(head.status, url.href, undefined, `unexpected Content-Encoding ${contentEncoding}`);
+    }
+    const contentLength = parseNonNegativeInt(head.headers['content-length']);
+    let extent: BodyExtent;
+    try {
+      extent = bodyExtent(head, contentLength, options.start ?? 0, url.href);
+    } catch (error) {
+      exchange.destroy();
+      throw error;
+    }
+    return {
+      status: head.status,
+      url: url.href,
+      ...extent,
+      contentLength,
+      contentRange: head.headers['content-range'],
+      etag: head.headers.etag,
+      lastModified: head.headers['last-modified'],
+      pipeTo: (sink) => exchange.pipeTo(sink),
+      readAll: async (limit) => {
+        const sink = new CollectingSink(limit);
+        await exchange.pipeTo(sink);
+        return sink.result();
+      },
+      discard: () => exchange.destroy(),
+    };
   }
 }
 
@@ -261,7 +222,7 @@ function buildHeaders(extra: Record<string, string>, options: RangeRequestOption
     'user-agent': USER_AGENT,
     // Compressed transfer would break byte offsets and sizes.
     'accept-encoding': 'identity',
-    ...userHeaders(extra),
+    ...lowerCaseKeys(extra),
   };
   if (options.start !== undefined && options.start > 0) {
     headers.range = `bytes=${options.start}-`;
@@ -274,20 +235,8 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
 }
 
-/** The caller's headers with lower-case names; throws `TypeError` on an invalid name or a CR/LF/NUL in a value (header injection). */
-function userHeaders(headers: Record<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
-    if (/[\r\n\0]/.test(value)) throw new TypeError(`invalid value for header ${name}`);
-    const lower = name.toLowerCase();
-    if (!TRANSPORT_HEADERS.has(lower)) result[lower] = value;
-  }
-  return result;
-}
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 function parseNonNegativeInt(value: string | undefined): number | undefined {

@@ -1,5 +1,3 @@
-import { MalformedResponseError } from './malformed-response-error.js';
-
 /** How failed requests are retried. */
 export interface RetryOptions {
   /** Retries after the first attempt, per stretch without progress. Default 5. */
@@ -23,10 +21,6 @@ const RETRYABLE_CODES = new Set([
   'ENETDOWN',
   'EHOSTUNREACH',
   'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
@@ -36,14 +30,6 @@ export function isRetryableNetworkError(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
   return typeof message === 'string' && /socket hang up|aborted|premature|truncated/i.test(message);
-}
-
-/**
- * True for a response that breaks HTTP framing (undici's `HTTPParserError`: invalid status line,
- * header or chunk syntax). Not retried: a server that breaks framing once is not trusted.
- */
-export function isMalformedResponseError(error: unknown): boolean {
-  return error instanceof MalformedResponseError || (error instanceof Error && error.name === 'HTTPParserError');
 }
 
 /**

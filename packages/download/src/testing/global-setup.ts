@@ -1,6 +1,7 @@
 // Bundles the child-process entry so that tests can spawn real processes
 // running the current sources (Node 20 cannot run TypeScript directly).
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
@@ -14,10 +15,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // Inside the package, so that the bundle resolves its dependencies (undici) from node_modules.
-  const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
-  await mkdir(cache, { recursive: true });
-  const outDir = await mkdtemp(join(cache, 'gpt4all-download-child-'));
+  const outDir = await mkdtemp(join(tmpdir(), 'gpt4all-download-child-'));
   await build({
     entry: { 'download-child': fileURLToPath(new URL('./download-child.ts', import.meta.url)) },
     outDir,
