@@ -7,6 +7,11 @@ import { findEmbeddingSpec } from './embedding-models.js';
 import { ChatError, loadModel, type Model } from './index.js';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+const unitOf = (v: Float32Array) => v.map((x) => x / norm(v));
+const centre = (v: Float32Array) => {
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  return v.map((x) => x - mean);
+};
 const expectClose = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
@@ -61,6 +66,11 @@ describe('embed', () => {
     expect(await bert.embed([], { prefix: '' })).toEqual([]);
   });
 
+  it('stops at its signal', async () => {
+    await expect(bert.embed([...texts, long], { prefix: '', signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect((await bert.embed(texts[0]!, { prefix: '' })).length).toBe(256);
+  });
+
   it('needs a prefix for a model it does not know, and uses the one given', async () => {
     const error = await bert.embed('hello').catch((e: unknown) => e);
     expect(ChatError.isInstance(error)).toBe(true);
@@ -89,6 +99,28 @@ describe('embed', () => {
     await expect(v1.embed('x', { dimensionality: 64 })).rejects.toThrow(/not trained for shorter vectors/);
     expect((await v1.embed('x')).length).toBe(256);
     await v1.dispose();
+  });
+
+  it('gives nomic-embed-text-v1.5 the layer norm that Matryoshka truncation expects, and v1 none', async () => {
+    // The test BERT's own output layer norm already centres its vectors, so a mean-pooled LLaMA
+    // stands in: its vectors are not centred, and the layer norm shows.
+    const llamaPath = await testModelPath('plain');
+    const [v15Path, v1Path] = [join(dir.path, 'nomic-embed-text-v1.5.Q4_0.gguf'), join(dir.path, 'nomic-embed-text-v1.Q4_0.gguf')];
+    await Promise.all([symlink(llamaPath, v15Path), symlink(llamaPath, v1Path)]);
+    const load = (path: string) => loadModel(path, { ...loadOptions, catalog: false });
+    const [llama, v15, v1] = await Promise.all([load(llamaPath), load(v15Path), load(v1Path)]);
+    try {
+      const plain = await llama.embed(texts[0]!, { prefix: 'search_document' });
+      const centred = centre(plain);
+      expect(Math.max(...centred.map((x, i) => Math.abs(x - plain[i]!)))).toBeGreaterThan(1e-3);
+      // Layer norm, then unit length: the plain vector with the mean of its components taken out.
+      expectClose(await v15.embed(texts[0]!), unitOf(centred));
+      // Cut after the layer norm: the renormalised beginning of the centred vector.
+      expectClose(await v15.embed(texts[0]!, { dimensionality: 64 }), unitOf(centred.subarray(0, 64)));
+      expectClose(await v1.embed(texts[0]!), plain);
+    } finally {
+      await Promise.all([llama, v15, v1].map((model) => model.dispose()));
+    }
   });
 });
 

@@ -57,6 +57,24 @@ describe('loadModel', () => {
     await dir.remove();
   });
 
+  it('reports load progress, honours its signal, and gives its contexts the threads asked for', async () => {
+    const progress: number[] = [];
+    const model = await loadModel(chatPath, { catalog: false, onLoadProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1]!))).toBe(true);
+    expect(progress.at(-1)).toBe(1);
+    // Without `threads` the engine chooses; ask for a count that differs from its choice.
+    const engineChoice = (await model.sharedContext()).threads;
+    const asked = engineChoice === 1 ? 2 : 1;
+    await model.dispose();
+    const threaded = await loadModel(chatPath, { catalog: false, threads: asked });
+    expect((await threaded.sharedContext()).threads).toBe(asked);
+    await threaded.dispose();
+
+    const aborted = await loadModel(chatPath, { catalog: false, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(aborted).toMatchObject({ code: 'ERR_ABORTED' });
+  });
+
   it('says where it looked when the model is missing and downloads are off', async () => {
     const dir = await tempDir();
     const error = await loadModel('Test Chat Model', { modelPath: dir.path, allowDownload: false, catalog: [entry as never] }).catch((e: unknown) => e);

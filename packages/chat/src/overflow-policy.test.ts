@@ -95,6 +95,13 @@ describe('fitConversation', () => {
     expect(fitted.tokens.length).toBe(27 + 45 + 6);
   });
 
+  it('reserves at most half the context for the reply', () => {
+    // 168 tokens and 300 for the reply do not fit 400; with the room capped at 200 they do.
+    const fitted = fitConversation({ messages, windowStart: 0, contextSize: 400, replyRoom: 300, policy: 'error', tokenize });
+    expect(fitted.windowStart).toBe(0);
+    expect(fitted.replyRoom).toBe(400 - 168);
+  });
+
   it('keeps the previous window when it still fits', () => {
     const fitted = fitConversation({ messages, windowStart: 2, contextSize: 1000, replyRoom: 40, policy: 'drop-oldest', tokenize });
     expect(fitted.windowStart).toBe(2);
