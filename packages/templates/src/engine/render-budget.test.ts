@@ -36,6 +36,12 @@ describe('render budget', () => {
     expect(error.limit).toBe('steps');
   });
 
+  it('counts every evaluation step, also in loops over lists it cannot size up front', () => {
+    const items = Array.from({ length: 2_000 }, (_, index) => index);
+    const template = '{% for a in items %}{% for b in items %}{{ a }}{% endfor %}{% endfor %}';
+    expect(limitError(template, { items }, { maxSteps: 100_000 }).limit).toBe('steps');
+  });
+
   it('stops a string that doubles every iteration', () => {
     const template =
       "{% set ns = namespace(s='ab') %}{% for i in range(200) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}";
