@@ -59,6 +59,24 @@ describe('embed', () => {
     await expect(bert.engine.embed(long)).rejects.toMatchObject({ code: 'ERR_CONTEXT_OVERFLOW' });
   });
 
+  it("averages a long text's chunks: the context's worth of tokens each, overlapping by 8", async () => {
+    const engine = bert.engine;
+    const tokens = engine.tokenize(long);
+    const framed = engine.tokenize('hello', { addSpecial: true }); // [CLS] hello [SEP]
+    const room = engine.embeddingContextSize - 2;
+    expect(tokens.length).toBeGreaterThan(2 * room);
+    const chunks: number[][] = [];
+    // Each chunk starts 8 tokens before the previous one ended; the last one reaches the end.
+    for (let start = 0, more = true; more; start += room - 8) {
+      chunks.push([framed[0]!, ...tokens.slice(start, start + room), framed.at(-1)!]);
+      more = start + room < tokens.length;
+    }
+    expect(chunks).toHaveLength(3);
+    const vectors = await engine.embedTokens(chunks); // each of unit length
+    const sum = Float32Array.from(vectors[0]!, (_, i) => vectors.reduce((s, v) => s + v[i]!, 0));
+    expectClose(await bert.embed(long, { prefix: '' }), unitOf(sum));
+  });
+
   it('batches many texts, giving each the vector it gets alone', async () => {
     const batch = await bert.embed([...texts, long], { prefix: '' });
     expect(batch).toHaveLength(4);
