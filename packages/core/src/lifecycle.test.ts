@@ -10,6 +10,16 @@ afterAll(() => model.dispose());
 
 const code = (e: unknown) => (e as { code?: string }).code;
 
+describe('load', () => {
+  it('reports load progress, rising to 1', async () => {
+    const progress: number[] = [];
+    await using _ = await loadModel(await testModelPath('llamaSpm'), { onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1]!))).toBe(true);
+    expect(progress.at(-1)).toBe(1);
+  });
+});
+
 describe('abort', () => {
   it('stops a reply mid-way and leaves the context usable', async () => {
     const context = await model.createContext({ contextSize: 512 });

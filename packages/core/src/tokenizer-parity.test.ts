@@ -125,3 +125,17 @@ describe('round trip with control tokens in every position', () => {
     expect(checked).toBe(picked.length * picked.length * 8);
   });
 });
+
+describe('tokenize and detokenize options', () => {
+  it('read control-token text as text unless `special`, and add BOS only with `addSpecial`', async () => {
+    await using model = await loadModel(join(vocabDir, 'ggml-vocab-llama-spm.gguf'), { vocabOnly: true });
+    const control = model.tokenize('<s>', { special: true });
+    expect(control).toHaveLength(1);
+    const asText = model.tokenize('<s>');
+    expect(asText).not.toContain(control[0]);
+    expect(model.detokenize(asText)).toBe('<s>');
+    expect(model.tokenize('hi', { addSpecial: true })).toEqual([...control, ...model.tokenize('hi')]);
+    expect(model.detokenize(control)).toBe('');
+    expect(model.detokenize(control, { special: true })).toBe('<s>');
+  });
+});
