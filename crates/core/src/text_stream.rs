@@ -79,6 +79,17 @@ impl TextStream {
     /// but the end that could still begin one. Stops are looked for in the text with control
     /// tokens written out and in the text as the caller sees it, so neither ever shows one.
     fn settle(&mut self) -> String {
+        // Without hidden spans the caller sees the held text itself: one pass is enough (the
+        // common case, run once per generated token).
+        if self.hidden.is_empty() {
+            if let Some(at) = first_stop(&self.stops, &self.held) {
+                self.stopped = true;
+                self.held.truncate(at);
+                return std::mem::take(&mut self.held);
+            }
+            let keep = partial_stop_len(&self.stops, &self.held);
+            return self.take_visible(self.held.len() - keep);
+        }
         let visible = self.visible_text();
         let held_at = |position| held_position(&self.hidden, position);
         let in_visible = first_stop(&self.stops, &visible).map(held_at);
