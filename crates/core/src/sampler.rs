@@ -44,6 +44,9 @@ impl Default for SamplingParams {
 /// An owned llama.cpp sampler chain.
 pub struct Sampler {
     raw: NonNull<sys::llama_sampler>,
+    /// The chain is llama.cpp's greedy sampler alone: `sample` takes the argmax of the logits
+    /// directly instead of building the chain's array of every token's candidate data.
+    pure_greedy: bool,
 }
 
 // SAFETY: a sampler is plain state that is used by one thread at a time.
@@ -84,7 +87,8 @@ impl Sampler {
                 add(sys::llama_sampler_init_dist(params.seed));
             }
         }
-        Ok(Sampler { raw: NonNull::new(chain).expect("llama_sampler_chain_init returned null") })
+        let pure_greedy = params.temperature <= 0.0 && !(penalised && last_n != 0);
+        Ok(Sampler { raw: NonNull::new(chain).expect("llama_sampler_chain_init returned null"), pure_greedy })
     }
 
     /// Records tokens that the penalties should count (the prompt's tail, and each sampled token).
@@ -96,6 +100,23 @@ impl Sampler {
 
     /// Picks the next token from the context's last logits (the chain accepts it itself).
     pub(crate) fn sample(&mut self, ctx: *mut sys::llama_context) -> Token {
+        if self.pure_greedy {
+            // The first of the highest logits, as llama.cpp's greedy sampler picks it; it keeps
+            // no state, so there is nothing to accept.
+            let model = unsafe { sys::llama_get_model(ctx) };
+            let n_vocab = unsafe { sys::llama_vocab_n_tokens(sys::llama_model_get_vocab(model)) } as usize;
+            let logits = unsafe { sys::llama_get_logits_ith(ctx, -1) };
+            if !logits.is_null() && n_vocab > 0 {
+                let logits = unsafe { std::slice::from_raw_parts(logits, n_vocab) };
+                let mut best = 0;
+                for (i, &logit) in logits.iter().enumerate().skip(1) {
+                    if logit > logits[best] {
+                        best = i;
+                    }
+                }
+                return best as Token;
+            }
+        }
         unsafe { sys::llama_sampler_sample(self.raw.as_ptr(), ctx, -1) }
     }
 }
