@@ -25,7 +25,7 @@ if (!path) {
 }
 
 const backend = backendInfo();
-console.log(`backend: ${backend.variant} (${backend.reason})`);
+console.log(`backend: ${backend.variant} (${backend.reason}), CPU level ${backend.cpu?.level}`);
 const model = await loadModel(path);
 console.log(`model:   ${model.info.name ?? path} — ${model.info.architecture}, ${(model.info.parameters / 1e6).toFixed(1)}M parameters, ${model.info.quantization}\n`);
 

@@ -1,40 +1,76 @@
 #!/usr/bin/env node
-// Builds llama.cpp's own command-line tools from vendor/llama.cpp with the same CMake flags as a
-// native variant, for parity tests and benchmarks (the reference the addon is measured against).
+// Builds llama.cpp's own command-line tools from vendor/llama.cpp, as a user who compiles
+// llama.cpp would (static libraries, one CPU code path), for parity tests and benchmarks: the
+// reference the addon is measured against.
 //
-//   node scripts/build-llama-tools.mjs [--variant cpu-avx2] [--target llama-completion ...]
+//   node scripts/build-llama-tools.mjs --cpu-level <level|best> [--target llama-completion ...]
+//   node scripts/build-llama-tools.mjs --native     (GGML_NATIVE=ON: compiled for this CPU)
+//   node scripts/build-llama-tools.mjs --variant vulkan
 //
-// Prints the bin directory. CMake and ccache make a second run nearly free.
+// A CPU level is one of ggml's (`x64`, `sse42`, `haswell`, `zen4`, ...): the reference gets the
+// level's `GGML_<FEATURE>` options on and the others off, as ggml's own build of that level, with
+// the features the platform package's native.json records for it. `best` is the level the addon
+// runs on this machine. Prints the bin directory; gpt4all-reference.json beside it records the
+// flags. CMake and ccache make a second run nearly free.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const table = JSON.parse(readFileSync(join(root, 'crates/llama-sys/variants.json'), 'utf8'));
 const { values } = parseArgs({
   options: {
-    variant: { type: 'string', default: 'cpu-avx2' },
+    variant: { type: 'string' },
+    'cpu-level': { type: 'string' },
+    native: { type: 'boolean', default: false },
     target: { type: 'string', multiple: true, default: ['llama-completion', 'llama-bench', 'llama-embedding'] },
   },
 });
-const spec = table.variants[values.variant];
-if (!spec) throw new Error(`unknown variant ${values.variant}`);
 
-const buildDir = join(root, 'target/llama-tools', values.variant);
-// The variant's flags exactly, with the tools switched on (they need llama.cpp's common library; llama-embedding is an example).
-const flags = { ...table.common, ...spec.cmake, LLAMA_BUILD_COMMON: 'ON', LLAMA_BUILD_TOOLS: 'ON', LLAMA_BUILD_EXAMPLES: 'ON', CMAKE_BUILD_TYPE: 'Release' };
-// The vulkan variant needs a newer glslc and Vulkan headers than Debian bookworm's: the ones
-// scripts/setup-vulkan-toolchain.sh provides, or GPT4ALL_GLSLC and GPT4ALL_VULKAN_INCLUDE_DIR.
-const toolchain = join(root, '.cache/toolchains/vulkan-trixie');
-if (values.variant === 'vulkan') {
+// Static, without backend modules: one binary with one CPU code path. The tools need llama.cpp's
+// common library; llama-embedding is an example.
+const flags = {
+  ...table.common,
+  BUILD_SHARED_LIBS: 'OFF',
+  GGML_BACKEND_DL: 'OFF',
+  GGML_CPU_ALL_VARIANTS: 'OFF',
+  LLAMA_BUILD_COMMON: 'ON',
+  LLAMA_BUILD_TOOLS: 'ON',
+  LLAMA_BUILD_EXAMPLES: 'ON',
+  CMAKE_BUILD_TYPE: 'Release',
+};
+let name;
+if (values.native) {
+  name = 'native';
+  flags.GGML_NATIVE = 'ON';
+} else if (values.variant) {
+  const spec = table.variants[values.variant];
+  if (!spec?.gpu) throw new Error(`--variant takes a GPU variant (${Object.keys(table.variants).filter((v) => table.variants[v].gpu).join(', ')}); use --cpu-level for CPU code`);
+  name = values.variant;
+  Object.assign(flags, spec.cmake);
+  // The vulkan variant needs a newer glslc and Vulkan headers than Debian bookworm's: the ones
+  // scripts/setup-vulkan-toolchain.sh provides, or GPT4ALL_GLSLC and GPT4ALL_VULKAN_INCLUDE_DIR.
+  const toolchain = join(root, '.cache/toolchains/vulkan-trixie');
   const provided = existsSync(join(toolchain, 'glslc'));
   const glslc = process.env.GPT4ALL_GLSLC ?? (provided ? join(toolchain, 'glslc') : undefined);
   const include = process.env.GPT4ALL_VULKAN_INCLUDE_DIR ?? (provided ? join(toolchain, 'root/usr/include') : undefined);
-  if (glslc) flags.Vulkan_GLSLC_EXECUTABLE = glslc;
-  if (include) flags.Vulkan_INCLUDE_DIR = include;
+  if (values.variant === 'vulkan' && glslc) flags.Vulkan_GLSLC_EXECUTABLE = glslc;
+  if (values.variant === 'vulkan' && include) flags.Vulkan_INCLUDE_DIR = include;
+} else {
+  const level = values['cpu-level'] === undefined || values['cpu-level'] === 'best' ? await bestLevel() : values['cpu-level'];
+  const levels = builtLevels();
+  const features = levels.get(level);
+  if (!features) throw new Error(`CPU level ${level} is in no built platform package (built: ${[...levels.keys()].join(', ') || 'none'})`);
+  name = `level-${level}`;
+  // Every feature switch, off unless the level has it: with GGML_NATIVE off ggml turns the basic
+  // ones on by default. The same rule as crates/llama-sys/build.rs.
+  const all = new Set(['sse42', 'avx', 'avx2', 'bmi2', 'fma', 'f16c', 'amx_bf16', ...[...levels.values()].flat()]);
+  for (const feature of all) flags[`GGML_${feature.toUpperCase()}`] = features.includes(feature) ? 'ON' : 'OFF';
 }
+
+const buildDir = join(root, 'target/llama-tools', name);
 const generator = (() => {
   try {
     execFileSync('ninja', ['--version'], { stdio: 'ignore' });
@@ -46,4 +82,24 @@ const generator = (() => {
 const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
 execFileSync('cmake', ['-S', join(root, 'vendor/llama.cpp'), '-B', buildDir, ...generator, ...Object.entries(flags).map(([k, v]) => `-D${k}=${v}`)], quiet);
 execFileSync('cmake', ['--build', buildDir, '--parallel', '--target', ...values.target], quiet);
+// What this reference is, for reports (the benchmark prints its flags).
+writeFileSync(join(buildDir, 'gpt4all-reference.json'), `${JSON.stringify({ name, flags }, null, 2)}\n`);
 console.log(join(buildDir, 'bin'));
+
+/** ggml's CPU levels in the built platform packages of this platform, with their features. */
+function builtLevels() {
+  const levels = new Map();
+  const platform = `${process.platform}-${process.arch}`;
+  for (const entry of readdirSync(join(root, 'packages'))) {
+    const manifest = join(root, 'packages', entry, 'native.json');
+    if (!entry.startsWith(`core-${platform}-`) || !existsSync(manifest)) continue;
+    for (const level of JSON.parse(readFileSync(manifest, 'utf8')).cpuLevels) levels.set(level.name, level.features);
+  }
+  return levels;
+}
+
+/** The level the addon runs on this machine, asked of the addon (it scores the installed levels). */
+async function bestLevel() {
+  const core = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
+  return core.backendInfo().cpu.level;
+}

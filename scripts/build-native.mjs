@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Builds the native addon for one variant into its platform package.
+// Builds the native addon for one variant into its platform package: the addon, llama.cpp's
+// shared libraries, and the variant's backend modules (its CPU levels, or its GPU backend),
+// listed in the package's `native.json`.
 //
 //   pnpm build:native --variant cpu-avx2 [--debug] [--platform linux-x64 --if-supported]
+//
+// GPT4ALL_CPU_LEVELS chooses the CPU levels to build: `host` (the default: the levels this
+// machine can run and test), `all` (releases), or a comma-separated list such as `x64,haswell`.
 //
 // Each platform package's `build` script names its own platform with `--if-supported`, so that
 // `pnpm build` skips, quietly, the packages of other platforms (there is no cross-building).
@@ -9,7 +14,7 @@
 // runtime resolver reads). Cargo keeps each variant's build apart, so switching variants and
 // rebuilding is incremental, and ccache (when installed) shares compiled llama.cpp objects.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -91,12 +96,36 @@ if (variant === 'cuda' && !env.CUDA_PATH && !onPath(windows ? 'nvcc.exe' : 'nvcc
 }
 execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
 
-// napi writes <binaryName>.node; publish it under the variant's own name, atomically.
-const built = join(staging, 'gpt4all.node');
-const target = join(packageDir, binaryName);
-copyFileSync(built, `${target}.tmp`);
-renameSync(`${target}.tmp`, target);
-console.log(`build-native: wrote ${target}`);
+// napi writes <binaryName>.node; publish it under the variant's own name, with llama.cpp's
+// libraries and the modules beside it, each file atomically.
+// llama-sys's build script writes what it built into the Cargo profile directory, which is
+// target/<triple>/<profile> when napi names the target triple, as it does.
+const profile = values.debug ? 'debug' : 'release';
+const manifestPath = readdirSync(join(root, 'target'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap((entry) => [join(root, 'target', entry.name, profile), join(root, 'target', profile)])
+  .map((dir) => join(dir, `gpt4all-native-${variant}.json`))
+  .filter((path) => existsSync(path))
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+if (!manifestPath) throw new Error(`build-native: the build wrote no gpt4all-native-${variant}.json under target/`);
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const publish = (from, name) => {
+  const target = join(packageDir, name);
+  copyFileSync(from, `${target}.tmp`);
+  renameSync(`${target}.tmp`, target);
+};
+publish(join(staging, 'gpt4all.node'), binaryName);
+const files = [...manifest.sharedLibraries, ...manifest.cpuLevels.map((level) => level.file), ...manifest.backendModules];
+for (const file of files) publish(join(manifest.libDir, file), file);
+// What the package carries, for the resolver and `gpt4all-doctor`.
+const contents = { variant, sharedLibraries: manifest.sharedLibraries, cpuLevels: manifest.cpuLevels, backendModules: manifest.backendModules };
+writeFileSync(join(packageDir, 'native.json.tmp'), `${JSON.stringify(contents, null, 2)}\n`);
+renameSync(join(packageDir, 'native.json.tmp'), join(packageDir, 'native.json'));
+// Libraries of an earlier build (a CPU level no longer chosen) would be loaded and scored: remove them.
+for (const name of readdirSync(packageDir)) {
+  if (/\.(so(\.\d+)*|dll|dylib)$/.test(name) && !files.includes(name)) rmSync(join(packageDir, name));
+}
+console.log(`build-native: wrote ${join(packageDir, binaryName)} with ${files.length} libraries (CPU levels: ${manifest.cpuLevels.map((l) => l.name).join(', ') || 'none'})`);
 
 function onPath(program) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, program)));

@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "System packages (compiler, CMake, Ninja, ccache, libclang for bindgen, curl)"
+step "System packages (compiler, CMake, Ninja, ccache, libclang for bindgen, curl, QEMU for the emulated-CPU tests)"
 if command -v dpkg-query >/dev/null 2>&1; then
-  wanted=(build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config)
+  wanted=(build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config qemu-user-static binutils)
   missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -46,8 +46,8 @@ pnpm vendor
 step "Build (native addon variants and packages; cached after the first run)"
 pnpm build
 
-step "llama.cpp's own tools, with the cpu-avx2 flags (the reference for parity tests and benchmarks)"
-node scripts/build-llama-tools.mjs --variant cpu-avx2 --target llama-completion --target llama-bench --target llama-embedding
+step "llama.cpp's own tools, for the CPU level the addon runs here (the reference for parity tests and benchmarks)"
+node scripts/build-llama-tools.mjs --cpu-level best --target llama-completion --target llama-bench --target llama-embedding
 
 if [ "${1:-}" != "--no-start" ]; then
   step "Demo: pnpm start"

@@ -1,8 +1,8 @@
 // Greedy generation through @gpt4all/core must be token-for-token what llama.cpp's own
-// llama-completion produces, built from the same vendored source with the same flags, on the
-// same generated model. Both print the concatenated token pieces, so equal text means equal tokens.
+// llama-completion produces, built from the same vendored source for the same CPU level (the one
+// the addon chose here), on the same generated model. Both print the concatenated token pieces, so equal text means equal tokens.
 import { ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
-import { loadModel } from '@gpt4all/core';
+import { backendInfo, loadModel } from '@gpt4all/core';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ const maxTokens = 64;
 
 /** Runs llama-completion greedily and returns the generated text and whether it hit end-of-generation. */
 function llamaCompletion(model: string, prompt: string): { text: string; endOfGeneration: boolean } {
-  const bin = llamaToolsBin('cpu-avx2');
+  const bin = llamaToolsBin({ cpuLevel: backendInfo().cpu!.level });
   const out = execFileSync(
     join(bin, 'llama-completion'),
     ['-m', model, '-p', prompt, '-n', String(maxTokens), '--temp', '0', '-no-cnv', '--no-display-prompt', '--simple-io', '-c', '512', '-t', '2', '--no-warmup'],
@@ -42,7 +42,7 @@ describe.each(Object.entries(models))('greedy parity with llama-completion: %s',
   it.each(prompts)('%j', async (prompt) => {
     const path = await ensureTestModel(options);
     const reference = llamaCompletion(path, prompt);
-    const model = await loadModel(path, { backend: 'cpu-avx2' });
+    const model = await loadModel(path);
     const context = await model.createContext({ contextSize: 512, threads: 2 });
     const ours = await context.generate(prompt, { maxTokens, temperature: 0 });
     await model.dispose();

@@ -1,6 +1,7 @@
-// The platform packages' promises, checked on the built files: each .node needs nothing beyond
-// glibc and the C++ runtime, and the cpu-avx build holds no instruction that an AVX-only CPU
-// lacks (that would be an illegal-instruction crash, not an error).
+// The platform packages' promises, checked on the built files: each package needs nothing beyond
+// glibc, the C++ runtime and its own libraries; the addon and llama.cpp's shared libraries hold
+// only baseline x86-64 code, so loading them never crashes a CPU; and each CPU level module
+// holds no instruction its level lacks (that would be an illegal-instruction crash, not an error).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/llama-tools.js';
 
 const variants = ['cpu-avx', 'cpu-avx2'];
-const binary = (variant: string) => join(repoRoot, `packages/core-linux-x64-${variant}`, `gpt4all.linux-x64-${variant}.node`);
-const allowedLibraries = /^(linux-vdso\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libm\.so\.6|libc\.so\.6|\/lib64\/ld-linux-x86-64\.so\.2)$/;
+const packageDir = (variant: string) => join(repoRoot, `packages/core-linux-x64-${variant}`);
+const binary = (variant: string) => join(packageDir(variant), `gpt4all.linux-x64-${variant}.node`);
+const contents = (variant: string) =>
+  JSON.parse(readFileSync(join(packageDir(variant), 'native.json'), 'utf8')) as { sharedLibraries: string[]; cpuLevels: { name: string; file: string; features: string[] }[] };
+const systemLibraries = /^(linux-vdso\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libm\.so\.6|libc\.so\.6|\/lib64\/ld-linux-x86-64\.so\.2)$/;
 
 /** Instructions by the feature that introduced them (AT&T mnemonics as objdump prints them). */
-const newerThanAvx: Record<string, RegExp> = {
+const instructions: Record<string, RegExp> = {
+  sse42: /\t(pcmpestr|pcmpistr|crc32|popcnt|ptest|pblendvb|blendvp|pmaxs[bd]|pmins[bd]|pmaxu[wd]|pminu[wd]|round[ps][sd]|dpp[sd]|pextr[bdq]|pinsr[bdq]|pmovsx|pmovzx|pmuldq|pmulld|packusdw|pcmpeqq|pcmpgtq|insertps|extractps)\w*\s/,
+  // Every VEX- or EVEX-encoded instruction is spelled with a leading v (verr/verw are older).
+  avx: /\tv(?!er[rw]\s)\w+\s/,
   fma: /\tv(fn?m(add|sub)(sub|add)?\d{3}[ps][sd])\s/,
   f16c: /\tvcvt(ph2ps|ps2ph)\s/,
   bmi2: /\t(shlx|sarx|shrx|pdep|pext|bzhi|mulx|rorx)\s/,
@@ -22,37 +29,51 @@ const newerThanAvx: Record<string, RegExp> = {
 
 function instructionCounts(file: string): Record<string, number> {
   const disassembly = execFileSync('objdump', ['-d', '--no-show-raw-insn', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const counts = Object.fromEntries(Object.keys(newerThanAvx).map((k) => [k, 0]));
+  const counts = Object.fromEntries(Object.keys(instructions).map((k) => [k, 0]));
   for (const line of disassembly.split('\n')) {
-    for (const [feature, pattern] of Object.entries(newerThanAvx)) if (pattern.test(line)) counts[feature]!++;
+    for (const [feature, pattern] of Object.entries(instructions)) if (pattern.test(line)) counts[feature]!++;
   }
   return counts;
 }
+const none = Object.fromEntries(Object.keys(instructions).map((k) => [k, 0]));
 
 describe.each(variants)('%s platform package', (variant) => {
-  it('depends only on glibc and the C++ runtime', () => {
-    const libraries = execFileSync('ldd', [binary(variant)], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/)[0]!)
-      .filter(Boolean);
-    expect(libraries.length).toBeGreaterThan(3);
-    expect(libraries.filter((l) => !allowedLibraries.test(l))).toEqual([]);
+  it('depends only on glibc, the C++ runtime and its own libraries', () => {
+    for (const file of [binary(variant), ...contents(variant).sharedLibraries.map((f) => join(packageDir(variant), f))]) {
+      const libraries = execFileSync('ldd', [file], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((l) => l[0]);
+      const foreign = libraries.filter(([name, , path]) => !systemLibraries.test(name!) && path !== join(packageDir(variant), name!));
+      expect(foreign, file).toEqual([]);
+    }
   });
 
-  it('is the build its package.json names', () => {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, `packages/core-linux-x64-${variant}/package.json`), 'utf8'));
+  it('is the build its package.json names, and ships what native.json lists', () => {
+    const manifest = JSON.parse(readFileSync(join(packageDir(variant), 'package.json'), 'utf8'));
     expect(manifest.main).toBe(`gpt4all.linux-x64-${variant}.node`);
     expect(manifest).toMatchObject({ os: ['linux'], cpu: ['x64'], libc: ['glibc'] });
+    expect(manifest.files).toEqual(expect.arrayContaining([manifest.main, 'native.json', '*.so.*', '*.so']));
+    expect(contents(variant).cpuLevels.length).toBeGreaterThan(0);
   });
-});
 
-describe('instruction sets', () => {
-  it('cpu-avx has no FMA, F16C, BMI2, AVX2 or AVX-512 instruction; cpu-avx2 has AVX2, FMA, F16C and BMI2', () => {
-    const avx = instructionCounts(binary('cpu-avx'));
-    const avx2 = instructionCounts(binary('cpu-avx2'));
-    expect(avx).toEqual({ fma: 0, f16c: 0, bmi2: 0, avx2: 0, avx512: 0 });
-    // The same patterns do find these instructions where they are expected, so the check is live.
-    for (const feature of ['fma', 'f16c', 'bmi2', 'avx2']) expect(avx2[feature], feature).toBeGreaterThan(50);
-    expect(avx2.avx512).toBe(0);
+  it('holds only baseline x86-64 code outside its CPU level modules', () => {
+    for (const file of [binary(variant), ...contents(variant).sharedLibraries.map((f) => join(packageDir(variant), f))]) {
+      expect(instructionCounts(file), file).toEqual(none);
+    }
+  });
+
+  it('holds in each CPU level module no instruction the level lacks', () => {
+    for (const level of contents(variant).cpuLevels) {
+      const counts = instructionCounts(join(packageDir(variant), level.file));
+      const has = (feature: string) => level.features.includes(feature);
+      for (const feature of Object.keys(instructions)) {
+        if (!has(feature)) expect(counts[feature], `${level.name}: ${feature}`).toBe(0);
+      }
+      // The same patterns do find these instructions where they are expected, so the check is live.
+      for (const feature of ['avx', 'fma', 'f16c', 'avx2', 'avx512']) {
+        if (has(feature)) expect(counts[feature], `${level.name}: ${feature}`).toBeGreaterThan(50);
+      }
+    }
   });
 });

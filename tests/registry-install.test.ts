@@ -119,9 +119,12 @@ await model.dispose();
     expect(result.text.length).toBeGreaterThan(0);
 
     const sizes = installed.map((name) => `${name} ${mib(treeSize(join(app, 'node_modules/@gpt4all', name)))}`);
+    const total = treeSize(join(app, 'node_modules'));
+    // The default install's budget (the release builds every CPU level; here, those of this machine).
+    expect(total).toBeLessThan(30e6);
     console.log(
       [
-        `registry install: npm install @gpt4all/core took ${installSeconds.toFixed(1)} s; node_modules is ${mib(treeSize(join(app, 'node_modules')))} (${sizes.join(', ')})`,
+        `registry install: npm install @gpt4all/core took ${installSeconds.toFixed(1)} s; node_modules is ${mib(total)} (${sizes.join(', ')})`,
         `registry install: ${result.variant} chosen; first token ${result.firstTokenSinceStartMs.toFixed(0)} ms after process start, ${result.firstTokenSincePromptMs.toFixed(0)} ms after the prompt`,
       ].join('\n'),
     );

@@ -1,11 +1,21 @@
 //! Builds the vendored llama.cpp for one variant and generates its Rust bindings.
 //!
-//! The variant comes from a Cargo feature; its CMake flags come from `variants.json`, the same
-//! table that the JavaScript resolver and the llama.cpp tool builds read. Only llama.cpp gets the
-//! ISA flags: the Rust code stays baseline x86-64, so loading the addon never executes an AVX2
-//! instruction before the resolver has checked the CPU.
+//! llama.cpp is built as shared libraries with ggml's dynamically loaded backends
+//! (`GGML_BACKEND_DL`): `libllama`, `libggml` and `libggml-base` are baseline code, the same for
+//! every variant, and the machine-specific code is in backend modules that are scored and loaded
+//! at run time: one `ggml-cpu-<level>` module per CPU level (`x64`, `sse42`, `haswell`, `zen4`,
+//! ... as `ggml/src/CMakeLists.txt` lists them), and the GPU variants' `ggml-cuda`,
+//! `ggml-vulkan` or `ggml-metal`. The variant (a Cargo feature) chooses which modules to build;
+//! `variants.json` beside this crate is the table. The Rust code stays baseline too, so loading
+//! the addon never executes an instruction the CPU lacks.
+//!
+//! The build writes `gpt4all-native-<variant>.json` into the Cargo profile directory: where the
+//! libraries are and which files a platform package carries (read by scripts/build-native.mjs).
 use std::env;
 use std::path::{Path, PathBuf};
+
+#[path = "src/cpu_features.rs"]
+mod cpu_features;
 
 const VARIANTS: [&str; 5] = ["cpu-avx", "cpu-avx2", "vulkan", "cuda", "metal"];
 
@@ -21,16 +31,23 @@ fn main() {
     println!("cargo:rerun-if-changed=wrapper.h");
     println!("cargo:rerun-if-changed=src/guard.cpp");
     println!("cargo:rerun-if-changed=src/guard.h");
+    println!("cargo:rerun-if-changed=src/cpu_features.rs");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/llama.cpp.pin.json").display());
     println!("cargo:rerun-if-env-changed=GPT4ALL_LLAMA_CPP_DIR");
+    println!("cargo:rerun-if-env-changed=GPT4ALL_CPU_LEVELS");
     println!("cargo:rerun-if-env-changed=GPT4ALL_GLSLC");
     println!("cargo:rerun-if-env-changed=GPT4ALL_VULKAN_INCLUDE_DIR");
     println!("cargo:rerun-if-env-changed=CUDA_PATH");
 
-    let build_dir = build_llama(&llama_dir, &table, &variant);
+    let spec = &table["variants"][variant.as_str()];
+    let levels = cpu_levels(&llama_dir, spec);
+    let backend_modules: Vec<String> =
+        spec["backendModules"].as_array().into_iter().flatten().map(|m| m.as_str().unwrap().to_string()).collect();
+    let lib_dir = build_llama(&llama_dir, &table, &variant, &levels, &backend_modules);
     build_guard(&llama_dir);
-    link_libraries(&build_dir, &variant);
+    link_libraries(&lib_dir);
+    write_manifest(&lib_dir, &variant, &levels, &backend_modules);
     generate_bindings(&llama_dir);
 }
 
@@ -50,7 +67,7 @@ fn llama_source_dir(manifest_dir: &Path) -> PathBuf {
 }
 
 /// One variant per build. Cargo unifies features, so when several are on (a workspace-wide
-/// build), the highest-priority one wins: GPU variants include the AVX2 CPU code anyway.
+/// build), the highest-priority one wins.
 fn selected_variant(table: &serde_json::Value) -> String {
     let enabled: Vec<&str> = VARIANTS
         .iter()
@@ -67,17 +84,47 @@ fn selected_variant(table: &serde_json::Value) -> String {
     }
 }
 
-fn build_llama(llama_dir: &Path, table: &serde_json::Value, variant: &str) -> PathBuf {
+/// A CMake configuration of llama.cpp with the common flags, the variant's, and `extra`.
+fn llama_config(
+    llama_dir: &Path,
+    table: &serde_json::Value,
+    variant: &str,
+    extra: &[(String, String)],
+) -> cmake::Config {
     let mut config = cmake::Config::new(llama_dir);
     // llama.cpp is always built optimised, also under `cargo test` in debug.
-    config.profile("Release").no_default_flags(true).build_target("llama");
+    config.profile("Release").no_default_flags(true);
     if which("ninja") {
         config.generator("Ninja");
     }
-    let flags =
-        table["common"].as_object().unwrap().iter().chain(table["variants"][variant]["cmake"].as_object().unwrap());
-    for (key, value) in flags {
-        config.define(key, value.as_str().unwrap());
+    let flags = table["common"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .chain(table["variants"][variant]["cmake"].as_object().unwrap())
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()));
+    for (key, value) in flags.chain(extra.iter().cloned()) {
+        config.define(key, value);
+    }
+    // The libraries find each other, and the modules find them, in their own directory (the
+    // platform package), wherever it is installed.
+    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap();
+    config.define("CMAKE_BUILD_WITH_INSTALL_RPATH", "ON");
+    if target_os == "macos" {
+        config.define("CMAKE_INSTALL_RPATH", "@loader_path");
+    } else if target_os == "linux" {
+        let mut rpath = vec!["$ORIGIN".to_string()];
+        // The cuda module links the CUDA runtime: besides the loader's usual search, look where
+        // NVIDIA's Linux installers put the toolkit, registered with ldconfig or not.
+        if let Some(major) = table["variants"][variant]["requires"]["cudaMajor"].as_u64() {
+            rpath.push(format!("/usr/local/cuda-{major}/lib64"));
+            rpath.push("/usr/local/cuda/lib64".to_string());
+        }
+        config.define("CMAKE_INSTALL_RPATH", rpath.join(";"));
+        // Symbol tables are a sixth of each library; the dynamic symbols the loader and ggml's
+        // module lookup use stay.
+        config.define("CMAKE_SHARED_LINKER_FLAGS", "-s");
+        config.define("CMAKE_MODULE_LINKER_FLAGS", "-s");
     }
     // The vulkan variant's shader compiler and headers, when the system's are too old (Debian
     // bookworm's are; scripts/setup-vulkan-toolchain.sh provides newer ones).
@@ -98,7 +145,166 @@ fn build_llama(llama_dir: &Path, table: &serde_json::Value, variant: &str) -> Pa
             config.define("CUDAToolkit_ROOT", root);
         }
     }
-    config.build().join("build")
+    config
+}
+
+/// Builds `llama` (with `ggml` and `ggml-base`) and the variant's other backend modules, then
+/// the chosen CPU levels into the same directory. Returns that directory.
+///
+/// Two configurations: the main one without CPU code (`GGML_CPU` off), and one with
+/// `GGML_CPU_ALL_VARIANTS` that builds only the chosen `ggml-cpu-<level>` targets, each with the
+/// flags ggml gives that level. (In one configuration, building `llama` would build every level:
+/// ggml makes each backend module a dependency of `ggml`.)
+fn build_llama(
+    llama_dir: &Path,
+    table: &serde_json::Value,
+    variant: &str,
+    levels: &[CpuLevel],
+    backend_modules: &[String],
+) -> PathBuf {
+    let off = |key: &str| (key.to_string(), "OFF".to_string());
+    let mut config = llama_config(llama_dir, table, variant, &[off("GGML_CPU"), off("GGML_CPU_ALL_VARIANTS")]);
+    config.build_target("llama");
+    let lib_dir = output_dir(&config.build().join("build"));
+    // `llama` depends on the backend modules already; this checks that each was built.
+    for module in backend_modules {
+        module_file(&lib_dir, module);
+    }
+    if levels.is_empty() {
+        return lib_dir;
+    }
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let on = |key: &str| (key.to_string(), "ON".to_string());
+    let mut config = llama_config(llama_dir, table, variant, &[on("GGML_CPU"), on("GGML_CPU_ALL_VARIANTS")]);
+    config.out_dir(out_dir.join("cpu-levels")).build_target(&format!("ggml-cpu-{}", levels[0].name));
+    let build_dir = config.build().join("build");
+    if levels.len() > 1 {
+        let status = std::process::Command::new(env::var("CMAKE").unwrap_or_else(|_| "cmake".into()))
+            .arg("--build")
+            .arg(&build_dir)
+            .args(["--config", "Release", "--parallel"])
+            .arg(env::var("NUM_JOBS").unwrap_or_else(|_| "2".into()))
+            .arg("--target")
+            .args(levels[1..].iter().map(|l| format!("ggml-cpu-{}", l.name)))
+            .status()
+            .expect("cmake --build failed to start");
+        assert!(status.success(), "building the CPU levels failed");
+    }
+    let built = output_dir(&build_dir);
+    for level in levels {
+        let file = module_file(&built, &format!("ggml-cpu-{}", level.name));
+        std::fs::copy(built.join(&file), lib_dir.join(&file)).unwrap();
+    }
+    lib_dir
+}
+
+/// Where a build put its libraries: `bin`, or `bin/Release` for multi-configuration generators.
+fn output_dir(build_dir: &Path) -> PathBuf {
+    let bin = build_dir.join("bin");
+    if bin.join("Release").is_dir() {
+        bin.join("Release")
+    } else {
+        bin
+    }
+}
+
+/// The file name of backend module `name` in `dir` (`libggml-cpu.so`, `ggml-cuda.dll`).
+fn module_file(dir: &Path, name: &str) -> String {
+    let found =
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| {
+            let stem = n.strip_prefix("lib").unwrap_or(n);
+            stem.strip_prefix(name).is_some_and(|ext| [".so", ".dll", ".dylib"].contains(&ext))
+        });
+    found.unwrap_or_else(|| panic!("module {name} was not built in {}", dir.display()))
+}
+
+/// One of ggml's CPU levels: its name and the features it is compiled for (lowercased CMake
+/// option names: `avx2`, `avx512_vnni`, ...).
+struct CpuLevel {
+    name: String,
+    features: Vec<String>,
+}
+
+/// The CPU levels this variant builds. `ggml/src/CMakeLists.txt` is the one list of levels and
+/// their features (`ggml_add_cpu_backend_variant(haswell SSE42 AVX F16C FMA AVX2 BMI2)`); the
+/// variant's `cpuLevels` picks from it by feature (`cpu-avx2`: the levels with AVX2). Then
+/// `GPT4ALL_CPU_LEVELS` narrows it: `all`, a comma-separated list, or `host` (the default): the
+/// levels this build machine can run, which are the ones its tests can prove. Releases build `all`.
+fn cpu_levels(llama_dir: &Path, spec: &serde_json::Value) -> Vec<CpuLevel> {
+    let rule = &spec["cpuLevels"];
+    if rule.is_null() {
+        return Vec::new();
+    }
+    let cmake = std::fs::read_to_string(llama_dir.join("ggml/src/CMakeLists.txt")).unwrap();
+    let target_arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap();
+    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap();
+    let msvc = env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("msvc");
+    let all = ggml_cpu_levels(&cmake, &target_arch, &target_os, msvc);
+    assert!(!all.is_empty(), "ggml/src/CMakeLists.txt lists no CPU levels for {target_arch}-{target_os}");
+    let list = |key: &str| -> Vec<String> {
+        rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap().to_string()).collect()
+    };
+    let (with, without) = (list("with"), list("without"));
+    let chosen = all
+        .into_iter()
+        .filter(|l| with.iter().all(|f| l.features.contains(f)) && without.iter().all(|f| !l.features.contains(f)));
+    let cross = env::var("HOST").ok() != env::var("TARGET").ok();
+    match env::var("GPT4ALL_CPU_LEVELS").as_deref().unwrap_or("host") {
+        "all" => chosen.collect(),
+        "host" if cross => chosen.collect(),
+        "host" => {
+            let host = cpu_features::detect();
+            chosen.filter(|l| l.features.iter().all(|f| host.contains(&f.as_str()))).collect()
+        }
+        names => {
+            let names: Vec<&str> = names.split(',').map(str::trim).collect();
+            chosen.filter(|l| names.contains(&l.name.as_str())).collect()
+        }
+    }
+}
+
+/// Reads the `ggml_add_cpu_backend_variant(name FEATURE ...)` lines of the branch of ggml's
+/// CMakeLists for this target, leaving out those under `if (NOT MSVC)` when building with MSVC.
+fn ggml_cpu_levels(cmake: &str, arch: &str, os: &str, msvc: bool) -> Vec<CpuLevel> {
+    let section = match arch {
+        "x86_64" => "\"x86\"",
+        "aarch64" => "\"ARM\"",
+        _ => return Vec::new(),
+    };
+    let os_branch = match os {
+        "linux" => "\"Linux\"",
+        "android" => "\"Android\"",
+        _ => "APPLE",
+    };
+    let mut levels = Vec::new();
+    let (mut in_arch, mut in_os, mut not_msvc) = (false, arch == "x86_64", false);
+    for line in cmake.lines().map(str::trim) {
+        if line.contains("GGML_SYSTEM_ARCH STREQUAL") {
+            in_arch = line.contains(section);
+            continue;
+        }
+        if !in_arch {
+            continue;
+        }
+        if arch == "aarch64" && (line.starts_with("if (CMAKE_SYSTEM_NAME") || line.starts_with("elseif")) {
+            in_os = line.contains(os_branch);
+        }
+        if line.starts_with("if (NOT MSVC)") {
+            not_msvc = true;
+        } else if line.starts_with("endif()") {
+            not_msvc = false;
+        }
+        let Some(args) = line.strip_prefix("ggml_add_cpu_backend_variant(").and_then(|l| l.strip_suffix(')')) else {
+            continue;
+        };
+        if !in_os || (not_msvc && msvc) {
+            continue;
+        }
+        let mut words = args.split_whitespace();
+        let name = words.next().unwrap().to_string();
+        levels.push(CpuLevel { name, features: words.map(str::to_lowercase).collect() });
+    }
+    levels
 }
 
 /// Our C++ wrappers that turn llama.cpp's fatal assertions during loading into errors
@@ -114,75 +320,69 @@ fn build_guard(llama_dir: &Path) {
         .compile("gpt4all-guard");
 }
 
-fn link_libraries(build_dir: &Path, variant: &str) {
-    // Static link order matters for GNU ld: llama, then ggml's registry, then the backends,
-    // then ggml-base, which all of them use.
-    let mut backends = vec!["ggml-cpu"];
-    match variant {
-        "cuda" => backends.push("ggml-cuda"),
-        "vulkan" => backends.push("ggml-vulkan"),
-        "metal" => backends.extend(["ggml-metal", "ggml-blas"]),
-        _ => {}
+/// The addon links `llama`, `ggml` (the backend registry) and `ggml-base` as shared libraries;
+/// the backend modules are loaded at run time (see `gpt4all-core`'s `backend` module).
+fn link_libraries(lib_dir: &Path) {
+    println!("cargo:rustc-link-search=native={}", lib_dir.display());
+    // MSVC links against import libraries (llama.lib), which CMake writes beside each target's
+    // sources in the build tree, not beside the DLLs: <build>/src and <build>/ggml/src, in a
+    // Release folder with multi-configuration generators.
+    if env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("msvc") {
+        let build_dir = lib_dir.ancestors().find(|d| d.ends_with("build")).unwrap_or(lib_dir);
+        for dir in ["src", "src/Release", "ggml/src", "ggml/src/Release"] {
+            if build_dir.join(dir).is_dir() {
+                println!("cargo:rustc-link-search=native={}", build_dir.join(dir).display());
+            }
+        }
     }
-    let libs = [vec!["llama", "ggml"], backends, vec!["ggml-base"]].concat();
-    for lib in libs {
-        let dir = find_library_dir(build_dir, lib)
-            .unwrap_or_else(|| panic!("lib{lib} was not built in {}", build_dir.display()));
-        println!("cargo:rustc-link-search=native={}", dir.display());
-        println!("cargo:rustc-link-lib=static={lib}");
+    for lib in ["llama", "ggml", "ggml-base"] {
+        println!("cargo:rustc-link-lib=dylib={lib}");
     }
-    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap();
-    match target_os.as_str() {
+    match env::var("CARGO_CFG_TARGET_OS").unwrap().as_str() {
         "linux" => println!("cargo:rustc-link-lib=dylib=stdc++"),
         "macos" => println!("cargo:rustc-link-lib=dylib=c++"),
         _ => {}
     }
-    match variant {
-        "cuda" => link_cuda(),
-        "vulkan" => {
-            println!("cargo:rustc-link-lib=dylib={}", if target_os == "windows" { "vulkan-1" } else { "vulkan" })
-        }
-        "metal" => {
-            for framework in ["Foundation", "Metal", "MetalKit", "Accelerate"] {
-                println!("cargo:rustc-link-lib=framework={framework}");
-            }
-        }
-        _ => {}
-    }
+    // For dependents' build scripts (`DEP_LLAMA_LIB_DIR`: where their tests find the libraries),
+    // and the place to find the modules when nothing else names one (Rust tests and users).
+    println!("cargo:lib_dir={}", lib_dir.display());
+    println!("cargo:rustc-env=GPT4ALL_LLAMA_LIB_DIR={}", lib_dir.display());
 }
 
-/// CUDA's runtime libraries are linked dynamically: the package needs a driver and the CUDA 13
-/// runtime on the machine, and stays small.
-fn link_cuda() {
-    for var in ["CUDA_PATH", "CUDAToolkit_ROOT", "CUDA_HOME"] {
-        if let Some(root) = env::var_os(var) {
-            for sub in ["lib64", "lib", "lib/x64", "lib64/stubs", "lib/stubs"] {
-                let dir = PathBuf::from(&root).join(sub);
-                if dir.exists() {
-                    println!("cargo:rustc-link-search=native={}", dir.display());
-                }
-            }
-        }
-    }
-    for lib in ["cudart", "cublas", "cublasLt", "cuda"] {
-        println!("cargo:rustc-link-lib=dylib={lib}");
-    }
-}
-
-fn find_library_dir(dir: &Path, name: &str) -> Option<PathBuf> {
-    let candidates = [format!("lib{name}.a"), format!("{name}.lib")];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if candidates.iter().any(|c| path.file_name().is_some_and(|f| f == c.as_str())) {
-                return Some(dir);
-            }
-        }
-    }
-    None
+/// Writes what a platform package of this variant carries, for scripts/build-native.mjs: the
+/// shared libraries under the names the loader asks for, and the modules.
+fn write_manifest(lib_dir: &Path, variant: &str, levels: &[CpuLevel], backend_modules: &[String]) {
+    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap();
+    let names: Vec<String> =
+        std::fs::read_dir(lib_dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let digits = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    let shared = |lib: &str| -> String {
+        let found = names.iter().find(|n| match target_os.as_str() {
+            // The soname: libllama.so.0 (a link to libllama.so.0.0.<build>).
+            "linux" | "android" => n.strip_prefix(&format!("lib{lib}.so.")).is_some_and(digits),
+            "macos" => n.strip_prefix(&format!("lib{lib}.")).and_then(|r| r.strip_suffix(".dylib")).is_some_and(digits),
+            _ => **n == format!("{lib}.dll"),
+        });
+        found.unwrap_or_else(|| panic!("{lib}: no shared library in {}", lib_dir.display())).clone()
+    };
+    let module = |name: &str| module_file(lib_dir, name);
+    let shared_libraries = ["ggml-base", "ggml", "llama"].map(shared);
+    let manifest = serde_json::json!({
+        "variant": variant,
+        "libDir": lib_dir,
+        "sharedLibraries": shared_libraries,
+        "cpuLevels": levels.iter().map(|l| serde_json::json!({
+            "name": l.name,
+            "file": module(&format!("ggml-cpu-{}", l.name)),
+            "features": l.features,
+        })).collect::<Vec<_>>(),
+        "backendModules": backend_modules.iter().map(|m| module(m)).collect::<Vec<_>>(),
+    });
+    // OUT_DIR is <target>/<profile>/build/<crate>-<hash>/out.
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let profile_dir = out_dir.ancestors().nth(3).unwrap();
+    let path = profile_dir.join(format!("gpt4all-native-{variant}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
 }
 
 fn generate_bindings(llama_dir: &Path) {
@@ -193,9 +393,10 @@ fn generate_bindings(llama_dir: &Path) {
         .allowlist_function("llama_.*")
         .allowlist_function("gpt4all_.*_guarded")
         .allowlist_function("ggml_backend_(dev|reg)_.*")
-        .allowlist_function("ggml_backend_load_all")
+        .allowlist_function("ggml_backend_(load|unload)")
         .allowlist_function("ggml_(blck_size|type_size|type_name)")
-        .allowlist_function("ggml_threadpool_(new|free|params_default)")
+        .allowlist_function("ggml_threadpool_params_default")
+        .allowlist_type("ggml_threadpool")
         .allowlist_type("ggml_type")
         .allowlist_type("llama_.*")
         .allowlist_var("LLAMA_.*")

@@ -1,5 +1,5 @@
 import { llamaToolsBin } from './llama-tools.js';
 
 export default function setup() {
-  llamaToolsBin('cpu-avx2');
+  llamaToolsBin({ cpuLevel: 'best' });
 }

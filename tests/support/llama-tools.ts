@@ -4,12 +4,17 @@ import { join, resolve } from 'node:path';
 export const repoRoot = resolve(__dirname, '../..');
 
 /**
- * Builds (once; CMake and ccache make it cheap afterwards) llama.cpp's tools with the exact
- * CMake flags of `variant`, and returns their bin directory.
+ * Builds (once; CMake and ccache make it cheap afterwards) llama.cpp's tools as
+ * scripts/build-llama-tools.mjs does, and returns their bin directory: for one of ggml's CPU
+ * levels (`best`: the one the addon runs here), or for a GPU variant (`{ variant: 'vulkan' }`).
  */
-export function llamaToolsBin(variant = 'cpu-avx2'): string {
-  return execFileSync('node', [join(repoRoot, 'scripts/build-llama-tools.mjs'), '--variant', variant], {
+export function llamaToolsBin(reference: { cpuLevel: string } | { variant: string } = { cpuLevel: 'best' }): string {
+  const args = 'cpuLevel' in reference ? ['--cpu-level', reference.cpuLevel] : ['--variant', reference.variant];
+  return execFileSync('node', [join(repoRoot, 'scripts/build-llama-tools.mjs'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
 }

@@ -12,6 +12,7 @@ interface Manifest {
   version: string;
   private?: boolean;
   files?: string[];
+  main?: string;
   os?: string[];
   cpu?: string[];
   optionalDependencies?: Record<string, string>;
@@ -59,11 +60,23 @@ export function stageRelease(stage: string): StagedPackage[] {
     cpSync(join(dir, 'package.json'), join(target, 'package.json'));
     if (manifest.private) continue;
     let complete = true;
-    for (const file of ['README.md', ...(manifest.files ?? [])]) {
+    for (const file of ['README.md', ...publishedFiles(dir, manifest)]) {
       if (existsSync(join(dir, file))) cpSync(join(dir, file), join(target, file), { recursive: true });
       else complete = false;
     }
     staged.push({ dir: target, manifest, complete });
   }
   return staged;
+}
+
+/**
+ * What `npm publish` takes from the package: its `files`, with a platform package's globs
+ * (`*.so.*`) standing for the libraries and modules its native.json lists.
+ */
+function publishedFiles(dir: string, manifest: Manifest): string[] {
+  if (!manifest.gpt4all) return manifest.files ?? [];
+  const contentsPath = join(dir, 'native.json');
+  if (!existsSync(contentsPath)) return [manifest.main!, 'native.json'];
+  const contents = JSON.parse(readFileSync(contentsPath, 'utf8')) as { sharedLibraries: string[]; cpuLevels: { file: string }[]; backendModules: string[] };
+  return [manifest.main!, 'native.json', ...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules];
 }

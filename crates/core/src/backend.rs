@@ -1,18 +1,306 @@
-//! Process-wide llama.cpp initialisation.
+//! Process-wide llama.cpp initialisation: choosing and loading ggml's backend modules.
+//!
+//! llama.cpp is built with `GGML_BACKEND_DL`: the CPU code comes as one module per CPU level
+//! (`libggml-cpu-haswell.so`, `ggml-cpu-zen4.dll`, ...), and GPU backends as modules too. Each
+//! CPU module exports `ggml_backend_score`, compiled for baseline x86-64, which returns 0 when
+//! the CPU (through cpuid and the OS's XSAVE state) cannot run the module's code, and otherwise a
+//! score that grows with the features it uses. As ggml's own `ggml_backend_load_best` does, the
+//! highest score wins; unlike it, the candidates may come from several directories (the CPU
+//! packages installed beside a GPU package), and a level can be forced.
+use crate::error::{Error, Result};
 use gpt4all_llama_sys as sys;
-use std::sync::Once;
+use std::ffi::{c_int, CString};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
-static INIT: Once = Once::new();
+/// Where the backend modules are, and which CPU level to use.
+#[derive(Debug, Clone, Default)]
+pub struct BackendConfig {
+    /// Directories searched for CPU modules (`[lib]ggml-cpu-<level>.{so,dll}`), in order of
+    /// preference when two score the same. Empty: the directory llama.cpp was built into.
+    pub cpu_dirs: Vec<PathBuf>,
+    /// Other backend modules to load (`libggml-cuda.so`, ...), by path.
+    pub modules: Vec<PathBuf>,
+    /// Use this CPU level (`haswell`) instead of the best-scoring one.
+    pub cpu_level: Option<String>,
+}
 
-/// Initialises llama.cpp once per process (idempotent, thread-safe).
-pub fn init() {
-    INIT.call_once(|| {
-        crate::log::install();
-        unsafe { sys::llama_backend_init() };
+/// One CPU module that was considered.
+#[derive(Debug, Clone)]
+pub struct CpuLevelCandidate {
+    /// The level, as ggml names it: `x64`, `sse42`, `haswell`, `zen4`, ...
+    pub name: String,
+    pub path: PathBuf,
+    /// The module's `ggml_backend_score()`: 0 when this CPU cannot run it.
+    pub score: i32,
+}
+
+/// What was loaded, and why.
+#[derive(Debug, Clone)]
+pub struct BackendReport {
+    /// The CPU level in use.
+    pub cpu_level: String,
+    /// Its module.
+    pub cpu_module: PathBuf,
+    /// Whether `cpu_level` was forced by the configuration rather than scored best.
+    pub cpu_level_forced: bool,
+    /// Every CPU module found, in search order.
+    pub candidates: Vec<CpuLevelCandidate>,
+    /// The CPU's features as cpuid and XSAVE report them, in ggml's names (`avx2`, `avx512_vnni`).
+    pub cpu_features: Vec<&'static str>,
+    /// The other backends loaded (`CUDA`, `Vulkan`, `Metal`, ...), by ggml registry name.
+    pub modules: Vec<String>,
+}
+
+static REPORT: OnceLock<BackendReport> = OnceLock::new();
+static LOADING: Mutex<()> = Mutex::new(());
+
+/// Loads the backend modules once per process: the best (or the forced) CPU level and the listed
+/// modules. Later calls return the first report, whatever their configuration: ggml's registry
+/// is process-wide. Errors (`ERR_NO_BACKEND`): no CPU module found, none this CPU can run, or the
+/// forced level missing or unusable here; a module that fails to load.
+pub fn load(config: &BackendConfig) -> Result<&'static BackendReport> {
+    let _guard = LOADING.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(report) = REPORT.get() {
+        return Ok(report);
+    }
+    crate::log::install();
+    let report = load_modules(config)?;
+    unsafe { sys::llama_backend_init() };
+    Ok(REPORT.get_or_init(|| report))
+}
+
+/// The backends, loaded with the default configuration if nothing loaded them yet: the modules
+/// in the directory llama.cpp was built into. Bindings call [`load`] first with their own.
+pub fn init() -> Result<&'static BackendReport> {
+    match REPORT.get() {
+        Some(report) => Ok(report),
+        None => load(&BackendConfig::default()),
+    }
+}
+
+/// The CPU backend's thread-pool functions. They live in the CPU module, not in ggml-base, so
+/// they are looked up through ggml's registry, as llama.cpp's own tools do with `GGML_BACKEND_DL`.
+pub(crate) struct CpuThreadpoolApi {
+    pub new: unsafe extern "C" fn(*mut sys::ggml_threadpool_params) -> *mut sys::ggml_threadpool,
+    pub free: unsafe extern "C" fn(*mut sys::ggml_threadpool),
+}
+
+/// The loaded CPU backend's thread-pool functions. Errors as [`load`].
+pub(crate) fn cpu_threadpool_api() -> Result<&'static CpuThreadpoolApi> {
+    static API: OnceLock<Option<CpuThreadpoolApi>> = OnceLock::new();
+    init()?;
+    let api = API.get_or_init(|| {
+        let name = CString::new("CPU").unwrap();
+        let reg = unsafe { sys::ggml_backend_reg_by_name(name.as_ptr()) };
+        if reg.is_null() {
+            return None;
+        }
+        let proc = |symbol: &str| {
+            let symbol = CString::new(symbol).unwrap();
+            let address = unsafe { sys::ggml_backend_reg_get_proc_address(reg, symbol.as_ptr()) };
+            (!address.is_null()).then_some(address)
+        };
+        // SAFETY: ggml-cpu exports these two under these names with the signatures of ggml-cpu.h.
+        Some(CpuThreadpoolApi {
+            new: unsafe { std::mem::transmute::<*mut std::ffi::c_void, _>(proc("ggml_threadpool_new")?) },
+            free: unsafe { std::mem::transmute::<*mut std::ffi::c_void, _>(proc("ggml_threadpool_free")?) },
+        })
     });
+    api.as_ref().ok_or_else(|| Error::NoBackend { reason: "the CPU backend does not export its thread pool".into() })
 }
 
 /// The native variant this engine was built as (`cpu-avx2`, `cuda`, ...).
 pub fn variant() -> &'static str {
     sys::VARIANT
+}
+
+fn load_modules(config: &BackendConfig) -> Result<BackendReport> {
+    let cpu_features = sys::cpu_features::detect();
+    let no_backend = |reason: String| Error::NoBackend { reason };
+    let default_dir = [PathBuf::from(sys::BUILT_LIB_DIR)];
+    let dirs = if config.cpu_dirs.is_empty() { &default_dir[..] } else { &config.cpu_dirs[..] };
+
+    // Another addon in this process (a second variant) may have loaded ggml's CPU backend
+    // already: the registry is shared, and one CPU backend is all llama.cpp expects.
+    let already = registered("CPU");
+    let candidates: Vec<CpuLevelCandidate> = if already { Vec::new() } else { find_cpu_modules(dirs) };
+    let chosen = if already {
+        None
+    } else if let Some(level) = &config.cpu_level {
+        let candidate = candidates.iter().find(|c| &c.name == level).ok_or_else(|| {
+            no_backend(format!(
+                "CPU level '{level}' is not installed (found: {})",
+                names(&candidates).unwrap_or_else(|| "none".into())
+            ))
+        })?;
+        if candidate.score <= 0 {
+            return Err(no_backend(format!(
+                "this CPU cannot run CPU level '{level}' (it has: {})",
+                feature_list(&cpu_features)
+            )));
+        }
+        Some(candidate.clone())
+    } else {
+        // The first of the highest scores: earlier directories win ties.
+        let best = candidates.iter().filter(|c| c.score > 0).fold(None::<&CpuLevelCandidate>, |best, c| match best {
+            Some(b) if b.score >= c.score => Some(b),
+            _ => Some(c),
+        });
+        let best = best.ok_or_else(|| {
+            no_backend(match names(&candidates) {
+                None => format!(
+                    "no CPU code found in {}",
+                    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+                ),
+                Some(found) => format!(
+                    "none of the installed CPU levels ({found}) runs on this CPU (it has: {})",
+                    feature_list(&cpu_features)
+                ),
+            })
+        })?;
+        Some(best.clone())
+    };
+    if let Some(chosen) = &chosen {
+        register(&chosen.path)?;
+    }
+    let mut modules = Vec::new();
+    for path in &config.modules {
+        modules.push(register(path)?);
+    }
+    let (cpu_level, cpu_module) = match &chosen {
+        Some(c) => (c.name.clone(), c.path.clone()),
+        None => (String::from("(loaded by another addon in this process)"), PathBuf::new()),
+    };
+    Ok(BackendReport {
+        cpu_level,
+        cpu_module,
+        cpu_level_forced: config.cpu_level.is_some(),
+        candidates,
+        cpu_features,
+        modules,
+    })
+}
+
+/// Every `[lib]ggml-cpu-<level>.<so|dll|dylib>` in `dirs`, scored. A module that cannot even be
+/// opened (a missing dependency) scores 0, like one the CPU cannot run.
+fn find_cpu_modules(dirs: &[PathBuf]) -> Vec<CpuLevelCandidate> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+        let mut here: Vec<(String, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                let stem = file.strip_prefix("lib").unwrap_or(&file);
+                let (name, ext) = stem.strip_prefix("ggml-cpu-")?.rsplit_once('.')?;
+                ["so", "dll", "dylib"].contains(&ext).then(|| (name.to_string(), e.path()))
+            })
+            .collect();
+        here.sort();
+        for (name, path) in here {
+            // Found in an earlier directory already: that one is preferred.
+            if found.iter().any(|c: &CpuLevelCandidate| c.name == name) {
+                continue;
+            }
+            let score = score(&path);
+            found.push(CpuLevelCandidate { name, path, score });
+        }
+    }
+    found
+}
+
+/// The module's own verdict on this CPU. ggml compiles the score function (`cpu-feats.cpp`)
+/// for the baseline, apart from the module's level-specific code.
+fn score(path: &Path) -> i32 {
+    // SAFETY: a ggml backend module; `ggml_backend_score` takes nothing and returns an int.
+    unsafe {
+        let Ok(library) = libloading::Library::new(path) else { return 0 };
+        let score = match library.get::<unsafe extern "C" fn() -> c_int>(b"ggml_backend_score\0") {
+            Ok(f) => f(),
+            Err(_) => 0,
+        };
+        score
+    }
+}
+
+/// Loads a module into ggml's registry and returns its backend name.
+fn register(path: &Path) -> Result<String> {
+    let c_path = CString::new(path.to_string_lossy().as_bytes())
+        .map_err(|_| Error::NoBackend { reason: format!("bad module path {}", path.display()) })?;
+    // One more reference to the module, never released: at exit ggml's registry unloads its
+    // modules while threads of a context nobody disposed (ggml's thread pool, a decode in flight)
+    // may still run their code; with this reference the code stays mapped until the process ends.
+    if let Ok(library) = unsafe { libloading::Library::new(path) } {
+        std::mem::forget(library);
+    }
+    let reg = unsafe { sys::ggml_backend_load(c_path.as_ptr()) };
+    if reg.is_null() {
+        // The loader's own words name a missing library ("libcudart.so.13: cannot open shared
+        // object file"); ggml only logs them.
+        let why = unsafe { libloading::Library::new(path) }
+            .err()
+            .map_or_else(|| "not a ggml backend of this version".to_string(), |e| e.to_string());
+        return Err(Error::NoBackend { reason: format!("{} could not be loaded: {why}", path.display()) });
+    }
+    let name = unsafe { std::ffi::CStr::from_ptr(sys::ggml_backend_reg_name(reg)) };
+    Ok(name.to_string_lossy().into_owned())
+}
+
+fn registered(name: &str) -> bool {
+    let c_name = CString::new(name).unwrap();
+    !unsafe { sys::ggml_backend_reg_by_name(c_name.as_ptr()) }.is_null()
+}
+
+fn names(candidates: &[CpuLevelCandidate]) -> Option<String> {
+    (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "))
+}
+
+fn feature_list(features: &[&str]) -> String {
+    if features.is_empty() {
+        "baseline x86-64 only".into()
+    } else {
+        features.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cpu_modules_by_each_platforms_file_names_and_prefers_earlier_directories() {
+        let root = std::env::temp_dir().join(format!("gpt4all-cpu-modules-{}", std::process::id()));
+        let (first, second) = (root.join("first"), root.join("second"));
+        std::fs::create_dir_all(&first).unwrap();
+        std::fs::create_dir_all(&second).unwrap();
+        // Windows, Linux and macOS names; other libraries and other backends are not CPU levels.
+        for name in [
+            "ggml-cpu-haswell.dll",
+            "libggml-cpu-x64.so",
+            "libggml-cpu-sse42.dylib",
+            "libggml-base.so.0",
+            "ggml-cuda.dll",
+            "notes.txt",
+        ] {
+            std::fs::write(first.join(name), b"not a library").unwrap();
+        }
+        std::fs::write(second.join("libggml-cpu-x64.so"), b"").unwrap();
+        std::fs::write(second.join("libggml-cpu-zen4.so"), b"").unwrap();
+        let found = find_cpu_modules(&[first.clone(), second.clone()]);
+        let names: Vec<(&str, &Path)> = found.iter().map(|c| (c.name.as_str(), c.path.parent().unwrap())).collect();
+        assert_eq!(names, [("haswell", first.as_path()), ("sse42", &first), ("x64", &first), ("zen4", &second)]);
+        // A file that is not a loadable module scores 0, like a level this CPU cannot run.
+        assert!(found.iter().all(|c| c.score == 0));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn loads_the_best_cpu_level_that_this_cpu_runs() {
+        let report = init().unwrap();
+        let chosen = report.candidates.iter().find(|c| c.name == report.cpu_level).unwrap();
+        assert!(chosen.score > 0);
+        assert!(report.candidates.iter().all(|c| c.score <= chosen.score));
+        assert!(!report.cpu_features.is_empty() || report.cpu_level == "x64");
+    }
 }

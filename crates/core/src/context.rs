@@ -53,7 +53,7 @@ impl Context {
         if model.is_vocab_only() {
             return Err(Error::VocabOnly);
         }
-        backend::init();
+        backend::init()?;
         let train = model.info().context_length.max(1);
         let context_size = match params.context_size {
             0 => train.min(DEFAULT_CONTEXT_CAP),
@@ -104,8 +104,15 @@ impl Context {
             unsafe { sys::llama_free(raw.as_ptr()) };
             raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_MEAN)?;
         }
+        let pool_api = match backend::cpu_threadpool_api() {
+            Ok(api) => api,
+            Err(error) => {
+                unsafe { sys::llama_free(raw.as_ptr()) };
+                return Err(error);
+            }
+        };
         let mut pool_params = unsafe { sys::ggml_threadpool_params_default(threads as i32) };
-        let Some(threadpool) = NonNull::new(unsafe { sys::ggml_threadpool_new(&mut pool_params) }) else {
+        let Some(threadpool) = NonNull::new(unsafe { (pool_api.new)(&mut pool_params) }) else {
             unsafe { sys::llama_free(raw.as_ptr()) };
             return Err(Error::ContextCreate { reason: "could not start the CPU thread pool".into() });
         };
@@ -228,7 +235,10 @@ impl Drop for Context {
     fn drop(&mut self) {
         unsafe {
             sys::llama_free(self.raw.as_ptr());
-            sys::ggml_threadpool_free(self.threadpool.as_ptr());
+            // Set whenever a context exists: creating one looked it up.
+            if let Ok(api) = backend::cpu_threadpool_api() {
+                (api.free)(self.threadpool.as_ptr());
+            }
         }
     }
 }

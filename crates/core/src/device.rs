@@ -1,5 +1,6 @@
 //! The compute devices this build can use (the CPU, and GPUs for the GPU variants).
 use crate::backend;
+use crate::error::Result;
 use gpt4all_llama_sys as sys;
 use std::ffi::CStr;
 
@@ -16,9 +17,9 @@ pub struct Device {
     pub memory_free: u64,
 }
 
-/// Lists every device registered in this build.
-pub fn list_devices() -> Vec<Device> {
-    backend::init();
+/// Lists every device of the loaded backends. Errors as [`backend::load`].
+pub fn list_devices() -> Result<Vec<Device>> {
+    backend::init()?;
     let text = |p: *const std::ffi::c_char| {
         if p.is_null() {
             String::new()
@@ -26,7 +27,7 @@ pub fn list_devices() -> Vec<Device> {
             unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
         }
     };
-    (0..unsafe { sys::ggml_backend_dev_count() })
+    let devices = (0..unsafe { sys::ggml_backend_dev_count() })
         .map(|i| unsafe {
             let dev = sys::ggml_backend_dev_get(i);
             let (mut free, mut total) = (0usize, 0usize);
@@ -46,5 +47,6 @@ pub fn list_devices() -> Vec<Device> {
                 memory_free: free as u64,
             }
         })
-        .collect()
+        .collect();
+    Ok(devices)
 }

@@ -35,6 +35,8 @@ pub enum Error {
     Quantize { reason: String },
     /// Writing or renaming an output file failed.
     Io { path: PathBuf, reason: String },
+    /// No usable backend: no CPU code that runs on this CPU, or a backend module that failed to load.
+    NoBackend { reason: String },
 }
 
 impl Error {
@@ -55,6 +57,7 @@ impl Error {
             Error::Busy => "ERR_CONTEXT_BUSY",
             Error::Quantize { .. } => "ERR_QUANTIZE",
             Error::Io { .. } => "ERR_IO",
+            Error::NoBackend { .. } => "ERR_NO_BACKEND",
         }
     }
 }
@@ -92,6 +95,7 @@ impl fmt::Display for Error {
             Error::Busy => write!(f, "the context is busy with another generation"),
             Error::Quantize { reason } => write!(f, "quantization failed: {reason}"),
             Error::Io { path, reason } => write!(f, "I/O error on {}: {reason}", path.display()),
+            Error::NoBackend { reason } => write!(f, "no usable backend: {reason}"),
         }
     }
 }

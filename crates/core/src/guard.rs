@@ -114,7 +114,7 @@ mod tests {
         let file = std::env::temp_dir().join(format!("gpt4all-guard-test-{}.gguf", std::process::id()));
         std::fs::write(&file, &bytes).unwrap();
 
-        crate::backend::init();
+        crate::backend::init().unwrap();
         crate::log::install(); // keeps llama.cpp's log off stderr
         let c_path = CString::new(file.to_str().unwrap()).unwrap();
         let params = unsafe { sys::llama_model_default_params() };

@@ -33,7 +33,7 @@ mod quantize;
 mod sampler;
 mod text_stream;
 
-pub use backend::variant;
+pub use backend::{load as load_backends, variant, BackendConfig, BackendReport, CpuLevelCandidate};
 pub use context::{Context, ContextParams};
 pub use device::{list_devices, Device};
 pub use embedding::normalize_l2;

@@ -104,7 +104,7 @@ impl Model {
         if gguf.tensors.is_empty() && !params.vocab_only {
             return Err(Error::VocabOnly);
         }
-        backend::init();
+        backend::init()?;
         let c_path = CString::new(path.as_os_str().as_encoded_bytes())
             .map_err(|_| Error::ModelNotFound { path: path.into(), reason: "path contains a NUL byte".into() })?;
         let mut state = ProgressState { callback: progress, cancelled: false };

@@ -14,7 +14,7 @@ pub fn quantize(input: &Path, output: &Path, file_type: FileType, threads: u32) 
     if gguf.tensors.is_empty() {
         return Err(Error::VocabOnly);
     }
-    backend::init();
+    backend::init()?;
     let part = output.with_extension(match output.extension() {
         Some(ext) => format!("{}.part", ext.to_string_lossy()),
         None => "part".into(),

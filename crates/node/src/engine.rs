@@ -1,12 +1,15 @@
 //! Process-wide entry points: the build's variant, devices, quantisation and logging.
 use crate::error::{to_native, Result};
-use crate::types::{NativeDevice, NativeErrorInfo, NativeEventKind};
+use crate::types::{
+    NativeBackendConfig, NativeBackendReport, NativeCpuLevelCandidate, NativeDevice, NativeErrorInfo, NativeEventKind,
+};
 use crate::worker::{error_info, send, spawn};
-use gpt4all_core::{FileType, LogLevel};
+use gpt4all_core::{BackendConfig, FileType, LogLevel};
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
+use std::path::PathBuf;
 
 /// The variant this addon was built as (`cpu-avx2`, `cuda`, ...).
 #[napi]
@@ -14,10 +17,41 @@ pub fn variant() -> String {
     gpt4all_core::variant().to_string()
 }
 
-/// The devices this build can compute on.
+/// Loads ggml's backend modules: the best (or the given) CPU level among `cpuDirs`, and
+/// `modules`. Once per process: later calls return the first report. Call it before anything
+/// else; without it, the first model load uses the modules beside the addon's build.
+/// Errors: `ERR_NO_BACKEND`.
 #[napi]
-pub fn list_devices() -> Vec<NativeDevice> {
-    gpt4all_core::list_devices()
+pub fn load_backends(config: NativeBackendConfig) -> Result<NativeBackendReport> {
+    let config = BackendConfig {
+        cpu_dirs: config.cpu_dirs.into_iter().map(PathBuf::from).collect(),
+        modules: config.modules.into_iter().map(PathBuf::from).collect(),
+        cpu_level: config.cpu_level,
+    };
+    let report = gpt4all_core::load_backends(&config).map_err(to_native)?;
+    Ok(NativeBackendReport {
+        cpu_level: report.cpu_level.clone(),
+        cpu_module: report.cpu_module.display().to_string(),
+        cpu_level_forced: report.cpu_level_forced,
+        candidates: report
+            .candidates
+            .iter()
+            .map(|c| NativeCpuLevelCandidate {
+                name: c.name.clone(),
+                path: c.path.display().to_string(),
+                score: c.score,
+            })
+            .collect(),
+        cpu_features: report.cpu_features.iter().map(|f| f.to_string()).collect(),
+        modules: report.modules.clone(),
+    })
+}
+
+/// The devices of the loaded backends. Errors: `ERR_NO_BACKEND`.
+#[napi]
+pub fn list_devices() -> Result<Vec<NativeDevice>> {
+    Ok(gpt4all_core::list_devices()
+        .map_err(to_native)?
         .into_iter()
         .map(|d| NativeDevice {
             name: d.name,
@@ -27,7 +61,7 @@ pub fn list_devices() -> Vec<NativeDevice> {
             memory_total: d.memory_total as f64,
             memory_free: d.memory_free as f64,
         })
-        .collect()
+        .collect())
 }
 
 /// The quantisation names `quantize` accepts.

@@ -132,3 +132,33 @@ pub struct NativeDevice {
     pub memory_total: f64,
     pub memory_free: f64,
 }
+
+/// Where the backend modules are: see `gpt4all_core::BackendConfig`.
+#[napi(object)]
+pub struct NativeBackendConfig {
+    /// Directories searched for CPU modules, preferred first.
+    pub cpu_dirs: Vec<String>,
+    /// Other backend modules to load, by path.
+    pub modules: Vec<String>,
+    /// A CPU level to use instead of the best-scoring one.
+    pub cpu_level: Option<String>,
+}
+
+/// One CPU module considered: its level, path and `ggml_backend_score()` (0: cannot run here).
+#[napi(object, object_from_js = false)]
+pub struct NativeCpuLevelCandidate {
+    pub name: String,
+    pub path: String,
+    pub score: i32,
+}
+
+/// What `loadBackends` loaded: see `gpt4all_core::BackendReport`.
+#[napi(object, object_from_js = false)]
+pub struct NativeBackendReport {
+    pub cpu_level: String,
+    pub cpu_module: String,
+    pub cpu_level_forced: bool,
+    pub candidates: Vec<NativeCpuLevelCandidate>,
+    pub cpu_features: Vec<String>,
+    pub modules: Vec<String>,
+}

@@ -9,27 +9,22 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The tools the harness compares against. */
 export const llamaToolTargets = ['llama-bench', 'llama-embedding', 'llama-completion'];
 
+/** Which llama.cpp build to compare with: one of ggml's CPU levels, or a GPU variant. */
+export type LlamaReference = { cpuLevel: string } | { variant: string };
+
 /**
- * Builds llama.cpp's tools from vendor/llama.cpp with exactly the CMake flags of `variant` (the
- * repository's own script reads them from variants.json, like the addon's build), and returns
- * their bin directory. After the first build CMake and ccache make this a few seconds.
+ * Builds llama.cpp's tools from vendor/llama.cpp as scripts/build-llama-tools.mjs does (for a CPU
+ * level: that level's `GGML_<FEATURE>` flags; for a GPU variant: its flags), and returns their bin
+ * directory and the CMake flags used. After the first build CMake and ccache make this a few seconds.
  */
-export async function buildLlamaTools(variant: string): Promise<string> {
+export async function buildLlamaTools(reference: LlamaReference): Promise<{ binDir: string; flags: Record<string, string> }> {
   const script = join(repoRoot, 'scripts/build-llama-tools.mjs');
   const targets = llamaToolTargets.flatMap((t) => ['--target', t]);
-  const { stdout } = await runProcess(process.execPath, [script, '--variant', variant, ...targets], { timeoutMs: 30 * 60_000 });
-  return stdout.trim().split('\n').pop()!;
-}
-
-/** The CMake flags a variant is built with (common ones first), and whether it computes on a GPU. */
-export function variantSpec(variant: string): { flags: Record<string, string>; gpu: boolean } {
-  const table = JSON.parse(readFileSync(join(repoRoot, 'crates/llama-sys/variants.json'), 'utf8')) as {
-    common: Record<string, string>;
-    variants: Record<string, { cmake: Record<string, string>; gpu: string | null }>;
-  };
-  const spec = table.variants[variant];
-  if (!spec) throw new Error(`unknown variant ${variant}`);
-  return { flags: { ...table.common, ...spec.cmake }, gpu: spec.gpu !== null };
+  const which = 'cpuLevel' in reference ? ['--cpu-level', reference.cpuLevel] : ['--variant', reference.variant];
+  const { stdout } = await runProcess(process.execPath, [script, ...which, ...targets], { timeoutMs: 30 * 60_000 });
+  const binDir = stdout.trim().split('\n').pop()!;
+  const { flags } = JSON.parse(readFileSync(join(binDir, '..', 'gpt4all-reference.json'), 'utf8')) as { flags: Record<string, string> };
+  return { binDir, flags };
 }
 
 /** The pinned llama.cpp commit, for the report. */

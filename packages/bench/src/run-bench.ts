@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { resolveBackend } from '@gpt4all/core';
+import { backendInfo, variantsFor } from '@gpt4all/core';
 import type { BenchConfig } from './config.js';
 import { embeddingTexts } from './embedding-texts.js';
 import type { Engine, ThroughputJob } from './jobs.js';
 import { runLlamaBench } from './llama-bench.js';
 import { runLlamaEmbedding } from './llama-embedding.js';
 import { canMeasureLlamaMemory, llamaCompletionPeakRss } from './llama-memory.js';
-import { buildLlamaTools, llamaCppCommit, repoRoot, variantSpec } from './llama-tools.js';
+import { buildLlamaTools, llamaCppCommit, repoRoot } from './llama-tools.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { MeasurementGuard } from './measurement-guard.js';
 import { ensureBenchModel, ensureBertModel, ensureTinyModel, type BenchModel } from './models.js';
@@ -29,13 +29,15 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
   const loadAverageBefore = loadAverage();
   step(`load average ${loadAverageBefore.join(' ')} on ${availableParallelism()} cores`);
 
-  // The variant @gpt4all/core picks here; every engine process is forced to it, and llama.cpp's
-  // tools are built with its flags.
-  const variant = resolveBackend().variant;
-  const { flags: cmakeFlags, gpu } = variantSpec(variant);
+  // The variant and CPU level @gpt4all/core picks here; every engine process is forced to the
+  // variant, and llama.cpp's tools are built for the same CPU level (or GPU variant).
+  const info = backendInfo();
+  const variant = info.variant;
+  const gpu = Boolean(variantsFor().find(([name]) => name === variant)?.[1].gpu);
   const gpuLayers = gpu ? 99 : 0;
-  step(`building llama.cpp's tools for ${variant}`);
-  const binDir = await buildLlamaTools(variant);
+  const reference = gpu ? { variant } : { cpuLevel: info.cpu!.level };
+  step(`building llama.cpp's tools for ${'variant' in reference ? variant : `CPU level ${reference.cpuLevel}`}`);
+  const { binDir, flags: cmakeFlags } = await buildLlamaTools(reference);
 
   step('preparing models');
   const tiny = await ensureTinyModel();

@@ -1,9 +1,9 @@
 // The GPU side of the resolver, on fake platform packages in a temporary node_modules: each
 // probe is a real child process that loads the fake package's main file (a JS file that fails
 // the way the dynamic loader does, or a real CPU addon posing as a GPU package).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classify, probeAddon } from './backend-probe.js';
 import { probeCacheKey, probeCachePath } from './backend-probe-cache.js';
@@ -11,7 +11,6 @@ import { gpuHints } from './gpu-hints.js';
 import type { GpuHints } from './gpu-hints.js';
 import { resolveBackend } from './resolve-backend.js';
 
-const allFeatures = 'avx,avx2,fma,f16c,bmi2';
 const realCpuAddon = resolve(__dirname, '../../core-linux-x64-cpu-avx2/gpt4all.linux-x64-cpu-avx2.node');
 const root = mkdtempSync(join(tmpdir(), 'gpt4all-probe-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -24,13 +23,20 @@ const machine: GpuHints = {
   librariesStamp: 'test-1',
 };
 
-/** A fake platform package whose main file is `main` (JS source) or a copy of a real addon. */
+/**
+ * A fake platform package whose main file is `main` (JS source, with a `loadBackends` that does
+ * nothing added), or a copy of a real addon with the libraries and modules beside it.
+ */
 function fakePackage(dir: string, variant: string, main: { js: string } | { copyOf: string }): void {
   const packageDir = join(dir, 'node_modules', '@gpt4all', `core-linux-x64-${variant}`);
   mkdirSync(packageDir, { recursive: true });
   const file = 'js' in main ? 'addon.js' : `gpt4all.linux-x64-${variant}.node`;
-  if ('js' in main) writeFileSync(join(packageDir, file), main.js);
-  else copyFileSync(main.copyOf, join(packageDir, file));
+  if ('js' in main) writeFileSync(join(packageDir, file), `exports.loadBackends = () => ({});\n${main.js}`);
+  else {
+    copyFileSync(main.copyOf, join(packageDir, file));
+    const source = dirname(main.copyOf);
+    for (const name of readdirSync(source).filter((n) => /\.so(\.\d+)?$|^native\.json$/.test(n))) copyFileSync(join(source, name), join(packageDir, name));
+  }
   writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: `@gpt4all/core-linux-x64-${variant}`, version: '0.1.0', main: file }));
 }
 
@@ -57,7 +63,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
     const warnings: string[] = [];
     const onWarning = (warning: Error & { code?: string }) => warning.code === 'GPT4ALL_GPU_UNUSABLE' && warnings.push(warning.message);
     process.on('warning', onWarning);
-    const options = { paths: [dir], hints: machine, probeCache: join(dir, 'probe.json'), env: { GPT4ALL_CPU_FEATURES: allFeatures } };
+    const options = { paths: [dir], hints: machine, probeCache: join(dir, 'probe.json'), env: {} };
     const first = resolveBackend(options);
     const second = resolveBackend(options);
     return new Promise<void>((done) => setImmediate(done)).then(() => {
@@ -78,7 +84,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
 
   it('re-probes when the libraries the loader sees change, and not otherwise', () => {
     const dir = layout('stamp', { cuda: missingCudart, 'cpu-avx2': cpuAddon });
-    const options = { paths: [dir], probeCache: join(dir, 'probe.json'), env: { GPT4ALL_CPU_FEATURES: allFeatures }, warn: false };
+    const options = { paths: [dir], probeCache: join(dir, 'probe.json'), env: {}, warn: false };
     const cudaOf = (hints: GpuHints) => resolveBackend({ ...options, hints }).attempts[0];
     expect(cudaOf(machine)).toMatchObject({ variant: 'cuda', cached: false });
     expect(cudaOf(machine)).toMatchObject({ variant: 'cuda', cached: true });
@@ -99,7 +105,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
       nvidiaDriver: { present: false, detail: 'no NVIDIA driver: no /proc/driver/nvidia/version and no libcuda.so.1 for the dynamic loader' },
       vulkanLoader: { present: false, detail: 'no Vulkan loader: libvulkan.so.1 is not installed (Debian/Ubuntu: apt install libvulkan1)' },
     };
-    const resolution = resolveBackend({ paths: [dir], hints, probeCache: join(dir, 'probe.json'), env: { GPT4ALL_CPU_FEATURES: allFeatures }, warn: false });
+    const resolution = resolveBackend({ paths: [dir], hints, probeCache: join(dir, 'probe.json'), env: {}, warn: false });
     expect(resolution.attempts.slice(0, 2)).toEqual([
       expect.objectContaining({ variant: 'cuda', outcome: 'skipped', failure: 'no-driver', reason: hints.nvidiaDriver.detail }),
       expect.objectContaining({ variant: 'vulkan', outcome: 'skipped', failure: 'no-loader', reason: hints.vulkanLoader.detail }),
@@ -112,7 +118,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
   it('passes over the CUDA package without probing when the kernel driver is older than its CUDA needs', () => {
     const dir = layout('old-driver', { cuda: fakeGpu, 'cpu-avx2': cpuAddon });
     const hints: GpuHints = { ...machine, nvidiaDriver: { present: true, version: '550.54.14', detail: 'NVIDIA kernel driver 550.54.14 (test)' } };
-    const resolution = resolveBackend({ paths: [dir], hints, probeCache: join(dir, 'probe.json'), env: { GPT4ALL_CPU_FEATURES: allFeatures }, warn: false });
+    const resolution = resolveBackend({ paths: [dir], hints, probeCache: join(dir, 'probe.json'), env: {}, warn: false });
     expect(resolution.variant).toBe('cpu-avx2');
     expect(resolution.attempts[0]).toMatchObject({
       variant: 'cuda',
@@ -126,7 +132,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64' && existsS
 
   it('selects a GPU package whose probe lists a GPU', () => {
     const dir = layout('gpu', { cuda: fakeGpu, 'cpu-avx2': cpuAddon });
-    const resolution = resolveBackend({ paths: [dir], hints: machine, probeCache: null, env: { GPT4ALL_CPU_FEATURES: allFeatures }, warn: false });
+    const resolution = resolveBackend({ paths: [dir], hints: machine, probeCache: null, env: {}, warn: false });
     expect(resolution).toMatchObject({ variant: 'cuda', reason: 'a cuda device is available', warnings: [] });
     expect(resolution.binaryPath).toBe(join(dir, 'node_modules/@gpt4all/core-linux-x64-cuda/addon.js'));
   });
@@ -159,7 +165,7 @@ exports.listDevices = () => {
   });
 
   it('lists the devices of a real addon in the child', () => {
-    const result = probeAddon(realCpuAddon);
+    const result = probeAddon(realCpuAddon, { cpuDirs: [dirname(realCpuAddon)], modules: [] });
     expect(result).toMatchObject({ ok: false, failure: 'no-device' });
     expect(result.devices).toEqual([expect.objectContaining({ kind: 'cpu', backend: 'CPU' })]);
   });

@@ -32,6 +32,7 @@ const report = (result) => process.stdout.write('\\n@@probe ' + JSON.stringify(r
 let binding;
 try {
   binding = require(process.argv[1]);
+  binding.loadBackends(JSON.parse(process.argv[2]));
 } catch (error) {
   report({ stage: 'load', message: String((error && error.message) || error) });
   process.exit(3);
@@ -55,12 +56,13 @@ try {
 `;
 
 /**
- * Loads the addon at `binaryPath` in a child process and asks it for devices. A missing driver
- * or library, or a driver that aborts, ends the child and becomes a reason; this process never
- * loads a GPU addon that has not been seen to work.
+ * Loads the addon at `binaryPath` in a child process, with its backend modules (`backends`, as
+ * the addon's `loadBackends` takes them), and asks it for devices. A missing driver or library,
+ * or a driver that aborts, ends the child and becomes a reason; this process never loads a GPU
+ * addon that has not been seen to work.
  */
-export function probeAddon(binaryPath: string, timeoutMs = 30_000): ProbeResult {
-  const child = spawnSync(process.execPath, ['-e', probeScript, binaryPath], { encoding: 'utf8', timeout: timeoutMs, windowsHide: true });
+export function probeAddon(binaryPath: string, backends: { cpuDirs: string[]; modules: string[] } = { cpuDirs: [], modules: [] }, timeoutMs = 30_000): ProbeResult {
+  const child = spawnSync(process.execPath, ['-e', probeScript, binaryPath, JSON.stringify(backends)], { encoding: 'utf8', timeout: timeoutMs, windowsHide: true });
   const output = `${child.stdout ?? ''}\n${child.stderr ?? ''}`;
   const reportLine = (child.stdout ?? '').split('\n').find((line) => line.startsWith('@@probe '));
   const report = reportLine ? (JSON.parse(reportLine.slice('@@probe '.length)) as { stage: string; message?: string; devices?: NativeDevice[]; log?: string[] }) : undefined;

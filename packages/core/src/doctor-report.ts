@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { NativeDevice } from './native/binding.js';
-import type { BackendResolution, findPackage, VariantSpec } from './resolve-backend.js';
+import type { BackendResolution, CpuLevelInfo, findPackage, PackageContents, VariantSpec } from './resolve-backend.js';
 import type { GpuHints } from './gpu-hints.js';
 
 /** Everything `gpt4all-doctor` found, gathered before anything is printed. */
@@ -8,14 +9,13 @@ export interface DoctorFindings {
   coreVersion: string;
   platform: string;
   nodeVersion: string;
-  /** Every CPU feature some variant requires, and whether this CPU has it. */
-  cpuFeatures: [feature: string, present: boolean][];
-  cpuFeaturesOverridden: boolean;
   hints: GpuHints;
   /** The variants built for this platform, best first. */
   variants: [name: string, spec: VariantSpec][];
-  /** Each variant's platform package, when installed. */
-  installed: Record<string, ReturnType<typeof findPackage>>;
+  /** Each variant's platform package, when installed, with what it carries. */
+  installed: Record<string, (NonNullable<ReturnType<typeof findPackage>> & { contents?: PackageContents }) | undefined>;
+  /** The CPU level the chosen variant runs, and why (once its addon has loaded). */
+  cpu?: CpuLevelInfo;
   resolution?: BackendResolution;
   /** Why no variant could be chosen, when none could. */
   resolutionError?: string;
@@ -35,8 +35,7 @@ export function doctorReport(f: DoctorFindings): string[] {
   section('Machine');
   lines.push(`  platform       ${f.platform}, Node ${f.nodeVersion}`);
   lines.push(`  CPU            ${f.hints.cpuModel}`);
-  const features = f.cpuFeatures.map(([name, present]) => `${name} ${present ? 'yes' : 'NO'}`).join(', ');
-  lines.push(`  CPU features   ${features || 'none needed'}${f.cpuFeaturesOverridden ? ' (from GPT4ALL_CPU_FEATURES)' : ''}`);
+  if (f.cpu) lines.push(`  CPU features   ${f.cpu.features.join(', ') || 'baseline x86-64 only'} (cpuid, with the OS's register state)`);
   lines.push(`  NVIDIA driver  ${f.hints.nvidiaDriver.present ? 'yes: ' : ''}${f.hints.nvidiaDriver.detail}`);
   lines.push(`  Vulkan loader  ${f.hints.vulkanLoader.present ? 'yes: ' : ''}${f.hints.vulkanLoader.detail}`);
   if (f.platform.startsWith('linux')) {
@@ -47,8 +46,12 @@ export function doctorReport(f: DoctorFindings): string[] {
   for (const [name, spec] of f.variants) {
     const found = f.installed[name];
     const kind = spec.gpu ? `GPU, opt-in (${spec.gpu})` : 'CPU, installed by default';
-    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.built ? `${found.version}, ${sizeOf(found.binaryPath)}` : `${found.version}, not built (${found.binaryPath} is missing)`;
+    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.built ? `${found.version}, ${sizeOf(found.binaryPath, found.contents)}` : `${found.version}, not built (${found.binaryPath} is missing)`;
     lines.push(`  ${name.padEnd(9)} ${kind.padEnd(26)} ${state}`);
+    const levels = found?.contents?.cpuLevels.map((l) => l.name) ?? [];
+    const modules = found?.contents?.backendModules ?? [];
+    if (levels.length > 0) lines.push(`            CPU levels: ${levels.join(', ')}`);
+    if (modules.length > 0) lines.push(`            modules: ${modules.join(', ')}`);
   }
 
   section('Resolution');
@@ -56,6 +59,10 @@ export function doctorReport(f: DoctorFindings): string[] {
     lines.push(`  chosen: ${f.resolution.variant} (${f.resolution.packageName}): ${f.resolution.reason}`);
     for (const a of f.resolution.attempts) {
       lines.push(`    ${a.outcome.padEnd(8)} ${a.variant.padEnd(9)} ${a.reason}${a.cached ? ' [cached probe]' : ''}`);
+    }
+    if (f.cpu) {
+      lines.push(`  CPU level: ${f.cpu.level}: ${f.cpu.reason}`);
+      for (const c of f.cpu.candidates) lines.push(`    ${c.score > 0 ? `score ${String(c.score).padEnd(4)}` : 'cannot run'} ${c.name}`);
     }
   } else {
     lines.push(`  no variant can run here: ${f.resolutionError}`);
@@ -76,8 +83,11 @@ export function doctorReport(f: DoctorFindings): string[] {
   return lines;
 }
 
-function sizeOf(path: string): string {
-  return `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB`;
+/** The addon with the libraries and modules it carries. */
+function sizeOf(binaryPath: string, contents: PackageContents | undefined): string {
+  const files = contents ? [...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules] : [];
+  const bytes = [binaryPath, ...files.map((file) => join(dirname(binaryPath), file))].reduce((sum, path) => sum + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** Concrete advice for this machine: what to install or fix to use its GPU, if it has one. */
@@ -88,7 +98,7 @@ function nextSteps(f: DoctorFindings): string[] {
   const gpuVariants = f.variants.filter(([, spec]) => spec.gpu);
   const packageOf = (variant: string) => `@gpt4all/core-${f.platform}-${variant}`;
   if (!f.resolution) {
-    steps.push('No variant runs here. GPT4All needs an x86-64 CPU with AVX (or Apple silicon); see the attempts above.');
+    steps.push('No variant runs here; see the attempts above.');
   }
   for (const a of attempts.filter((attempt) => attempt.failure)) {
     steps.push(`${a.packageName} is installed but unusable: ${a.reason}. Fix that, or uninstall the package to silence the warning.`);
@@ -117,7 +127,7 @@ function nextSteps(f: DoctorFindings): string[] {
       if (hasVulkan) steps.push(`  AMD, Intel or NVIDIA: Vulkan drivers (Debian/Ubuntu: apt install libvulkan1 mesa-vulkan-drivers), then \`npm install ${packageOf('vulkan')}\``);
     }
   }
-  steps.push('Force a variant with GPT4ALL_BACKEND=<variant> or loadModel(path, { backend }); backendInfo() shows the choice at run time.');
+  steps.push('Force a variant with GPT4ALL_BACKEND=<variant> or loadModel(path, { backend }), a CPU level with GPT4ALL_CPU_LEVEL=<level>; backendInfo() shows the choice at run time.');
   if (f.probeCache) steps.push(`GPU probe results are cached in ${f.probeCache}; run \`gpt4all-doctor --refresh\` to probe again.`);
   return steps;
 }

@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gpuHints } from './gpu-hints.js';
 
 const doctorBin = resolve(__dirname, '../dist/doctor.js');
-const allFeatures = 'avx,avx2,fma,f16c,bmi2';
 const root = mkdtempSync(join(tmpdir(), 'gpt4all-doctor-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -16,7 +15,7 @@ function doctor(args: string[], env: NodeJS.ProcessEnv = {}) {
   const base = { ...process.env };
   // The test projects force a variant; the doctor must show the automatic choice.
   delete base.GPT4ALL_BACKEND;
-  const run = spawnSync(process.execPath, [doctorBin, ...args], { encoding: 'utf8', env: { ...base, GPT4ALL_CPU_FEATURES: allFeatures, GPT4ALL_PROBE_CACHE: 'off', ...env } });
+  const run = spawnSync(process.execPath, [doctorBin, ...args], { encoding: 'utf8', env: { ...base, GPT4ALL_PROBE_CACHE: 'off', ...env } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -25,9 +24,13 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('gpt4all-
     const { status, stdout, stderr } = doctor([]);
     expect(status, stderr).toBe(0);
     expect(stdout).toContain('platform       linux-x64');
-    expect(stdout).toContain('CPU features   avx yes, avx2 yes, fma yes, f16c yes, bmi2 yes (from GPT4ALL_CPU_FEATURES)');
-    expect(stdout).toMatch(/cpu-avx2 +CPU, installed by default +0\.1\.0, [\d.]+ MiB/);
-    expect(stdout).toContain('chosen: cpu-avx2 (@gpt4all/core-linux-x64-cpu-avx2): best CPU variant for this CPU');
+    expect(stdout).toMatch(/CPU features   sse42\b.* \(cpuid, with the OS's register state\)/);
+    expect(stdout).toMatch(/cpu-avx2 +CPU, installed by default +0\.1\.0, [\d.]+ MiB\n +CPU levels: \w+/);
+    expect(stdout).toMatch(/cpu-avx +CPU, installed by default +0\.1\.0, [\d.]+ MiB\n +CPU levels: x64, sse42/);
+    expect(stdout).toContain('chosen: cpu-avx2 (@gpt4all/core-linux-x64-cpu-avx2): the CPU package preferred for this platform; ggml picks the CPU level');
+    // Which CPU level runs and why, with every level's score.
+    expect(stdout).toMatch(/CPU level: (\w+): the highest ggml_backend_score\(\) of the levels this CPU can run/);
+    expect(stdout).toMatch(/ {4}score \d+ +x64\n/);
     expect(stdout).toMatch(/Devices \(cpu-avx2\)\n {2}CPU: .+ \(cpu, CPU, [\d.]+ GiB free of [\d.]+ GiB\)/);
     const hints = gpuHints(process.env);
     if (!hints.nvidiaDriver.present && !hints.vulkanLoader.present) {
@@ -59,16 +62,18 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('gpt4all-
     expect(stderr).not.toContain('GPT4ALL_GPU_UNUSABLE');
   });
 
-  it('prints its findings as JSON, and refuses a CPU no variant can run on', () => {
+  it('prints its findings as JSON, and fails when the CPU code cannot load', () => {
     const json = doctor(['--json']);
     expect(json.status).toBe(0);
     const findings = JSON.parse(json.stdout);
     expect(findings.resolution).toMatchObject({ variant: 'cpu-avx2', platform: 'linux-x64' });
     expect(findings.installed['cpu-avx2']).toMatchObject({ built: true, version: findings.coreVersion });
 
-    const old = doctor([], { GPT4ALL_CPU_FEATURES: 'sse4_2' });
-    expect(old.status).toBe(1);
-    expect(old.stdout).toContain('no variant can run here: no usable GPT4All backend on this machine (cuda: CPU lacks avx, avx2');
+    expect(findings.cpu).toMatchObject({ level: expect.any(String), candidates: expect.arrayContaining([expect.objectContaining({ name: 'x64' })]) });
+
+    const missing = doctor([], { GPT4ALL_CPU_LEVEL: 'pentium4' });
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toContain("could not list devices: no usable backend: CPU level 'pentium4' is not installed");
     expect(doctor(['--help']).stdout).toContain('usage: gpt4all-doctor');
   });
 });

@@ -7,11 +7,10 @@
 // --refresh probes GPU packages again instead of reading the probe cache.
 import { parseArgs } from 'node:util';
 import { probeCachePath } from './backend-probe-cache.js';
-import { cpuFeatures } from './cpu-features.js';
 import { doctorReport, type DoctorFindings } from './doctor-report.js';
 import { gpuHints } from './gpu-hints.js';
-import { loadBinding } from './native/load-binding.js';
-import { currentPlatform, findPackage, packageNameOf, resolveBackend, variantsFor } from './resolve-backend.js';
+import { bindingFor } from './native/load-binding.js';
+import { currentPlatform, findPackage, packageContents, packageNameOf, resolveBackend, variantsFor } from './resolve-backend.js';
 
 declare const __GPT4ALL_CORE_VERSION__: string;
 
@@ -21,18 +20,19 @@ function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}):
   const platform = currentPlatform();
   const variants = variantsFor(platform);
   const hints = gpuHints(env);
-  const features = cpuFeatures(env);
-  const needed = [...new Set(variants.flatMap(([, spec]) => spec.requires.cpuFeatures))];
   const probeCache = options.refresh ? undefined : probeCachePath(env);
   const findings: DoctorFindings = {
     coreVersion: __GPT4ALL_CORE_VERSION__,
     platform,
     nodeVersion: process.version,
-    cpuFeatures: needed.map((feature) => [feature, features.has(feature)]),
-    cpuFeaturesOverridden: env.GPT4ALL_CPU_FEATURES !== undefined,
     hints,
     variants,
-    installed: Object.fromEntries(variants.map(([name]) => [name, findPackage(packageNameOf(name, platform))])),
+    installed: Object.fromEntries(
+      variants.map(([name]) => {
+        const found = findPackage(packageNameOf(name, platform));
+        return [name, found && { ...found, contents: found.built ? packageContents(found.binaryPath) : undefined }];
+      }),
+    ),
     probeCache,
   };
   try {
@@ -43,8 +43,11 @@ function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}):
     return findings;
   }
   try {
-    // Forcing the chosen variant loads exactly the addon shown, with the version check.
-    findings.devices = loadBinding({ backend: findings.resolution.variant, env }).binding.listDevices();
+    // Exactly the addon and CPU packages shown, with the version check; the CPU level is known
+    // once the addon has loaded its modules.
+    const { binding, resolution } = bindingFor(findings.resolution);
+    findings.cpu = resolution.cpu;
+    findings.devices = binding.listDevices();
   } catch (error) {
     findings.devicesError = (error as Error).message;
   }
@@ -62,7 +65,7 @@ function main(argv: string[]): number {
   }
   const findings = diagnose({ refresh: values.refresh });
   process.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : `${doctorReport(findings).join('\n')}\n`);
-  return findings.resolution ? 0 : 1;
+  return findings.resolution && !findings.devicesError ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -165,7 +165,7 @@ export function fitGpuLayers(model: string | ModelShape, options: Omit<EstimateM
 /**
  * The GPUs of `devices` (default: the running backend's) and their free memory.
  * `GPT4ALL_GPU_FREE_MEMORY` (bytes) replaces each GPU's free memory, to test how `gpuLayers:
- * 'auto'` and `fits` behave with less VRAM, as `GPT4ALL_CPU_FEATURES` does for the resolver.
+ * 'auto'` and `fits` behave with less VRAM.
  */
 function gpuDevices(devices: Device[] | undefined): { name: string; free: number }[] {
   const override = process.env.GPT4ALL_GPU_FREE_MEMORY;

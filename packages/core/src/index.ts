@@ -6,8 +6,7 @@ export type { GenerateOptions, GenerateResult, GenerationChunk, GenerationTiming
 export { backendInfo, listDevices, quantize, setLogHandler } from './engine.js';
 export type { Device, QuantizationType, LogLevel } from './engine.js';
 export { resolveBackend, variantsFor, packageNameOf, currentPlatform } from './resolve-backend.js';
-export type { BackendResolution, BackendAttempt, ResolveBackendOptions, VariantSpec } from './resolve-backend.js';
-export { cpuFeatures } from './cpu-features.js';
+export type { BackendResolution, BackendAttempt, CpuLevelInfo, PackageContents, ResolveBackendOptions, VariantSpec } from './resolve-backend.js';
 export { estimateMemory, fitGpuLayers, modelShapeOf, readModelShape } from './estimate-memory.js';
 export type { EstimateMemoryOptions, MemoryEstimate, MemorySplit, ModelShape } from './estimate-memory.js';
 export { parseGgufHeader, readGgufHeader } from './gguf-header.js';

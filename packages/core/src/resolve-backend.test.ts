@@ -1,48 +1,82 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { gpuHints } from './gpu-hints.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gpuHints, type GpuHints } from './gpu-hints.js';
 import { BackendError, backendInfo, listDevices, resolveBackend } from './index.js';
 
-const avx2Machine = /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-const allFeatures = 'avx,avx2,fma,f16c,bmi2';
+// A machine without GPU drivers, whatever this one has (CI builds the Vulkan package).
+const noGpu: GpuHints = { ...gpuHints(), nvidiaDriver: { present: false, detail: 'no NVIDIA driver' }, vulkanLoader: { present: false, detail: 'no Vulkan loader' } };
+const root = mkdtempSync(join(tmpdir(), 'gpt4all-resolve-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A node_modules with built platform packages of `platform` (their addons are never loaded here). */
+function installed(name: string, platform: string, variants: string[]): string {
+  const dir = join(root, name);
+  for (const variant of variants) {
+    const packageDir = join(dir, 'node_modules', '@gpt4all', `core-${platform}-${variant}`);
+    mkdirSync(packageDir, { recursive: true });
+    const main = `gpt4all.${platform}-${variant}.node`;
+    writeFileSync(join(packageDir, main), '');
+    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: `@gpt4all/core-${platform}-${variant}`, version: '0.1.0', main }));
+    const gpu = variant === 'cuda' || variant === 'vulkan';
+    const contents = { variant, sharedLibraries: ['ggml-base.dll', 'ggml.dll', 'llama.dll'], cpuLevels: gpu ? [] : [{ name: 'x', file: 'ggml-cpu-x.dll', features: [] }], backendModules: gpu ? [`ggml-${variant}.dll`] : [] };
+    writeFileSync(join(packageDir, 'native.json'), JSON.stringify(contents));
+  }
+  return dir;
+}
+const packageDir = (dir: string, platform: string, variant: string) => join(dir, 'node_modules', '@gpt4all', `core-${platform}-${variant}`);
 
 describe('resolveBackend', () => {
-  it('picks cpu-avx2 on a CPU with AVX2, FMA, F16C and BMI2', () => {
-    // A machine without GPU drivers, whatever this one has (CI builds the Vulkan package).
-    const hints = { ...gpuHints(), nvidiaDriver: { present: false, detail: 'no NVIDIA driver' }, vulkanLoader: { present: false, detail: 'no Vulkan loader' } };
-    const resolution = resolveBackend({ env: { GPT4ALL_CPU_FEATURES: allFeatures }, hints, probeCache: null, warn: false });
+  it('prefers cpu-avx2 and lets the addon choose the CPU level from every installed CPU package', () => {
+    const resolution = resolveBackend({ env: {}, hints: noGpu, probeCache: null, warn: false });
     expect(resolution.variant).toBe('cpu-avx2');
     expect(resolution.packageName).toBe('@gpt4all/core-linux-x64-cpu-avx2');
+    // This package's levels first, then cpu-avx's.
+    expect(resolution.cpuDirs).toEqual([dirname(resolution.binaryPath), resolve(__dirname, '../../core-linux-x64-cpu-avx')]);
+    expect(resolution.modules).toEqual([]);
     // GPU variants come first in the order and are skipped, each with its reason.
     expect(resolution.attempts.map((a) => a.variant)).toEqual(['cuda', 'vulkan', 'cpu-avx2']);
     expect(resolution.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^(not (installed|built)\b.*cuda|no NVIDIA driver)/) });
     expect(resolution.attempts[1]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^(not (installed|built)\b.*vulkan|no Vulkan loader)/) });
   });
 
-  it('picks cpu-avx when AVX2 is hidden', () => {
-    const resolution = resolveBackend({ env: { GPT4ALL_CPU_FEATURES: 'avx' } });
-    expect(resolution.variant).toBe('cpu-avx');
-    expect(resolution.attempts.find((a) => a.variant === 'cpu-avx2')).toMatchObject({ outcome: 'skipped', reason: 'CPU lacks avx2, fma, f16c, bmi2' });
+  it('resolves on Windows x64 without reading any CPU flags (platform faked)', () => {
+    const dir = installed('win32', 'win32-x64', ['cpu-avx', 'cpu-avx2']);
+    const resolution = resolveBackend({ env: {}, platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null, warn: false });
+    expect(resolution).toMatchObject({ variant: 'cpu-avx2', packageName: '@gpt4all/core-win32-x64-cpu-avx2', platform: 'win32-x64' });
+    expect(resolution.cpuDirs).toEqual([packageDir(dir, 'win32-x64', 'cpu-avx2'), packageDir(dir, 'win32-x64', 'cpu-avx')]);
+    // Only cpu-avx installed: it serves every CPU, with its own levels.
+    const older = installed('win32-avx', 'win32-x64', ['cpu-avx']);
+    expect(resolveBackend({ env: {}, platform: 'win32-x64', paths: [older], hints: noGpu, probeCache: null, warn: false })).toMatchObject({ variant: 'cpu-avx', cpuDirs: [packageDir(older, 'win32-x64', 'cpu-avx')] });
+    // A forced GPU package takes its module from its own folder and the CPU code from the CPU packages'.
+    const gpu = installed('win32-cuda', 'win32-x64', ['cuda', 'cpu-avx2']);
+    const cuda = resolveBackend({ platform: 'win32-x64', backend: 'cuda', paths: [gpu], hints: noGpu, probeCache: null, warn: false });
+    expect(cuda).toMatchObject({ variant: 'cuda', cpuDirs: [packageDir(gpu, 'win32-x64', 'cpu-avx2')], modules: [join(packageDir(gpu, 'win32-x64', 'cuda'), 'ggml-cuda.dll')] });
   });
 
-  it('refuses a CPU without AVX with a clear error', () => {
-    expect(() => resolveBackend({ env: { GPT4ALL_CPU_FEATURES: 'sse4_2' } })).toThrow(
-      expect.objectContaining({ code: 'ERR_NO_BACKEND', message: expect.stringContaining('at least AVX') }),
+  it('refuses a GPU package without a CPU package for the layers left on the CPU', () => {
+    const dir = installed('cuda-alone', 'win32-x64', ['cuda']);
+    expect(() => resolveBackend({ platform: 'win32-x64', backend: 'cuda', paths: [dir], hints: noGpu, probeCache: null })).toThrow(
+      expect.objectContaining({ code: 'ERR_BACKEND_NOT_INSTALLED', packageName: '@gpt4all/core-win32-x64-cpu-avx2' }),
     );
   });
 
-  it('honours GPT4ALL_BACKEND and the backend option', () => {
-    expect(resolveBackend({ env: { GPT4ALL_BACKEND: 'cpu-avx', GPT4ALL_CPU_FEATURES: allFeatures } })).toMatchObject({ variant: 'cpu-avx', reason: 'forced by GPT4ALL_BACKEND' });
-    expect(resolveBackend({ backend: 'cpu-avx2', env: { GPT4ALL_BACKEND: 'cpu-avx', GPT4ALL_CPU_FEATURES: allFeatures } })).toMatchObject({ variant: 'cpu-avx2', reason: 'forced by the backend option' });
+  it('honours GPT4ALL_BACKEND, the backend option and GPT4ALL_CPU_LEVEL; a forced CPU package uses only its own levels', () => {
+    const avx = resolveBackend({ env: { GPT4ALL_BACKEND: 'cpu-avx' } });
+    expect(avx).toMatchObject({ variant: 'cpu-avx', reason: 'forced by GPT4ALL_BACKEND' });
+    expect(avx.cpuDirs).toEqual([dirname(avx.binaryPath)]);
+    expect(resolveBackend({ backend: 'cpu-avx2', env: { GPT4ALL_BACKEND: 'cpu-avx' } })).toMatchObject({ variant: 'cpu-avx2', reason: 'forced by the backend option' });
+    expect(resolveBackend({ env: { GPT4ALL_CPU_LEVEL: 'sse42' } }).cpuLevel).toBe('sse42');
+    expect(resolveBackend({ cpuLevel: 'x64', env: { GPT4ALL_CPU_LEVEL: 'sse42' } }).cpuLevel).toBe('x64');
   });
 
   it('names the package to install when a forced variant is missing', () => {
     // As an application that installed only @gpt4all/core sees it: the built package in a child
     // process without pnpm's NODE_PATH, which would reach every workspace package (the GPU ones
     // too, where they are built).
-    const env: NodeJS.ProcessEnv = { ...process.env, GPT4ALL_BACKEND: 'cuda', GPT4ALL_CPU_FEATURES: allFeatures };
+    const env: NodeJS.ProcessEnv = { ...process.env, GPT4ALL_BACKEND: 'cuda' };
     delete env.NODE_PATH;
     const script = `
       const { resolveBackend } = require(${JSON.stringify(resolve(__dirname, '../dist/index.cjs'))});
@@ -54,18 +88,31 @@ describe('resolveBackend', () => {
     expect(error.message).toContain('npm install @gpt4all/core-linux-x64-cuda');
   });
 
-  it('refuses to force a variant the CPU cannot run, or an unknown one', () => {
-    expect(() => resolveBackend({ env: { GPT4ALL_BACKEND: 'cpu-avx2', GPT4ALL_CPU_FEATURES: 'avx' } })).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_UNSUPPORTED' }));
+  it('refuses an unknown variant, and one not built for the platform', () => {
     expect(() => resolveBackend({ env: { GPT4ALL_BACKEND: 'turbo-x' } })).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_UNKNOWN' }));
+    expect(() => resolveBackend({ backend: 'metal' })).toThrow(expect.objectContaining({ code: 'ERR_BACKEND_UNSUPPORTED' }));
   });
 
-  it.runIf(avx2Machine)('chooses cpu-avx2 on this machine when nothing is forced', () => {
-    expect(resolveBackend({ env: {} }).variant).toBe('cpu-avx2');
-  });
-
-  it('backendInfo reports the variant this process runs, which is the forced one in this project', () => {
+  it('backendInfo reports the variant and the CPU level this process runs, and why', () => {
     const info = backendInfo();
     expect(info.variant).toBe(process.env.GPT4ALL_BACKEND);
+    expect(info.cpu).toBeDefined();
+    const { level, reason, candidates, features } = info.cpu!;
+    // The level that runs is one this CPU can run, and none installed scores higher.
+    const chosen = candidates.find((c) => c.name === level)!;
+    expect(chosen.score).toBeGreaterThan(0);
+    expect(Math.max(...candidates.map((c) => c.score))).toBe(chosen.score);
+    expect(reason).toContain(level);
+    expect(features.length).toBeGreaterThan(0);
     expect(listDevices().some((d) => d.kind === 'cpu')).toBe(true);
+  });
+
+  it('a forced CPU level the installed packages lack is a BackendError', () => {
+    const script = `
+      const { loadModel } = require(${JSON.stringify(resolve(__dirname, '../dist/index.cjs'))});
+      loadModel('/nonexistent.gguf').catch((error) => console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message })));`;
+    const error = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, GPT4ALL_CPU_LEVEL: 'pentium4' }, encoding: 'utf8' }));
+    expect(error).toMatchObject({ name: 'BackendError', code: 'ERR_NO_BACKEND', message: expect.stringContaining("CPU level 'pentium4' is not installed") });
+    expect(BackendError.isInstance(new BackendError('ERR_NO_BACKEND', 'x'))).toBe(true);
   });
 });

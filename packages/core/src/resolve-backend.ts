@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import variantTable from '../../../crates/llama-sys/variants.json' with { type: 'json' };
 import { cachedProbe, probeCachePath } from './backend-probe-cache.js';
 import { probeAddon, type ProbeFailureKind } from './backend-probe.js';
-import { cpuFeatures } from './cpu-features.js';
 import { BackendError } from './errors/backend-error.js';
 import { gpuHints, type GpuHints } from './gpu-hints.js';
 
@@ -15,13 +14,41 @@ export interface VariantSpec {
   priority: number;
   platforms: string[];
   requires: {
-    cpuFeatures: string[];
     gpu?: string;
     /** The CUDA major version the addon was built with; its runtime libraries carry it (`libcudart.so.13`). */
     cudaMajor?: number;
     /** The oldest NVIDIA driver branch that runs that CUDA version. */
     nvidiaDriverMajor?: number;
   };
+  /** Which of ggml's CPU levels the package carries, by feature (`{ with: ['avx2'] }`); absent for GPU packages that use the CPU packages' code. */
+  cpuLevels?: { with?: string[]; without?: string[] };
+  /** The other backend modules it carries (`ggml-cuda`). */
+  backendModules?: string[];
+}
+
+/** What a built platform package carries: `native.json` beside its addon, written by scripts/build-native.mjs. */
+export interface PackageContents {
+  variant: string;
+  /** llama.cpp's shared libraries, by file name. */
+  sharedLibraries: string[];
+  /** The CPU levels it carries: ggml's name, the module's file name, the features it is compiled for (ggml's names, lowercased). */
+  cpuLevels: { name: string; file: string; features: string[] }[];
+  /** Its other backend modules, by file name. */
+  backendModules: string[];
+}
+
+/** The CPU code that runs: known once the addon has loaded it (see {@link backendInfo}). */
+export interface CpuLevelInfo {
+  /** ggml's name for the level: `x64`, `sse42`, `sandybridge`, `haswell`, `skylakex`, `zen4`, ... */
+  level: string;
+  /** Why this one: forced, or the highest `ggml_backend_score()` among the installed levels. */
+  reason: string;
+  /** The module file. */
+  module: string;
+  /** This CPU's features as cpuid and the OS's XSAVE state report them, in ggml's names. */
+  features: string[];
+  /** Every CPU module found, in search order, with its score (0: cannot run on this CPU). */
+  candidates: { name: string; path: string; score: number }[];
 }
 
 /** What the resolver did with one candidate variant. */
@@ -55,7 +82,17 @@ export interface BackendResolution {
   reason: string;
   /** Every candidate considered, best first. */
   attempts: BackendAttempt[];
-  cpuFeatures: string[];
+  /**
+   * Where the CPU code comes from: the installed CPU packages' directories, preferred first
+   * (only the forced package's when a CPU variant is forced). ggml's scoring picks the level.
+   */
+  cpuDirs: string[];
+  /** The variant's other backend modules (`libggml-cuda.so`), as paths. */
+  modules: string[];
+  /** A CPU level forced by the `cpuLevel` option or `GPT4ALL_CPU_LEVEL`. */
+  cpuLevel?: string;
+  /** The CPU level in use; set once the addon has loaded (as {@link backendInfo} returns it). */
+  cpu?: CpuLevelInfo;
   /** What the machine offers GPU variants (driver, loader, render nodes), read cheaply. */
   gpu: GpuHints;
   /**
@@ -69,6 +106,8 @@ export interface BackendResolution {
 export interface ResolveBackendOptions {
   /** Force a variant (`cpu-avx2`, `cuda`, ...); overrides `GPT4ALL_BACKEND`. */
   backend?: string;
+  /** Force one of ggml's CPU levels (`haswell`, `sse42`, ...); overrides `GPT4ALL_CPU_LEVEL`. */
+  cpuLevel?: string;
   env?: NodeJS.ProcessEnv;
   /** Where to look for platform packages (as `require.resolve`'s `paths`); default: beside `@gpt4all/core`. */
   paths?: string[];
@@ -78,6 +117,8 @@ export interface ResolveBackendOptions {
   probeCache?: string | null;
   /** Emit a process warning for each unusable GPU package (default true). */
   warn?: boolean;
+  /** Resolve for this platform (`win32-x64`) instead of the running one: for tests and tools. */
+  platform?: string;
 }
 
 const variants = variantTable.variants as Record<string, VariantSpec>;
@@ -101,22 +142,32 @@ export function variantsFor(platform = currentPlatform()): [string, VariantSpec]
 
 /**
  * Chooses the native variant for this machine without loading any of them: a forced one
- * (option, then `GPT4ALL_BACKEND`) when it can run here, else the best installed one whose CPU
- * and GPU requirements are met, in the order metal, cuda, vulkan, cpu-avx2, cpu-avx.
+ * (option, then `GPT4ALL_BACKEND`) when it is built for this platform and installed, else the
+ * best installed one whose GPU requirements are met, in the order metal, cuda, vulkan,
+ * cpu-avx2, cpu-avx.
+ *
+ * The CPU code is not chosen here: each CPU package carries some of ggml's CPU levels, and the
+ * addon loads the best level that this CPU can run from all of them (`cpuDirs`), scored by ggml
+ * in baseline code. So any installed CPU package serves any x86-64 CPU, and a GPU package uses
+ * the best CPU code for layers left on the CPU.
  *
  * An installed GPU variant is first checked cheaply (is there an NVIDIA driver, a Vulkan
  * loader), then loaded in a child process that lists its devices; the answer is cached per
  * package version and machine (see {@link probeCachePath}), so only the first start pays for
  * it. A GPU package that cannot be used is never passed over silently: the attempt records why,
  * `warnings` says so, and a `GPT4ALL_GPU_UNUSABLE` process warning is emitted once.
+ *
+ * Throws {@link BackendError}: `ERR_BACKEND_UNKNOWN`, `ERR_BACKEND_UNSUPPORTED` (not built for
+ * this platform), `ERR_BACKEND_NOT_INSTALLED`, `ERR_NO_BACKEND`.
  */
 export function resolveBackend(options: ResolveBackendOptions = {}): BackendResolution {
   const env = options.env ?? process.env;
-  const platform = currentPlatform();
-  const features = cpuFeatures(env);
+  const platform = options.platform ?? currentPlatform();
   const forced = options.backend ?? (env.GPT4ALL_BACKEND || undefined);
+  const cpuLevel = options.cpuLevel ?? (env.GPT4ALL_CPU_LEVEL || undefined);
   const hints = options.hints ?? gpuHints(env);
-  const base = { platform, cpuFeatures: [...features].sort(), gpu: hints, warnings: [] as string[] };
+  const cpuPackages = installedCpuPackages(platform, options.paths);
+  const base = { platform, gpu: hints, warnings: [] as string[], ...(cpuLevel !== undefined && { cpuLevel }) };
 
   if (forced !== undefined) {
     const spec = variants[forced];
@@ -127,10 +178,6 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     if (!spec.platforms.includes(platform)) {
       throw new BackendError('ERR_BACKEND_UNSUPPORTED', `the ${forced} backend is not built for ${platform}`, { variant: forced, packageName });
     }
-    const missing = spec.requires.cpuFeatures.filter((f) => !features.has(f));
-    if (missing.length > 0) {
-      throw new BackendError('ERR_BACKEND_UNSUPPORTED', `the ${forced} backend needs CPU features this machine lacks: ${missing.join(', ')}`, { variant: forced, packageName });
-    }
     const found = findPackage(packageName, options.paths);
     if (!found) {
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `the ${forced} backend is not installed: run \`npm install ${packageName}\``, { variant: forced, packageName });
@@ -138,21 +185,17 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     if (!found.built) {
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `${packageName} has no ${found.binaryPath} (an unbuilt workspace package or a broken install): run \`pnpm build:native --variant ${forced}\` or \`npm install ${packageName}\``, { variant: forced, packageName });
     }
-    const binaryPath = found.binaryPath;
+    // A forced CPU variant runs its own CPU levels only; a forced GPU variant, the CPU packages'.
+    const cpuDirs = spec.cpuLevels ? [dirname(found.binaryPath)] : cpuPackages.map((p) => p.dir);
     const how = options.backend !== undefined ? 'the backend option' : 'GPT4ALL_BACKEND';
     const attempts: BackendAttempt[] = [{ variant: forced, packageName, outcome: 'selected', reason: `forced by ${how}` }];
-    return { ...base, variant: forced, packageName, binaryPath, reason: `forced by ${how}`, attempts };
+    return { ...base, variant: forced, packageName, binaryPath: found.binaryPath, reason: `forced by ${how}`, attempts, cpuDirs: requireCpuDirs(cpuDirs, forced, platform), modules: modulesOf(found.binaryPath) };
   }
 
   const attempts: BackendAttempt[] = [];
   const cacheFile = options.probeCache === undefined ? probeCachePath(env) : (options.probeCache ?? undefined);
   for (const [variant, spec] of variantsFor(platform)) {
     const packageName = packageNameOf(variant, platform);
-    const missing = spec.requires.cpuFeatures.filter((f) => !features.has(f));
-    if (missing.length > 0) {
-      attempts.push({ variant, packageName, outcome: 'skipped', reason: `CPU lacks ${missing.join(', ')}` });
-      continue;
-    }
     const installed = findPackage(packageName, options.paths);
     if (!installed) {
       attempts.push({ variant, packageName, outcome: 'skipped', reason: `not installed (npm install ${packageName})` });
@@ -164,26 +207,63 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
       continue;
     }
     const { binaryPath, version } = installed;
+    const ownDir = dirname(binaryPath);
+    // This package's CPU levels first, then the other CPU packages' (ties go to the first).
+    const cpuDirs = [...(spec.cpuLevels ? [ownDir] : []), ...cpuPackages.map((p) => p.dir).filter((d) => d !== ownDir)];
+    if (cpuDirs.length === 0) {
+      attempts.push({ variant, packageName, version, outcome: 'skipped', reason: `no CPU package is installed for the layers left on the CPU (npm install ${packageNameOf('cpu-avx2', platform)})` });
+      continue;
+    }
+    const modules = modulesOf(binaryPath);
     if (spec.gpu) {
-      const unusable = checkGpu(spec, hints, () => cachedProbe(cacheFile, { packageName, version, binaryPath, hints }, () => probeAddon(binaryPath)));
+      const unusable = checkGpu(spec, hints, () => cachedProbe(cacheFile, { packageName, version, binaryPath, hints }, () => probeAddon(binaryPath, { cpuDirs, modules })));
       if (unusable) {
         attempts.push({ variant, packageName, version, outcome: unusable.outcome, reason: unusable.reason, failure: unusable.failure, cached: unusable.cached });
         continue;
       }
     }
-    const reason = spec.gpu ? `a ${spec.gpu} device is available` : `best CPU variant for this CPU (${spec.requires.cpuFeatures.join(', ') || 'baseline'})`;
+    const reason = spec.gpu ? `a ${spec.gpu} device is available` : 'the CPU package preferred for this platform; ggml picks the CPU level';
     attempts.push({ variant, packageName, version, outcome: 'selected', reason });
     const warnings = unusableGpuWarnings(attempts, variant);
     if (options.warn !== false) warnOnce(warnings);
-    return { ...base, variant, packageName, binaryPath, reason, attempts, warnings };
+    return { ...base, variant, packageName, binaryPath, reason, attempts, warnings, cpuDirs, modules };
   }
   const summary = attempts.map((a) => `${a.variant}: ${a.reason}`).join('; ');
   throw new BackendError(
     'ERR_NO_BACKEND',
-    attempts.length === 0
-      ? `GPT4All has no native build for ${platform}`
-      : `no usable GPT4All backend on this machine (${summary}). CPU variants need at least AVX.`,
+    attempts.length === 0 ? `GPT4All has no native build for ${platform}` : `no usable GPT4All backend on this machine (${summary})`,
   );
+}
+
+/** The installed, built CPU packages of `platform`, preferred first. */
+function installedCpuPackages(platform: string, paths?: string[]): { variant: string; dir: string }[] {
+  return variantsFor(platform)
+    .filter(([, spec]) => spec.cpuLevels !== undefined)
+    .flatMap(([variant]) => {
+      const found = findPackage(packageNameOf(variant, platform), paths);
+      return found?.built ? [{ variant, dir: dirname(found.binaryPath) }] : [];
+    });
+}
+
+function requireCpuDirs(cpuDirs: string[], variant: string, platform: string): string[] {
+  if (cpuDirs.length === 0) {
+    const packageName = packageNameOf('cpu-avx2', platform);
+    throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `the ${variant} backend runs layers left on the CPU with the CPU packages' code, and none is installed: run \`npm install ${packageName}\``, { variant, packageName });
+  }
+  return cpuDirs;
+}
+
+/** What the package beside `binaryPath` carries (its `native.json`); undefined for a package built before it existed. */
+export function packageContents(binaryPath: string): PackageContents | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dirname(binaryPath), 'native.json'), 'utf8')) as PackageContents;
+  } catch {
+    return undefined;
+  }
+}
+
+function modulesOf(binaryPath: string): string[] {
+  return (packageContents(binaryPath)?.backendModules ?? []).map((file) => join(dirname(binaryPath), file));
 }
 
 /**

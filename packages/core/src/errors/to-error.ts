@@ -1,3 +1,4 @@
+import { BackendError } from './backend-error.js';
 import { ContextOverflowError } from './context-overflow-error.js';
 import { Gpt4AllError, type Gpt4AllErrorCode } from './gpt4all-error.js';
 import { ModelLoadError, type ModelLoadErrorCode } from './model-load-error.js';
@@ -24,6 +25,7 @@ export function toError(error: unknown, context: { path?: string } = {}): unknow
   const text = typeof message === 'string' ? message : code;
   if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, text, context.path ?? '');
   if (code === 'ERR_CONTEXT_OVERFLOW') return new ContextOverflowError(text);
+  if (code === 'ERR_NO_BACKEND') return new BackendError(code, text);
   return new Gpt4AllError(code as Gpt4AllErrorCode, text);
 }
 

@@ -60,11 +60,39 @@ export declare class NativeModel {
 /** The quantisation names `quantize` accepts. */
 export declare function fileTypes(): Array<string>
 
-/** The devices this build can compute on. */
+/** The devices of the loaded backends. Errors: `ERR_NO_BACKEND`. */
 export declare function listDevices(): Array<NativeDevice>
+
+/**
+ * Loads ggml's backend modules: the best (or the given) CPU level among `cpuDirs`, and
+ * `modules`. Once per process: later calls return the first report. Call it before anything
+ * else; without it, the first model load uses the modules beside the addon's build.
+ * Errors: `ERR_NO_BACKEND`.
+ */
+export declare function loadBackends(config: NativeBackendConfig): NativeBackendReport
 
 /** Loads a GGUF file on a worker thread and reports through `callback`. */
 export declare function loadModel(path: string, options: NativeModelOptions, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeLoadEvent) => void)): void
+
+/** Where the backend modules are: see `gpt4all_core::BackendConfig`. */
+export interface NativeBackendConfig {
+  /** Directories searched for CPU modules, preferred first. */
+  cpuDirs: Array<string>
+  /** Other backend modules to load, by path. */
+  modules: Array<string>
+  /** A CPU level to use instead of the best-scoring one. */
+  cpuLevel?: string
+}
+
+/** What `loadBackends` loaded: see `gpt4all_core::BackendReport`. */
+export interface NativeBackendReport {
+  cpuLevel: string
+  cpuModule: string
+  cpuLevelForced: boolean
+  candidates: Array<NativeCpuLevelCandidate>
+  cpuFeatures: Array<string>
+  modules: Array<string>
+}
 
 export interface NativeContextOptions {
   contextSize?: number
@@ -77,6 +105,13 @@ export interface NativeContextOptions {
 export interface NativeControlToken {
   id: number
   text: string
+}
+
+/** One CPU module considered: its level, path and `ggml_backend_score()` (0: cannot run here). */
+export interface NativeCpuLevelCandidate {
+  name: string
+  path: string
+  score: number
 }
 
 export interface NativeDevice {

@@ -1,0 +1,72 @@
+// Every CPU level the installed CPU packages carry, forced one at a time where this CPU can run
+// it, generates greedily token for token what llama.cpp's llama-completion built for that level
+// (scripts/build-llama-tools.mjs --cpu-level) generates. Levels this CPU cannot run are refused
+// with a typed error instead of crashing.
+import { backendInfo } from '@gpt4all/core';
+import { ensureTestModel } from '@gpt4all/test-models';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { llamaToolsBin, repoRoot } from './support/llama-tools.js';
+
+const { candidates } = backendInfo().cpu!;
+const runnable = candidates.filter((c) => c.score > 0).map((c) => c.name);
+const unrunnable = candidates.filter((c) => c.score === 0).map((c) => c.name);
+const prompt = 'Once upon a time, in a land far away,';
+const maxTokens = 32;
+const core = join(repoRoot, 'packages/core/dist/index.cjs');
+
+/** Greedy generation in a child process with the CPU level forced; the child's backendInfo and output, or its error. */
+function generateAt(level: string, model: string): { level?: string; text?: string; error?: { name: string; code: string; message: string } } {
+  const script = `
+    const { loadModel, backendInfo } = require(${JSON.stringify(core)});
+    (async () => {
+      try {
+        const model = await loadModel(process.argv[1]);
+        const context = await model.createContext({ contextSize: 256, threads: 2 });
+        const { text } = await context.generate(${JSON.stringify(prompt)}, { maxTokens: ${maxTokens}, temperature: 0 });
+        console.log(JSON.stringify({ level: backendInfo().cpu.level, text }));
+      } catch (error) {
+        console.log(JSON.stringify({ error: { name: error.name, code: error.code, message: error.message } }));
+      }
+    })();`;
+  const run = spawnSync(process.execPath, ['-e', script, model], { encoding: 'utf8', env: { ...process.env, GPT4ALL_BACKEND: '', GPT4ALL_CPU_LEVEL: level } });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+function llamaCompletion(level: string, model: string): string {
+  const out = execFileSync(
+    join(llamaToolsBin({ cpuLevel: level }), 'llama-completion'),
+    ['-m', model, '-p', prompt, '-n', String(maxTokens), '--temp', '0', '-no-cnv', '--no-display-prompt', '--simple-io', '-c', '256', '-t', '2', '--no-warmup'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return out.replace(/( \[end of text\]\n)?\n\n$/, '');
+}
+
+describe('CPU levels', () => {
+  it('finds at least the baseline level and one this CPU runs', () => {
+    expect(runnable).toContain('x64');
+    expect(runnable.length).toBeGreaterThan(0);
+  });
+
+  describe.each(runnable)('%s, forced', (level) => {
+    it.each([
+      ['llama (SentencePiece)', { architecture: 'llama', vocab: 'llama-spm', seed: 21 }],
+      ['qwen2 (F16)', { architecture: 'qwen2', vocab: 'qwen2', seed: 22, fileType: 'F16' }],
+    ] as const)('matches llama-completion built for %s', async (_name, options) => {
+      const model = await ensureTestModel(options);
+      const ours = generateAt(level, model);
+      expect(ours.error).toBeUndefined();
+      expect(ours.level).toBe(level);
+      expect(ours.text).toBe(llamaCompletion(level, model));
+      expect(new Set(ours.text!.split(' ')).size).toBeGreaterThan(4);
+    });
+  });
+
+  it.runIf(unrunnable.length > 0)('refuses a level this CPU cannot run with a BackendError that says why', async () => {
+    const model = await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', seed: 21 });
+    const { error } = generateAt(unrunnable[0]!, model);
+    expect(error).toMatchObject({ name: 'BackendError', code: 'ERR_NO_BACKEND', message: expect.stringContaining(`this CPU cannot run CPU level '${unrunnable[0]}'`) });
+  });
+});
