@@ -31,8 +31,11 @@ pub struct CpuLevelCandidate {
     /// The level, as ggml names it: `x64`, `sse42`, `haswell`, `zen4`, ...
     pub name: String,
     pub path: PathBuf,
-    /// The module's `ggml_backend_score()`: 0 when this CPU cannot run it.
+    /// The module's `ggml_backend_score()`: 0 when this CPU cannot run it (or it cannot be opened).
     pub score: i32,
+    /// Why the module could not be opened (a truncated or foreign file, a missing dependency);
+    /// it then scores 0 whatever the CPU.
+    pub error: Option<String>,
 }
 
 /// What was loaded, and why.
@@ -134,6 +137,9 @@ fn load_modules(config: &BackendConfig) -> Result<BackendReport> {
                 names(&candidates).unwrap_or_else(|| "none".into())
             ))
         })?;
+        if let Some(error) = &candidate.error {
+            return Err(no_backend(format!("{} could not be opened: {error}", candidate.path.display())));
+        }
         if candidate.score <= 0 {
             return Err(no_backend(format!(
                 "this CPU cannot run CPU level '{level}' (it has: {})",
@@ -154,8 +160,9 @@ fn load_modules(config: &BackendConfig) -> Result<BackendReport> {
                     dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
                 ),
                 Some(found) => format!(
-                    "none of the installed CPU levels ({found}) runs on this CPU (it has: {})",
-                    feature_list(&cpu_features)
+                    "none of the installed CPU levels ({found}) runs on this CPU (it has: {}){}",
+                    feature_list(&cpu_features),
+                    broken(&candidates)
                 ),
             })
         })?;
@@ -203,31 +210,70 @@ fn find_cpu_modules(dirs: &[PathBuf]) -> Vec<CpuLevelCandidate> {
             if found.iter().any(|c: &CpuLevelCandidate| c.name == name) {
                 continue;
             }
-            let score = score(&path);
-            found.push(CpuLevelCandidate { name, path, score });
+            let (score, error) = match score(&path) {
+                Ok(score) => (score, None),
+                Err(error) => (0, Some(error)),
+            };
+            found.push(CpuLevelCandidate { name, path, score, error });
         }
     }
     found
 }
 
 /// The module's own verdict on this CPU. ggml compiles the score function (`cpu-feats.cpp`)
-/// for the baseline, apart from the module's level-specific code.
-fn score(path: &Path) -> i32 {
+/// for the baseline, apart from the module's level-specific code. Errors: the file cannot be
+/// opened as a module, said in the loader's words.
+fn score(path: &Path) -> std::result::Result<i32, String> {
+    check_elf_extent(path)?;
     // SAFETY: a ggml backend module; `ggml_backend_score` takes nothing and returns an int.
     unsafe {
-        let Ok(library) = libloading::Library::new(path) else { return 0 };
-        let score = match library.get::<unsafe extern "C" fn() -> c_int>(b"ggml_backend_score\0") {
-            Ok(f) => f(),
-            Err(_) => 0,
-        };
-        score
+        let library = libloading::Library::new(path).map_err(|e| e.to_string())?;
+        let score =
+            library.get::<unsafe extern "C" fn() -> c_int>(b"ggml_backend_score\0").map_err(|e| e.to_string())?;
+        Ok(score())
     }
+}
+
+/// A truncated ELF file is not refused by the dynamic loader: it maps segments past the end of
+/// the file and the process dies of SIGBUS when they are touched. So before opening a module,
+/// check that every segment and the section table lie inside the file (ELF-64 little-endian,
+/// System V gABI). Other formats (PE, Mach-O) are left to their loaders.
+fn check_elf_extent(path: &Path) -> std::result::Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut header = [0u8; 64];
+    if file.read_exact(&mut header).is_err() || &header[..4] != b"\x7fELF" {
+        return if cfg!(target_os = "linux") { Err("not an ELF shared object".into()) } else { Ok(()) };
+    }
+    if header[4] != 2 || header[5] != 1 {
+        return Err("not a 64-bit little-endian ELF file".into());
+    }
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as u64;
+    let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let (phoff, shoff) = (u64_at(&header, 0x20), u64_at(&header, 0x28));
+    let (phentsize, phnum) = (u16_at(&header, 0x36), u16_at(&header, 0x38));
+    let (shentsize, shnum) = (u16_at(&header, 0x3a), u16_at(&header, 0x3c));
+    let truncated = || format!("truncated: {len} bytes, shorter than its ELF headers say");
+    let end = |offset: u64, size: u64| offset.checked_add(size).filter(|&e| e <= len);
+    end(shoff, shentsize * shnum).ok_or_else(truncated)?;
+    end(phoff, phentsize * phnum).ok_or_else(truncated)?;
+    let mut table = vec![0u8; (phentsize * phnum) as usize];
+    file.seek(SeekFrom::Start(phoff)).and_then(|_| file.read_exact(&mut table)).map_err(|e| e.to_string())?;
+    for entry in table.chunks_exact(phentsize.max(1) as usize) {
+        if entry.len() >= 0x28 {
+            end(u64_at(entry, 0x08), u64_at(entry, 0x20)).ok_or_else(truncated)?;
+        }
+    }
+    Ok(())
 }
 
 /// Loads a module into ggml's registry and returns its backend name.
 fn register(path: &Path) -> Result<String> {
     let c_path = CString::new(path.to_string_lossy().as_bytes())
         .map_err(|_| Error::NoBackend { reason: format!("bad module path {}", path.display()) })?;
+    check_elf_extent(path)
+        .map_err(|why| Error::NoBackend { reason: format!("{} could not be loaded: {why}", path.display()) })?;
     // One more reference to the module, never released: at exit ggml's registry unloads its
     // modules while threads of a context nobody disposed (ggml's thread pool, a decode in flight)
     // may still run their code; with this reference the code stays mapped until the process ends.
@@ -250,6 +296,19 @@ fn register(path: &Path) -> Result<String> {
 fn registered(name: &str) -> bool {
     let c_name = CString::new(name).unwrap();
     !unsafe { sys::ggml_backend_reg_by_name(c_name.as_ptr()) }.is_null()
+}
+
+/// The modules that could not be opened, for an error message.
+fn broken(candidates: &[CpuLevelCandidate]) -> String {
+    let broken: Vec<String> = candidates
+        .iter()
+        .filter_map(|c| c.error.as_ref().map(|e| format!("{} could not be opened: {e}", c.path.display())))
+        .collect();
+    if broken.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", broken.join("; "))
+    }
 }
 
 fn names(candidates: &[CpuLevelCandidate]) -> Option<String> {
@@ -290,9 +349,28 @@ mod tests {
         let found = find_cpu_modules(&[first.clone(), second.clone()]);
         let names: Vec<(&str, &Path)> = found.iter().map(|c| (c.name.as_str(), c.path.parent().unwrap())).collect();
         assert_eq!(names, [("haswell", first.as_path()), ("sse42", &first), ("x64", &first), ("zen4", &second)]);
-        // A file that is not a loadable module scores 0, like a level this CPU cannot run.
-        assert!(found.iter().all(|c| c.score == 0));
+        // A file that is not a loadable module scores 0, like a level this CPU cannot run, and says why.
+        assert!(found.iter().all(|c| c.score == 0 && c.error.as_deref() == Some("not an ELF shared object")));
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_truncated_module_before_the_loader_maps_it() {
+        let report = init().unwrap();
+        let module = std::fs::read(&report.cpu_module).unwrap();
+        let dir = std::env::temp_dir().join(format!("gpt4all-truncated-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("libggml-cpu-x64.so");
+        // Cut anywhere past the headers: the loader itself would die of SIGBUS opening it.
+        for cut in [4096, module.len() / 2, module.len() - 100] {
+            std::fs::write(&path, &module[..cut]).unwrap();
+            let found = find_cpu_modules(&[dir.clone()]);
+            assert_eq!(found[0].score, 0);
+            assert!(found[0].error.as_deref().unwrap().starts_with("truncated"), "{:?}", found[0].error);
+        }
+        // The whole file passes the check.
+        assert_eq!(check_elf_extent(&report.cpu_module), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub fn load_backends(config: NativeBackendConfig) -> Result<NativeBackendReport>
                 name: c.name.clone(),
                 path: c.path.display().to_string(),
                 score: c.score,
+                error: c.error.clone(),
             })
             .collect(),
         cpu_features: report.cpu_features.iter().map(|f| f.to_string()).collect(),

@@ -144,12 +144,14 @@ pub struct NativeBackendConfig {
     pub cpu_level: Option<String>,
 }
 
-/// One CPU module considered: its level, path and `ggml_backend_score()` (0: cannot run here).
+/// One CPU module considered: its level, path and `ggml_backend_score()` (0: cannot run here),
+/// and why it could not be opened, if it could not.
 #[napi(object, object_from_js = false)]
 pub struct NativeCpuLevelCandidate {
     pub name: String,
     pub path: String,
     pub score: i32,
+    pub error: Option<String>,
 }
 
 /// What `loadBackends` loaded: see `gpt4all_core::BackendReport`.

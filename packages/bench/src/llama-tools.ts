@@ -9,8 +9,11 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The tools the harness compares against. */
 export const llamaToolTargets = ['llama-bench', 'llama-embedding', 'llama-completion'];
 
-/** Which llama.cpp build to compare with: one of ggml's CPU levels, or a GPU variant. */
-export type LlamaReference = { cpuLevel: string } | { variant: string };
+/**
+ * Which llama.cpp build to compare with: one of ggml's CPU levels, a GPU variant, or
+ * `GGML_NATIVE=ON` (compiled for this CPU, what a user gets by building llama.cpp here).
+ */
+export type LlamaReference = { cpuLevel: string } | { variant: string } | 'native';
 
 /**
  * Builds llama.cpp's tools from vendor/llama.cpp as scripts/build-llama-tools.mjs does (for a CPU
@@ -20,7 +23,7 @@ export type LlamaReference = { cpuLevel: string } | { variant: string };
 export async function buildLlamaTools(reference: LlamaReference): Promise<{ binDir: string; flags: Record<string, string> }> {
   const script = join(repoRoot, 'scripts/build-llama-tools.mjs');
   const targets = llamaToolTargets.flatMap((t) => ['--target', t]);
-  const which = 'cpuLevel' in reference ? ['--cpu-level', reference.cpuLevel] : ['--variant', reference.variant];
+  const which = reference === 'native' ? ['--native'] : 'cpuLevel' in reference ? ['--cpu-level', reference.cpuLevel] : ['--variant', reference.variant];
   const { stdout } = await runProcess(process.execPath, [script, ...which, ...targets], { timeoutMs: 30 * 60_000 });
   const binDir = stdout.trim().split('\n').pop()!;
   const { flags } = JSON.parse(readFileSync(join(binDir, '..', 'gpt4all-reference.json'), 'utf8')) as { flags: Record<string, string> };

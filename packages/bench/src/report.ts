@@ -10,23 +10,23 @@ export function renderReport(r: BenchResults): string {
   const lines = [
     `### @gpt4all/core against llama.cpp and ${nlc}`,
     '',
-    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}; ${r.setup.threads} threads, ${r.setup.variant} variant ` +
-      `(llama.cpp's tools built with the same CMake flags), llama.cpp ${r.setup.llamaCppCommit.slice(0, 10)}${m.commit ? `, this repository at ${m.commit}` : ''}. ` +
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}; ${r.setup.threads} threads, ${r.setup.variant} variant${r.setup.cpuLevel ? `, CPU level ${r.setup.cpuLevel}` : ''} ` +
+      `(llama.cpp's tools built for the same CPU level), llama.cpp ${r.setup.llamaCppCommit.slice(0, 10)}${m.commit ? `, this repository at ${m.commit}` : ''}. ` +
       `Load average (1 min) ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after; ${r.profile} profile, ${r.durationSeconds} s.`,
     '',
     ...contentionNote(r),
     'Tokens per second, median of every repetition (min–max). The ratios compare medians measured in the same run, under the same load.',
     '',
-    `| figure | @gpt4all/core | llama.cpp | ${nlc} | ours / llama.cpp | ours / ${nlc.split(' ')[0]} |`,
-    '|---|---:|---:|---:|---:|---:|',
+    `| figure | @gpt4all/core | llama.cpp | llama.cpp, GGML_NATIVE=ON | ${nlc} | ours / llama.cpp | ours / native | ours / ${nlc.split(' ')[0]} |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     row(`pp${big.promptTokens}, ${r.models.big.label}`, big.pp),
     row(`tg${big.generatedTokens}, ${r.models.big.label}`, big.tg),
     row(`pp${tiny.promptTokens}, ${r.models.tiny.label}`, tiny.pp),
     row(`tg${tiny.generatedTokens}, ${r.models.tiny.label} (per-token cost)`, tiny.tg),
-    `| tg${tiny.generatedTokens} through \`generate\` (greedy), ${r.models.tiny.label} | ${spread(tiny.generate.ours)} | ${spread(tiny.tg.llamaCpp)} | | ${times(tiny.generate.vsLlamaCpp)} | |`,
-    `| embed, ${r.embeddings.model}: ${r.embeddings.texts} texts, ${r.embeddings.tokens} tokens | ${spread(r.embeddings.ours)} | ${spread(r.embeddings.llamaCpp)} | | ${times(r.embeddings.vsLlamaCpp)} | |`,
+    `| tg${tiny.generatedTokens} through \`generate\` (greedy), ${r.models.tiny.label} | ${spread(tiny.generate.ours)} | ${spread(tiny.tg.llamaCpp)} | | | ${times(tiny.generate.vsLlamaCpp)} | | |`,
+    `| embed, ${r.embeddings.model}: ${r.embeddings.texts} texts, ${r.embeddings.tokens} tokens | ${spread(r.embeddings.ours)} | ${spread(r.embeddings.llamaCpp)} | | | ${times(r.embeddings.vsLlamaCpp)} | | |`,
     '',
-    'llama.cpp is `llama-bench` (`-p/-n`, random tokens, warm-up, KV cache cleared between repetitions) and, for embeddings, `llama-embedding` (its own decode time only). ' +
+    'llama.cpp is `llama-bench` (`-p/-n`, random tokens, warm-up, KV cache cleared between repetitions), built for the CPU level ours runs, and once more with `GGML_NATIVE=ON` (for this CPU); for embeddings, `llama-embedding` (its own decode time only). ' +
       'Ours and node-llama-cpp evaluate the same random tokens: the prompt in one call, then one call per generated token.',
     '',
     '| latency and memory | @gpt4all/core | reference |',
@@ -66,7 +66,9 @@ function contentionNote(r: BenchResults): string[] {
 
 function row(name: string, c: Comparison): string {
   const peer = c.nodeLlamaCpp ? spread(c.nodeLlamaCpp) : 'n/a';
-  return `| ${name} | ${spread(c.ours)} | ${spread(c.llamaCpp)} | ${peer} | ${times(c.vsLlamaCpp)} | ${c.vsNodeLlamaCpp === null ? 'n/a' : times(c.vsNodeLlamaCpp)} |`;
+  const native = c.llamaCppNative ? spread(c.llamaCppNative) : '';
+  const vsNative = c.vsLlamaCppNative === null ? '' : times(c.vsLlamaCppNative);
+  return `| ${name} | ${spread(c.ours)} | ${spread(c.llamaCpp)} | ${native} | ${peer} | ${times(c.vsLlamaCpp)} | ${vsNative} | ${c.vsNodeLlamaCpp === null ? 'n/a' : times(c.vsNodeLlamaCpp)} |`;
 }
 
 function targetRow(t: Target): string {

@@ -38,6 +38,9 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
   const reference = gpu ? { variant } : { cpuLevel: info.cpu!.level };
   step(`building llama.cpp's tools for ${'variant' in reference ? variant : `CPU level ${reference.cpuLevel}`}`);
   const { binDir, flags: cmakeFlags } = await buildLlamaTools(reference);
+  // And llama.cpp compiled for this very CPU: the bar for the big model on CPU variants.
+  step(gpu ? 'no GGML_NATIVE=ON reference on a GPU variant' : "building llama.cpp's tools with GGML_NATIVE=ON");
+  const nativeBinDir = gpu ? null : (await buildLlamaTools('native')).binDir;
 
   step('preparing models');
   const tiny = await ensureTinyModel();
@@ -71,15 +74,16 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
     const tg = randomTokens(model, sizes.generatedTokens, 2);
     const reps = sizes.repsPerPass;
     const job = (engine: Engine): ThroughputJob => ({ kind: 'throughput', engine, modelPath: model.path, ...base, pp: { tokens: pp, reps }, tg: { tokens: tg, reps }, maxSeconds: sizes.maxSeconds });
-    const engines: Array<Engine | 'llama-bench'> = ['llama-bench', 'ours', 'node-llama-cpp'];
+    const engines: Array<Engine | 'llama-bench' | 'llama-bench-native'> = ['llama-bench', ...(name === 'big' && nativeBinDir ? ['llama-bench-native' as const] : []), 'ours', 'node-llama-cpp'];
     for (let pass = 0; pass < config.passes; pass++) {
       for (const engine of pass % 2 === 0 ? engines : [...engines].reverse()) {
         const label = `${name} model pp${pp.length}/tg${tg.length}, pass ${pass + 1}/${config.passes}: ${engine}`;
-        if (engine === 'llama-bench') {
-          const options = { binDir, modelPath: model.path, threads: config.threads, promptTokens: pp.length, generatedTokens: tg.length, reps, gpuLayers };
+        if (engine === 'llama-bench' || engine === 'llama-bench-native') {
+          const key = engine === 'llama-bench' ? 'llama' : 'llamaNative';
+          const options = { binDir: engine === 'llama-bench' ? binDir : nativeBinDir!, modelPath: model.path, threads: config.threads, promptTokens: pp.length, generatedTokens: tg.length, reps, gpuLayers };
           const r = await guard.run(label, () => runLlamaBench(options));
-          store.add(`${name}.pp.llama`, r.pp.tokensPerSecond);
-          store.add(`${name}.tg.llama`, r.tg.tokensPerSecond);
+          store.add(`${name}.pp.${key}`, r.pp.tokensPerSecond);
+          store.add(`${name}.tg.${key}`, r.tg.tokensPerSecond);
         } else if (engine === 'ours') {
           const r = await guard.run(label, () => runJob<'throughput'>(job(engine), jobTimeoutMs));
           store.add(`${name}.pp.ours`, r.pp?.tokensPerSecond);
@@ -162,6 +166,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
       machine: machineInfo(repoRoot),
       loadAverageBefore,
       variant,
+      cpuLevel: info.cpu?.level ?? null,
       cmakeFlags,
       llamaCppCommit: llamaCppCommit(),
       nodeLlamaCppVersion: nodeLlamaCpp,

@@ -10,10 +10,12 @@ export interface DoctorFindings {
   platform: string;
   nodeVersion: string;
   hints: GpuHints;
+  /** The GPT4ALL_* variables set for this process: they change what runs. */
+  environment: Record<string, string>;
   /** The variants built for this platform, best first. */
   variants: [name: string, spec: VariantSpec][];
   /** Each variant's platform package, when installed, with what it carries. */
-  installed: Record<string, (NonNullable<ReturnType<typeof findPackage>> & { contents?: PackageContents }) | undefined>;
+  installed: Record<string, (NonNullable<ReturnType<typeof findPackage>> & { contents?: PackageContents; damaged?: string }) | undefined>;
   /** The CPU level the chosen variant runs, and why (once its addon has loaded). */
   cpu?: CpuLevelInfo;
   resolution?: BackendResolution;
@@ -38,6 +40,8 @@ export function doctorReport(f: DoctorFindings): string[] {
   if (f.cpu) lines.push(`  CPU features   ${f.cpu.features.join(', ') || 'baseline x86-64 only'} (cpuid, with the OS's register state)`);
   lines.push(`  NVIDIA driver  ${f.hints.nvidiaDriver.present ? 'yes: ' : ''}${f.hints.nvidiaDriver.detail}`);
   lines.push(`  Vulkan loader  ${f.hints.vulkanLoader.present ? 'yes: ' : ''}${f.hints.vulkanLoader.detail}`);
+  const environment = Object.entries(f.environment).map(([key, value]) => `${key}=${value}`);
+  if (environment.length > 0) lines.push(`  environment    ${environment.join(', ')}`);
   if (f.platform.startsWith('linux')) {
     lines.push(`  GPU devices    ${f.hints.renderNodes.length > 0 ? f.hints.renderNodes.join(', ') : 'none in /dev/dri (no GPU with a kernel driver is visible)'}`);
   }
@@ -52,6 +56,9 @@ export function doctorReport(f: DoctorFindings): string[] {
     const modules = found?.contents?.backendModules ?? [];
     if (levels.length > 0) lines.push(`            CPU levels: ${levels.join(', ')}`);
     if (modules.length > 0) lines.push(`            modules: ${modules.join(', ')}`);
+    if (found?.damaged) lines.push(`            DAMAGED: ${found.damaged}`);
+    const missing = found?.contents ? missingFiles(found.binaryPath, found.contents) : [];
+    if (missing.length > 0) lines.push(`            MISSING: ${missing.join(', ')} (reinstall the package)`);
   }
 
   section('Resolution');
@@ -62,7 +69,10 @@ export function doctorReport(f: DoctorFindings): string[] {
     }
     if (f.cpu) {
       lines.push(`  CPU level: ${f.cpu.level}: ${f.cpu.reason}`);
-      for (const c of f.cpu.candidates) lines.push(`    ${c.score > 0 ? `score ${String(c.score).padEnd(4)}` : 'cannot run'} ${c.name}`);
+      for (const c of f.cpu.candidates) {
+        const verdict = c.error ? 'broken    ' : c.score > 0 ? `score ${String(c.score).padEnd(4)}` : 'cannot run';
+        lines.push(`    ${verdict} ${c.name}${c.error ? `: ${c.error}` : ''}`);
+      }
     }
   } else {
     lines.push(`  no variant can run here: ${f.resolutionError}`);
@@ -81,6 +91,12 @@ export function doctorReport(f: DoctorFindings): string[] {
   // A step that starts with spaces continues the one before it.
   for (const step of nextSteps(f)) lines.push(step.startsWith(' ') ? `  ${step}` : `  - ${step}`);
   return lines;
+}
+
+/** The files native.json lists that are not there. */
+function missingFiles(binaryPath: string, contents: PackageContents): string[] {
+  const files = [...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules];
+  return files.filter((file) => !statSync(join(dirname(binaryPath), file), { throwIfNoEntry: false }));
 }
 
 /** The addon with the libraries and modules it carries. */

@@ -26,11 +26,18 @@ function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}):
     platform,
     nodeVersion: process.version,
     hints,
+    environment: Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('GPT4ALL_') && value)) as Record<string, string>,
     variants,
     installed: Object.fromEntries(
       variants.map(([name]) => {
         const found = findPackage(packageNameOf(name, platform));
-        return [name, found && { ...found, contents: found.built ? packageContents(found.binaryPath) : undefined }];
+        let contents;
+        try {
+          contents = found?.built ? packageContents(found.binaryPath) : undefined;
+        } catch (error) {
+          return [name, found && { ...found, damaged: (error as Error).message }];
+        }
+        return [name, found && { ...found, contents }];
       }),
     ),
     probeCache,
@@ -54,13 +61,21 @@ function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}):
   return findings;
 }
 
+const usage = 'usage: gpt4all-doctor [--json] [--refresh]\n  --json     the findings as JSON\n  --refresh  probe GPU packages again instead of reading the probe cache\n';
+
 function main(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv[0] === 'doctor' ? argv.slice(1) : argv,
-    options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-  });
+  let values: { json?: boolean; refresh?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv[0] === 'doctor' ? argv.slice(1) : argv,
+      options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    }));
+  } catch (error) {
+    process.stderr.write(`gpt4all-doctor: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
   if (values.help) {
-    process.stdout.write('usage: gpt4all-doctor [--json] [--refresh]\n  --json     the findings as JSON\n  --refresh  probe GPU packages again instead of reading the probe cache\n');
+    process.stdout.write(usage);
     return 0;
   }
   const findings = diagnose({ refresh: values.refresh });

@@ -14,6 +14,11 @@ export interface LoadModelOptions {
   /** Force a native variant (`cpu-avx2`, `cuda`, ...) instead of the best one for this machine. */
   backend?: string;
   /**
+   * Force one of ggml's CPU levels (`haswell`, `sse42`, ...) instead of the best this CPU runs.
+   * One level serves the whole process, so it counts only before the first model loads.
+   */
+  cpuLevel?: string;
+  /**
    * Layers to put on the GPU, counted as llama.cpp's `n_gpu_layers` (the output layer is one
    * more than `info.layerCount`): `'auto'` (the default) as many as the free VRAM holds by
    * {@link estimateMemory} with the default context, which is 0 on CPU backends; `'max'` all of
@@ -76,7 +81,7 @@ export interface EmbedOptions {
  * truncated or corrupt file is a {@link ModelLoadError}, never a crash.
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
-  const { binding, resolution } = loadBinding(options.backend === undefined ? {} : { backend: options.backend });
+  const { binding, resolution } = loadBinding({ ...(options.backend !== undefined && { backend: options.backend }), ...(options.cpuLevel !== undefined && { cpuLevel: options.cpuLevel }) });
   const onGpu = binding.listDevices().some((d) => d.kind === 'gpu' || d.kind === 'igpu');
   const asked = options.gpuLayers ?? 'auto';
   const gpuLayers = asked !== 'auto' ? asked : onGpu && !options.vocabOnly ? autoGpuLayers(path, binding) : 0;

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,51 @@ describe('resolveBackend', () => {
     const error = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, GPT4ALL_CPU_LEVEL: 'pentium4' }, encoding: 'utf8' }));
     expect(error).toMatchObject({ name: 'BackendError', code: 'ERR_NO_BACKEND', message: expect.stringContaining("CPU level 'pentium4' is not installed") });
     expect(BackendError.isInstance(new BackendError('ERR_NO_BACKEND', 'x'))).toBe(true);
+  });
+
+  it('forces a CPU level through loadModel, once per process', () => {
+    const script = `
+      const { loadModel, backendInfo } = require(${JSON.stringify(resolve(__dirname, '../dist/index.cjs'))});
+      (async () => {
+        await loadModel('/nonexistent.gguf', { cpuLevel: 'x64' }).catch(() => {});
+        const level = backendInfo().cpu.level;
+        const late = await loadModel('/nonexistent.gguf', { cpuLevel: 'sse42' }).catch((error) => ({ name: error.name, code: error.code, message: error.message }));
+        console.log(JSON.stringify({ level, late }));
+      })();`;
+    const env: NodeJS.ProcessEnv = { ...process.env, GPT4ALL_BACKEND: '' };
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' }));
+    expect(out.level).toBe('x64');
+    expect(out.late).toMatchObject({ name: 'BackendError', code: 'ERR_NO_BACKEND', message: expect.stringContaining('CPU level x64 is loaded already') });
+  });
+
+  it('passes over a truncated CPU module with a warning instead of crashing in the loader', () => {
+    // An application whose node_modules holds copies of the built packages, with this machine's
+    // best level cut short, as a broken download leaves it.
+    const app = join(root, 'truncated');
+    const copy = (from: string, to: string, keep: RegExp) => {
+      mkdirSync(to, { recursive: true });
+      for (const file of readdirSync(from).filter((f) => keep.test(f))) cpSync(join(from, file), join(to, file), { recursive: true });
+    };
+    copy(resolve(__dirname, '..'), join(app, 'node_modules/@gpt4all/core'), /^(dist|package\.json)$/);
+    for (const variant of ['cpu-avx', 'cpu-avx2']) {
+      copy(resolve(__dirname, `../../core-linux-x64-${variant}`), packageDir(app, 'linux-x64', variant), /\.(node|so(\.\d+)?)$|^(native|package)\.json$/);
+    }
+    const best = backendInfo().cpu!.level;
+    const victim = [packageDir(app, 'linux-x64', 'cpu-avx'), packageDir(app, 'linux-x64', 'cpu-avx2')].map((d) => join(d, `libggml-cpu-${best}.so`)).find((f) => existsSync(f))!;
+    truncateSync(victim, 4096);
+    const script = `
+      process.on('warning', (w) => w.code === 'GPT4ALL_CPU_LEVEL_BROKEN' && console.error('WARNING ' + w.message));
+      const { backendInfo } = require('@gpt4all/core');
+      const { level, candidates } = backendInfo().cpu;
+      console.log(JSON.stringify({ level, broken: candidates.filter((c) => c.error) }));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, GPT4ALL_BACKEND: '', GPT4ALL_PROBE_CACHE: 'off' };
+    delete env.NODE_PATH;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env });
+    expect(run.signal, run.stderr).toBeNull();
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.level).not.toBe(best);
+    expect(out.broken).toEqual([expect.objectContaining({ name: best, score: 0, error: expect.stringContaining('truncated: 4096 bytes') })]);
+    expect(run.stderr).toContain(`WARNING ${victim} could not be opened (truncated: 4096 bytes`);
   });
 });

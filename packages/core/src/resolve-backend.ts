@@ -47,8 +47,8 @@ export interface CpuLevelInfo {
   module: string;
   /** This CPU's features as cpuid and the OS's XSAVE state report them, in ggml's names. */
   features: string[];
-  /** Every CPU module found, in search order, with its score (0: cannot run on this CPU). */
-  candidates: { name: string; path: string; score: number }[];
+  /** Every CPU module found, best score first (0: cannot run on this CPU, or `error` says why it could not be opened). */
+  candidates: { name: string; path: string; score: number; error?: string }[];
 }
 
 /** What the resolver did with one candidate variant. */
@@ -255,11 +255,18 @@ function requireCpuDirs(cpuDirs: string[], variant: string, platform: string): s
 
 /** What the package beside `binaryPath` carries (its `native.json`); undefined for a package built before it existed. */
 export function packageContents(binaryPath: string): PackageContents | undefined {
+  let contents: Partial<PackageContents>;
   try {
-    return JSON.parse(readFileSync(join(dirname(binaryPath), 'native.json'), 'utf8')) as PackageContents;
+    contents = JSON.parse(readFileSync(join(dirname(binaryPath), 'native.json'), 'utf8')) as Partial<PackageContents>;
   } catch {
     return undefined;
   }
+  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+  const levels = Array.isArray(contents.cpuLevels) && contents.cpuLevels.every((l) => typeof l?.name === 'string' && typeof l.file === 'string' && strings(l.features));
+  if (!strings(contents.sharedLibraries) || !levels || !strings(contents.backendModules)) {
+    throw new BackendError('ERR_BACKEND_MISMATCH', `${join(dirname(binaryPath), 'native.json')} is damaged (it should list sharedLibraries, cpuLevels and backendModules): reinstall the package`);
+  }
+  return contents as PackageContents;
 }
 
 function modulesOf(binaryPath: string): string[] {

@@ -107,11 +107,15 @@ export interface NativeControlToken {
   text: string
 }
 
-/** One CPU module considered: its level, path and `ggml_backend_score()` (0: cannot run here). */
+/**
+ * One CPU module considered: its level, path and `ggml_backend_score()` (0: cannot run here),
+ * and why it could not be opened, if it could not.
+ */
 export interface NativeCpuLevelCandidate {
   name: string
   path: string
   score: number
+  error?: string
 }
 
 export interface NativeDevice {
