@@ -56,6 +56,14 @@ describe('resolveBackend', () => {
     expect(cuda).toMatchObject({ variant: 'cuda', cpuDirs: [packageDir(gpu, 'win32-x64', 'cpu-avx2')], modules: [join(packageDir(gpu, 'win32-x64', 'cuda'), 'ggml-cuda.dll')] });
   });
 
+  it('uses CPU modules only from CPU packages of the same version', () => {
+    const dir = installed('win32-versions', 'win32-x64', ['cpu-avx', 'cpu-avx2']);
+    const manifest = join(packageDir(dir, 'win32-x64', 'cpu-avx'), 'package.json');
+    writeFileSync(manifest, JSON.stringify({ name: '@gpt4all/core-win32-x64-cpu-avx', version: '0.0.9', main: 'gpt4all.win32-x64-cpu-avx.node' }));
+    const resolution = resolveBackend({ env: {}, platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null, warn: false });
+    expect(resolution.cpuDirs).toEqual([packageDir(dir, 'win32-x64', 'cpu-avx2')]);
+  });
+
   it('refuses a GPU package without a CPU package for the layers left on the CPU', () => {
     const dir = installed('cuda-alone', 'win32-x64', ['cuda']);
     expect(() => resolveBackend({ platform: 'win32-x64', backend: 'cuda', paths: [dir], hints: noGpu, probeCache: null })).toThrow(

@@ -186,7 +186,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `${packageName} has no ${found.binaryPath} (an unbuilt workspace package or a broken install): run \`pnpm build:native --variant ${forced}\` or \`npm install ${packageName}\``, { variant: forced, packageName });
     }
     // A forced CPU variant runs its own CPU levels only; a forced GPU variant, the CPU packages'.
-    const cpuDirs = spec.cpuLevels ? [dirname(found.binaryPath)] : cpuPackages.map((p) => p.dir);
+    const cpuDirs = spec.cpuLevels ? [dirname(found.binaryPath)] : sameVersion(cpuPackages, found.version).map((p) => p.dir);
     const how = options.backend !== undefined ? 'the backend option' : 'GPT4ALL_BACKEND';
     const attempts: BackendAttempt[] = [{ variant: forced, packageName, outcome: 'selected', reason: `forced by ${how}` }];
     return { ...base, variant: forced, packageName, binaryPath: found.binaryPath, reason: `forced by ${how}`, attempts, cpuDirs: requireCpuDirs(cpuDirs, forced, platform), modules: modulesOf(found.binaryPath) };
@@ -209,7 +209,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     const { binaryPath, version } = installed;
     const ownDir = dirname(binaryPath);
     // This package's CPU levels first, then the other CPU packages' (ties go to the first).
-    const cpuDirs = [...(spec.cpuLevels ? [ownDir] : []), ...cpuPackages.map((p) => p.dir).filter((d) => d !== ownDir)];
+    const cpuDirs = [...(spec.cpuLevels ? [ownDir] : []), ...sameVersion(cpuPackages, version).map((p) => p.dir).filter((d) => d !== ownDir)];
     if (cpuDirs.length === 0) {
       attempts.push({ variant, packageName, version, outcome: 'skipped', reason: `no CPU package is installed for the layers left on the CPU (npm install ${packageNameOf('cpu-avx2', platform)})` });
       continue;
@@ -236,13 +236,18 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
 }
 
 /** The installed, built CPU packages of `platform`, preferred first. */
-function installedCpuPackages(platform: string, paths?: string[]): { variant: string; dir: string }[] {
+function installedCpuPackages(platform: string, paths?: string[]): { variant: string; dir: string; version: string }[] {
   return variantsFor(platform)
     .filter(([, spec]) => spec.cpuLevels !== undefined)
     .flatMap(([variant]) => {
       const found = findPackage(packageNameOf(variant, platform), paths);
-      return found?.built ? [{ variant, dir: dirname(found.binaryPath) }] : [];
+      return found?.built ? [{ variant, dir: dirname(found.binaryPath), version: found.version }] : [];
     });
+}
+
+/** CPU modules run inside another package's addon: only those built from the same release do. */
+function sameVersion<T extends { version: string }>(packages: T[], version: string): T[] {
+  return packages.filter((p) => p.version === version);
 }
 
 function requireCpuDirs(cpuDirs: string[], variant: string, platform: string): string[] {
