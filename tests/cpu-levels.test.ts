@@ -6,7 +6,7 @@ import { backendInfo } from '@gpt4all/core';
 import { ensureTestModel } from '@gpt4all/test-models';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { llamaToolsBin, repoRoot } from './support/llama-tools.js';
 
 const { candidates } = backendInfo().cpu!;
@@ -37,12 +37,18 @@ function generateAt(level: string, model: string): { level?: string; text?: stri
 
 function llamaCompletion(level: string, model: string): string {
   const out = execFileSync(
-    join(llamaToolsBin({ cpuLevel: level }), 'llama-completion'),
+    join(llamaToolsBin({ cpuLevel: level }, ['llama-completion']), 'llama-completion'),
     ['-m', model, '-p', prompt, '-n', String(maxTokens), '--temp', '0', '-no-cnv', '--no-display-prompt', '--simple-io', '-c', '256', '-t', '2', '--no-warmup'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return out.replace(/( \[end of text\]\n)?\n\n$/, '');
 }
+
+// The references first, outside any test's timeout: on a cold ccache the first level's build
+// compiles llama.cpp's common library (about 5 minutes on 2 cores), each later one only ggml-cpu.
+beforeAll(() => {
+  for (const level of runnable) llamaToolsBin({ cpuLevel: level }, ['llama-completion']);
+}, 1_800_000);
 
 describe('CPU levels', () => {
   it('finds at least the baseline level and one this CPU runs', () => {

@@ -8,8 +8,9 @@ export const repoRoot = resolve(__dirname, '../..');
  * scripts/build-llama-tools.mjs does, and returns their bin directory: for one of ggml's CPU
  * levels (`best`: the one the addon runs here), or for a GPU variant (`{ variant: 'vulkan' }`).
  */
-export function llamaToolsBin(reference: { cpuLevel: string } | { variant: string } = { cpuLevel: 'best' }): string {
+export function llamaToolsBin(reference: { cpuLevel: string } | { variant: string } = { cpuLevel: 'best' }, targets?: string[]): string {
   const args = 'cpuLevel' in reference ? ['--cpu-level', reference.cpuLevel] : ['--variant', reference.variant];
+  for (const target of targets ?? []) args.push('--target', target);
   return execFileSync('node', [join(repoRoot, 'scripts/build-llama-tools.mjs'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
