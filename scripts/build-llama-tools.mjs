@@ -6,12 +6,14 @@
 //   node scripts/build-llama-tools.mjs --cpu-level <level|best> [--target llama-completion ...]
 //   node scripts/build-llama-tools.mjs --native     (GGML_NATIVE=ON: compiled for this CPU)
 //   node scripts/build-llama-tools.mjs --variant vulkan
+//   node scripts/build-llama-tools.mjs --platform linux-arm64 --cpu-level armv8.0_1
 //
 // A CPU level is one of ggml's (`x64`, `sse42`, `haswell`, `zen4`, ...): the reference gets the
 // level's `GGML_<FEATURE>` options on and the others off, as ggml's own build of that level, with
 // the features the platform package's native.json records for it. `best` is the level the addon
 // runs on this machine. Prints the bin directory; gpt4all-reference.json beside it records the
-// flags. CMake and ccache make a second run nearly free.
+// flags. CMake and ccache make a second run nearly free. `--platform linux-arm64` cross-compiles
+// on linux-x64 (scripts/setup-arm64-cross.sh), for the arm64 package's parity test under QEMU.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     variant: { type: 'string' },
     'cpu-level': { type: 'string' },
     native: { type: 'boolean', default: false },
+    platform: { type: 'string' },
     target: { type: 'string', multiple: true, default: ['llama-completion', 'llama-bench', 'llama-embedding'] },
   },
 });
@@ -41,6 +44,21 @@ const flags = {
   LLAMA_BUILD_EXAMPLES: 'ON',
   CMAKE_BUILD_TYPE: 'Release',
 };
+const host = `${process.platform}-${process.arch}`;
+const platform = values.platform ?? host;
+const cross = platform !== host;
+if (cross) {
+  if (host !== 'linux-x64' || platform !== 'linux-arm64') throw new Error(`cross-building is from linux-x64 to linux-arm64 only, not ${host} to ${platform}`);
+  if (values.native || values.variant || values['cpu-level'] === undefined || values['cpu-level'] === 'best') {
+    throw new Error('a cross-build takes a named --cpu-level (this machine cannot run the addon to ask for the best one)');
+  }
+  Object.assign(flags, {
+    CMAKE_SYSTEM_NAME: 'Linux',
+    CMAKE_SYSTEM_PROCESSOR: 'aarch64',
+    CMAKE_C_COMPILER: 'aarch64-linux-gnu-gcc',
+    CMAKE_CXX_COMPILER: 'aarch64-linux-gnu-g++',
+  });
+}
 let name;
 if (values.native) {
   name = 'native';
@@ -63,11 +81,15 @@ if (values.native) {
   const levels = builtLevels();
   const features = levels.get(level);
   if (!features) throw new Error(`CPU level ${level} is in no built platform package (built: ${[...levels.keys()].join(', ') || 'none'})`);
-  name = `level-${level}`;
-  // Every feature switch, off unless the level has it: with GGML_NATIVE off ggml turns the basic
-  // ones on by default. The same rule as crates/llama-sys/build.rs.
-  const all = new Set(['sse42', 'avx', 'avx2', 'bmi2', 'fma', 'f16c', 'amx_bf16', ...[...levels.values()].flat()]);
-  for (const feature of all) flags[`GGML_${feature.toUpperCase()}`] = features.includes(feature) ? 'ON' : 'OFF';
+  name = `${cross ? `${platform}-` : ''}level-${level}`;
+  if (platform.endsWith('-arm64')) {
+    flags.GGML_CPU_ARM_ARCH = armMarch(features);
+  } else {
+    // Every feature switch, off unless the level has it: with GGML_NATIVE off ggml turns the
+    // basic ones on by default. The same rule as crates/llama-sys/build.rs.
+    const all = new Set(['sse42', 'avx', 'avx2', 'bmi2', 'fma', 'f16c', 'amx_bf16', ...[...levels.values()].flat()]);
+    for (const feature of all) flags[`GGML_${feature.toUpperCase()}`] = features.includes(feature) ? 'ON' : 'OFF';
+  }
 }
 
 const buildDir = join(root, 'target/llama-tools', name);
@@ -89,7 +111,6 @@ console.log(join(buildDir, 'bin'));
 /** ggml's CPU levels in the built platform packages of this platform, with their features. */
 function builtLevels() {
   const levels = new Map();
-  const platform = `${process.platform}-${process.arch}`;
   for (const entry of readdirSync(join(root, 'packages'))) {
     const manifest = join(root, 'packages', entry, 'native.json');
     if (!entry.startsWith(`core-${platform}-`) || !existsSync(manifest)) continue;
@@ -102,4 +123,29 @@ function builtLevels() {
 async function bestLevel() {
   const core = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
   return core.backendInfo().cpu.level;
+}
+
+/**
+ * The `-march` of one of ggml's Arm CPU levels, by the rule of ggml-cpu/CMakeLists.txt for
+ * `GGML_CPU_ALL_VARIANTS`: each feature adds its extension and raises the base architecture to
+ * the first that has it (dotprod, fp16, sve: Armv8.2-A; i8mm, sve2: Armv8.6-A).
+ */
+function armMarch(features) {
+  const extensions = [
+    ['dotprod', 'armv8.2-a', '+dotprod'],
+    ['fp16_vector_arithmetic', 'armv8.2-a', '+fp16'],
+    ['sve', 'armv8.2-a', '+sve'],
+    ['matmul_int8', 'armv8.6-a', '+i8mm'],
+    ['sve2', 'armv8.6-a', '+sve2'],
+  ];
+  let base = 'armv8-a';
+  let tags = '';
+  for (const [feature, arch, tag] of extensions) {
+    if (!features.includes(feature)) continue;
+    base = arch;
+    tags += tag;
+  }
+  const unknown = features.filter((f) => !extensions.some(([known]) => known === f));
+  if (unknown.length > 0) throw new Error(`no -march rule for the Arm features ${unknown.join(', ')}`);
+  return base + tags;
 }

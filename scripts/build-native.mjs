@@ -9,7 +9,8 @@
 // machine can run and test), `all` (releases), or a comma-separated list such as `x64,haswell`.
 //
 // Each platform package's `build` script names its own platform with `--if-supported`, so that
-// `pnpm build` skips, quietly, the packages of other platforms (there is no cross-building).
+// `pnpm build` skips, quietly, the packages of other platforms. One platform is cross-built when
+// asked for by name: `--variant cpu-arm --platform linux-arm64` on linux-x64.
 // The variant's llama.cpp flags come from crates/llama-sys/variants.json (the same table the
 // runtime resolver reads). Cargo keeps each variant's build apart, so switching variants and
 // rebuilding is incremental, and ccache (when installed) shares compiled llama.cpp objects.
@@ -31,8 +32,13 @@ const { values } = parseArgs({
   },
 });
 
-const platform = `${process.platform}-${process.arch}`;
+const host = `${process.platform}-${process.arch}`;
+const platform = values.platform ?? host;
 const variant = values.variant;
+// The one cross-build: linux-arm64 on linux-x64, with Debian's aarch64 cross toolchain
+// (scripts/setup-arm64-cross.sh). Never under --if-supported: `pnpm build` stays native.
+const crossTargets = { 'linux-x64>linux-arm64': { triple: 'aarch64-unknown-linux-gnu', linker: 'aarch64-linux-gnu-gcc' } };
+const cross = platform !== host ? crossTargets[`${host}>${platform}`] : undefined;
 const skip = (message) => {
   if (!values['if-supported']) {
     console.error(message);
@@ -41,8 +47,8 @@ const skip = (message) => {
   console.log(`${message}; skipped`);
   process.exit(0);
 };
-if (values.platform && values.platform !== platform) {
-  skip(`build-native: the ${values.platform} package cannot be built on ${platform}`);
+if (platform !== host && (!cross || values['if-supported'])) {
+  skip(`build-native: the ${platform} package ${cross ? 'is cross-built only when asked for without --if-supported' : `cannot be built on ${host}`}`);
 }
 if (!variant || !table.variants[variant]) {
   console.error(`usage: pnpm build:native --variant <${Object.keys(table.variants).join('|')}> [--debug]`);
@@ -72,7 +78,8 @@ const args = [
   '--no-js',
 ];
 if (!values.debug) args.push('--release');
-console.log(`build-native: ${variant} for ${platform}${values.debug ? ' (debug)' : ''}`);
+if (cross) args.push('--target', cross.triple);
+console.log(`build-native: ${variant} for ${platform}${cross ? ` (cross-built for ${cross.triple})` : ''}${values.debug ? ' (debug)' : ''}`);
 // On Windows the package manager's shims are .cmd files, which only a shell can run.
 const windows = process.platform === 'win32';
 // The vulkan variant needs a newer glslc and Vulkan headers than Debian bookworm's: use the
@@ -80,6 +87,14 @@ const windows = process.platform === 'win32';
 // GPT4ALL_VULKAN_INCLUDE_DIR name others.
 const toolchain = join(root, '.cache/toolchains/vulkan-trixie');
 const env = { ...process.env };
+if (cross) {
+  const linkerVariable = `CARGO_TARGET_${cross.triple.toUpperCase().replaceAll('-', '_')}_LINKER`;
+  env[linkerVariable] ??= cross.linker;
+  if (!onPath(env[linkerVariable])) {
+    console.error(`build-native: no ${env[linkerVariable]}: run \`bash scripts/setup-arm64-cross.sh\` (Debian's cross toolchain and Rust's ${cross.triple} target)`);
+    process.exit(2);
+  }
+}
 if (variant === 'vulkan' && existsSync(join(toolchain, 'glslc'))) {
   env.GPT4ALL_GLSLC ??= join(toolchain, 'glslc');
   env.GPT4ALL_VULKAN_INCLUDE_DIR ??= join(toolchain, 'root/usr/include');

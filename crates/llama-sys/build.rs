@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 #[path = "src/cpu_features.rs"]
 mod cpu_features;
 
-const VARIANTS: [&str; 5] = ["cpu-avx", "cpu-avx2", "vulkan", "cuda", "metal"];
+const VARIANTS: [&str; 6] = ["cpu-avx", "cpu-avx2", "cpu-arm", "vulkan", "cuda", "metal"];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());

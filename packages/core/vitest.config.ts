@@ -4,12 +4,16 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-// The engine suite runs once per installed CPU variant, each forced with GPT4ALL_BACKEND, so
-// both packages are proven on this machine. Native addons run in forked processes.
-const projects: { name: string; env: Record<string, string>; exclude?: string[] }[] = ['cpu-avx2', 'cpu-avx'].map((variant) => ({
-  name: variant,
-  env: { GPT4ALL_BACKEND: variant },
-}));
+// The engine suite runs once per CPU variant of this platform (cpu-avx2 and cpu-avx on x64,
+// cpu-arm on linux-arm64), each forced with GPT4ALL_BACKEND, so every package is proven on this
+// machine. Native addons run in forked processes.
+const table = JSON.parse(readFileSync(new URL('../../crates/llama-sys/variants.json', import.meta.url), 'utf8')) as {
+  variants: Record<string, { platforms: string[]; gpu: string | null; priority: number }>;
+};
+const projects: { name: string; env: Record<string, string>; exclude?: string[] }[] = Object.entries(table.variants)
+  .filter(([, spec]) => spec.gpu === null && spec.platforms.includes(`${process.platform}-${process.arch}`))
+  .sort(([, a], [, b]) => b.priority - a.priority)
+  .map(([variant]) => ({ name: variant, env: { GPT4ALL_BACKEND: variant } }));
 
 // And on the vulkan variant, where it is built (scripts/setup-vulkan-toolchain.sh, then
 // `pnpm build:native --variant vulkan`). Without a chosen Vulkan driver it runs on lavapipe,

@@ -1,11 +1,16 @@
-//! The x86-64 instruction-set extensions that ggml's CPU levels are built for, asked of the CPU
-//! itself (`cpuid`) together with the operating system's support for their register state
-//! (`xgetbv`), in code built for baseline x86-64. This is what decides which CPU code can run:
+//! The instruction-set extensions that ggml's CPU levels are built for, asked of the CPU itself
+//! in code built for the baseline ISA. This is what decides which CPU code can run:
 //! `/proc/cpuinfo` is neither portable (Windows has none) nor true under an emulator.
 //!
-//! Names are ggml's CMake option names, lowercased (`GGML_AVX512_VNNI` → `avx512_vnni`), so a
-//! level's requirements (from `ggml/src/CMakeLists.txt`) compare directly with the CPU's. The bit
-//! positions are Intel's SDM, volume 2A, CPUID; the XCR0 masks are volume 1, chapter 13.
+//! - x86-64: `cpuid`, together with the operating system's support for the register state
+//!   (`xgetbv`). The bit positions are Intel's SDM, volume 2A, CPUID; the XCR0 masks are
+//!   volume 1, chapter 13.
+//! - AArch64: the kernel's hardware capabilities (`AT_HWCAP`/`AT_HWCAP2`, through Rust's
+//!   `is_aarch64_feature_detected!`), which is what ggml's Arm levels score by on Linux.
+//!
+//! Names are ggml's CMake option names, lowercased (`GGML_AVX512_VNNI` → `avx512_vnni`,
+//! `GGML_INTERNAL_MATMUL_INT8` → `matmul_int8`), so a level's requirements (from
+//! `ggml/src/CMakeLists.txt`) compare directly with the CPU's.
 //!
 //! Shared by `build.rs` (which CPU levels the build machine can test) and the crate.
 
@@ -15,9 +20,34 @@ pub fn detect() -> Vec<&'static str> {
     {
         x86::detect()
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(target_arch = "aarch64")]
+    {
+        arm::detect()
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
     {
         Vec::new()
+    }
+}
+
+#[cfg(target_arch = "aarch64")]
+mod arm {
+    use std::arch::is_aarch64_feature_detected as has;
+
+    pub fn detect() -> Vec<&'static str> {
+        let mut features = Vec::new();
+        for (present, name) in [
+            (has!("dotprod"), "dotprod"),
+            (has!("fp16"), "fp16_vector_arithmetic"),
+            (has!("sve"), "sve"),
+            (has!("i8mm"), "matmul_int8"),
+            (has!("sve2"), "sve2"),
+        ] {
+            if present {
+                features.push(name);
+            }
+        }
+        features
     }
 }
 

@@ -1,5 +1,6 @@
 //! `NativeContext`: a KV cache over a model, with generation and embeddings off the JS thread.
 use crate::abort::{flag_of, NativeAbortFlag};
+use crate::chunk_batch::ChunkBuffer;
 use crate::error::{busy, disposed, to_native, Result};
 use crate::model::NativeModel;
 use crate::types::{
@@ -107,14 +108,18 @@ impl NativeContext {
         abort: Option<&NativeAbortFlag>,
         callback: ThreadsafeFunction<NativeGenerateEvent, (), NativeGenerateEvent, Status, false>,
     ) -> Result<()> {
+        let stream = options.stream.unwrap_or(true);
         let params = generate_params(options);
         let abort = flag_of(abort);
         let callback = Arc::new(callback);
-        let chunks = callback.clone();
+        let events = callback.clone();
+        let buffer = ChunkBuffer::default();
         self.run(
             move |ctx| {
                 ctx.generate(&tokens, &params, &abort, &mut |chunk| {
-                    send(&chunks, NativeGenerateEvent::chunk(chunk.text, chunk.token));
+                    if let Some(batch) = stream.then(|| buffer.push(chunk.text, chunk.token)).flatten() {
+                        send(&events, NativeGenerateEvent::chunks(batch));
+                    }
                 })
             },
             move |result| send(&callback, result.map(to_native_generation).into()),

@@ -3,6 +3,7 @@
 #![deny(clippy::all)]
 
 mod abort;
+mod chunk_batch;
 mod context;
 mod engine;
 mod error;

@@ -1,5 +1,6 @@
 //! Plain objects that cross the boundary. Every type that reaches JavaScript is prefixed
 //! `Native`; `@gpt4all/core` wraps them in its documented public API.
+use crate::chunk_batch::ChunkBatch;
 use napi_derive::napi;
 
 /// What an event of an asynchronous call reports.
@@ -57,6 +58,8 @@ pub struct NativeGenerateOptions {
     pub seed: Option<u32>,
     pub stop: Option<Vec<String>>,
     pub special: Option<bool>,
+    /// Send `chunk` events (default true). Off when nobody streams: the result has the text.
+    pub stream: Option<bool>,
 }
 
 #[napi(object)]
@@ -80,24 +83,19 @@ pub struct NativeErrorInfo {
 
 /// One event of a running generation, delivered in order on the JS thread: any number of
 /// `chunk`s, then exactly one `done` or `error`.
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 pub struct NativeGenerateEvent {
     pub kind: NativeEventKind,
-    pub text: Option<String>,
-    pub token: Option<i32>,
+    /// The chunks of a `chunk` event: one per token, several when JavaScript lagged behind.
+    #[napi(ts_type = "NativeChunks")]
+    pub chunks: Option<ChunkBatch>,
     pub result: Option<NativeGeneration>,
     pub error: Option<NativeErrorInfo>,
 }
 
 impl NativeGenerateEvent {
-    pub fn chunk(text: &str, token: i32) -> Self {
-        NativeGenerateEvent {
-            kind: NativeEventKind::Chunk,
-            text: Some(text.to_string()),
-            token: Some(token),
-            result: None,
-            error: None,
-        }
+    pub fn chunks(batch: ChunkBatch) -> Self {
+        NativeGenerateEvent { kind: NativeEventKind::Chunk, chunks: Some(batch), result: None, error: None }
     }
 }
 
@@ -107,15 +105,13 @@ impl From<std::result::Result<NativeGeneration, NativeErrorInfo>> for NativeGene
         match outcome {
             Ok(result) => NativeGenerateEvent {
                 kind: NativeEventKind::Done,
-                text: None,
-                token: None,
+                chunks: None,
                 result: Some(result),
                 error: None,
             },
             Err(error) => NativeGenerateEvent {
                 kind: NativeEventKind::Error,
-                text: None,
-                token: None,
+                chunks: None,
                 result: None,
                 error: Some(error),
             },

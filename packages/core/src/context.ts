@@ -195,16 +195,20 @@ export class Context {
     this.#running = flag;
     return new Promise<GenerateResult>((resolve, reject) => {
       callNative(() =>
-        this.#native.generate(tokens, sampling, flag, (event) => {
+        // Without a listener the native loop sends no chunks: the result carries the text.
+        this.#native.generate(tokens, { ...sampling, stream: chunks !== undefined || onToken !== undefined }, flag, (event) => {
           if (event.kind === 'chunk') {
-            const chunk = { text: event.text ?? '', token: event.token ?? -1 };
-            chunks?.push(chunk);
-            try {
-              onToken?.(chunk);
-            } catch (error) {
-              // A throwing callback stops generation and becomes the call's error.
-              callbackError ??= error;
-              flag.abort();
+            const { texts, tokens: ids } = event.chunks!;
+            for (let i = 0; i < ids.length && callbackError === undefined; i++) {
+              const chunk = { text: texts[i]!, token: ids[i]! };
+              chunks?.push(chunk);
+              try {
+                onToken?.(chunk);
+              } catch (error) {
+                // A throwing callback stops generation and becomes the call's error.
+                callbackError = error;
+                flag.abort();
+              }
             }
           } else if (event.kind === 'done') {
             if (callbackError !== undefined) reject(callbackError);

@@ -67,6 +67,45 @@ describe('generate', () => {
     expect(chunks.length).toBe(result.completionTokens);
   });
 
+  it('keeps every chunk, in order, when the JS thread lags behind the decode loop', async () => {
+    const reference = await context.generate(prompt, { maxTokens: 48, temperature: 0 });
+    await context.clear();
+    const tokens: number[] = [];
+    const stream = context.stream(prompt, {
+      maxTokens: 48,
+      temperature: 0,
+      // Blocks the event loop, so that tokens pile up natively and arrive several per event.
+      onToken: (chunk) => {
+        tokens.push(chunk.token);
+        const until = performance.now() + 5;
+        while (performance.now() < until);
+      },
+    });
+    const streamed: number[] = [];
+    for await (const chunk of stream) streamed.push(chunk.token);
+    const result = await stream.result;
+    expect(result.tokens).toEqual(reference.tokens);
+    expect(streamed).toEqual(result.tokens);
+    expect(tokens).toEqual(result.tokens);
+  });
+
+  it('stops at the first chunk whose onToken throws, even within a batch', async () => {
+    let calls = 0;
+    const failing = context.generate(prompt, {
+      maxTokens: 48,
+      temperature: 0,
+      onToken: () => {
+        calls++;
+        const until = performance.now() + 5;
+        while (performance.now() < until);
+        if (calls === 3) throw new Error('consumer failed');
+      },
+    });
+    await expect(failing).rejects.toThrow('consumer failed');
+    expect(calls).toBe(3);
+    expect((await context.generate(prompt, { maxTokens: 4, temperature: 0 })).completionTokens).toBe(4);
+  });
+
   it('never splits a multi-byte character across chunks (byte-fallback tokens)', async () => {
     // Find sampled runs that contain byte-fallback tokens (pieces that are not valid UTF-8 on
     // their own), so the test really exercises the held-back path.

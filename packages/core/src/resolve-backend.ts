@@ -211,7 +211,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     // This package's CPU levels first, then the other CPU packages' (ties go to the first).
     const cpuDirs = [...(spec.cpuLevels ? [ownDir] : []), ...sameVersion(cpuPackages, version).map((p) => p.dir).filter((d) => d !== ownDir)];
     if (cpuDirs.length === 0) {
-      attempts.push({ variant, packageName, version, outcome: 'skipped', reason: `no CPU package is installed for the layers left on the CPU (npm install ${packageNameOf('cpu-avx2', platform)})` });
+      attempts.push({ variant, packageName, version, outcome: 'skipped', reason: `no CPU package is installed for the layers left on the CPU (npm install ${preferredCpuPackage(platform)})` });
       continue;
     }
     const modules = modulesOf(binaryPath);
@@ -245,6 +245,12 @@ function installedCpuPackages(platform: string, paths?: string[]): { variant: st
     });
 }
 
+/** The CPU package to suggest installing on `platform`: its preferred one (`cpu-avx2` on x64). */
+function preferredCpuPackage(platform: string): string {
+  const variant = variantsFor(platform).find(([, spec]) => spec.cpuLevels !== undefined)?.[0] ?? 'cpu-avx2';
+  return packageNameOf(variant, platform);
+}
+
 /** CPU modules run inside another package's addon: only those built from the same release do. */
 function sameVersion<T extends { version: string }>(packages: T[], version: string): T[] {
   return packages.filter((p) => p.version === version);
@@ -252,7 +258,7 @@ function sameVersion<T extends { version: string }>(packages: T[], version: stri
 
 function requireCpuDirs(cpuDirs: string[], variant: string, platform: string): string[] {
   if (cpuDirs.length === 0) {
-    const packageName = packageNameOf('cpu-avx2', platform);
+    const packageName = preferredCpuPackage(platform);
     throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `the ${variant} backend runs layers left on the CPU with the CPU packages' code, and none is installed: run \`npm install ${packageName}\``, { variant, packageName });
   }
   return cpuDirs;

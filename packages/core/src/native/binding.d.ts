@@ -94,6 +94,12 @@ export interface NativeBackendReport {
   modules: Array<string>
 }
 
+/** The chunks of one `chunk` event, in order: `texts[i]` became safe to emit with `tokens[i]`. */
+export interface NativeChunks {
+  texts: Array<string>
+  tokens: Array<number>
+}
+
 export interface NativeContextOptions {
   contextSize?: number
   batchSize?: number
@@ -153,8 +159,8 @@ export declare const enum NativeEventKind {
  */
 export interface NativeGenerateEvent {
   kind: NativeEventKind
-  text?: string
-  token?: number
+  /** The chunks of a `chunk` event: one per token, several when JavaScript lagged behind. */
+  chunks?: NativeChunks
   result?: NativeGeneration
   error?: NativeErrorInfo
 }
@@ -172,6 +178,8 @@ export interface NativeGenerateOptions {
   seed?: number
   stop?: Array<string>
   special?: boolean
+  /** Send `chunk` events (default true). Off when nobody streams: the result has the text. */
+  stream?: boolean
 }
 
 export interface NativeGeneration {
