@@ -10,16 +10,7 @@ cd "$(dirname "$0")/.."
 NODE_ARM64_VERSION=20.20.2
 
 if command -v dpkg-query >/dev/null 2>&1; then
-  wanted=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static)
-  missing=()
-  for p in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]})); then
-    sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  fi
+  bash scripts/install-debian-packages.sh gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
 else
   echo "Not a Debian-like system: install an aarch64-linux-gnu cross GCC and qemu-aarch64-static." >&2
 fi

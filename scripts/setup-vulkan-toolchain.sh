@@ -24,18 +24,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 toolchain="$root/.cache/toolchains/vulkan-trixie"
 wrapper="$toolchain/glslc"
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-host_packages=(libvulkan-dev libvulkan1 mesa-vulkan-drivers spirv-headers)
-missing=()
-for p in "${host_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup-vulkan-toolchain: installing ${missing[*]}" >&2
-  sudo_if_needed apt-get update -qq >&2
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+bash "$root/scripts/install-debian-packages.sh" libvulkan-dev libvulkan1 mesa-vulkan-drivers spirv-headers
 
 if ! "$wrapper" --version >/dev/null 2>&1 || [ ! -f "$toolchain/root/usr/include/vulkan/vulkan.hpp" ]; then
   echo "setup-vulkan-toolchain: fetching trixie's glslc and Vulkan headers into $toolchain" >&2

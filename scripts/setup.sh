@@ -9,16 +9,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "System packages (compiler, CMake, Ninja, ccache, libclang for bindgen, curl, QEMU for the emulated-CPU tests)"
 if command -v dpkg-query >/dev/null 2>&1; then
-  wanted=(build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config qemu-user-static binutils)
-  missing=()
-  for p in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]})); then
-    sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  fi
+  bash scripts/install-debian-packages.sh build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config qemu-user-static binutils
 else
   echo "Not a Debian-like system: make sure a C++17 compiler, CMake, Ninja and libclang are installed."
 fi

@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generationScript, parseOutcome, type ChildOutcome } from './support/child-generation.js';
 import { repoRoot } from './support/llama-tools.js';
 
 const qemu = '/usr/bin/qemu-x86_64-static';
-const core = join(repoRoot, 'packages/core/dist/index.cjs');
 const prompt = 'The quick brown fox';
 
 /** Every CPU level in the built linux-x64 CPU packages, with its features. */
@@ -19,36 +19,17 @@ const installedLevels = readdirSync(join(repoRoot, 'packages'))
   .filter((name) => name.startsWith('core-linux-x64-cpu-') && existsSync(join(repoRoot, 'packages', name, 'native.json')))
   .flatMap((name) => (JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'native.json'), 'utf8')) as { cpuLevels: { name: string; features: string[] }[] }).cpuLevels);
 
-interface Outcome {
-  level?: string;
-  features?: string[];
-  text?: string;
-  error?: { name: string; code: string; message: string };
-}
-
-const script = `
-  const { loadModel, backendInfo } = require(${JSON.stringify(core)});
-  (async () => {
-    try {
-      const model = await loadModel(process.argv[1]);
-      const context = await model.createContext({ contextSize: 128, threads: 1 });
-      const { text } = await context.generate(${JSON.stringify(prompt)}, { maxTokens: 16, temperature: 0 });
-      const { level, features } = backendInfo().cpu;
-      console.log(JSON.stringify({ level, features, text }));
-    } catch (error) {
-      console.log(JSON.stringify({ error: { name: error.name, code: error.code, message: error.message } }));
-    }
-  })();`;
+const script = generationScript({ prompt, maxTokens: 16, contextSize: 128, threads: 1 });
 
 /** Runs the generation under QEMU emulating `cpu` (or natively when `cpu` is undefined). */
-function run(cpu: string | undefined, model: string, env: Record<string, string> = {}): Outcome {
+function run(cpu: string | undefined, model: string, env: Record<string, string> = {}): ChildOutcome {
   const node = [process.execPath, '-e', script, model];
   const [command, ...args] = cpu ? [qemu, '-cpu', cpu, ...node] : node;
   const child = spawnSync(command!, args, { encoding: 'utf8', timeout: 240_000, env: { ...process.env, GPT4ALL_BACKEND: '', ...env } });
   // A signal here (SIGILL) is exactly the failure this test exists for.
   expect(child.signal, child.stderr).toBeNull();
   expect(child.status, child.stderr).toBe(0);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!);
+  return parseOutcome(child.stdout);
 }
 
 describe.runIf(process.platform === 'linux' && process.arch === 'x64')('generation under emulated x86-64 CPUs', () => {

@@ -4,44 +4,28 @@
 // with a typed error instead of crashing.
 import { backendInfo } from '@gpt4all/core';
 import { ensureTestModel } from '@gpt4all/test-models';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { llamaToolsBin, repoRoot } from './support/llama-tools.js';
+import { generationScript, parseOutcome, runLlamaCompletion, type ChildOutcome } from './support/child-generation.js';
+import { llamaToolsBin } from './support/llama-tools.js';
 
 const { candidates } = backendInfo().cpu!;
 const runnable = candidates.filter((c) => c.score > 0).map((c) => c.name);
 const unrunnable = candidates.filter((c) => c.score === 0).map((c) => c.name);
 const prompt = 'Once upon a time, in a land far away,';
 const maxTokens = 32;
-const core = join(repoRoot, 'packages/core/dist/index.cjs');
+const spec = { prompt, maxTokens, contextSize: 256, threads: 2 };
 
-/** Greedy generation in a child process with the CPU level forced; the child's backendInfo and output, or its error. */
-function generateAt(level: string, model: string): { level?: string; text?: string; error?: { name: string; code: string; message: string } } {
-  const script = `
-    const { loadModel, backendInfo } = require(${JSON.stringify(core)});
-    (async () => {
-      try {
-        const model = await loadModel(process.argv[1]);
-        const context = await model.createContext({ contextSize: 256, threads: 2 });
-        const { text } = await context.generate(${JSON.stringify(prompt)}, { maxTokens: ${maxTokens}, temperature: 0 });
-        console.log(JSON.stringify({ level: backendInfo().cpu.level, text }));
-      } catch (error) {
-        console.log(JSON.stringify({ error: { name: error.name, code: error.code, message: error.message } }));
-      }
-    })();`;
-  const run = spawnSync(process.execPath, ['-e', script, model], { encoding: 'utf8', env: { ...process.env, GPT4ALL_BACKEND: '', GPT4ALL_CPU_LEVEL: level } });
+/** Greedy generation in a child process with the CPU level forced. */
+function generateAt(level: string, model: string): ChildOutcome {
+  const run = spawnSync(process.execPath, ['-e', generationScript(spec), model], { encoding: 'utf8', env: { ...process.env, GPT4ALL_BACKEND: '', GPT4ALL_CPU_LEVEL: level } });
   expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout);
+  return parseOutcome(run.stdout);
 }
 
 function llamaCompletion(level: string, model: string): string {
-  const out = execFileSync(
-    join(llamaToolsBin({ cpuLevel: level }, ['llama-completion']), 'llama-completion'),
-    ['-m', model, '-p', prompt, '-n', String(maxTokens), '--temp', '0', '-no-cnv', '--no-display-prompt', '--simple-io', '-c', '256', '-t', '2', '--no-warmup'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return out.replace(/( \[end of text\]\n)?\n\n$/, '');
+  return runLlamaCompletion([join(llamaToolsBin({ cpuLevel: level }, ['llama-completion']), 'llama-completion')], model, spec);
 }
 
 // The references first, outside any test's timeout: on a cold ccache the first level's build

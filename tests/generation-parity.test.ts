@@ -6,6 +6,7 @@ import { backendInfo, loadModel } from '@gpt4all/core';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { llamaCompletionArgs } from './support/child-generation.js';
 import { llamaToolsBin } from './support/llama-tools.js';
 
 const models: Record<string, TestModelOptions> = {
@@ -26,7 +27,7 @@ function llamaCompletion(model: string, prompt: string): { text: string; endOfGe
   const bin = llamaToolsBin({ cpuLevel: backendInfo().cpu!.level });
   const out = execFileSync(
     join(bin, 'llama-completion'),
-    ['-m', model, '-p', prompt, '-n', String(maxTokens), '--temp', '0', '-no-cnv', '--no-display-prompt', '--simple-io', '-c', '512', '-t', '2', '--no-warmup'],
+    llamaCompletionArgs(model, { prompt, maxTokens, contextSize: 512, threads: 2 }),
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   // llama-completion ends its output with "\n\n", after " [end of text]\n" when the model stopped.

@@ -5,45 +5,22 @@
 // levels that it has; on an Armv8.0 Cortex-A57 that is armv8.0_1, and the greedy output must
 // equal llama.cpp's llama-completion built for -march=armv8-a and run the same way.
 import { ensureTestModel } from '@gpt4all/test-models';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arm64Node, arm64PackageDir, crossBuildsArm64 } from './support/arm64.js';
-import { llamaToolsBin, repoRoot } from './support/llama-tools.js';
+import { generationScript, parseOutcome, runLlamaCompletion, type ChildOutcome } from './support/child-generation.js';
+import { llamaToolsBin } from './support/llama-tools.js';
 
 const qemu = '/usr/bin/qemu-aarch64-static';
 // The arm64 glibc and libstdc++ of Debian's cross toolchain.
 const sysroot = '/usr/aarch64-linux-gnu';
-const core = join(repoRoot, 'packages/core/dist/index.cjs');
-const prompt = 'Once upon a time, in a land far away,';
-const maxTokens = 24;
-
-interface Outcome {
-  platform?: string;
-  variant?: string;
-  level?: string;
-  candidates?: { name: string; score: number }[];
-  text?: string;
-  error?: { name: string; code: string; message: string };
-}
-
-const script = `
-  const { loadModel, backendInfo } = require(${JSON.stringify(core)});
-  (async () => {
-    try {
-      const model = await loadModel(process.argv[1]);
-      const context = await model.createContext({ contextSize: 128, threads: 2 });
-      const { text } = await context.generate(${JSON.stringify(prompt)}, { maxTokens: ${maxTokens}, temperature: 0 });
-      const info = backendInfo();
-      console.log(JSON.stringify({ platform: process.platform + '-' + process.arch, variant: info.variant, level: info.cpu.level, candidates: info.cpu.candidates, text }));
-    } catch (error) {
-      console.log(JSON.stringify({ error: { name: error.name, code: error.code, message: error.message } }));
-    }
-  })();`;
+const spec = { prompt: 'Once upon a time, in a land far away,', maxTokens: 24, contextSize: 128, threads: 2 };
+const script = generationScript(spec);
 
 /** Generates in an arm64 Node.js under QEMU emulating `cpu`. */
-function generateOn(cpu: string, model: string, env: Record<string, string> = {}): Outcome {
+function generateOn(cpu: string, model: string, env: Record<string, string> = {}): ChildOutcome {
   const child = spawnSync(qemu, ['-L', sysroot, '-cpu', cpu, arm64Node(), '-e', script, model], {
     encoding: 'utf8',
     timeout: 600_000,
@@ -52,7 +29,7 @@ function generateOn(cpu: string, model: string, env: Record<string, string> = {}
   // A signal (SIGILL) is exactly the failure this test exists for.
   expect(child.signal, child.stderr).toBeNull();
   expect(child.status, child.stderr).toBe(0);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!);
+  return parseOutcome(child.stdout);
 }
 
 /** ELF e_machine of a file: 183 is EM_AARCH64. */
@@ -88,11 +65,7 @@ describe.runIf(crossBuildsArm64)('linux-arm64 package under qemu-aarch64', () =>
     expect(ours).toMatchObject({ platform: 'linux-arm64', variant: 'cpu-arm', level: 'armv8.0_1' });
     // Every other level needs a feature the Cortex-A57 lacks: ggml scores it 0.
     expect(ours.candidates!.filter((c) => c.score > 0).map((c) => c.name)).toEqual(['armv8.0_1']);
-    const theirs = execFileSync(
-      qemu,
-      ['-L', sysroot, '-cpu', 'cortex-a57', reference, '-m', model, '-p', prompt, '-n', String(maxTokens), '--temp', '0', '-no-cnv', '--no-display-prompt', '--simple-io', '-c', '128', '-t', '2', '--no-warmup'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 600_000 },
-    ).replace(/( \[end of text\]\n)?\n\n$/, '');
+    const theirs = runLlamaCompletion([qemu, '-L', sysroot, '-cpu', 'cortex-a57', reference], model, spec);
     expect(ours.text!.length).toBeGreaterThan(10);
     expect(ours.text).toBe(theirs);
   });

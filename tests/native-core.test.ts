@@ -1,5 +1,5 @@
-// Runs the Rust engine's own tests (`cargo test -p gpt4all-core`) against a generated model, so
-// `pnpm test` covers the core crate too. Exactness checks that JavaScript cannot make (abort
+// Runs the Rust engine's own tests (`cargo test -p gpt4all-core`) against a generated model, and
+// the napi layer's unit tests, so `pnpm test` covers the crates too. Exactness checks that JavaScript cannot make (abort
 // within one token: chunks reach JS asynchronously) live there.
 import { ensureTestModel } from '@gpt4all/test-models';
 import { spawnSync } from 'node:child_process';
@@ -19,4 +19,11 @@ it('cargo test -p gpt4all-core passes on a real model', async () => {
   const passed = [...output.matchAll(/test result: ok\. (\d+) passed/g)].reduce((n, m) => n + Number(m[1]), 0);
   expect(passed).toBeGreaterThanOrEqual(6);
   expect(output).not.toContain('skipping');
+});
+
+it('cargo test -p gpt4all-node passes (the napi layer\'s own logic, such as chunk batching)', () => {
+  const run = spawnSync('cargo', ['test', '--release', '-p', 'gpt4all-node', '--features', 'cpu-avx2', '--lib'], { cwd: repoRoot, encoding: 'utf8' });
+  const output = `${run.stdout}\n${run.stderr}`;
+  expect(run.status, output).toBe(0);
+  expect(output).toMatch(/test result: ok\. [1-9]\d* passed/);
 });

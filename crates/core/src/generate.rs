@@ -67,11 +67,17 @@ pub struct Generation {
 }
 
 /// One streamed piece of output: the text that became safe to emit with `token` (may be empty).
+/// Every generated token has one chunk, in order; when generation ends with text still held
+/// back (a partial stop-string match, an unfinished UTF-8 character), one last chunk carries
+/// it with `token` = [`NO_TOKEN`].
 #[derive(Debug, Clone, Copy)]
 pub struct Chunk<'a> {
     pub text: &'a str,
     pub token: Token,
 }
+
+/// The `token` of the final chunk that carries only held-back text.
+pub const NO_TOKEN: Token = -1;
 
 impl Context {
     /// Generates a continuation of `prompt`, calling `on_chunk` for every token as it is
@@ -149,7 +155,7 @@ impl Context {
         let rest = stream.finish();
         if !rest.is_empty() {
             generation.text.push_str(&rest);
-            on_chunk(Chunk { text: &rest, token: generation.tokens.last().copied().unwrap_or(-1) });
+            on_chunk(Chunk { text: &rest, token: NO_TOKEN });
         }
         generation.timings.generate_ms = elapsed_ms(started);
         Ok(generation)

@@ -39,7 +39,7 @@ pub use device::{list_devices, Device};
 pub use embedding::normalize_l2;
 pub use error::{Error, Result};
 pub use file_type::FileType;
-pub use generate::{Chunk, FinishReason, GenerateParams, Generation, Timings};
+pub use generate::{Chunk, FinishReason, GenerateParams, Generation, Timings, NO_TOKEN};
 pub use gguf::{GgufFile, MetadataValue, TensorInfo};
 pub use log::{set_log_sink, LogLevel};
 pub use model::{GpuLayers, Model, ModelInfo, ModelParams, Token};

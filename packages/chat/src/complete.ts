@@ -9,7 +9,7 @@ export interface CompleteOptions extends SamplingOptions {
   stop?: readonly string[];
   /** Stops generation within one token; the result then has `finishReason: 'abort'`. */
   signal?: AbortSignal;
-  /** Called with each piece of text as it is produced. */
+  /** Called with each piece of text as it is produced; `token` is the token id that produced it, or -1 for a last piece of text held back until the end (see `GenerationChunk` in @gpt4all/core). */
   onToken?: (text: string, token: number) => void;
 }
 

@@ -53,7 +53,7 @@ export interface SendOptions extends SamplingOptions {
   stop?: readonly string[];
   /** Stops the reply within one token; it then ends with `finishReason: 'abort'`. */
   signal?: AbortSignal;
-  /** Called with each piece of text as it is produced (never half a character). */
+  /** Called with each piece of text as it is produced (never half a character); `token` is the token id that produced it, or -1 for a last piece of text held back until the end (see `GenerationChunk` in @gpt4all/core). */
   onToken?: (text: string, token: number) => void;
   /** What becomes of the reply if it is aborted. Default: the session's. */
   abortedReply?: AbortedReplyPolicy;

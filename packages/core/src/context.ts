@@ -191,6 +191,8 @@ export class Context {
       throw new ContextOverflowError(`the prompt has ${tokens.length} tokens, the context holds ${this.contextSize}`, tokens.length, this.contextSize);
     }
     const { signal, onToken, ...sampling } = options;
+    // A flag of its own: a callback may throw anything, `undefined` included.
+    let callbackFailed = false;
     let callbackError: unknown;
     this.#running = flag;
     return new Promise<GenerateResult>((resolve, reject) => {
@@ -199,19 +201,20 @@ export class Context {
         this.#native.generate(tokens, { ...sampling, stream: chunks !== undefined || onToken !== undefined }, flag, (event) => {
           if (event.kind === 'chunk') {
             const { texts, tokens: ids } = event.chunks!;
-            for (let i = 0; i < ids.length && callbackError === undefined; i++) {
+            for (let i = 0; i < ids.length && !callbackFailed; i++) {
               const chunk = { text: texts[i]!, token: ids[i]! };
               chunks?.push(chunk);
               try {
                 onToken?.(chunk);
               } catch (error) {
                 // A throwing callback stops generation and becomes the call's error.
+                callbackFailed = true;
                 callbackError = error;
                 flag.abort();
               }
             }
           } else if (event.kind === 'done') {
-            if (callbackError !== undefined) reject(callbackError);
+            if (callbackFailed) reject(callbackError);
             else resolve(toResult(event.result!));
           } else if (event.kind === 'error') {
             reject(toError(event.error));

@@ -31,7 +31,11 @@ export interface GenerateOptions {
 /** A piece of streamed output: `text` never splits a character and never holds part of a stop string. */
 export interface GenerationChunk {
   text: string;
-  /** The token produced with this chunk. */
+  /**
+   * The token produced with this chunk. Every generated token has one chunk, in order; when
+   * generation ends with text still held back (a partial stop-string match, an unfinished
+   * character), one last chunk carries that text with token -1.
+   */
   token: number;
 }
 

@@ -89,19 +89,34 @@ describe('generate', () => {
     expect(tokens).toEqual(result.tokens);
   });
 
-  it('stops at the first chunk whose onToken throws, even within a batch', async () => {
+  it('flushes text held back at the end in one last chunk with token -1', async () => {
+    const base = await context.generate(prompt, { maxTokens: 8, temperature: 0 });
+    // A stop string that the whole output starts but never completes: all of it stays held back.
+    const chunks: { text: string; token: number }[] = [];
+    const result = await context.generate(prompt, { maxTokens: 8, temperature: 0, stop: [`${base.text}\u0000never`], onToken: (c) => chunks.push(c) });
+    expect(result.text).toBe(base.text);
+    expect(chunks.map((c) => c.text).join('')).toBe(result.text);
+    expect(chunks.slice(0, -1).map((c) => c.token)).toEqual(result.tokens);
+    expect(chunks.at(-1)).toEqual({ text: base.text, token: -1 });
+  });
+
+  it.each([
+    ['an error', new Error('consumer failed')],
+    ['undefined', undefined],
+  ])('stops at the first chunk whose onToken throws (%s), even within a batch, and rejects with it', async (_name, thrown) => {
     let calls = 0;
     const failing = context.generate(prompt, {
       maxTokens: 48,
       temperature: 0,
+      // Slow, so that tokens pile up natively and the throw falls inside a batch.
       onToken: () => {
         calls++;
         const until = performance.now() + 5;
         while (performance.now() < until);
-        if (calls === 3) throw new Error('consumer failed');
+        if (calls === 3) throw thrown;
       },
     });
-    await expect(failing).rejects.toThrow('consumer failed');
+    await expect(failing).rejects.toBe(thrown);
     expect(calls).toBe(3);
     expect((await context.generate(prompt, { maxTokens: 4, temperature: 0 })).completionTokens).toBe(4);
   });
