@@ -7,12 +7,15 @@ export const crossBuildsArm64 = process.platform === 'linux' && process.arch ===
 
 export const arm64PackageDir = join(repoRoot, 'packages/core-linux-arm64-cpu-arm');
 
+let node: string | undefined;
+
 /**
- * Sets up the cross toolchain, QEMU and an arm64 Node.js (each step skipped when done) and
- * returns that Node.js's path.
+ * Sets up the cross toolchain, QEMU and an arm64 Node.js (each step skipped when done), once per
+ * process, and returns that Node.js's path.
  */
 export function arm64Node(): string {
-  return execFileSync('bash', [join(repoRoot, 'scripts/setup-arm64-cross.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  node ??= execFileSync('bash', [join(repoRoot, 'scripts/setup-arm64-cross.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return node;
 }
 
 /** Cross-builds the linux-arm64 package (incremental: seconds when nothing changed). */
