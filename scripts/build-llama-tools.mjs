@@ -15,7 +15,7 @@
 // flags. CMake and ccache make a second run nearly free. `--platform linux-arm64` cross-compiles
 // on linux-x64 (scripts/setup-arm64-cross.sh), for the arm64 package's parity test under QEMU.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -82,6 +82,8 @@ if (values.native) {
   const features = levels.get(level);
   if (!features) throw new Error(`CPU level ${level} is in no built platform package (built: ${[...levels.keys()].join(', ') || 'none'})`);
   name = `${cross ? `${platform}-` : ''}level-${level}`;
+  // The compiler the platform package builds its CPU levels with.
+  Object.assign(flags, table.cpuLevelCompiler[platform]);
   if (platform.endsWith('-arm64')) {
     flags.GGML_CPU_ARM_ARCH = armMarch(features);
   } else {
@@ -93,6 +95,11 @@ if (values.native) {
 }
 
 const buildDir = join(root, 'target/llama-tools', name);
+// CMake cannot switch the compiler of a configured build directory: start it afresh.
+const recorded = join(buildDir, 'gpt4all-reference.json');
+if (existsSync(recorded) && JSON.parse(readFileSync(recorded, 'utf8')).flags.CMAKE_C_COMPILER !== flags.CMAKE_C_COMPILER) {
+  rmSync(buildDir, { recursive: true, force: true });
+}
 const generator = (() => {
   try {
     execFileSync('ninja', ['--version'], { stdio: 'ignore' });

@@ -175,8 +175,14 @@ fn build_llama(
     }
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
     let on = |key: &str| (key.to_string(), "ON".to_string());
-    let mut config = llama_config(llama_dir, table, variant, &[on("GGML_CPU"), on("GGML_CPU_ALL_VARIANTS")]);
-    config.out_dir(out_dir.join("cpu-levels")).build_target(&format!("ggml-cpu-{}", levels[0].name));
+    let compiler = cpu_level_compiler(table);
+    // A build directory per compiler: CMake cannot switch the compiler of a configured one.
+    let compiler_name = compiler.iter().find(|(k, _)| k == "CMAKE_C_COMPILER").map_or("default", |(_, v)| v.as_str());
+    let levels_dir = out_dir.join(format!("cpu-levels-{compiler_name}"));
+    let mut extra = vec![on("GGML_CPU"), on("GGML_CPU_ALL_VARIANTS")];
+    extra.extend(compiler.iter().cloned());
+    let mut config = llama_config(llama_dir, table, variant, &extra);
+    config.out_dir(levels_dir).build_target(&format!("ggml-cpu-{}", levels[0].name));
     let build_dir = config.build().join("build");
     if levels.len() > 1 {
         let status = std::process::Command::new(env::var("CMAKE").unwrap_or_else(|_| "cmake".into()))
@@ -261,6 +267,23 @@ fn cpu_levels(llama_dir: &Path, spec: &serde_json::Value) -> Vec<CpuLevel> {
             chosen.filter(|l| names.contains(&l.name.as_str())).collect()
         }
     }
+}
+
+/// The table's `cpuLevelCompiler` for the target platform (named as Node.js names platforms:
+/// `linux-x64`), as CMake definitions; none where the platform keeps its default compiler.
+fn cpu_level_compiler(table: &serde_json::Value) -> Vec<(String, String)> {
+    let os = match env::var("CARGO_CFG_TARGET_OS").unwrap().as_str() {
+        "windows" => "win32".to_string(),
+        "macos" => "darwin".to_string(),
+        os => os.to_string(),
+    };
+    let arch = match env::var("CARGO_CFG_TARGET_ARCH").unwrap().as_str() {
+        "x86_64" => "x64".to_string(),
+        "aarch64" => "arm64".to_string(),
+        arch => arch.to_string(),
+    };
+    let flags = &table["cpuLevelCompiler"][format!("{os}-{arch}")];
+    flags.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
 }
 
 /// Reads the `ggml_add_cpu_backend_variant(name FEATURE ...)` lines of the branch of ggml's
