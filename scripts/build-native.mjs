@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the native addon for one variant into its platform package: the addon, llama.cpp's
 // shared libraries, and the variant's backend modules (its CPU levels, or its GPU backend),
-// listed in the package's `native.json`.
+// listed in the package's `native.json`; and the C ABI over the same core (crates/capi):
+// libgpt4all with its header gpt4all.h, for programs in other languages.
 //
 //   pnpm build:native --variant cpu-avx2 [--debug] [--platform linux-x64 --if-supported]
 //
@@ -130,6 +131,17 @@ const publish = (from, name) => {
   renameSync(`${target}.tmp`, target);
 };
 publish(join(staging, 'gpt4all.node'), binaryName);
+
+// The C ABI, with the addon's features and target triple, so that Cargo reuses the llama.cpp
+// build it just made. Its build script regenerates crates/capi/include/gpt4all.h.
+const triple = cross?.triple ?? /^host: (.+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1];
+const cargoArgs = ['build', '--lib', '--manifest-path', join(root, 'crates/capi/Cargo.toml'), '--features', variant, '--target', triple];
+if (!values.debug) cargoArgs.push('--release');
+execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
+const cLibrary = { win32: 'gpt4all.dll', darwin: 'libgpt4all.dylib' }[platform.split('-')[0]] ?? 'libgpt4all.so';
+publish(join(root, 'target', triple, profile, cLibrary), cLibrary);
+publish(join(root, 'crates/capi/include/gpt4all.h'), 'gpt4all.h');
+
 const files = [...manifest.sharedLibraries, ...manifest.cpuLevels.map((level) => level.file), ...manifest.backendModules];
 for (const file of files) publish(join(manifest.libDir, file), file);
 // What the package carries, for the resolver and `gpt4all-doctor`.
@@ -138,9 +150,9 @@ writeFileSync(join(packageDir, 'native.json.tmp'), `${JSON.stringify(contents, n
 renameSync(join(packageDir, 'native.json.tmp'), join(packageDir, 'native.json'));
 // Libraries of an earlier build (a CPU level no longer chosen) would be loaded and scored: remove them.
 for (const name of readdirSync(packageDir)) {
-  if (/\.(so(\.\d+)*|dll|dylib)$/.test(name) && !files.includes(name)) rmSync(join(packageDir, name));
+  if (/\.(so(\.\d+)*|dll|dylib)$/.test(name) && !files.includes(name) && name !== cLibrary) rmSync(join(packageDir, name));
 }
-console.log(`build-native: wrote ${join(packageDir, binaryName)} with ${files.length} libraries (CPU levels: ${manifest.cpuLevels.map((l) => l.name).join(', ') || 'none'})`);
+console.log(`build-native: wrote ${join(packageDir, binaryName)} and ${cLibrary} with ${files.length} libraries (CPU levels: ${manifest.cpuLevels.map((l) => l.name).join(', ') || 'none'})`);
 
 function onPath(program) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, program)));

@@ -35,11 +35,13 @@ function instructionCounts(file: string): Record<string, number> {
   }
   return counts;
 }
+/** The addon, the C ABI library and llama.cpp's shared libraries: code that runs on any CPU. */
+const baselineFiles = (variant: string) => [binary(variant), join(packageDir(variant), 'libgpt4all.so'), ...contents(variant).sharedLibraries.map((f) => join(packageDir(variant), f))];
 const none = Object.fromEntries(Object.keys(instructions).map((k) => [k, 0]));
 
 describe.each(variants)('%s platform package', (variant) => {
   it('depends only on glibc, the C++ runtime and its own libraries', () => {
-    for (const file of [binary(variant), ...contents(variant).sharedLibraries.map((f) => join(packageDir(variant), f))]) {
+    for (const file of baselineFiles(variant)) {
       const libraries = execFileSync('ldd', [file], { encoding: 'utf8' })
         .split('\n')
         .map((l) => l.trim().split(/\s+/))
@@ -53,12 +55,12 @@ describe.each(variants)('%s platform package', (variant) => {
     const manifest = JSON.parse(readFileSync(join(packageDir(variant), 'package.json'), 'utf8'));
     expect(manifest.main).toBe(`gpt4all.linux-x64-${variant}.node`);
     expect(manifest).toMatchObject({ os: ['linux'], cpu: ['x64'], libc: ['glibc'] });
-    expect(manifest.files).toEqual(expect.arrayContaining([manifest.main, 'native.json', '*.so.*', '*.so']));
+    expect(manifest.files).toEqual(expect.arrayContaining([manifest.main, 'native.json', 'gpt4all.h', '*.so.*', '*.so']));
     expect(contents(variant).cpuLevels.length).toBeGreaterThan(0);
   });
 
   it('holds only baseline x86-64 code outside its CPU level modules', () => {
-    for (const file of [binary(variant), ...contents(variant).sharedLibraries.map((f) => join(packageDir(variant), f))]) {
+    for (const file of baselineFiles(variant)) {
       expect(instructionCounts(file), file).toEqual(none);
     }
   });

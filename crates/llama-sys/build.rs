@@ -401,6 +401,8 @@ fn write_manifest(lib_dir: &Path, variant: &str, levels: &[CpuLevel], backend_mo
         })).collect::<Vec<_>>(),
         "backendModules": backend_modules.iter().map(|m| module(m)).collect::<Vec<_>>(),
     });
+    let module_files: Vec<String> = backend_modules.iter().map(|m| module(m)).collect();
+    println!("cargo:rustc-env=GPT4ALL_BACKEND_MODULES={}", module_files.join(","));
     // OUT_DIR is <target>/<profile>/build/<crate>-<hash>/out.
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
     let profile_dir = out_dir.ancestors().nth(3).unwrap();

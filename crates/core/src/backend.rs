@@ -118,6 +118,13 @@ pub fn variant() -> &'static str {
     sys::VARIANT
 }
 
+/// The file names of this variant's GPU (or other non-CPU) backend modules, such as
+/// `libggml-cuda.so`: what its platform package carries beside the CPU modules. Empty for the
+/// CPU variants.
+pub fn module_files() -> impl Iterator<Item = &'static str> {
+    sys::BACKEND_MODULES.split(',').filter(|name| !name.is_empty())
+}
+
 fn load_modules(config: &BackendConfig) -> Result<BackendReport> {
     let cpu_features = sys::cpu_features::detect();
     let no_backend = |reason: String| Error::NoBackend { reason };

@@ -14,6 +14,7 @@ impl Context {
         if !self.is_embedding() {
             return Err(Error::InvalidArgument { reason: "create the context with embeddings enabled".into() });
         }
+        crate::fault::point("embed");
         let limit = self.batch_size() as usize;
         for input in inputs {
             if input.is_empty() {

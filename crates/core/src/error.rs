@@ -1,7 +1,120 @@
-//! The engine's errors. Every variant has a stable code (`ERR_…`) that bindings pass on as is,
-//! so a caller in any language can branch on it without parsing messages.
+//! The engine's errors. Every variant has a [`Status`]: a stable number (the C ABI's status
+//! codes) and a stable string code (`ERR_…`, the `code` of a TypeScript or Python error), so a
+//! caller in any language can branch on it without parsing messages. This file is the one
+//! definition of both; the bindings and the C header are generated from it.
+use std::ffi::CStr;
 use std::fmt;
 use std::path::PathBuf;
+
+/// The outcome of a call, as every binding reports it. The numbers are part of the C ABI: a
+/// variant keeps its number forever, and new ones are added at the end.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// The call succeeded.
+    Ok = 0,
+    /// The model file does not exist or cannot be opened.
+    ModelNotFound = 1,
+    /// The file is not a GGUF file (wrong magic bytes, or empty).
+    NotGguf = 2,
+    /// The GGUF file is truncated, corrupt or inconsistent.
+    InvalidGguf = 3,
+    /// llama.cpp cannot run the model's architecture.
+    UnsupportedArchitecture = 4,
+    /// llama.cpp could not load the model for another reason.
+    ModelLoad = 5,
+    /// The file holds only a vocabulary.
+    VocabOnly = 6,
+    /// The input does not fit the context.
+    ContextOverflow = 7,
+    /// The call was cancelled.
+    Aborted = 8,
+    /// A context could not be created (usually not enough memory).
+    ContextCreate = 9,
+    /// llama.cpp failed to evaluate a batch.
+    Decode = 10,
+    /// An argument was NULL, out of range or malformed.
+    InvalidArgument = 11,
+    /// The context is busy with another call.
+    ContextBusy = 12,
+    /// Quantization failed.
+    Quantize = 13,
+    /// Reading or writing a file failed.
+    Io = 14,
+    /// No usable backend (no CPU code for this CPU, or a module that failed to load).
+    NoBackend = 15,
+    /// The model or context was disposed (freed) before this call.
+    Disposed = 16,
+    /// A caller-sized buffer is too small; the call reports the size it needs.
+    BufferTooSmall = 17,
+    /// A bug in the engine (a Rust panic) was caught at the boundary; the process goes on.
+    Internal = 18,
+}
+
+impl Status {
+    /// The stable string code, such as `ERR_CONTEXT_OVERFLOW` (`OK` for [`Status::Ok`]).
+    pub fn code(self) -> &'static str {
+        self.code_c_str().to_str().expect("codes are ASCII")
+    }
+
+    /// [`Status::code`] as a NUL-terminated string, for the C ABI.
+    pub fn code_c_str(self) -> &'static CStr {
+        match self {
+            Status::Ok => c"OK",
+            Status::ModelNotFound => c"ERR_MODEL_NOT_FOUND",
+            Status::NotGguf => c"ERR_NOT_GGUF",
+            Status::InvalidGguf => c"ERR_INVALID_GGUF",
+            Status::UnsupportedArchitecture => c"ERR_UNSUPPORTED_ARCH",
+            Status::ModelLoad => c"ERR_MODEL_LOAD",
+            Status::VocabOnly => c"ERR_VOCAB_ONLY",
+            Status::ContextOverflow => c"ERR_CONTEXT_OVERFLOW",
+            Status::Aborted => c"ERR_ABORTED",
+            Status::ContextCreate => c"ERR_CONTEXT_CREATE",
+            Status::Decode => c"ERR_DECODE",
+            Status::InvalidArgument => c"ERR_INVALID_ARGUMENT",
+            Status::ContextBusy => c"ERR_CONTEXT_BUSY",
+            Status::Quantize => c"ERR_QUANTIZE",
+            Status::Io => c"ERR_IO",
+            Status::NoBackend => c"ERR_NO_BACKEND",
+            Status::Disposed => c"ERR_DISPOSED",
+            Status::BufferTooSmall => c"ERR_BUFFER_TOO_SMALL",
+            Status::Internal => c"ERR_INTERNAL",
+        }
+    }
+
+    /// Every status, in number order.
+    pub fn all() -> &'static [Status] {
+        &ALL
+    }
+
+    /// The status with this number, if there is one.
+    pub fn from_number(number: i32) -> Option<Status> {
+        usize::try_from(number).ok().and_then(|n| ALL.get(n).copied())
+    }
+}
+
+/// Every status, in number order (private: cbindgen would export a public constant).
+const ALL: [Status; 19] = [
+    Status::Ok,
+    Status::ModelNotFound,
+    Status::NotGguf,
+    Status::InvalidGguf,
+    Status::UnsupportedArchitecture,
+    Status::ModelLoad,
+    Status::VocabOnly,
+    Status::ContextOverflow,
+    Status::Aborted,
+    Status::ContextCreate,
+    Status::Decode,
+    Status::InvalidArgument,
+    Status::ContextBusy,
+    Status::Quantize,
+    Status::Io,
+    Status::NoBackend,
+    Status::Disposed,
+    Status::BufferTooSmall,
+    Status::Internal,
+];
 
 /// Why an engine call failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,28 +150,52 @@ pub enum Error {
     Io { path: PathBuf, reason: String },
     /// No usable backend: no CPU code that runs on this CPU, or a backend module that failed to load.
     NoBackend { reason: String },
+    /// A binding was handed a model or context that was already disposed (freed).
+    Disposed { what: &'static str },
+    /// A caller-sized buffer holds `capacity` elements but the result needs `needed`.
+    BufferTooSmall { needed: usize, capacity: usize },
+    /// A panic in the engine, caught at a binding's boundary; `reason` is the panic message.
+    Internal { reason: String },
 }
 
 impl Error {
-    /// The stable code for this error, for example `ERR_NOT_GGUF`.
-    pub fn code(&self) -> &'static str {
+    /// The status that stands for this error.
+    pub fn status(&self) -> Status {
         match self {
-            Error::ModelNotFound { .. } => "ERR_MODEL_NOT_FOUND",
-            Error::NotGguf { .. } => "ERR_NOT_GGUF",
-            Error::InvalidGguf { .. } => "ERR_INVALID_GGUF",
-            Error::UnsupportedArchitecture { .. } => "ERR_UNSUPPORTED_ARCH",
-            Error::ModelLoad { .. } => "ERR_MODEL_LOAD",
-            Error::VocabOnly => "ERR_VOCAB_ONLY",
-            Error::ContextOverflow { .. } => "ERR_CONTEXT_OVERFLOW",
-            Error::Aborted => "ERR_ABORTED",
-            Error::ContextCreate { .. } => "ERR_CONTEXT_CREATE",
-            Error::Decode { .. } => "ERR_DECODE",
-            Error::InvalidArgument { .. } => "ERR_INVALID_ARGUMENT",
-            Error::Busy => "ERR_CONTEXT_BUSY",
-            Error::Quantize { .. } => "ERR_QUANTIZE",
-            Error::Io { .. } => "ERR_IO",
-            Error::NoBackend { .. } => "ERR_NO_BACKEND",
+            Error::ModelNotFound { .. } => Status::ModelNotFound,
+            Error::NotGguf { .. } => Status::NotGguf,
+            Error::InvalidGguf { .. } => Status::InvalidGguf,
+            Error::UnsupportedArchitecture { .. } => Status::UnsupportedArchitecture,
+            Error::ModelLoad { .. } => Status::ModelLoad,
+            Error::VocabOnly => Status::VocabOnly,
+            Error::ContextOverflow { .. } => Status::ContextOverflow,
+            Error::Aborted => Status::Aborted,
+            Error::ContextCreate { .. } => Status::ContextCreate,
+            Error::Decode { .. } => Status::Decode,
+            Error::InvalidArgument { .. } => Status::InvalidArgument,
+            Error::Busy => Status::ContextBusy,
+            Error::Quantize { .. } => Status::Quantize,
+            Error::Io { .. } => Status::Io,
+            Error::NoBackend { .. } => Status::NoBackend,
+            Error::Disposed { .. } => Status::Disposed,
+            Error::BufferTooSmall { .. } => Status::BufferTooSmall,
+            Error::Internal { .. } => Status::Internal,
         }
+    }
+
+    /// The stable string code for this error, for example `ERR_NOT_GGUF`.
+    pub fn code(&self) -> &'static str {
+        self.status().code()
+    }
+
+    /// The error for a caught panic's payload (the `&str` or `String` that `panic!` was given).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Error {
+        let reason = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+            (Some(s), _) => s.to_string(),
+            (_, Some(s)) => s.clone(),
+            _ => "a panic without a message".to_string(),
+        };
+        Error::Internal { reason }
     }
 }
 
@@ -96,11 +233,42 @@ impl fmt::Display for Error {
             Error::Quantize { reason } => write!(f, "quantization failed: {reason}"),
             Error::Io { path, reason } => write!(f, "I/O error on {}: {reason}", path.display()),
             Error::NoBackend { reason } => write!(f, "no usable backend: {reason}"),
+            Error::Disposed { what } => write!(f, "the {what} has been disposed"),
+            Error::BufferTooSmall { needed, capacity } => {
+                write!(f, "the buffer holds {capacity} but {needed} are needed")
+            }
+            Error::Internal { reason } => write!(f, "internal error (please report it): {reason}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
 
+/// Runs `f`, turning a panic into [`Error::Internal`]: what every binding's boundary (a napi
+/// job, a C call) wraps engine work in, so that a bug reaches the caller as an error and never
+/// unwinds into foreign code or ends a worker thread with its promise unsettled.
+pub fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(Error::from_panic(&*payload)))
+}
+
 /// Shorthand for results of engine calls.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn statuses_are_numbered_in_order_with_unique_codes() {
+        for (i, status) in Status::all().iter().enumerate() {
+            assert_eq!(*status as i32, i as i32);
+            assert_eq!(Status::from_number(i as i32), Some(*status));
+        }
+        assert_eq!(Status::from_number(-1), None);
+        let mut codes: Vec<_> = Status::all().iter().map(|s| s.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), Status::all().len());
+    }
+}

@@ -21,17 +21,18 @@ pub struct GenerateParams {
     pub special: bool,
 }
 
-/// Why generation ended.
+/// Why generation ended. The numbers are part of the C ABI.
+#[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FinishReason {
     /// The model produced an end-of-generation token.
-    EndOfGeneration,
+    EndOfGeneration = 0,
     /// `max_tokens` was reached, or the context is full.
-    Length,
+    Length = 1,
     /// A stop string was found.
-    Stop,
-    /// The abort flag was raised.
-    Abort,
+    Stop = 2,
+    /// The abort flag was raised (or a token callback asked to stop).
+    Abort = 3,
 }
 
 impl FinishReason {
@@ -93,6 +94,7 @@ impl Context {
         if self.is_embedding() {
             return Err(Error::InvalidArgument { reason: "this context was created for embeddings".into() });
         }
+        crate::fault::point("generate");
         let mut sampler = Sampler::new(&params.sampling, self.context_size(), self.model().info().vocab_size)?;
         let mut generation = Generation {
             text: String::new(),

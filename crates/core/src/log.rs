@@ -8,13 +8,14 @@ use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CStr};
 use std::sync::{Once, RwLock};
 
-/// Severity of a log line, mirroring ggml's levels.
+/// Severity of a log line, mirroring ggml's levels. The numbers are part of the C ABI.
+#[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogLevel {
-    Debug,
-    Info,
-    Warn,
-    Error,
+    Debug = 0,
+    Info = 1,
+    Warn = 2,
+    Error = 3,
 }
 
 type Sink = Box<dyn Fn(LogLevel, &str) + Send + Sync>;

@@ -12,6 +12,10 @@ include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 /// The variant this crate was built as (`cpu-avx2`, `cuda`, ...).
 pub const VARIANT: &str = env!("GPT4ALL_VARIANT");
 
+/// The file names of the variant's other backend modules (`libggml-cuda.so`), comma-separated;
+/// empty for the CPU variants.
+pub const BACKEND_MODULES: &str = env!("GPT4ALL_BACKEND_MODULES");
+
 /// The directory llama.cpp's libraries and backend modules were built into.
 pub const BUILT_LIB_DIR: &str = env!("GPT4ALL_LLAMA_LIB_DIR");
 

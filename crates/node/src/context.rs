@@ -8,7 +8,7 @@ use crate::types::{
     NativeGeneration,
 };
 use crate::worker::{error_info, send, Worker};
-use gpt4all_core::{Context, ContextParams, GenerateParams, Generation, SamplingParams};
+use gpt4all_core::{catch_panic, Context, ContextParams, GenerateParams, Generation, SamplingParams};
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -210,11 +210,14 @@ impl NativeContext {
         let inner = self.inner.clone();
         self.worker.run(move || {
             let result = match inner.lock().unwrap().as_mut() {
-                None => Err(NativeErrorInfo {
-                    code: "ERR_DISPOSED".into(),
-                    message: "the context has been disposed".into(),
+                None => Err(error_info(&gpt4all_core::Error::Disposed { what: "context" })),
+                Some(ctx) => catch_panic(|| work(ctx)).map_err(|e| {
+                    // A panic may have left the KV cache out of step with its record: start over.
+                    if let gpt4all_core::Error::Internal { .. } = e {
+                        ctx.clear();
+                    }
+                    error_info(&e)
                 }),
-                Some(ctx) => work(ctx).map_err(|e| error_info(&e)),
             };
             drop(guard);
             report(result);

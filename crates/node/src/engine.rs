@@ -4,7 +4,7 @@ use crate::types::{
     NativeBackendConfig, NativeBackendReport, NativeCpuLevelCandidate, NativeDevice, NativeErrorInfo, NativeEventKind,
 };
 use crate::worker::{error_info, send, spawn};
-use gpt4all_core::{BackendConfig, FileType, LogLevel};
+use gpt4all_core::{catch_panic, BackendConfig, FileType, LogLevel};
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
@@ -96,7 +96,7 @@ pub fn quantize(
         })
     })?;
     spawn("quantize", move || {
-        let event = match gpt4all_core::quantize(input.as_ref(), output.as_ref(), file_type, threads) {
+        let event = match catch_panic(|| gpt4all_core::quantize(input.as_ref(), output.as_ref(), file_type, threads)) {
             Ok(()) => NativeTaskEvent { kind: NativeEventKind::Done, error: None },
             Err(e) => NativeTaskEvent { kind: NativeEventKind::Error, error: Some(error_info(&e)) },
         };

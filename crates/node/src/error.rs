@@ -10,8 +10,8 @@ pub fn to_native(error: Error) -> NativeError {
     napi::Error::new(error.code().to_string(), error.to_string())
 }
 
-pub fn disposed(what: &str) -> NativeError {
-    napi::Error::new("ERR_DISPOSED".to_string(), format!("the {what} has been disposed"))
+pub fn disposed(what: &'static str) -> NativeError {
+    to_native(Error::Disposed { what })
 }
 
 pub fn busy() -> NativeError {

@@ -4,7 +4,7 @@ use crate::error::{disposed, to_native, Result};
 use crate::metadata::JsMetadata;
 use crate::types::{NativeErrorInfo, NativeEventKind, NativeModelInfo, NativeModelOptions};
 use crate::worker::{error_info, send, spawn};
-use gpt4all_core::{GpuLayers, Model, ModelParams};
+use gpt4all_core::{catch_panic, GpuLayers, Model, ModelParams};
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
@@ -62,7 +62,7 @@ pub fn load_model(
             }
             !abort.load(Ordering::Relaxed)
         };
-        let event = match Model::load(path.as_ref(), &params, Some(&mut on_progress)) {
+        let event = match catch_panic(|| Model::load(path.as_ref(), &params, Some(&mut on_progress))) {
             Ok(model) => NativeLoadEvent {
                 kind: NativeEventKind::Done,
                 progress: None,

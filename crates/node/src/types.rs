@@ -103,18 +103,12 @@ impl NativeGenerateEvent {
 impl From<std::result::Result<NativeGeneration, NativeErrorInfo>> for NativeGenerateEvent {
     fn from(outcome: std::result::Result<NativeGeneration, NativeErrorInfo>) -> Self {
         match outcome {
-            Ok(result) => NativeGenerateEvent {
-                kind: NativeEventKind::Done,
-                chunks: None,
-                result: Some(result),
-                error: None,
-            },
-            Err(error) => NativeGenerateEvent {
-                kind: NativeEventKind::Error,
-                chunks: None,
-                result: None,
-                error: Some(error),
-            },
+            Ok(result) => {
+                NativeGenerateEvent { kind: NativeEventKind::Done, chunks: None, result: Some(result), error: None }
+            }
+            Err(error) => {
+                NativeGenerateEvent { kind: NativeEventKind::Error, chunks: None, result: None, error: Some(error) }
+            }
         }
     }
 }

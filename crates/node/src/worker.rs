@@ -5,7 +5,7 @@
 //! through a single threadsafe function, so the JS side sees them in order (a promise settled
 //! from elsewhere could overtake the last chunks). `@gpt4all/core` turns the callback into
 //! promises and async iterators.
-use crate::error::Result;
+use crate::error::{to_native, Result};
 use crate::types::NativeErrorInfo;
 use gpt4all_core::Error;
 use napi::bindgen_prelude::{JsValuesTupleIntoVec, Status};
@@ -28,7 +28,7 @@ pub fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<()> {
         .stack_size(STACK_SIZE)
         .spawn(work)
         .map(|_| ())
-        .map_err(|e| napi::Error::new("ERR_THREAD".to_string(), format!("could not start a worker thread: {e}")))
+        .map_err(|e| to_native(Error::Internal { reason: format!("could not start a worker thread: {e}") }))
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -59,7 +59,7 @@ impl Worker {
         if sent {
             Ok(())
         } else {
-            Err(napi::Error::new("ERR_DISPOSED".to_string(), "the context has been disposed".to_string()))
+            Err(crate::error::disposed("context"))
         }
     }
 

@@ -21,7 +21,8 @@ export type Gpt4AllErrorCode =
   | 'ERR_BACKEND_NOT_INSTALLED'
   | 'ERR_BACKEND_UNSUPPORTED'
   | 'ERR_BACKEND_MISMATCH'
-  | 'ERR_NO_BACKEND';
+  | 'ERR_NO_BACKEND'
+  | 'ERR_INTERNAL';
 
 /**
  * The base of every error `@gpt4all/core` throws. Branch on {@link Gpt4AllError.code}, which is

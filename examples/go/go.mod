@@ -1,0 +1,3 @@
+module github.com/nomic-ai/gpt4all/examples/go
+
+go 1.21
