@@ -82,8 +82,12 @@ if (values.native) {
   const features = levels.get(level);
   if (!features) throw new Error(`CPU level ${level} is in no built platform package (built: ${[...levels.keys()].join(', ') || 'none'})`);
   name = `${cross ? `${platform}-` : ''}level-${level}`;
-  // The compiler the platform package builds its CPU levels with.
-  Object.assign(flags, table.cpuLevelCompiler[platform]);
+  // The compiler the platform package builds this CPU level with (the rule of
+  // cpu_level_compiler in crates/llama-sys/build.rs).
+  const rule = table.cpuLevelCompiler[platform];
+  if (rule && (rule.with ?? []).every((f) => features.includes(f)) && !(rule.without ?? []).some((f) => features.includes(f))) {
+    Object.assign(flags, rule.cmake);
+  }
   if (platform.endsWith('-arm64')) {
     flags.GGML_CPU_ARM_ARCH = armMarch(features);
   } else {

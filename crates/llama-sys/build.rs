@@ -175,31 +175,42 @@ fn build_llama(
     }
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
     let on = |key: &str| (key.to_string(), "ON".to_string());
-    let compiler = cpu_level_compiler(table);
-    // A build directory per compiler: CMake cannot switch the compiler of a configured one.
-    let compiler_name = compiler.iter().find(|(k, _)| k == "CMAKE_C_COMPILER").map_or("default", |(_, v)| v.as_str());
-    let levels_dir = out_dir.join(format!("cpu-levels-{compiler_name}"));
-    let mut extra = vec![on("GGML_CPU"), on("GGML_CPU_ALL_VARIANTS")];
-    extra.extend(compiler.iter().cloned());
-    let mut config = llama_config(llama_dir, table, variant, &extra);
-    config.out_dir(levels_dir).build_target(&format!("ggml-cpu-{}", levels[0].name));
-    let build_dir = config.build().join("build");
-    if levels.len() > 1 {
-        let status = std::process::Command::new(env::var("CMAKE").unwrap_or_else(|_| "cmake".into()))
-            .arg("--build")
-            .arg(&build_dir)
-            .args(["--config", "Release", "--parallel"])
-            .arg(env::var("NUM_JOBS").unwrap_or_else(|_| "2".into()))
-            .arg("--target")
-            .args(levels[1..].iter().map(|l| format!("ggml-cpu-{}", l.name)))
-            .status()
-            .expect("cmake --build failed to start");
-        assert!(status.success(), "building the CPU levels failed");
-    }
-    let built = output_dir(&build_dir);
+    // One build directory per compiler: CMake cannot switch the compiler of a configured one.
+    let mut groups: Vec<(Vec<(String, String)>, Vec<&CpuLevel>)> = Vec::new();
     for level in levels {
-        let file = module_file(&built, &format!("ggml-cpu-{}", level.name));
-        std::fs::copy(built.join(&file), lib_dir.join(&file)).unwrap();
+        let compiler = cpu_level_compiler(table, &level.features);
+        match groups.iter_mut().find(|(c, _)| *c == compiler) {
+            Some((_, group)) => group.push(level),
+            None => groups.push((compiler, vec![level])),
+        }
+    }
+    for (compiler, group) in groups {
+        let compiler_name =
+            compiler.iter().find(|(k, _)| k == "CMAKE_C_COMPILER").map_or("default", |(_, v)| v.as_str());
+        let mut extra = vec![on("GGML_CPU"), on("GGML_CPU_ALL_VARIANTS")];
+        extra.extend(compiler.iter().cloned());
+        let mut config = llama_config(llama_dir, table, variant, &extra);
+        config
+            .out_dir(out_dir.join(format!("cpu-levels-{compiler_name}")))
+            .build_target(&format!("ggml-cpu-{}", group[0].name));
+        let build_dir = config.build().join("build");
+        if group.len() > 1 {
+            let status = std::process::Command::new(env::var("CMAKE").unwrap_or_else(|_| "cmake".into()))
+                .arg("--build")
+                .arg(&build_dir)
+                .args(["--config", "Release", "--parallel"])
+                .arg(env::var("NUM_JOBS").unwrap_or_else(|_| "2".into()))
+                .arg("--target")
+                .args(group[1..].iter().map(|l| format!("ggml-cpu-{}", l.name)))
+                .status()
+                .expect("cmake --build failed to start");
+            assert!(status.success(), "building the CPU levels failed");
+        }
+        let built = output_dir(&build_dir);
+        for level in group {
+            let file = module_file(&built, &format!("ggml-cpu-{}", level.name));
+            std::fs::copy(built.join(&file), lib_dir.join(&file)).unwrap();
+        }
     }
     lib_dir
 }
@@ -269,9 +280,10 @@ fn cpu_levels(llama_dir: &Path, spec: &serde_json::Value) -> Vec<CpuLevel> {
     }
 }
 
-/// The table's `cpuLevelCompiler` for the target platform (named as Node.js names platforms:
-/// `linux-x64`), as CMake definitions; none where the platform keeps its default compiler.
-fn cpu_level_compiler(table: &serde_json::Value) -> Vec<(String, String)> {
+/// The compiler of a CPU level with `features`, from the table's `cpuLevelCompiler` for the
+/// target platform (named as Node.js names platforms: `linux-x64`), as CMake definitions; none
+/// where the level keeps the platform's default compiler. Also in scripts/build-llama-tools.mjs.
+fn cpu_level_compiler(table: &serde_json::Value, features: &[String]) -> Vec<(String, String)> {
     let os = match env::var("CARGO_CFG_TARGET_OS").unwrap().as_str() {
         "windows" => "win32".to_string(),
         "macos" => "darwin".to_string(),
@@ -282,8 +294,13 @@ fn cpu_level_compiler(table: &serde_json::Value) -> Vec<(String, String)> {
         "aarch64" => "arm64".to_string(),
         arch => arch.to_string(),
     };
-    let flags = &table["cpuLevelCompiler"][format!("{os}-{arch}")];
-    flags.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
+    let rule = &table["cpuLevelCompiler"][format!("{os}-{arch}")];
+    let list = |key: &str| rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap()).collect::<Vec<_>>();
+    let has = |f: &str| features.iter().any(|g| g == f);
+    if !list("with").iter().all(|f| has(f)) || list("without").iter().any(|f| has(f)) {
+        return Vec::new();
+    }
+    rule["cmake"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
 }
 
 /// Reads the `ggml_add_cpu_backend_variant(name FEATURE ...)` lines of the branch of ggml's

@@ -416,6 +416,15 @@ typedef struct gpt4all_model_info {
    */
   const char *chat_template;
   /**
+   * The text of the beginning-of-sequence token (`tokenizer.ggml.bos_token_id`), such as
+   * "<s>", or NULL: what chat templates call `bos_token`.
+   */
+  const char *bos_token;
+  /**
+   * The text of the end-of-sequence token (`tokenizer.ggml.eos_token_id`), or NULL: `eos_token`.
+   */
+  const char *eos_token;
+  /**
    * Tokens the model was trained on.
    */
   uint32_t context_length;

@@ -66,6 +66,11 @@ pub struct gpt4all_model_info {
     pub quantization: *const c_char,
     /// The Jinja chat template (`tokenizer.chat_template`), or NULL.
     pub chat_template: *const c_char,
+    /// The text of the beginning-of-sequence token (`tokenizer.ggml.bos_token_id`), such as
+    /// "<s>", or NULL: what chat templates call `bos_token`.
+    pub bos_token: *const c_char,
+    /// The text of the end-of-sequence token (`tokenizer.ggml.eos_token_id`), or NULL: `eos_token`.
+    pub eos_token: *const c_char,
     /// Tokens the model was trained on.
     pub context_length: u32,
     /// Width of the embeddings (floats).
@@ -88,6 +93,8 @@ impl Default for gpt4all_model_info {
             name: std::ptr::null(),
             quantization: std::ptr::null(),
             chat_template: std::ptr::null(),
+            bos_token: std::ptr::null(),
+            eos_token: std::ptr::null(),
             context_length: 0,
             embedding_length: 0,
             layer_count: 0,
@@ -107,12 +114,25 @@ pub(crate) struct ModelHandle {
     name: Option<CString>,
     quantization: CString,
     chat_template: Option<CString>,
+    bos_token: Option<CString>,
+    eos_token: Option<CString>,
 }
 
 pub(crate) static MODELS: Registry<ModelHandle> = Registry::new("model");
 
 fn c_string(text: &str) -> CString {
     CString::new(text.replace('\0', "")).unwrap_or_default()
+}
+
+/// The text of the special token whose id the metadata key names, rendered as special text.
+fn special_token(model: &Model, key: &str) -> Option<CString> {
+    let id = model.metadata().iter().find(|(k, _)| k == key)?.1.as_u64()?;
+    let id = i32::try_from(id).ok().filter(|&id| (id as u32) < model.info().vocab_size)?;
+    Some(c_string(&String::from_utf8_lossy(&model.token_bytes(id, true))))
+}
+
+fn c_ptr(text: &Option<CString>) -> *const c_char {
+    text.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
 }
 
 /// The options that gpt4all_model_load() uses when given NULL.
@@ -156,6 +176,8 @@ pub unsafe extern "C" fn gpt4all_model_load(
             name: info.name.as_deref().map(c_string),
             quantization: c_string(&info.quantization),
             chat_template: info.chat_template.as_deref().map(c_string),
+            bos_token: special_token(&loaded, "tokenizer.ggml.bos_token_id"),
+            eos_token: special_token(&loaded, "tokenizer.ggml.eos_token_id"),
             model: Arc::new(loaded),
         };
         *model = MODELS.insert(handle);
@@ -181,9 +203,11 @@ pub unsafe extern "C" fn gpt4all_model_get_info(model: *const gpt4all_model, inf
         let value = gpt4all_model_info {
             struct_size: size_of::<gpt4all_model_info>(),
             architecture: handle.architecture.as_ptr(),
-            name: handle.name.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            name: c_ptr(&handle.name),
             quantization: handle.quantization.as_ptr(),
-            chat_template: handle.chat_template.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            chat_template: c_ptr(&handle.chat_template),
+            bos_token: c_ptr(&handle.bos_token),
+            eos_token: c_ptr(&handle.eos_token),
             context_length: i.context_length,
             embedding_length: i.embedding_length,
             layer_count: i.layer_count,

@@ -1,0 +1,141 @@
+"""Bad input raises exceptions that carry the engine's code; nothing is left half-written."""
+import hashlib
+import http.server
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import load
+
+
+def test_a_missing_model(tmp_path):
+    from gpt4all import GPT4All, ModelNotFoundError
+
+    with pytest.raises(ModelNotFoundError) as caught:
+        GPT4All("nothing-here.gguf", model_path=tmp_path, allow_download=False)
+    assert caught.value.code == "ERR_MODEL_NOT_FOUND"
+    assert isinstance(caught.value, FileNotFoundError)
+
+
+def test_a_corrupt_and_a_truncated_file(reference, tmp_path):
+    from gpt4all import GPT4All, ModelLoadError
+
+    (tmp_path / "garbage.gguf").write_bytes(b"this is no model" * 64)
+    with pytest.raises(ModelLoadError) as caught:
+        GPT4All("garbage.gguf", model_path=tmp_path, allow_download=False)
+    assert caught.value.code == "ERR_NOT_GGUF"
+    data = Path(reference["paths"]["llama"]).read_bytes()
+    (tmp_path / "half.gguf").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelLoadError) as caught:
+        GPT4All("half.gguf", model_path=tmp_path, allow_download=False)
+    assert caught.value.code == "ERR_INVALID_GGUF"
+    assert "half.gguf" in str(caught.value)
+
+
+def test_a_prompt_over_the_context(reference):
+    from gpt4all import InvalidArgumentError
+
+    model = load(reference, "llama", n_ctx=64)
+    with pytest.raises(InvalidArgumentError) as caught:
+        model.generate("word " * 200, max_tokens=4, temp=0)
+    assert caught.value.code == "ERR_CONTEXT_OVERFLOW"
+    assert model.generate("Hello", max_tokens=3, temp=0, repeat_penalty=1.0) != ""
+    model.close()
+
+
+def test_abort_from_another_thread_stops_within_one_token(reference):
+    model = load(reference, "llama")
+    received = []
+    aborted = threading.Event()
+    after_abort = []
+
+    def on_token(token, piece):
+        received.append(piece)
+        if aborted.is_set():
+            after_abort.append(piece)
+        time.sleep(0.002)
+        return True
+
+    def abort_soon():
+        while len(received) < 5:
+            time.sleep(0.001)
+        aborted.set()
+        model.abort()
+
+    thread = threading.Thread(target=abort_soon)
+    thread.start()
+    text = model.generate("Once upon a time", max_tokens=1900, temp=0, callback=on_token)
+    thread.join()
+    assert len(after_abort) <= 1
+    assert 5 <= len(received) < 1900
+    assert text == "".join(received)
+    assert model.generate("Hello", max_tokens=3, temp=0) != ""
+    model.close()
+
+
+def test_a_closed_model_cannot_generate(reference):
+    from gpt4all import Gpt4AllError
+
+    model = load(reference, "llama")
+    model.close()
+    with pytest.raises(Gpt4AllError) as caught:
+        model.generate("Hello", max_tokens=3)
+    assert caught.value.code == "ERR_DISPOSED"
+
+
+class _Server:
+    """A real HTTP server on loopback, serving files from a directory (with range requests)."""
+
+    def __init__(self, root: Path):
+        handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(root))  # noqa: E731
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+def test_download_from_the_catalog_and_a_checksum_mismatch(reference, tmp_path, monkeypatch):
+    from gpt4all import DownloadError, GPT4All
+
+    served = tmp_path / "served"
+    served.mkdir()
+    source = Path(reference["paths"]["llama"])
+    shutil.copy(source, served / "tiny.gguf")
+    md5 = hashlib.md5(source.read_bytes()).hexdigest()
+    server = _Server(served)
+    try:
+        catalog = [
+            {"name": "Tiny", "filename": "tiny.gguf", "url": f"{server.url}/tiny.gguf", "md5sum": md5, "filesize": str(source.stat().st_size)},
+            {"name": "Bad", "filename": "bad.gguf", "url": f"{server.url}/tiny.gguf", "md5sum": "0" * 32},
+        ]
+        (served / "models3.json").write_text(json.dumps(catalog))
+        monkeypatch.setenv("GPT4ALL_CATALOG_URL", f"{server.url}/models3.json")
+        models = tmp_path / "models"
+        assert [m["filename"] for m in GPT4All.list_models()] == ["tiny.gguf", "bad.gguf"]
+        model = GPT4All("tiny", model_path=models, n_threads=2)
+        assert model.config["name"] == "Tiny"
+        assert (models / "tiny.gguf").read_bytes() == source.read_bytes()
+        model.close()
+        with pytest.raises(DownloadError) as caught:
+            GPT4All("bad.gguf", model_path=models)
+        assert caught.value.code == "ERR_CHECKSUM_MISMATCH"
+        # Nothing half-written is left under either name.
+        assert sorted(p.name for p in models.iterdir()) == ["tiny.gguf"]
+        with pytest.raises(DownloadError) as caught:
+            GPT4All.download_model("missing.gguf", models, url=f"{server.url}/missing.gguf")
+        assert caught.value.code == "ERR_DOWNLOAD_HTTP"
+        with pytest.raises(DownloadError) as caught:
+            GPT4All.download_model("../escape.gguf", models)
+        assert caught.value.code == "ERR_UNSAFE_FILENAME"
+    finally:
+        server.close()
+    monkeypatch.setenv("GPT4ALL_CATALOG_URL", "http://127.0.0.1:9/models3.json")
+    with pytest.raises(DownloadError) as caught:
+        GPT4All.list_models()
+    assert caught.value.code == "ERR_CATALOG_UNAVAILABLE"
