@@ -133,13 +133,14 @@ const publish = (from, name) => {
 publish(join(staging, 'gpt4all.node'), binaryName);
 
 // The C ABI, with the addon's features and target triple, so that Cargo reuses the llama.cpp
-// build it just made. Its build script regenerates crates/capi/include/gpt4all.h.
+// build it just made, and its header, generated from the Rust code (crates/capi-header).
 const triple = cross?.triple ?? /^host: (.+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1];
 const cargoArgs = ['build', '--lib', '--manifest-path', join(root, 'crates/capi/Cargo.toml'), '--features', variant, '--target', triple];
 if (!values.debug) cargoArgs.push('--release');
 execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
 const cLibrary = { win32: 'gpt4all.dll', darwin: 'libgpt4all.dylib' }[platform.split('-')[0]] ?? 'libgpt4all.so';
 publish(join(root, 'target', triple, profile, cLibrary), cLibrary);
+execFileSync('cargo', ['run', '--quiet', '--package', 'gpt4all-capi-header'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
 publish(join(root, 'crates/capi/include/gpt4all.h'), 'gpt4all.h');
 
 const files = [...manifest.sharedLibraries, ...manifest.cpuLevels.map((level) => level.file), ...manifest.backendModules];

@@ -1,6 +1,7 @@
 //! The C ABI of the GPT4All engine: `libgpt4all` (shared and static) and its header
 //! `include/gpt4all.h`, which cbindgen generates from the `extern "C"` items of this crate and
-//! the contract types of `gpt4all-core` (`Status`, `FinishReason`, `LogLevel`).
+//! the contract types of `gpt4all-core` (`Status`, `FinishReason`, `LogLevel`); the program
+//! crates/capi-header writes it.
 //!
 //! Every exported function goes through [`boundary::call`]: it turns a core [`Error`] into its
 //! [`Status`] and the thread's last error message, and a panic into `GPT4ALL_STATUS_INTERNAL`, so

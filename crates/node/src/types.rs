@@ -75,10 +75,16 @@ pub struct NativeGeneration {
     pub generate_ms: f64,
 }
 
+/// An engine error as it crosses to JavaScript: the core's stable code and message, and the
+/// typed details of the errors that have them (set only for those).
 #[napi(object)]
 pub struct NativeErrorInfo {
     pub code: String,
     pub message: String,
+    /// ERR_CONTEXT_OVERFLOW: the tokens the input needs.
+    pub tokens: Option<u32>,
+    /// ERR_CONTEXT_OVERFLOW: the tokens the context holds.
+    pub context_size: Option<u32>,
 }
 
 /// One event of a running generation, delivered in order on the JS thread: any number of

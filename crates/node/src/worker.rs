@@ -70,5 +70,9 @@ impl Worker {
 }
 
 pub fn error_info(error: &Error) -> NativeErrorInfo {
-    NativeErrorInfo { code: error.code().to_string(), message: error.to_string() }
+    let (tokens, context_size) = match *error {
+        Error::ContextOverflow { tokens, context_size } => (Some(tokens as u32), Some(context_size as u32)),
+        _ => (None, None),
+    };
+    NativeErrorInfo { code: error.code().to_string(), message: error.to_string(), tokens, context_size }
 }

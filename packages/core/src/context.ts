@@ -1,6 +1,5 @@
 import { abortError, abortFlagFor } from './abort.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { ContextOverflowError } from './errors/context-overflow-error.js';
 import { Gpt4AllError } from './errors/gpt4all-error.js';
 import { callNative, toError } from './errors/to-error.js';
 import type { FinishReason, GenerateOptions, GenerateResult, GenerationChunk } from './generate-options.js';
@@ -100,9 +99,6 @@ export class Context {
     return this.#enqueue(
       () =>
         new Promise<EvaluateResult>((resolve, reject) => {
-          if (tokens.length > this.contextSize) {
-            throw new ContextOverflowError(`${tokens.length} tokens do not fit a context of ${this.contextSize}`, tokens.length, this.contextSize);
-          }
           callNative(() =>
             this.#native.evaluate(tokens, flag, (event) => {
               if (event.kind === 'done') {
@@ -187,9 +183,6 @@ export class Context {
     chunks: ChunkQueue<GenerationChunk> | undefined,
   ): Promise<GenerateResult> {
     const tokens = typeof prompt === 'string' ? this.model.tokenize(prompt, { addSpecial: true, special: true }) : prompt;
-    if (tokens.length > this.contextSize) {
-      throw new ContextOverflowError(`the prompt has ${tokens.length} tokens, the context holds ${this.contextSize}`, tokens.length, this.contextSize);
-    }
     const { signal, onToken, ...sampling } = options;
     // A flag of its own: a callback may throw anything, `undefined` included.
     let callbackFailed = false;

@@ -45,7 +45,10 @@ describe('embed', () => {
 
   it('rejects a text longer than the context', async () => {
     const long = 'word '.repeat(bert.info.contextLength * 2);
-    await expect(bert.embed(long)).rejects.toBeInstanceOf(ContextOverflowError);
+    const error = await bert.embed(long).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContextOverflowError);
+    expect((error as ContextOverflowError).tokens).toBeGreaterThan(bert.info.contextLength);
+    expect((error as ContextOverflowError).contextSize).toBeGreaterThan(0);
   });
 
   it('mean-pools generative models too', async () => {

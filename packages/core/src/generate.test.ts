@@ -191,6 +191,8 @@ describe('generate', () => {
     expect((error as ContextOverflowError).code).toBe('ERR_CONTEXT_OVERFLOW');
     expect((error as ContextOverflowError).tokens).toBe(600);
     expect((error as ContextOverflowError).contextSize).toBe(512);
+    // The numbers and the message come from the Rust core's typed error, not from a TypeScript check.
+    expect((error as Error).message).toBe('600 tokens do not fit in a context of 512 tokens');
     const after = await context.generate(prompt, { maxTokens: 3, temperature: 0 });
     expect(after.completionTokens).toBe(3);
   });

@@ -20,11 +20,15 @@ const modelLoadCodes = new Set<string>([
 export function toError(error: unknown, context: { path?: string } = {}): unknown {
   if (Gpt4AllError.isInstance(error)) return error;
   if (typeof error !== 'object' || error === null) return error;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, tokens, contextSize } = error as { code?: unknown; message?: unknown; tokens?: unknown; contextSize?: unknown };
   if (typeof code !== 'string' || !code.startsWith('ERR_')) return error;
   const text = typeof message === 'string' ? message : code;
   if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, text, context.path ?? '');
-  if (code === 'ERR_CONTEXT_OVERFLOW') return new ContextOverflowError(text);
+  if (code === 'ERR_CONTEXT_OVERFLOW') {
+    // The numbers come from the engine's typed error (crates/node/src/worker.rs).
+    const count = (n: unknown) => (typeof n === 'number' ? n : undefined);
+    return new ContextOverflowError(text, count(tokens), count(contextSize));
+  }
   if (code === 'ERR_NO_BACKEND') return new BackendError(code, text);
   return new Gpt4AllError(code as Gpt4AllErrorCode, text);
 }

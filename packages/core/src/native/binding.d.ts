@@ -140,9 +140,17 @@ export interface NativeEmbedEvent {
   error?: NativeErrorInfo
 }
 
+/**
+ * An engine error as it crosses to JavaScript: the core's stable code and message, and the
+ * typed details of the errors that have them (set only for those).
+ */
 export interface NativeErrorInfo {
   code: string
   message: string
+  /** ERR_CONTEXT_OVERFLOW: the tokens the input needs. */
+  tokens?: number
+  /** ERR_CONTEXT_OVERFLOW: the tokens the context holds. */
+  contextSize?: number
 }
 
 /** What an event of an asynchronous call reports. */
