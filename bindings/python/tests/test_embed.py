@@ -48,5 +48,12 @@ def test_dimensionality_and_long_texts(reference):
     with pytest.raises(InvalidArgumentError):
         model.embed("x", dimensionality=0)
     result = model.embed(["a", "b"], return_dict=True)
-    assert len(result["embeddings"]) == 2 and result["n_prompt_tokens"] > 0
+    assert len(result["embeddings"]) == 2
+    assert result["n_prompt_tokens"] == len(model.model.tokenize("a")) + len(model.model.tokenize("b"))
+    from gpt4all import Gpt4AllError
+
+    asked = []
+    with pytest.raises(Gpt4AllError) as caught:
+        model.embed(["a", "b", "c"], cancel_cb=lambda sizes, backend: asked.append(sizes) or len(asked) == 2)
+    assert caught.value.code == "ERR_ABORTED" and len(asked) == 2
     model.close()

@@ -40,10 +40,13 @@ def test_callback_returning_false_stops(reference):
 
 def test_a_stream_closed_early_ends_the_generation(reference):
     model = load(reference, "llama")
-    stream = model.generate("Once upon a time", max_tokens=2000, temp=0, streaming=True)
+    seen = []
+    stream = model.generate("Once upon a time", max_tokens=2000, temp=0, streaming=True, callback=lambda token, piece: seen.append(piece) or True)
     first = [next(stream) for _ in range(3)]
     stream.close()
     assert len(first) == 3
+    # Closing the stream aborted the generation: it did not run on to 2000 tokens.
+    assert len(seen) < 100
     # The context is free again.
     assert model.generate("Hello", max_tokens=3, temp=0) != ""
     model.close()

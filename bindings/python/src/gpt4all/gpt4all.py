@@ -368,15 +368,22 @@ class Embed4All:
         if dimensionality is not None and not 0 < dimensionality <= self.model.embedding_length:
             raise InvalidArgumentError("ERR_INVALID_ARGUMENT", f"dimensionality must be between 1 and {self.model.embedding_length}")
         texts = [text] if isinstance(text, str) else list(text)
-        vectors = [self._embed_one((prefix or "") + t, long_text_mode, dimensionality) for t in texts]
-        if cancel_cb is not None and cancel_cb([len(texts)], "cpu"):
-            raise error_for("ERR_ABORTED", "cancelled by cancel_cb")
+        vectors: List[List[float]] = []
+        n_tokens = 0
+        for t in texts:
+            # Asked before each text, as GPT4All's SDK asks before each batch: (batch sizes, backend).
+            if cancel_cb is not None and cancel_cb([1], "cpu"):
+                raise error_for("ERR_ABORTED", "cancelled by cancel_cb")
+            vector, used = self._embed_one((prefix or "") + t, long_text_mode, dimensionality)
+            vectors.append(vector)
+            n_tokens += used
         result: Any = vectors[0] if isinstance(text, str) else vectors
         if return_dict:
-            return {"embeddings": result, "n_prompt_tokens": sum(len(self.model.tokenize(t)) for t in texts)}
+            return {"embeddings": result, "n_prompt_tokens": n_tokens}
         return result
 
-    def _embed_one(self, text: str, long_text_mode: str, dimensionality: Optional[int]) -> List[float]:
+    def _embed_one(self, text: str, long_text_mode: str, dimensionality: Optional[int]) -> "tuple[List[float], int]":
+        """The text's vector, and how many tokens it has."""
         tokens = self.model.tokenize(text, add_special=True, parse_special=False)
         limit = self.n_ctx
         if len(tokens) <= limit:
@@ -392,7 +399,7 @@ class Embed4All:
             vector = _normalized(sums)
         if dimensionality is not None:
             vector = _normalized(vector[:dimensionality])
-        return vector
+        return vector, len(tokens)
 
     def close(self) -> None:
         self._context.close()
