@@ -26,10 +26,7 @@ impl UserData {
 #[no_mangle]
 pub extern "C" fn gpt4all_log_set(min_level: i32, callback: gpt4all_log_callback, user_data: *mut c_void) -> Status {
     call(|| {
-        let levels = [LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error];
-        let level = *levels
-            .iter()
-            .find(|l| **l as i32 == min_level)
+        let level = LogLevel::from_number(min_level)
             .ok_or_else(|| invalid(format!("{min_level} is not a gpt4all_log_level")))?;
         let Some(callback) = callback else {
             set_log_sink(level, None);

@@ -18,6 +18,13 @@ pub enum LogLevel {
     Error = 3,
 }
 
+impl LogLevel {
+    /// The level with this number (its C ABI value), if there is one.
+    pub fn from_number(number: i32) -> Option<LogLevel> {
+        [LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error].into_iter().find(|l| *l as i32 == number)
+    }
+}
+
 type Sink = Box<dyn Fn(LogLevel, &str) + Send + Sync>;
 
 static SINK: RwLock<Option<(LogLevel, Sink)>> = RwLock::new(None);
