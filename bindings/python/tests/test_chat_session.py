@@ -51,3 +51,16 @@ def test_a_model_without_a_template_needs_one(reference):
     with model.chat_session(chat_template="{% for m in messages %}{{ m['content'] }}\n{% endfor %}"):
         assert isinstance(model.generate("Hello", **GREEDY), str)
     model.close()
+
+
+def test_sessions_do_not_nest(reference):
+    from gpt4all import InvalidArgumentError
+
+    model = load(reference, "chat")
+    with model.chat_session(system_message="outer"):
+        model.generate("one", **GREEDY)
+        with pytest.raises(InvalidArgumentError):
+            with model.chat_session(system_message="inner"):
+                pass
+        assert [m["role"] for m in model.current_chat_session] == ["system", "user", "assistant"]
+    model.close()

@@ -139,3 +139,22 @@ def test_download_from_the_catalog_and_a_checksum_mismatch(reference, tmp_path, 
     with pytest.raises(DownloadError) as caught:
         GPT4All.list_models()
     assert caught.value.code == "ERR_CATALOG_UNAVAILABLE"
+
+
+def test_bad_prompts_are_coded_errors(reference):
+    from gpt4all import InvalidArgumentError
+
+    model = load(reference, "llama")
+    for prompt in (None, b"bytes", "\ud800"):
+        with pytest.raises(InvalidArgumentError) as caught:
+            model.generate(prompt, max_tokens=2)
+        assert caught.value.code == "ERR_INVALID_ARGUMENT"
+    model.close()
+
+
+def test_close_stops_an_open_stream(reference):
+    model = load(reference, "llama")
+    stream = model.generate("Once upon a time", max_tokens=1000, temp=0, streaming=True)
+    next(stream)
+    model.close()
+    assert len(list(stream)) < 100

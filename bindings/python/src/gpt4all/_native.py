@@ -59,7 +59,10 @@ class Model:
         self.vocab_size = info.vocab_size
 
     def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> List[int]:
-        data = text.encode("utf-8")
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as error:  # lone surrogates
+            raise error_for("ERR_INVALID_ARGUMENT", f"the text is not valid Unicode: {error}") from error
         needed = ffi.new("size_t *")
         capacity = len(data) + 8
         while True:

@@ -202,6 +202,8 @@ class GPT4All:
         session's history through its chat template, and the response joins the history.
         `callback(token_id, piece)` returning False stops generation. `n_batch` is accepted
         for compatibility (the engine batches the prompt itself). temp <= 0 is greedy."""
+        if not isinstance(prompt, str):
+            raise InvalidArgumentError("ERR_INVALID_ARGUMENT", f"the prompt must be a str, not {type(prompt).__name__}")
         if n_predict is not None:
             max_tokens = n_predict
         session = self._chat_session
@@ -282,6 +284,8 @@ class GPT4All:
         response to the history, and the KV cache is reused, so a turn only evaluates its new
         tokens. The template is `chat_template`, the catalog's, or else the model file's own
         (tokenizer.chat_template); `system_message` defaults to the catalog's (False: none)."""
+        if self._chat_session is not None:
+            raise InvalidArgumentError("ERR_INVALID_ARGUMENT", "a chat session is already open on this model: close it first")
         if system_message is None:
             system_message = self.config.get("systemMessage", False)
         if chat_template is None:
@@ -323,7 +327,9 @@ class GPT4All:
         return None
 
     def close(self) -> None:
-        """Frees the context and the model; the object cannot generate afterwards."""
+        """Ends a generation in progress (an open stream stops), then frees the context and the
+        model; the object cannot generate afterwards."""
+        self._context.abort()
         self._context.close()
         self.model.close()
 
