@@ -153,6 +153,9 @@ renameSync(join(packageDir, 'native.json.tmp'), join(packageDir, 'native.json'))
 for (const name of readdirSync(packageDir)) {
   if (/\.(so(\.\d+)*|dll|dylib)$/.test(name) && !files.includes(name) && name !== cLibrary) rmSync(join(packageDir, name));
 }
+// The TypeScript contract (codes, names, defaults) comes from the addon just built; a cross-built
+// addon cannot load here, and the contract does not depend on the platform.
+if (!cross) execFileSync(process.execPath, [join(root, 'scripts/generate-contract.mjs'), join(packageDir, binaryName)], { stdio: 'inherit' });
 console.log(`build-native: wrote ${join(packageDir, binaryName)} and ${cLibrary} with ${files.length} libraries (CPU levels: ${manifest.cpuLevels.map((l) => l.name).join(', ') || 'none'})`);
 
 function onPath(program) {

@@ -1,7 +1,7 @@
 // What @gpt4all/core produces for the Python tests to compare with: reads a request (JSON file,
 // argv[2]), builds the test models it names with @gpt4all/test-models, and prints JSON:
-// { paths: {key: path}, generations: [{ text, tokens }], embeddings: [[...floats]] }.
-import { loadModel } from '@gpt4all/core';
+// { paths: {key: path}, generations: [{ text, tokens }], embeddings: [[...floats]], contract }.
+import { DEFAULTS, ENGINE_ERROR_CODES, STATUS_NUMBERS, loadModel } from '@gpt4all/core';
 import { ensureTestModel } from '@gpt4all/test-models';
 import { readFileSync } from 'node:fs';
 
@@ -23,4 +23,5 @@ for (const { model, texts } of request.embed ?? []) {
   embeddings.push((await loaded.embed(texts)).map((vector) => Array.from(vector)));
   await loaded.dispose();
 }
-process.stdout.write(JSON.stringify({ paths, generations, embeddings }));
+const contract = { defaults: DEFAULTS, errorCodes: ENGINE_ERROR_CODES, statusNumbers: STATUS_NUMBERS };
+process.stdout.write(JSON.stringify({ paths, generations, embeddings, contract }));

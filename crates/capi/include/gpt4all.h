@@ -228,11 +228,13 @@ typedef struct gpt4all_context_options {
    */
   size_t struct_size;
   /**
-   * Tokens the context holds; 0: the model's training length, capped at 4096.
+   * Tokens the context holds. gpt4all_context_options_default() sets GPT4All's n_ctx
+   * default; 0: that default, capped at the model's training length.
    */
   uint32_t context_size;
   /**
-   * Tokens evaluated per llama_decode call; 0: 512.
+   * Tokens evaluated per llama_decode call; 0: the default, which
+   * gpt4all_context_options_default() sets.
    */
   uint32_t batch_size;
   /**
@@ -264,7 +266,8 @@ typedef struct gpt4all_generate_options {
    */
   size_t struct_size;
   /**
-   * Most tokens to generate; -1: until the context is full or the model ends.
+   * Most tokens to generate (gpt4all_generate_options_default() sets GPT4All's default);
+   * -1: until the context is full or the model ends.
    */
   int32_t max_tokens;
   /**

@@ -3,7 +3,7 @@ use crate::boundary::{call, out};
 use crate::handle::Registry;
 use crate::model;
 use crate::options::{self, versioned};
-use gpt4all_core::{Context, ContextParams, Error, Result, Status};
+use gpt4all_core::{defaults, Context, ContextParams, Error, Result, Status};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, TryLockError};
 
@@ -19,9 +19,11 @@ pub struct gpt4all_context {
 pub struct gpt4all_context_options {
     /// sizeof(gpt4all_context_options).
     pub struct_size: usize,
-    /// Tokens the context holds; 0: the model's training length, capped at 4096.
+    /// Tokens the context holds. gpt4all_context_options_default() sets GPT4All's n_ctx
+    /// default; 0: that default, capped at the model's training length.
     pub context_size: u32,
-    /// Tokens evaluated per llama_decode call; 0: 512.
+    /// Tokens evaluated per llama_decode call; 0: the default, which
+    /// gpt4all_context_options_default() sets.
     pub batch_size: u32,
     /// CPU threads; 0: the physical cores this process may use.
     pub threads: u32,
@@ -34,8 +36,8 @@ impl Default for gpt4all_context_options {
         let core = ContextParams::default();
         gpt4all_context_options {
             struct_size: size_of::<Self>(),
-            context_size: core.context_size,
-            batch_size: core.batch_size,
+            context_size: defaults::CONTEXT_SIZE,
+            batch_size: defaults::BATCH_SIZE,
             threads: core.threads,
             embeddings: core.embeddings,
         }

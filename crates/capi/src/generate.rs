@@ -21,7 +21,8 @@ pub type gpt4all_token_callback =
 pub struct gpt4all_generate_options {
     /// sizeof(gpt4all_generate_options).
     pub struct_size: usize,
-    /// Most tokens to generate; -1: until the context is full or the model ends.
+    /// Most tokens to generate (gpt4all_generate_options_default() sets GPT4All's default);
+    /// -1: until the context is full or the model ends.
     pub max_tokens: i32,
     /// <= 0: greedy (deterministic).
     pub temperature: f32,

@@ -5,7 +5,7 @@
 //! only its new tokens. One context serves one generation at a time (`&mut self`).
 use crate::error::{Error, Result};
 use crate::model::{Model, Token};
-use crate::{backend, guard};
+use crate::{backend, defaults, guard};
 use gpt4all_llama_sys as sys;
 use std::ffi::c_void;
 use std::ptr::NonNull;
@@ -15,9 +15,10 @@ use std::sync::Arc;
 /// Options for [`Context::new`]. Zero means "choose for me" everywhere.
 #[derive(Debug, Clone, Default)]
 pub struct ContextParams {
-    /// Tokens the context holds; 0 takes the model's training length, capped at 4096.
+    /// Tokens the context holds; 0 takes [`defaults::CONTEXT_SIZE`], capped at the model's
+    /// training length.
     pub context_size: u32,
-    /// Tokens evaluated per `llama_decode` call; 0 means 512.
+    /// Tokens evaluated per `llama_decode` call; 0 means [`defaults::BATCH_SIZE`].
     pub batch_size: u32,
     /// CPU threads; 0 uses the physical cores this process may run on.
     pub threads: u32,
@@ -25,8 +26,6 @@ pub struct ContextParams {
     pub embeddings: bool,
 }
 
-const DEFAULT_CONTEXT_CAP: u32 = 4096;
-const DEFAULT_BATCH: u32 = 512;
 /// Sequences an embedding context evaluates together in one batch.
 pub(crate) const EMBEDDING_SEQUENCES: u32 = 8;
 
@@ -56,10 +55,11 @@ impl Context {
         backend::init()?;
         let train = model.info().context_length.max(1);
         let context_size = match params.context_size {
-            0 => train.min(DEFAULT_CONTEXT_CAP),
+            0 => train.min(defaults::CONTEXT_SIZE),
             n => n,
         };
-        let mut batch_size = if params.batch_size == 0 { DEFAULT_BATCH } else { params.batch_size }.min(context_size);
+        let mut batch_size =
+            if params.batch_size == 0 { defaults::BATCH_SIZE } else { params.batch_size }.min(context_size);
         // Non-causal (encoder) models need a whole sequence in one micro-batch.
         if params.embeddings {
             batch_size = context_size;
@@ -72,7 +72,7 @@ impl Context {
             let mut p = unsafe { sys::llama_context_default_params() };
             p.n_ctx = context_size;
             p.n_batch = batch_size;
-            p.n_ubatch = batch_size.min(if params.embeddings { batch_size } else { DEFAULT_BATCH });
+            p.n_ubatch = batch_size.min(if params.embeddings { batch_size } else { defaults::BATCH_SIZE });
             p.n_threads = threads as i32;
             p.n_threads_batch = threads as i32;
             p.embeddings = params.embeddings;

@@ -9,13 +9,16 @@ use std::ffi::CStr;
 pub struct Device {
     pub name: String,
     pub description: String,
-    /// `cpu`, `gpu`, `igpu` or `accel`.
+    /// `cpu`, `gpu`, `igpu` or `accel`: one of [`DEVICE_KINDS`].
     pub kind: &'static str,
     /// The ggml backend that drives it, such as `CPU`, `CUDA` or `Vulkan`.
     pub backend: String,
     pub memory_total: u64,
     pub memory_free: u64,
 }
+
+/// The kinds of device ggml knows (`ggml_backend_dev_type`), as bindings name them.
+pub const DEVICE_KINDS: [&str; 4] = ["cpu", "gpu", "igpu", "accel"];
 
 /// Lists every device of the loaded backends. Errors as [`backend::load`].
 pub fn list_devices() -> Result<Vec<Device>> {
@@ -33,10 +36,10 @@ pub fn list_devices() -> Result<Vec<Device>> {
             let (mut free, mut total) = (0usize, 0usize);
             sys::ggml_backend_dev_memory(dev, &mut free, &mut total);
             let kind = match sys::ggml_backend_dev_type(dev) {
-                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_CPU => "cpu",
-                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_GPU => "gpu",
-                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_IGPU => "igpu",
-                _ => "accel",
+                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_CPU => DEVICE_KINDS[0],
+                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_GPU => DEVICE_KINDS[1],
+                sys::ggml_backend_dev_type_GGML_BACKEND_DEVICE_TYPE_IGPU => DEVICE_KINDS[2],
+                _ => DEVICE_KINDS[3],
             };
             Device {
                 name: text(sys::ggml_backend_dev_name(dev)),

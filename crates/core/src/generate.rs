@@ -1,6 +1,7 @@
 //! The generation loop: evaluate the prompt (reusing the cache), then sample, emit and decode
 //! one token at a time until a stop condition.
 use crate::context::Context;
+use crate::defaults;
 use crate::error::{Error, Result};
 use crate::model::Token;
 use crate::sampler::{Sampler, SamplingParams};
@@ -9,9 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Options for [`Context::generate`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct GenerateParams {
-    /// Most tokens to generate; `None` runs until the context is full.
+    /// Most tokens to generate (default [`defaults::MAX_TOKENS`]); `None` runs until the model
+    /// ends or the context is full.
     pub max_tokens: Option<u32>,
     pub sampling: SamplingParams,
     /// Generation ends before the first of these strings, which never appears in the output.
@@ -19,6 +21,17 @@ pub struct GenerateParams {
     pub stop: Vec<String>,
     /// Render control tokens (such as `<|im_end|>`) as text instead of nothing.
     pub special: bool,
+}
+
+impl Default for GenerateParams {
+    fn default() -> Self {
+        GenerateParams {
+            max_tokens: Some(defaults::MAX_TOKENS),
+            sampling: SamplingParams::default(),
+            stop: Vec::new(),
+            special: false,
+        }
+    }
 }
 
 /// Why generation ended. The numbers are part of the C ABI.
@@ -36,6 +49,14 @@ pub enum FinishReason {
 }
 
 impl FinishReason {
+    /// Every reason, in number order.
+    pub fn all() -> &'static [FinishReason] {
+        // A private constant: cbindgen would export a public one into gpt4all.h.
+        const ALL: [FinishReason; 4] =
+            [FinishReason::EndOfGeneration, FinishReason::Length, FinishReason::Stop, FinishReason::Abort];
+        &ALL
+    }
+
     /// The name bindings use: `eog`, `length`, `stop` or `abort`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -20,6 +20,7 @@
 
 mod backend;
 mod context;
+pub mod defaults;
 mod device;
 mod embedding;
 mod error;
@@ -36,7 +37,7 @@ mod text_stream;
 
 pub use backend::{load as load_backends, module_files, variant, BackendConfig, BackendReport, CpuLevelCandidate};
 pub use context::{Context, ContextParams};
-pub use device::{list_devices, Device};
+pub use device::{list_devices, Device, DEVICE_KINDS};
 pub use embedding::normalize_l2;
 pub use error::{catch_panic, Error, Result, Status};
 pub use file_type::FileType;

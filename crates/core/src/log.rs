@@ -19,9 +19,31 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// Every level, least severe first.
+    pub fn all() -> &'static [LogLevel] {
+        // A private constant: cbindgen would export a public one into gpt4all.h.
+        const ALL: [LogLevel; 4] = [LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error];
+        &ALL
+    }
+
     /// The level with this number (its C ABI value), if there is one.
     pub fn from_number(number: i32) -> Option<LogLevel> {
-        [LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error].into_iter().find(|l| *l as i32 == number)
+        Self::all().iter().copied().find(|l| *l as i32 == number)
+    }
+
+    /// The name bindings use: `debug`, `info`, `warn` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+
+    /// The level with this name, if there is one.
+    pub fn from_name(name: &str) -> Option<LogLevel> {
+        Self::all().iter().copied().find(|l| l.as_str() == name)
     }
 }
 

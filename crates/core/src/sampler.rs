@@ -1,4 +1,5 @@
 //! The sampler chain: penalties, then the truncation samplers, then temperature and a seeded draw.
+use crate::defaults;
 use crate::error::{Error, Result};
 use crate::model::Token;
 use gpt4all_llama_sys as sys;
@@ -25,18 +26,18 @@ pub struct SamplingParams {
 }
 
 impl Default for SamplingParams {
-    /// llama.cpp's own defaults, so that results compare with its tools.
+    /// The values of [`crate::defaults`].
     fn default() -> Self {
         SamplingParams {
-            temperature: 0.8,
-            top_k: 40,
-            top_p: 0.95,
-            min_p: 0.05,
-            repeat_penalty: 1.0,
-            frequency_penalty: 0.0,
-            presence_penalty: 0.0,
-            repeat_last_n: 64,
-            seed: 0xFFFF_FFFF,
+            temperature: defaults::TEMPERATURE,
+            top_k: defaults::TOP_K,
+            top_p: defaults::TOP_P,
+            min_p: defaults::MIN_P,
+            repeat_penalty: defaults::REPEAT_PENALTY,
+            frequency_penalty: defaults::FREQUENCY_PENALTY,
+            presence_penalty: defaults::PRESENCE_PENALTY,
+            repeat_last_n: defaults::REPEAT_LAST_N,
+            seed: defaults::RANDOM_SEED,
         }
     }
 }

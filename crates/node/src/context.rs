@@ -4,11 +4,10 @@ use crate::chunk_batch::ChunkBuffer;
 use crate::error::{busy, disposed, to_native, Result};
 use crate::model::NativeModel;
 use crate::types::{
-    NativeContextOptions, NativeErrorInfo, NativeEventKind, NativeGenerateEvent, NativeGenerateOptions,
-    NativeGeneration,
+    NativeContextOptions, NativeErrorInfo, NativeGenerateEvent, NativeGenerateOptions, NativeGeneration,
 };
 use crate::worker::{error_info, send, Worker};
-use gpt4all_core::{catch_panic, Context, ContextParams, GenerateParams, Generation, SamplingParams};
+use gpt4all_core::{catch_panic, Context, ContextParams, Error, GenerateParams, Generation, SamplingParams};
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -28,11 +27,10 @@ pub struct NativeContext {
 }
 
 /// An event of `embed`: exactly one `done` (with the vectors) or `error`.
-#[napi(object, object_from_js = false)]
-pub struct NativeEmbedEvent {
-    pub kind: NativeEventKind,
-    pub vectors: Option<Vec<Float32Array>>,
-    pub error: Option<NativeErrorInfo>,
+#[napi(discriminant = "kind", discriminant_case = "lowercase", object_from_js = false)]
+pub enum NativeEmbedEvent {
+    Done { vectors: Vec<Float32Array> },
+    Error { error: NativeErrorInfo },
 }
 
 /// Marks the context busy for the lifetime of one operation, refusing a second one.
@@ -109,7 +107,7 @@ impl NativeContext {
         callback: ThreadsafeFunction<NativeGenerateEvent, (), NativeGenerateEvent, Status, false>,
     ) -> Result<()> {
         let stream = options.stream.unwrap_or(true);
-        let params = generate_params(options);
+        let params = generate_params(options)?;
         let abort = flag_of(abort);
         let callback = Arc::new(callback);
         let events = callback.clone();
@@ -118,7 +116,7 @@ impl NativeContext {
             move |ctx| {
                 ctx.generate(&tokens, &params, &abort, &mut |chunk| {
                     if let Some(batch) = stream.then(|| buffer.push(chunk.text, chunk.token)).flatten() {
-                        send(&events, NativeGenerateEvent::chunks(batch));
+                        send(&events, NativeGenerateEvent::Chunk { chunks: batch });
                     }
                 })
             },
@@ -170,12 +168,10 @@ impl NativeContext {
             move |ctx| ctx.embed(&inputs, normalize, &abort),
             move |result| {
                 let event = match result {
-                    Ok(vectors) => NativeEmbedEvent {
-                        kind: NativeEventKind::Done,
-                        vectors: Some(vectors.into_iter().map(Float32Array::new).collect()),
-                        error: None,
-                    },
-                    Err(error) => NativeEmbedEvent { kind: NativeEventKind::Error, vectors: None, error: Some(error) },
+                    Ok(vectors) => {
+                        NativeEmbedEvent::Done { vectors: vectors.into_iter().map(Float32Array::new).collect() }
+                    }
+                    Err(error) => NativeEmbedEvent::Error { error },
                 };
                 send(&callback, event);
             },
@@ -232,10 +228,19 @@ impl NativeContext {
     }
 }
 
-fn generate_params(o: NativeGenerateOptions) -> GenerateParams {
-    let d = SamplingParams::default();
-    GenerateParams {
-        max_tokens: o.max_tokens,
+/// The engine's parameters for `o`, its defaults (`gpt4all_core::defaults`) filling the gaps.
+fn generate_params(o: NativeGenerateOptions) -> Result<GenerateParams> {
+    let defaults = GenerateParams::default();
+    let d = defaults.sampling;
+    let max_tokens = match o.max_tokens {
+        None => defaults.max_tokens,
+        Some(-1) => None,
+        Some(n) => Some(u32::try_from(n).map_err(|_| {
+            to_native(Error::InvalidArgument { reason: format!("maxTokens must be ≥ 0 or -1 (no limit), got {n}") })
+        })?),
+    };
+    Ok(GenerateParams {
+        max_tokens,
         sampling: SamplingParams {
             temperature: o.temperature.map_or(d.temperature, |v| v as f32),
             top_k: o.top_k.unwrap_or(d.top_k),
@@ -248,8 +253,8 @@ fn generate_params(o: NativeGenerateOptions) -> GenerateParams {
             seed: o.seed.unwrap_or(d.seed),
         },
         stop: o.stop.unwrap_or_default(),
-        special: o.special.unwrap_or(false),
-    }
+        special: o.special.unwrap_or(defaults.special),
+    })
 }
 
 fn to_native_generation(g: Generation) -> NativeGeneration {

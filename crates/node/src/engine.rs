@@ -1,8 +1,6 @@
 //! Process-wide entry points: the build's variant, devices, quantisation and logging.
 use crate::error::{to_native, Result};
-use crate::types::{
-    NativeBackendConfig, NativeBackendReport, NativeCpuLevelCandidate, NativeDevice, NativeErrorInfo, NativeEventKind,
-};
+use crate::types::{NativeBackendConfig, NativeBackendReport, NativeCpuLevelCandidate, NativeDevice, NativeErrorInfo};
 use crate::worker::{error_info, send, spawn};
 use gpt4all_core::{catch_panic, BackendConfig, FileType, LogLevel};
 use napi::bindgen_prelude::Status;
@@ -65,21 +63,17 @@ pub fn list_devices() -> Result<Vec<NativeDevice>> {
         .collect())
 }
 
-/// The quantisation names `quantize` accepts.
-#[napi]
-pub fn file_types() -> Vec<String> {
-    FileType::names().map(str::to_string).collect()
-}
-
 /// An event of `quantize`: exactly one `done` or `error`.
-#[napi(object, object_from_js = false)]
-pub struct NativeTaskEvent {
-    pub kind: NativeEventKind,
-    pub error: Option<NativeErrorInfo>,
+#[napi(discriminant = "kind", discriminant_case = "lowercase", object_from_js = false)]
+pub enum NativeTaskEvent {
+    Done {},
+    Error { error: NativeErrorInfo },
 }
 
 /// Quantises `input` into `output` on a worker thread.
-#[napi]
+#[napi(
+    ts_args_type = "input: string, output: string, fileType: import('./contract.js').FileType | Lowercase<import('./contract.js').FileType>, threads: number, callback: (arg: NativeTaskEvent) => void"
+)]
 pub fn quantize(
     input: String,
     output: String,
@@ -97,8 +91,8 @@ pub fn quantize(
     })?;
     spawn("quantize", move || {
         let event = match catch_panic(|| gpt4all_core::quantize(input.as_ref(), output.as_ref(), file_type, threads)) {
-            Ok(()) => NativeTaskEvent { kind: NativeEventKind::Done, error: None },
-            Err(e) => NativeTaskEvent { kind: NativeEventKind::Error, error: Some(error_info(&e)) },
+            Ok(()) => NativeTaskEvent::Done {},
+            Err(e) => NativeTaskEvent::Error { error: error_info(&e) },
         };
         send(&callback, event);
     })
@@ -107,28 +101,21 @@ pub fn quantize(
 /// Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to
 /// `callback(level, line)`; `null` silences the log again. The handler does not keep Node's
 /// event loop alive (a weak threadsafe function): a script that is done exits with it installed.
-// The callback's type is spelled out so that the generated declarations show its JS signature.
+// The argument types are spelled out so that the declarations name the contract's log levels.
 #[allow(clippy::type_complexity)]
-#[napi]
+#[napi(
+    ts_args_type = "level: import('./contract.js').LogLevel, callback: ((arg: [import('./contract.js').LogLevel, string]) => void) | null"
+)]
 pub fn set_log_handler(
     level: String,
     callback: Option<ThreadsafeFunction<(String, String), (), (String, String), Status, false, true>>,
 ) -> Result<()> {
-    let min = match level.as_str() {
-        "debug" => LogLevel::Debug,
-        "info" => LogLevel::Info,
-        "warn" => LogLevel::Warn,
-        "error" => LogLevel::Error,
-        other => {
-            return Err(to_native(gpt4all_core::Error::InvalidArgument {
-                reason: format!("unknown log level '{other}'"),
-            }))
-        }
-    };
+    let min = LogLevel::from_name(&level).ok_or_else(|| {
+        to_native(gpt4all_core::Error::InvalidArgument { reason: format!("unknown log level '{level}'") })
+    })?;
     let sink = callback.map(|cb| -> Box<dyn Fn(LogLevel, &str) + Send + Sync> {
         Box::new(move |level, line| {
-            let name = format!("{level:?}").to_lowercase();
-            cb.call((name, line.to_string()), ThreadsafeFunctionCallMode::NonBlocking);
+            cb.call((level.as_str().to_string(), line.to_string()), ThreadsafeFunctionCallMode::NonBlocking);
         })
     });
     gpt4all_core::set_log_sink(min, sink);

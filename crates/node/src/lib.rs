@@ -5,6 +5,7 @@
 mod abort;
 mod chunk_batch;
 mod context;
+mod contract;
 mod engine;
 mod error;
 mod metadata;

@@ -2,7 +2,7 @@
 use crate::abort::{flag_of, NativeAbortFlag};
 use crate::error::{disposed, to_native, Result};
 use crate::metadata::JsMetadata;
-use crate::types::{NativeErrorInfo, NativeEventKind, NativeModelInfo, NativeModelOptions};
+use crate::types::{NativeErrorInfo, NativeModelInfo, NativeModelOptions};
 use crate::worker::{error_info, send, spawn};
 use gpt4all_core::{catch_panic, GpuLayers, Model, ModelParams};
 use napi::bindgen_prelude::Status;
@@ -18,12 +18,11 @@ pub struct NativeModel {
 }
 
 /// An event of `loadModel`: `progress` (0 to 1) any number of times, then `done` or `error`.
-#[napi(object, object_from_js = false)]
-pub struct NativeLoadEvent {
-    pub kind: NativeEventKind,
-    pub progress: Option<f64>,
-    pub model: Option<NativeModel>,
-    pub error: Option<NativeErrorInfo>,
+#[napi(discriminant = "kind", discriminant_case = "lowercase", object_from_js = false)]
+pub enum NativeLoadEvent {
+    Progress { progress: f64 },
+    Done { model: NativeModel },
+    Error { error: NativeErrorInfo },
 }
 
 /// Loads a GGUF file on a worker thread and reports through `callback`.
@@ -50,31 +49,13 @@ pub fn load_model(
             // llama.cpp reports very often; a percent step is plenty for a progress bar.
             if p - last_reported >= 0.01 || p >= 1.0 {
                 last_reported = p;
-                send(
-                    &callback,
-                    NativeLoadEvent {
-                        kind: NativeEventKind::Progress,
-                        progress: Some(p as f64),
-                        model: None,
-                        error: None,
-                    },
-                );
+                send(&callback, NativeLoadEvent::Progress { progress: p as f64 });
             }
             !abort.load(Ordering::Relaxed)
         };
         let event = match catch_panic(|| Model::load(path.as_ref(), &params, Some(&mut on_progress))) {
-            Ok(model) => NativeLoadEvent {
-                kind: NativeEventKind::Done,
-                progress: None,
-                model: Some(NativeModel { inner: RwLock::new(Some(Arc::new(model))) }),
-                error: None,
-            },
-            Err(e) => NativeLoadEvent {
-                kind: NativeEventKind::Error,
-                progress: None,
-                model: None,
-                error: Some(error_info(&e)),
-            },
+            Ok(model) => NativeLoadEvent::Done { model: NativeModel { inner: RwLock::new(Some(Arc::new(model))) } },
+            Err(e) => NativeLoadEvent::Error { error: error_info(&e) },
         };
         send(&callback, event);
     })

@@ -3,15 +3,6 @@
 use crate::chunk_batch::ChunkBatch;
 use napi_derive::napi;
 
-/// What an event of an asynchronous call reports.
-#[napi(string_enum = "lowercase")]
-pub enum NativeEventKind {
-    Progress,
-    Chunk,
-    Done,
-    Error,
-}
-
 #[napi(object)]
 pub struct NativeModelOptions {
     /// Layers to offload to the GPU; negative means all of them.
@@ -20,19 +11,31 @@ pub struct NativeModelOptions {
     pub vocab_only: Option<bool>,
 }
 
+/// What a model is, from its GGUF metadata and llama.cpp (`gpt4all_core::ModelInfo`).
 #[napi(object)]
 pub struct NativeModelInfo {
+    /// `general.architecture`, such as `llama` or `bert`.
     pub architecture: String,
+    /// `general.name`, if the file has one.
     pub name: Option<String>,
+    /// The context length (tokens) the model was trained with.
     pub context_length: u32,
+    /// Width of the embeddings (`n_embd`).
     pub embedding_length: u32,
     pub layer_count: u32,
+    /// Tokens in the vocabulary.
     pub vocab_size: u32,
+    /// Parameter count.
     pub parameters: f64,
+    /// Bytes of all tensors.
     pub size_bytes: f64,
+    /// The file type, such as `Q4_0` or `F16`: one of the contract's `FILE_TYPES`, else `unknown (<llama_ftype>)`.
     pub quantization: String,
+    /// The model's own chat template (`tokenizer.chat_template`), if it has one.
     pub chat_template: Option<String>,
+    /// The model has an encoder (T5-style encoder–decoder, `llama_model_has_encoder`).
     pub has_encoder: bool,
+    /// The file it was loaded from.
     pub path: String,
 }
 
@@ -46,7 +49,8 @@ pub struct NativeContextOptions {
 
 #[napi(object)]
 pub struct NativeGenerateOptions {
-    pub max_tokens: Option<u32>,
+    /// -1: until the model ends or the context is full.
+    pub max_tokens: Option<i32>,
     pub temperature: Option<f64>,
     pub top_k: Option<i32>,
     pub top_p: Option<f64>,
@@ -66,7 +70,7 @@ pub struct NativeGenerateOptions {
 pub struct NativeGeneration {
     pub text: String,
     pub tokens: Vec<i32>,
-    /// `eog`, `length`, `stop` or `abort`.
+    #[napi(ts_type = "import('./contract.js').FinishReason")]
     pub finish_reason: String,
     pub prompt_tokens: u32,
     pub cached_tokens: u32,
@@ -79,6 +83,7 @@ pub struct NativeGeneration {
 /// typed details of the errors that have them (set only for those).
 #[napi(object)]
 pub struct NativeErrorInfo {
+    #[napi(ts_type = "import('./contract.js').EngineErrorCode")]
     pub code: String,
     pub message: String,
     /// ERR_CONTEXT_OVERFLOW: the tokens the input needs.
@@ -89,32 +94,27 @@ pub struct NativeErrorInfo {
 
 /// One event of a running generation, delivered in order on the JS thread: any number of
 /// `chunk`s, then exactly one `done` or `error`.
-#[napi(object, object_from_js = false)]
-pub struct NativeGenerateEvent {
-    pub kind: NativeEventKind,
-    /// The chunks of a `chunk` event: one per token, several when JavaScript lagged behind.
-    #[napi(ts_type = "NativeChunks")]
-    pub chunks: Option<ChunkBatch>,
-    pub result: Option<NativeGeneration>,
-    pub error: Option<NativeErrorInfo>,
-}
-
-impl NativeGenerateEvent {
-    pub fn chunks(batch: ChunkBatch) -> Self {
-        NativeGenerateEvent { kind: NativeEventKind::Chunk, chunks: Some(batch), result: None, error: None }
-    }
+#[napi(discriminant = "kind", discriminant_case = "lowercase", object_from_js = false)]
+pub enum NativeGenerateEvent {
+    /// One chunk per token, several when JavaScript lagged behind.
+    Chunk {
+        #[napi(ts_type = "NativeChunks")]
+        chunks: ChunkBatch,
+    },
+    Done {
+        result: NativeGeneration,
+    },
+    Error {
+        error: NativeErrorInfo,
+    },
 }
 
 /// The final event of a generation: `done` with the result, or `error`.
 impl From<std::result::Result<NativeGeneration, NativeErrorInfo>> for NativeGenerateEvent {
     fn from(outcome: std::result::Result<NativeGeneration, NativeErrorInfo>) -> Self {
         match outcome {
-            Ok(result) => {
-                NativeGenerateEvent { kind: NativeEventKind::Done, chunks: None, result: Some(result), error: None }
-            }
-            Err(error) => {
-                NativeGenerateEvent { kind: NativeEventKind::Error, chunks: None, result: None, error: Some(error) }
-            }
+            Ok(result) => NativeGenerateEvent::Done { result },
+            Err(error) => NativeGenerateEvent::Error { error },
         }
     }
 }
@@ -123,6 +123,7 @@ impl From<std::result::Result<NativeGeneration, NativeErrorInfo>> for NativeGene
 pub struct NativeDevice {
     pub name: String,
     pub description: String,
+    #[napi(ts_type = "import('./contract.js').DeviceKind")]
     pub kind: String,
     pub backend: String,
     pub memory_total: f64,

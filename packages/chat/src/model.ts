@@ -1,4 +1,4 @@
-import { Gpt4AllError, type Context, type Model as EngineModel, type ModelInfo } from '@gpt4all/core';
+import { DEFAULTS, Gpt4AllError, type Context, type Model as EngineModel, type ModelInfo } from '@gpt4all/core';
 import type { CatalogEntry } from '@gpt4all/download';
 import { readModelTemplateInfo, type ModelTemplateInfo } from './chat-format.js';
 import { ChatSession, type SessionContextSource } from './chat-session.js';
@@ -6,7 +6,7 @@ import { complete, type CompleteOptions, type Completion } from './complete.js';
 import { embed, type EmbedOptions } from './embed.js';
 import { invalidArgument } from './errors/chat-error.js';
 import { PromptTokenizer } from './prompt-tokens.js';
-import { catalogSampling, DEFAULT_CONTEXT_SIZE } from './sampling-defaults.js';
+import { catalogSampling } from './sampling-defaults.js';
 import type { ChatSessionOptions } from './session-options.js';
 
 /**
@@ -99,9 +99,9 @@ export class Model {
     return (this.#promptTokenizer ??= new PromptTokenizer(this.engine));
   }
 
-  /** @internal The context size a session gets: asked, else the catalog's, else GPT4All's 2048; never above training length. */
+  /** @internal The context size a session gets: asked, else the catalog's, else `DEFAULTS.contextSize` (GPT4All's n_ctx); never above training length. */
   defaultContextSize(requested: number | undefined): number {
-    const size = requested ?? this.catalogEntry?.contextLength ?? DEFAULT_CONTEXT_SIZE;
+    const size = requested ?? this.catalogEntry?.contextLength ?? DEFAULTS.contextSize;
     if (!Number.isSafeInteger(size) || size < 16) throw invalidArgument(`contextSize must be an integer ≥ 16, got ${String(size)}`);
     return Math.min(size, this.engine.info.contextLength);
   }

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '@gpt4all/core';
 import type { CatalogEntry } from '@gpt4all/download';
 import { samplingOverrides } from '@gpt4all/download';
 import { invalidArgument } from './errors/chat-error.js';
@@ -26,21 +27,19 @@ export interface SamplingOptions {
 export type ResolvedSampling = Required<Omit<SamplingOptions, 'seed'>> & Pick<SamplingOptions, 'seed'>;
 
 /**
- * GPT4All's defaults, as its Python binding's `generate()` uses them. They apply where neither the
- * call, the session, nor the model's catalog entry says otherwise.
+ * GPT4All's defaults, as its Python binding's `generate()` uses them: the engine's
+ * {@link DEFAULTS} (defined in `crates/core/src/defaults.rs`). They apply where neither the call,
+ * the session, nor the model's catalog entry says otherwise.
  */
 export const GPT4ALL_DEFAULTS: Readonly<ResolvedSampling> = Object.freeze({
-  temperature: 0.7,
-  topK: 40,
-  topP: 0.4,
-  minP: 0,
-  repeatPenalty: 1.18,
-  repeatLastN: 64,
-  maxTokens: 200,
+  temperature: DEFAULTS.temperature,
+  topK: DEFAULTS.topK,
+  topP: DEFAULTS.topP,
+  minP: DEFAULTS.minP,
+  repeatPenalty: DEFAULTS.repeatPenalty,
+  repeatLastN: DEFAULTS.repeatLastN,
+  maxTokens: DEFAULTS.maxTokens,
 });
-
-/** GPT4All's default context size (`n_ctx`), when the catalog entry has no `contextLength`. */
-export const DEFAULT_CONTEXT_SIZE = 2048;
 
 /** The sampling overrides of a catalog entry, under this package's names. */
 export function catalogSampling(entry: CatalogEntry | undefined): SamplingOptions {

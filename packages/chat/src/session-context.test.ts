@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelPath } from '../test/models.js';
-import { DEFAULT_CONTEXT_SIZE, loadModel, type ChatSession, type LoadModelOptions } from './index.js';
+import { DEFAULTS, loadModel, type ChatSession, type LoadModelOptions } from './index.js';
 
 let path: string;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('a session context', () => {
     await using plain = await load();
     const trained = plain.info.contextLength;
     expect(trained).toBeGreaterThan(1024);
-    expect(plain.createChatSession().contextSize).toBe(Math.min(DEFAULT_CONTEXT_SIZE, trained));
+    expect(plain.createChatSession().contextSize).toBe(Math.min(DEFAULTS.contextSize, trained));
     expect(plain.createChatSession({ contextSize: trained * 4 }).contextSize).toBe(trained);
     const asked = plain.createChatSession({ contextSize: 512 });
     expect(asked.contextSize).toBe(512);

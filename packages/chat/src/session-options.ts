@@ -26,7 +26,7 @@ export interface ChatSessionOptions extends SamplingOptions {
   template?: ChatTemplate;
   /** Existing history to continue from: the session starts with these messages. */
   messages?: readonly ChatMessage[];
-  /** Tokens the session's context holds. Default: the catalog's `contextLength`, else 2048, at most the model's training length. */
+  /** Tokens the session's context holds. Default: the catalog's `contextLength`, else `DEFAULTS.contextSize` (GPT4All's n_ctx), at most the model's training length. */
   contextSize?: number;
   /** Prompt tokens evaluated per step. Default: the catalog's `promptBatchSize`, else the engine's (512). */
   batchSize?: number;

@@ -1,4 +1,4 @@
-import { Gpt4AllError } from './errors/gpt4all-error.js';
+import { Gpt4AllError } from '@gpt4all/errors';
 import type { NativeBinding } from './native/load-binding.js';
 
 type NativeAbortFlag = InstanceType<NativeBinding['NativeAbortFlag']>;

@@ -1,8 +1,9 @@
 import { abortError, abortFlagFor } from './abort.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { Gpt4AllError } from './errors/gpt4all-error.js';
+import { Gpt4AllError } from '@gpt4all/errors';
 import { callNative, toError } from './errors/to-error.js';
-import type { FinishReason, GenerateOptions, GenerateResult, GenerationChunk } from './generate-options.js';
+import type { GenerateOptions, GenerateResult, GenerationChunk } from './generate-options.js';
+import type { DEFAULTS } from './native/contract.js';
 import type { NativeGeneration } from './native/binding.js';
 import type { NativeBinding } from './native/load-binding.js';
 import type { Model } from './model.js';
@@ -11,9 +12,9 @@ type NativeContext = InstanceType<NativeBinding['NativeContext']>;
 
 /** Options for {@link Model.createContext}. */
 export interface ContextOptions {
-  /** Tokens the context holds. Default: the model's training length, at most 4096. */
+  /** Tokens the context holds. Default: {@link DEFAULTS}`.contextSize`, at most the model's training length. */
   contextSize?: number;
-  /** Prompt tokens evaluated per step. Default 512. */
+  /** Prompt tokens evaluated per `llama_decode` call. Default: {@link DEFAULTS}`.batchSize`. */
   batchSize?: number;
   /** CPU threads. Default: the physical cores this process may use. */
   threads?: number;
@@ -102,10 +103,10 @@ export class Context {
           callNative(() =>
             this.#native.evaluate(tokens, flag, (event) => {
               if (event.kind === 'done') {
-                const r = event.result!;
+                const r = event.result;
                 resolve({ cachedTokens: r.cachedTokens, evaluatedTokens: r.promptTokens - r.cachedTokens, ms: r.promptMs });
               } else if (event.kind === 'error') {
-                reject(event.error?.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error));
+                reject(event.error.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error));
               }
             }),
           );
@@ -136,8 +137,8 @@ export class Context {
       () =>
         new Promise<Float32Array[]>((resolve, reject) => {
           this.#native.embed(inputs, normalize, flag, (event) => {
-            if (event.kind === 'done') resolve(event.vectors ?? []);
-            else if (event.kind === 'error') reject(event.error?.code === 'ERR_ABORTED' ? abortError(signal) : toError(event.error));
+            if (event.kind === 'done') resolve(event.vectors);
+            else reject(event.error.code === 'ERR_ABORTED' ? abortError(signal) : toError(event.error));
           });
         }),
     ).finally(release);
@@ -193,7 +194,7 @@ export class Context {
         // Without a listener the native loop sends no chunks: the result carries the text.
         this.#native.generate(tokens, { ...sampling, stream: chunks !== undefined || onToken !== undefined }, flag, (event) => {
           if (event.kind === 'chunk') {
-            const { texts, tokens: ids } = event.chunks!;
+            const { texts, tokens: ids } = event.chunks;
             for (let i = 0; i < ids.length && !callbackFailed; i++) {
               const chunk = { text: texts[i]!, token: ids[i]! };
               chunks?.push(chunk);
@@ -208,8 +209,8 @@ export class Context {
             }
           } else if (event.kind === 'done') {
             if (callbackFailed) reject(callbackError);
-            else resolve(toResult(event.result!));
-          } else if (event.kind === 'error') {
+            else resolve(toResult(event.result));
+          } else {
             reject(toError(event.error));
           }
         }),
@@ -226,7 +227,7 @@ function toResult(native: NativeGeneration): GenerateResult {
   return {
     text: native.text,
     tokens: native.tokens,
-    finishReason: native.finishReason as FinishReason,
+    finishReason: native.finishReason,
     promptTokens: native.promptTokens,
     cachedTokens: native.cachedTokens,
     completionTokens: native.completionTokens,

@@ -1,5 +1,6 @@
 import { toError, callNative } from './errors/to-error.js';
 import type { NativeDevice } from './native/binding.js';
+import type { FileType, LogLevel } from './native/contract.js';
 import { loadBinding } from './native/load-binding.js';
 import type { BackendResolution } from './resolve-backend.js';
 
@@ -16,12 +17,14 @@ export function listDevices(): Device[] {
   return callNative(() => loadBinding().binding.listDevices());
 }
 
-/** A quantisation target accepted by {@link quantize}. */
-export type QuantizationType = 'Q4_0' | 'Q4_1' | 'Q5_0' | 'Q5_1' | 'Q8_0' | 'Q2_K' | 'Q3_K_S' | 'Q3_K_M' | 'Q3_K_L' | 'Q4_K_S' | 'Q4_K_M' | 'Q5_K_S' | 'Q5_K_M' | 'Q6_K' | 'F16' | 'BF16' | 'F32' | (string & {});
+/** A quantization target accepted by {@link quantize}: a llama.cpp file type, in either case. */
+export type QuantizationType = FileType | Lowercase<FileType>;
 
 /**
- * Writes a quantised copy of a GGUF model, so it needs less memory and runs faster on commodity
- * hardware. The output appears atomically (written as `<outPath>.part`, then renamed).
+ * Writes a quantized copy of a GGUF model (llama.cpp's `llama_model_quantize`), so it needs less
+ * memory and runs faster on commodity hardware. The output appears atomically (written as
+ * `<outPath>.part`, then renamed). Errors: `ERR_INVALID_ARGUMENT` (unknown type), `ModelLoadError`
+ * (input), `ERR_QUANTIZE`, `ERR_IO`.
  */
 export function quantize(inPath: string, outPath: string, type: QuantizationType, options: { threads?: number } = {}): Promise<void> {
   const { binding } = loadBinding();
@@ -35,14 +38,11 @@ export function quantize(inPath: string, outPath: string, type: QuantizationType
   });
 }
 
-/** Severity of a llama.cpp log line. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
 /**
  * Sends llama.cpp's log lines at `level` or above to `handler`; `null` silences them again (the
  * default: a library does not write to your stderr).
  */
 export function setLogHandler(handler: ((level: LogLevel, line: string) => void) | null, level: LogLevel = 'info'): void {
   const { binding } = loadBinding();
-  callNative(() => binding.setLogHandler(level, handler ? ([lineLevel, line]) => handler(lineLevel as LogLevel, line) : null));
+  callNative(() => binding.setLogHandler(level, handler ? ([lineLevel, line]) => handler(lineLevel, line) : null));
 }

@@ -1,8 +1,9 @@
 import { availableRam } from './available-memory.js';
-import { Gpt4AllError } from './errors/gpt4all-error.js';
+import { Gpt4AllError } from '@gpt4all/errors';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { readGgufHeader, type GgufHeaderSummary } from './gguf-header.js';
 import { listDevices, type Device } from './engine.js';
+import { DEFAULTS } from './native/contract.js';
 
 /**
  * What the estimate needs to know about a model: its hyperparameters and where its weight bytes
@@ -35,7 +36,7 @@ export interface ModelShape {
 
 /** Options for {@link estimateMemory}. */
 export interface EstimateMemoryOptions {
-  /** Tokens of the KV cache. Default: what `createContext()` uses, the trained length capped at 4096. */
+  /** Tokens of the KV cache. Default: what `createContext()` uses, {@link DEFAULTS}`.contextSize` capped at the trained length. */
   contextSize?: number;
   /** Layers on the GPU, counted as llama.cpp's `n_gpu_layers` (the output layer is the last of `layerCount + 1`). Default 0; `'max'` for all. */
   gpuLayers?: number | 'max';
@@ -74,10 +75,6 @@ export interface MemoryEstimate {
   fits: boolean;
 }
 
-/** Default micro-batch of `createContext()` (crates/core/src/context.rs `DEFAULT_BATCH`). */
-const DEFAULT_BATCH = 512;
-/** Context size of `createContext()` with none given (crates/core/src/context.rs `DEFAULT_CONTEXT_CAP`). */
-const DEFAULT_CONTEXT_CAP = 4096;
 
 /**
  * Estimates the memory a model takes once loaded with a context, without loading it: on a GGUF
@@ -112,8 +109,8 @@ const DEFAULT_CONTEXT_CAP = 4096;
  */
 export function estimateMemory(model: string | ModelShape, options: EstimateMemoryOptions = {}): MemoryEstimate {
   const shape = typeof model === 'string' ? readModelShape(model) : model;
-  const contextSize = options.contextSize ?? Math.min(shape.contextLength ?? DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
-  const batch = Math.min(options.batchSize ?? DEFAULT_BATCH, contextSize);
+  const contextSize = options.contextSize ?? Math.min(shape.contextLength ?? DEFAULTS.contextSize, DEFAULTS.contextSize);
+  const batch = Math.min(options.batchSize ?? DEFAULTS.batchSize, contextSize);
   const layers = shape.layerCount;
   const gpuLayers = options.gpuLayers === 'max' ? layers + 1 : Math.max(0, Math.min(options.gpuLayers ?? 0, layers + 1));
   if (!Number.isInteger(contextSize) || contextSize <= 0) throw new Gpt4AllError('ERR_INVALID_ARGUMENT', `contextSize must be a positive integer, got ${contextSize}`);

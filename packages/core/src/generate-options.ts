@@ -1,18 +1,23 @@
-/** Sampling and stopping options for {@link Context.generate} and {@link Context.stream}. */
+import type { DEFAULTS, FinishReason } from './native/contract.js';
+
+/**
+ * Sampling and stopping options for {@link Context.generate} and {@link Context.stream}. What is
+ * left out takes the engine's default, {@link DEFAULTS} (GPT4All's own).
+ */
 export interface GenerateOptions {
-  /** Most tokens to generate. Default: until an end-of-generation token or a full context. */
+  /** Most tokens to generate; -1: until an end-of-generation token or a full context. */
   maxTokens?: number;
-  /** 0 means greedy: always the most likely token, deterministic. Default 0.8. */
+  /** 0 means greedy: always the most likely token, deterministic. */
   temperature?: number;
-  /** Keep only the k most likely tokens (0 disables). Default 40. */
+  /** Keep only the k most likely tokens (0 disables). */
   topK?: number;
-  /** Nucleus sampling threshold (1 disables). Default 0.95. */
+  /** Nucleus sampling threshold (1 disables). */
   topP?: number;
-  /** Drop tokens less likely than minP × the most likely one (0 disables). Default 0.05. */
+  /** Drop tokens less likely than minP × the most likely one (0 disables). */
   minP?: number;
-  /** Penalty for repeating recent tokens (1 disables). Default 1. */
+  /** Penalty for repeating recent tokens (1 disables). */
   repeatPenalty?: number;
-  /** How many recent tokens the penalties consider (-1: the whole context). Default 64. */
+  /** How many recent tokens the penalties consider (0 disables, -1: the whole context). */
   repeatLastN?: number;
   frequencyPenalty?: number;
   presencePenalty?: number;
@@ -38,9 +43,6 @@ export interface GenerationChunk {
    */
   token: number;
 }
-
-/** Why generation ended. */
-export type FinishReason = 'eog' | 'length' | 'stop' | 'abort';
 
 export interface GenerationTimings {
   promptMs: number;

@@ -1,6 +1,6 @@
 import { abortError, abortFlagFor } from './abort.js';
 import { Context, type ContextOptions } from './context.js';
-import { Gpt4AllError } from './errors/gpt4all-error.js';
+import { Gpt4AllError } from '@gpt4all/errors';
 import { callNative, toError } from './errors/to-error.js';
 import { fitGpuLayers } from './estimate-memory.js';
 import type { NativeModelInfo } from './native/binding.js';
@@ -36,21 +36,8 @@ export interface LoadModelOptions {
 }
 
 /** What a model is. */
-export interface ModelInfo {
-  architecture: string;
-  name: string | undefined;
-  /** The context length the model was trained with. */
-  contextLength: number;
-  embeddingLength: number;
-  layerCount: number;
-  vocabSize: number;
-  parameters: number;
-  sizeBytes: number;
-  /** The file type, such as `Q4_0` or `F16`. */
-  quantization: string;
-  /** The model's own chat template (`tokenizer.chat_template`), if it has one. */
-  chatTemplate: string | undefined;
-  path: string;
+/** What a model is: its GGUF metadata and llama.cpp's figures (fields documented in the native contract). */
+export interface ModelInfo extends NativeModelInfo {
   /** Every GGUF key/value (read on first access). */
   readonly metadata: Record<string, unknown>;
 }
@@ -91,9 +78,9 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       const nativeOptions = { gpuLayers: gpuLayers === 'max' ? -1 : gpuLayers, useMmap: options.useMmap ?? true, vocabOnly: options.vocabOnly ?? false };
       callNative(() =>
         binding.loadModel(path, nativeOptions, flag, (event) => {
-          if (event.kind === 'progress') options.onProgress?.(event.progress ?? 0);
-          else if (event.kind === 'done') resolve(event.model!);
-          else if (event.kind === 'error') reject(event.error?.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error, { path }));
+          if (event.kind === 'progress') options.onProgress?.(event.progress);
+          else if (event.kind === 'done') resolve(event.model);
+          else reject(event.error.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error, { path }));
         }),
       );
     });
@@ -136,7 +123,7 @@ export class Model {
     this.gpuLayers = gpuLayers;
     this.#binding = binding;
     this.backend = backend;
-    this.info = describe(native.info(), () => native.metadata());
+    this.info = withMetadata(native.info(), () => native.metadata());
   }
 
   /** Splits text into token ids. */
@@ -227,20 +214,7 @@ export class Model {
   }
 }
 
-function describe(native: NativeModelInfo, readMetadata: () => Record<string, unknown>): ModelInfo {
+function withMetadata(native: NativeModelInfo, readMetadata: () => Record<string, unknown>): ModelInfo {
   let metadata: Record<string, unknown> | undefined;
-  const info = {
-    architecture: native.architecture,
-    name: native.name,
-    contextLength: native.contextLength,
-    embeddingLength: native.embeddingLength,
-    layerCount: native.layerCount,
-    vocabSize: native.vocabSize,
-    parameters: native.parameters,
-    sizeBytes: native.sizeBytes,
-    quantization: native.quantization,
-    chatTemplate: native.chatTemplate,
-    path: native.path,
-  };
-  return Object.defineProperty(info, 'metadata', { get: () => (metadata ??= readMetadata()), enumerable: true }) as ModelInfo;
+  return Object.defineProperty({ ...native }, 'metadata', { get: () => (metadata ??= readMetadata()), enumerable: true }) as ModelInfo;
 }

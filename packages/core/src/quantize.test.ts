@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gpt4all-quantize-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('quantize', () => {
-  it.each(['Q8_0', 'Q4_0'])('writes a %s model that loads and generates', async (type) => {
+  it.each(['Q8_0', 'Q4_0'] as const)('writes a %s model that loads and generates', async (type) => {
     const out = join(dir, `model-${type}.gguf`);
     await quantize(await testModelPath('llamaSpm'), out, type, { threads: 2 });
     expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
@@ -23,7 +23,7 @@ describe('quantize', () => {
 
   it('rejects an unknown type and a missing input, writing nothing', async () => {
     const out = join(dir, 'never.gguf');
-    await expect(quantize(await testModelPath('llamaSpm'), out, 'Q9_9')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(quantize(await testModelPath('llamaSpm'), out, 'Q9_9' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     await expect(quantize(join(dir, 'missing.gguf'), out, 'Q8_0')).rejects.toMatchObject({ code: 'ERR_MODEL_NOT_FOUND' });
     expect(existsSync(out)).toBe(false);
   });

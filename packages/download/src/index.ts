@@ -45,7 +45,7 @@ export { removeModel } from './model-dir/remove-model.js';
 export { splitParts, type SplitParts } from './model-dir/split-parts.js';
 
 // Errors
-export { DownloadError, GPT4ALL_ERROR_BRAND, type DownloadErrorOptions } from './errors/download-error.js';
+export { DownloadError, type DownloadErrorOptions } from './errors/download-error.js';
 export { ChecksumError, type ChecksumKind } from './errors/checksum-error.js';
 export { DownloadHttpError } from './errors/download-http-error.js';
 export { DownloadNetworkError } from './errors/download-network-error.js';

@@ -22,18 +22,25 @@ describe('TemplateError', () => {
     expect((error as TemplateError).message).toBe('Roles must alternate: tool');
   });
 
-  it('is recognised across copies of the package by its brand, not its class', () => {
-    const foreign = Object.assign(new Error('from another copy'), { code: 'ERR_TEMPLATE_SYNTAX', line: 3 });
-    Object.defineProperty(foreign, Symbol.for('gpt4all.error'), { value: true });
+  it('is recognised across copies of the package by its class brands, not its prototype', () => {
+    // What another copy's TemplateSyntaxError carries: the brands of its class and its ancestors.
+    const brands = (value: object, ids: string[]) => {
+      for (const id of ids) Object.defineProperty(value, Symbol.for(id), { value: true });
+      return value;
+    };
+    const foreign = brands(Object.assign(new Error('from another copy'), { code: 'ERR_TEMPLATE_SYNTAX', line: 3 }), [
+      'gpt4all.error',
+      '@gpt4all/templates:TemplateError',
+      '@gpt4all/templates:TemplateSyntaxError',
+    ]);
     expect(foreign instanceof TemplateError).toBe(false);
     expect(TemplateError.isInstance(foreign)).toBe(true);
     expect(TemplateSyntaxError.isInstance(foreign)).toBe(true);
     expect(TemplateLimitError.isInstance(foreign)).toBe(false);
     expect(TemplateError.isInstance(new Error('plain'))).toBe(false);
     expect(TemplateError.isInstance({ code: 'ERR_TEMPLATE_SYNTAX' })).toBe(false);
-    // The brand is shared by every GPT4All error: another package's error is not a template error.
-    const engineError = Object.assign(new Error('aborted'), { code: 'ERR_ABORTED' });
-    Object.defineProperty(engineError, Symbol.for('gpt4all.error'), { value: true });
+    // Another package's error is not a template error, whatever its code.
+    const engineError = brands(Object.assign(new Error('bad'), { code: 'ERR_TEMPLATE_SYNTAX' }), ['gpt4all.error']);
     expect(TemplateError.isInstance(engineError)).toBe(false);
   });
 

@@ -1,5 +1,4 @@
-/** Brand shared by every GPT4All error class, so identity checks survive duplicate installs. */
-const ERROR_BRAND = Symbol.for('gpt4all.error');
+import { Gpt4AllError, brandError } from '@gpt4all/errors';
 
 /** Stable error codes raised by this package. */
 export type TemplateErrorCode =
@@ -17,32 +16,19 @@ export interface TemplateErrorOptions {
   cause?: unknown;
 }
 
-function hasBrand(value: unknown): value is { code: unknown } {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ERROR_BRAND] === true;
-}
-
 /**
  * Base class of every error thrown while compiling or rendering a template.
  *
  * When a template calls `raise_exception(message)`, a `TemplateError` with
  * `code === 'ERR_TEMPLATE_RAISED'` and the template's own message is thrown.
  */
-export class TemplateError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: TemplateErrorCode;
-
+export class TemplateError extends Gpt4AllError<TemplateErrorCode> {
   constructor(message: string, options: TemplateErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(options.code ?? 'ERR_TEMPLATE_RAISED', message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TemplateError';
-    this.code = options.code ?? 'ERR_TEMPLATE_RAISED';
-    Object.defineProperty(this, ERROR_BRAND, { value: true });
-  }
-
-  /** True for any template error, even one created by another copy of this package. */
-  static isInstance(value: unknown): value is TemplateError {
-    return hasBrand(value) && typeof value.code === 'string' && value.code.startsWith('ERR_TEMPLATE_');
   }
 }
+brandError(TemplateError, '@gpt4all/templates:TemplateError');
 
 /** A template that cannot be parsed. `line` and `column` are 1-based. */
 export class TemplateSyntaxError extends TemplateError {
@@ -59,10 +45,8 @@ export class TemplateSyntaxError extends TemplateError {
     this.column = location.column;
   }
 
-  static override isInstance(value: unknown): value is TemplateSyntaxError {
-    return hasBrand(value) && value.code === 'ERR_TEMPLATE_SYNTAX';
-  }
 }
+brandError(TemplateSyntaxError, '@gpt4all/templates:TemplateSyntaxError');
 
 /** Which render budget was exhausted. */
 export type TemplateLimitKind = 'steps' | 'output' | 'time' | 'depth';
@@ -78,10 +62,8 @@ export class TemplateLimitError extends TemplateError {
     this.limit = limit;
   }
 
-  static override isInstance(value: unknown): value is TemplateLimitError {
-    return hasBrand(value) && value.code === 'ERR_TEMPLATE_LIMIT';
-  }
 }
+brandError(TemplateLimitError, '@gpt4all/templates:TemplateLimitError');
 
 /**
  * Any other failure while rendering: a type error, an undefined value used in an
@@ -98,7 +80,5 @@ export class TemplateRenderError extends TemplateError {
     this.pythonType = pythonType;
   }
 
-  static override isInstance(value: unknown): value is TemplateRenderError {
-    return hasBrand(value) && value.code === 'ERR_TEMPLATE_RENDER';
-  }
 }
+brandError(TemplateRenderError, '@gpt4all/templates:TemplateRenderError');

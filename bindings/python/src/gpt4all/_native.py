@@ -7,8 +7,10 @@ cffi releases the GIL during every call, so another thread can abort a running g
 """
 from __future__ import annotations
 
+import struct
 import sys
 import threading
+from types import SimpleNamespace
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -22,6 +24,35 @@ _LIBRARY = {"win32": "gpt4all.dll", "darwin": "libgpt4all.dylib"}.get(sys.platfo
 ffi = FFI()
 ffi.cdef((_HERE / "gpt4all_cdef.h").read_text())
 lib = ffi.dlopen(str(_HERE / "_native" / _LIBRARY))
+
+
+def _f32(value: float) -> float:
+    """The shortest decimal that is the same C float: 0.7, not 0.699999988079071."""
+    for digits in range(6, 10):
+        short = float(f"{value:.{digits}g}")
+        if struct.pack("f", short) == struct.pack("f", value):
+            return short
+    return value
+
+
+def _defaults() -> SimpleNamespace:
+    """The engine's defaults (crates/core/src/defaults.rs), from the option structs' _default()."""
+    generate = lib.gpt4all_generate_options_default()
+    context = lib.gpt4all_context_options_default()
+    return SimpleNamespace(
+        n_ctx=context.context_size,
+        max_tokens=generate.max_tokens,
+        temperature=_f32(generate.temperature),
+        top_k=generate.top_k,
+        top_p=_f32(generate.top_p),
+        min_p=_f32(generate.min_p),
+        repeat_penalty=_f32(generate.repeat_penalty),
+        repeat_last_n=generate.repeat_last_n,
+    )
+
+
+DEFAULTS = _defaults()
+"""What an option left out means: GPT4All's defaults, as the Rust core defines them."""
 
 
 def check(status: int) -> None:

@@ -63,7 +63,7 @@ class GPT4All:
         allow_download: bool = True,
         n_threads: Optional[int] = None,
         device: Optional[str] = None,
-        n_ctx: int = 2048,
+        n_ctx: int = _native.DEFAULTS.n_ctx,
         ngl: int = 100,
         verbose: bool = False,
     ):
@@ -185,13 +185,13 @@ class GPT4All:
         self,
         prompt: str,
         *,
-        max_tokens: int = 200,
-        temp: float = 0.7,
-        top_k: int = 40,
-        top_p: float = 0.4,
-        min_p: float = 0.0,
-        repeat_penalty: float = 1.18,
-        repeat_last_n: int = 64,
+        max_tokens: int = _native.DEFAULTS.max_tokens,
+        temp: float = _native.DEFAULTS.temperature,
+        top_k: int = _native.DEFAULTS.top_k,
+        top_p: float = _native.DEFAULTS.top_p,
+        min_p: float = _native.DEFAULTS.min_p,
+        repeat_penalty: float = _native.DEFAULTS.repeat_penalty,
+        repeat_last_n: int = _native.DEFAULTS.repeat_last_n,
         n_batch: int = 8,
         n_predict: Optional[int] = None,
         streaming: bool = False,
@@ -344,7 +344,7 @@ class Embed4All:
     """Sentence embeddings with a GGUF embedding model (default: all-MiniLM-L6-v2)."""
 
     def __init__(self, model_name: Optional[str] = None, *, n_threads: Optional[int] = None, device: Optional[str] = None, **kwargs):
-        kwargs.setdefault("n_ctx", 2048)
+        kwargs.setdefault("n_ctx", _native.DEFAULTS.n_ctx)
         n_ctx = kwargs.pop("n_ctx")
         if device not in (None, "cpu"):
             raise InvalidArgumentError("ERR_INVALID_ARGUMENT", f"device {device!r} is not available: this build runs on the CPU")

@@ -1,4 +1,4 @@
-import { Gpt4AllError } from '@gpt4all/core';
+import { Gpt4AllError, brandError } from '@gpt4all/errors';
 
 /** Stable codes of the errors this package adds to those of `@gpt4all/core` and `@gpt4all/download`. */
 export type ChatErrorCode =
@@ -11,8 +11,6 @@ export type ChatErrorCode =
   /** A saved session (`toJSON`) could not be read back. */
   | 'ERR_INVALID_SESSION';
 
-const codes = new Set<string>(['ERR_NO_CHAT_TEMPLATE', 'ERR_EMBEDDING_PREFIX_REQUIRED', 'ERR_INVALID_STATE', 'ERR_INVALID_SESSION']);
-
 /**
  * An error of `@gpt4all/chat`, with a stable `code`. It is a `Gpt4AllError`, like the engine's and
  * the downloader's errors (`ERR_CONTEXT_OVERFLOW`, `ERR_MODEL_NOT_FOUND`, ...), which pass through
@@ -23,12 +21,8 @@ export class ChatError extends Gpt4AllError<ChatErrorCode> {
     super(code, message, options);
     this.name = 'ChatError';
   }
-
-  /** Whether `error` is a `ChatError`, also when thrown by another copy of this package. */
-  static isInstance(error: unknown): error is ChatError {
-    return Gpt4AllError.isInstance(error) && codes.has((error as { code: string }).code);
-  }
 }
+brandError(ChatError, '@gpt4all/chat:ChatError');
 
 /** An invalid option value, with the engine's own code so callers branch on one code. */
 export function invalidArgument(message: string): Gpt4AllError {

@@ -1,4 +1,5 @@
-import { Gpt4AllError, type Gpt4AllErrorCode } from './gpt4all-error.js';
+import { Gpt4AllError, brandError } from '@gpt4all/errors';
+import type { Gpt4AllErrorCode } from './error-code.js';
 
 /** Codes of {@link BackendError}. */
 export type BackendErrorCode = Extract<
@@ -20,3 +21,4 @@ export class BackendError extends Gpt4AllError<BackendErrorCode> {
     this.packageName = details.packageName;
   }
 }
+brandError(BackendError, '@gpt4all/core:BackendError');

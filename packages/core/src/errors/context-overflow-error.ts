@@ -1,6 +1,6 @@
-import { Gpt4AllError } from './gpt4all-error.js';
+import { Gpt4AllError, brandError } from '@gpt4all/errors';
 
-/** The input does not fit in the context (`ERR_CONTEXT_OVERFLOW`). */
+/** The input does not fit in the context (`ERR_CONTEXT_OVERFLOW`). The numbers come from the engine. */
 export class ContextOverflowError extends Gpt4AllError<'ERR_CONTEXT_OVERFLOW'> {
   /** How many tokens the input needs, when known. */
   readonly tokens: number | undefined;
@@ -14,3 +14,4 @@ export class ContextOverflowError extends Gpt4AllError<'ERR_CONTEXT_OVERFLOW'> {
     this.contextSize = contextSize;
   }
 }
+brandError(ContextOverflowError, '@gpt4all/core:ContextOverflowError');

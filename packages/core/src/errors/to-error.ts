@@ -1,36 +1,25 @@
+import { Gpt4AllError } from '@gpt4all/errors';
+import { ENGINE_ERROR_CODES, type EngineErrorCode } from '../native/contract.js';
+import type { NativeErrorInfo } from '../native/binding.js';
 import { BackendError } from './backend-error.js';
 import { ContextOverflowError } from './context-overflow-error.js';
-import { Gpt4AllError, type Gpt4AllErrorCode } from './gpt4all-error.js';
-import { ModelLoadError, type ModelLoadErrorCode } from './model-load-error.js';
+import { MODEL_LOAD_ERROR_CODES, ModelLoadError, type ModelLoadErrorCode } from './model-load-error.js';
 
-const modelLoadCodes = new Set<string>([
-  'ERR_MODEL_NOT_FOUND',
-  'ERR_NOT_GGUF',
-  'ERR_INVALID_GGUF',
-  'ERR_UNSUPPORTED_ARCH',
-  'ERR_MODEL_LOAD',
-  'ERR_VOCAB_ONLY',
-]);
+const engineCodes: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
+const modelLoadCodes: ReadonlySet<string> = new Set(MODEL_LOAD_ERROR_CODES);
 
 /**
- * The one place where native failures become typed errors. The addon reports `{ code, message }`
- * (as event data, or as the `code` of a thrown `Error`); anything without a known code is
- * passed through unchanged.
+ * The one place where native failures become typed errors: a `NativeErrorInfo` (an event's
+ * error), or an `Error` a synchronous native call threw, whose `code` is the engine's. Anything
+ * else (a napi argument error, a JavaScript bug) passes through unchanged.
  */
 export function toError(error: unknown, context: { path?: string } = {}): unknown {
-  if (Gpt4AllError.isInstance(error)) return error;
-  if (typeof error !== 'object' || error === null) return error;
-  const { code, message, tokens, contextSize } = error as { code?: unknown; message?: unknown; tokens?: unknown; contextSize?: unknown };
-  if (typeof code !== 'string' || !code.startsWith('ERR_')) return error;
-  const text = typeof message === 'string' ? message : code;
-  if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, text, context.path ?? '');
-  if (code === 'ERR_CONTEXT_OVERFLOW') {
-    // The numbers come from the engine's typed error (crates/node/src/worker.rs).
-    const count = (n: unknown) => (typeof n === 'number' ? n : undefined);
-    return new ContextOverflowError(text, count(tokens), count(contextSize));
-  }
-  if (code === 'ERR_NO_BACKEND') return new BackendError(code, text);
-  return new Gpt4AllError(code as Gpt4AllErrorCode, text);
+  if (Gpt4AllError.isInstance(error) || !isEngineError(error)) return error;
+  const { code, message, tokens, contextSize } = error;
+  if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, message, context.path ?? '');
+  if (code === 'ERR_CONTEXT_OVERFLOW') return new ContextOverflowError(message, tokens ?? undefined, contextSize ?? undefined);
+  if (code === 'ERR_NO_BACKEND') return new BackendError(code, message);
+  return new Gpt4AllError<EngineErrorCode>(code, message);
 }
 
 /** Runs a synchronous native call, turning what it throws into a typed error. */
@@ -40,4 +29,9 @@ export function callNative<T>(call: () => T): T {
   } catch (error) {
     throw toError(error);
   }
+}
+
+function isEngineError(error: unknown): error is NativeErrorInfo {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && engineCodes.has(code) && typeof message === 'string';
 }

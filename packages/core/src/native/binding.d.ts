@@ -57,8 +57,8 @@ export declare class NativeModel {
   get disposed(): boolean
 }
 
-/** The quantisation names `quantize` accepts. */
-export declare function fileTypes(): Array<string>
+/** The core's contract, for the code generator. */
+export declare function contract(): NativeContract
 
 /** The devices of the loaded backends. Errors: `ERR_NO_BACKEND`. */
 export declare function listDevices(): Array<NativeDevice>
@@ -107,6 +107,19 @@ export interface NativeContextOptions {
   embeddings?: boolean
 }
 
+export interface NativeContract {
+  /** Every status, in number order (`OK` first). */
+  statuses: Array<NativeStatus>
+  /** `FinishReason` names, in number order. */
+  finishReasons: Array<string>
+  /** `FileType` names: what models report and `quantize` accepts. */
+  fileTypes: Array<string>
+  deviceKinds: Array<string>
+  /** `LogLevel` names, least severe first. */
+  logLevels: Array<string>
+  defaults: NativeDefaults
+}
+
 /** A control token and its text. */
 export interface NativeControlToken {
   id: number
@@ -124,28 +137,41 @@ export interface NativeCpuLevelCandidate {
   error?: string
 }
 
+/** `gpt4all_core::defaults`: what an option left out means. */
+export interface NativeDefaults {
+  contextSize: number
+  batchSize: number
+  maxTokens: number
+  temperature: number
+  topK: number
+  topP: number
+  minP: number
+  repeatPenalty: number
+  repeatLastN: number
+  frequencyPenalty: number
+  presencePenalty: number
+}
+
 export interface NativeDevice {
   name: string
   description: string
-  kind: string
+  kind: import('./contract.js').DeviceKind
   backend: string
   memoryTotal: number
   memoryFree: number
 }
 
 /** An event of `embed`: exactly one `done` (with the vectors) or `error`. */
-export interface NativeEmbedEvent {
-  kind: NativeEventKind
-  vectors?: Array<Float32Array>
-  error?: NativeErrorInfo
-}
+export type NativeEmbedEvent =
+  | { kind: 'done'; vectors: Array<Float32Array> }
+  | { kind: 'error'; error: NativeErrorInfo }
 
 /**
  * An engine error as it crosses to JavaScript: the core's stable code and message, and the
  * typed details of the errors that have them (set only for those).
  */
 export interface NativeErrorInfo {
-  code: string
+  code: import('./contract.js').EngineErrorCode
   message: string
   /** ERR_CONTEXT_OVERFLOW: the tokens the input needs. */
   tokens?: number
@@ -153,27 +179,17 @@ export interface NativeErrorInfo {
   contextSize?: number
 }
 
-/** What an event of an asynchronous call reports. */
-export declare const enum NativeEventKind {
-  Progress = 'progress',
-  Chunk = 'chunk',
-  Done = 'done',
-  Error = 'error',
-}
-
 /**
  * One event of a running generation, delivered in order on the JS thread: any number of
  * `chunk`s, then exactly one `done` or `error`.
  */
-export interface NativeGenerateEvent {
-  kind: NativeEventKind
-  /** The chunks of a `chunk` event: one per token, several when JavaScript lagged behind. */
-  chunks?: NativeChunks
-  result?: NativeGeneration
-  error?: NativeErrorInfo
-}
+export type NativeGenerateEvent =
+  | { kind: 'chunk'; chunks: NativeChunks }
+  | { kind: 'done'; result: NativeGeneration }
+  | { kind: 'error'; error: NativeErrorInfo }
 
 export interface NativeGenerateOptions {
+  /** -1: until the model ends or the context is full. */
   maxTokens?: number
   temperature?: number
   topK?: number
@@ -193,8 +209,7 @@ export interface NativeGenerateOptions {
 export interface NativeGeneration {
   text: string
   tokens: Array<number>
-  /** `eog`, `length`, `stop` or `abort`. */
-  finishReason: string
+  finishReason: import('./contract.js').FinishReason
   promptTokens: number
   cachedTokens: number
   completionTokens: number
@@ -203,25 +218,35 @@ export interface NativeGeneration {
 }
 
 /** An event of `loadModel`: `progress` (0 to 1) any number of times, then `done` or `error`. */
-export interface NativeLoadEvent {
-  kind: NativeEventKind
-  progress?: number
-  model?: NativeModel
-  error?: NativeErrorInfo
-}
+export type NativeLoadEvent =
+  | { kind: 'progress'; progress: number }
+  | { kind: 'done'; model: NativeModel }
+  | { kind: 'error'; error: NativeErrorInfo }
 
+/** What a model is, from its GGUF metadata and llama.cpp (`gpt4all_core::ModelInfo`). */
 export interface NativeModelInfo {
+  /** `general.architecture`, such as `llama` or `bert`. */
   architecture: string
+  /** `general.name`, if the file has one. */
   name?: string
+  /** The context length (tokens) the model was trained with. */
   contextLength: number
+  /** Width of the embeddings (`n_embd`). */
   embeddingLength: number
   layerCount: number
+  /** Tokens in the vocabulary. */
   vocabSize: number
+  /** Parameter count. */
   parameters: number
+  /** Bytes of all tensors. */
   sizeBytes: number
+  /** The file type, such as `Q4_0` or `F16`: one of the contract's `FILE_TYPES`, else `unknown (<llama_ftype>)`. */
   quantization: string
+  /** The model's own chat template (`tokenizer.chat_template`), if it has one. */
   chatTemplate?: string
+  /** The model has an encoder (T5-style encoder–decoder, `llama_model_has_encoder`). */
   hasEncoder: boolean
+  /** The file it was loaded from. */
   path: string
 }
 
@@ -232,21 +257,26 @@ export interface NativeModelOptions {
   vocabOnly?: boolean
 }
 
-/** An event of `quantize`: exactly one `done` or `error`. */
-export interface NativeTaskEvent {
-  kind: NativeEventKind
-  error?: NativeErrorInfo
+/** One status of `gpt4all_core::Status`: its C ABI number and its string code. */
+export interface NativeStatus {
+  number: number
+  code: string
 }
 
+/** An event of `quantize`: exactly one `done` or `error`. */
+export type NativeTaskEvent =
+  | { kind: 'done' }
+  | { kind: 'error'; error: NativeErrorInfo }
+
 /** Quantises `input` into `output` on a worker thread. */
-export declare function quantize(input: string, output: string, fileType: string, threads: number, callback: ((arg: NativeTaskEvent) => void)): void
+export declare function quantize(input: string, output: string, fileType: import('./contract.js').FileType | Lowercase<import('./contract.js').FileType>, threads: number, callback: (arg: NativeTaskEvent) => void): void
 
 /**
  * Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to
  * `callback(level, line)`; `null` silences the log again. The handler does not keep Node's
  * event loop alive (a weak threadsafe function): a script that is done exits with it installed.
  */
-export declare function setLogHandler(level: string, callback?: (((arg: [string, string]) => void)) | undefined | null): void
+export declare function setLogHandler(level: import('./contract.js').LogLevel, callback: ((arg: [import('./contract.js').LogLevel, string]) => void) | null): void
 
 /** The variant this addon was built as (`cpu-avx2`, `cuda`, ...). */
 export declare function variant(): string

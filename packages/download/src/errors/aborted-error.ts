@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /**
@@ -13,3 +14,4 @@ export class AbortedError extends DownloadError {
     this.name = 'AbortError';
   }
 }
+brandError(AbortedError, '@gpt4all/download:AbortedError');

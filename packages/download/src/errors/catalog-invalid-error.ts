@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** The catalog is not valid JSON or does not follow the GPT4All `models3.json` format. */
@@ -16,3 +17,4 @@ export class CatalogInvalidError extends DownloadError {
     this.source = init.source;
   }
 }
+brandError(CatalogInvalidError, '@gpt4all/download:CatalogInvalidError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** The catalog could not be fetched and no cached copy exists. `cause` holds the fetch error. */
@@ -14,3 +15,4 @@ export class CatalogUnavailableError extends DownloadError {
     this.cachePath = init.cachePath;
   }
 }
+brandError(CatalogUnavailableError, '@gpt4all/download:CatalogUnavailableError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** What was compared: the byte size or a digest. */
@@ -32,3 +33,4 @@ export class ChecksumError extends DownloadError {
     this.path = init.path;
   }
 }
+brandError(ChecksumError, '@gpt4all/download:ChecksumError');

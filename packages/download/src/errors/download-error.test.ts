@@ -25,11 +25,13 @@ describe('DownloadError', () => {
     expect(protocol.message).toBe('HTTP 206 from http://h/x does not match the request: Content-Range "bytes 5-9/10" (after 2 attempts)');
   });
 
-  it('matches by brand and code, so it survives duplicate installs', () => {
+  it('matches by class brand, so it survives duplicate installs and is exact', () => {
     const error = new ChecksumError({ algorithm: 'sha256', expected: 'a', actual: 'b', path: 'p' });
-    // What a second copy of the package would create: same brand and code, other class.
+    // What a second copy of the package would create: other classes, the same brands.
     const foreign = Object.assign(new Error('other copy'), { code: 'ERR_CHECKSUM_MISMATCH' });
-    Object.defineProperty(foreign, Symbol.for('gpt4all.error'), { value: true });
+    for (const id of ['gpt4all.error', '@gpt4all/download:DownloadError', '@gpt4all/download:ChecksumError']) {
+      Object.defineProperty(foreign, Symbol.for(id), { value: true });
+    }
 
     expect(ChecksumError.isInstance(error)).toBe(true);
     expect(ChecksumError.isInstance(foreign)).toBe(true);
@@ -37,13 +39,18 @@ describe('DownloadError', () => {
     expect(DownloadHttpError.isInstance(error)).toBe(false);
     expect(ChecksumError.isInstance(Object.assign(new Error('x'), { code: 'ERR_CHECKSUM_MISMATCH' }))).toBe(false);
     expect(DownloadError.isInstance(null)).toBe(false);
+    // Another package's error with the shared base brand is not a download error.
+    const engineError = Object.assign(new Error('too long'), { code: 'ERR_CONTEXT_OVERFLOW' });
+    Object.defineProperty(engineError, Symbol.for('gpt4all.error'), { value: true });
+    expect(DownloadError.isInstance(engineError)).toBe(false);
     expect(error).toBeInstanceOf(DownloadError);
   });
 
   it('keeps the brand out of enumeration and JSON', () => {
     const error = new AbortedError('stop', { cause: new Error('why') });
-    expect(Object.getOwnPropertySymbols(error).length).toBe(1);
-    expect(Object.keys(error)).not.toContain(Symbol.for('gpt4all.error'));
+    // Brands live on the prototypes, non-enumerable.
+    expect(Object.getOwnPropertySymbols(error)).toEqual([]);
+    expect(error[Symbol.for('gpt4all.error') as keyof typeof error]).toBe(true);
     expect(JSON.stringify(error)).toBe('{"code":"ERR_ABORTED","name":"AbortError"}');
     expect((error.cause as Error).message).toBe('why');
   });

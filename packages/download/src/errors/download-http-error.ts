@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** The server answered with an HTTP status that is not a success, after retries where they apply. */
@@ -22,3 +23,4 @@ export class DownloadHttpError extends DownloadError {
     this.attempts = init.attempts;
   }
 }
+brandError(DownloadHttpError, '@gpt4all/download:DownloadHttpError');

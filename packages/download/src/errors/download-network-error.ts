@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** The connection kept failing (reset, timeout, refused...) until retries ran out. */
@@ -14,3 +15,4 @@ export class DownloadNetworkError extends DownloadError {
     this.attempts = init.attempts;
   }
 }
+brandError(DownloadNetworkError, '@gpt4all/download:DownloadNetworkError');

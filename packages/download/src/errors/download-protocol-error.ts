@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /**
@@ -45,3 +46,4 @@ export class DownloadProtocolError extends DownloadError {
     this.attempts = init.attempts;
   }
 }
+brandError(DownloadProtocolError, '@gpt4all/download:DownloadProtocolError');

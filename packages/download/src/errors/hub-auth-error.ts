@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /**
@@ -27,3 +28,4 @@ export class HubAuthError extends DownloadError {
     this.tokenSent = init.tokenSent;
   }
 }
+brandError(HubAuthError, '@gpt4all/download:HubAuthError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** A string that starts with `hf:` is not a valid Hugging Face reference (`hf:owner/repo/path/file.gguf` or `hf:owner/repo:QUANT`). */
@@ -18,3 +19,4 @@ export class HubReferenceError extends DownloadError {
     this.reason = init.reason;
   }
 }
+brandError(HubReferenceError, '@gpt4all/download:HubReferenceError');

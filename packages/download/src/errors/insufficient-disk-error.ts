@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** Not enough free space for the remaining bytes of a download. Checked before any byte is fetched. */
@@ -20,3 +21,4 @@ export class InsufficientDiskError extends DownloadError {
     this.directory = init.directory;
   }
 }
+brandError(InsufficientDiskError, '@gpt4all/download:InsufficientDiskError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /**
@@ -14,3 +15,4 @@ export class LockLostError extends DownloadError {
     this.lockPath = init.lockPath;
   }
 }
+brandError(LockLostError, '@gpt4all/download:LockLostError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** Why a model could not be provided. */
@@ -24,3 +25,4 @@ export class ModelNotFoundError extends DownloadError {
     this.reason = init.reason;
   }
 }
+brandError(ModelNotFoundError, '@gpt4all/download:ModelNotFoundError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** No GGUF file of a Hugging Face repository matches the quantisation asked for (`hf:owner/repo:Q4_K_M`). */
@@ -18,3 +19,4 @@ export class QuantNotFoundError extends DownloadError {
     this.available = init.available;
   }
 }
+brandError(QuantNotFoundError, '@gpt4all/download:QuantNotFoundError');

@@ -1,3 +1,4 @@
+import { brandError } from '@gpt4all/errors';
 import { DownloadError, type DownloadErrorOptions } from './download-error.js';
 
 /** A model filename would escape the model directory (`../x`, `/abs`, `C:\x`...) or is not a plain file name. */
@@ -14,3 +15,4 @@ export class UnsafeFilenameError extends DownloadError {
     this.reason = init.reason;
   }
 }
+brandError(UnsafeFilenameError, '@gpt4all/download:UnsafeFilenameError');

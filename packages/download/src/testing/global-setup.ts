@@ -23,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     outExtension: () => ({ js: '.mjs' }),
     platform: 'node',
     target: 'node20',
+    // The script runs from a temporary directory, where no node_modules resolves packages.
+    noExternal: [/.*/],
     silent: true,
     config: false,
     dts: false,

@@ -1,0 +1,1 @@
+export { Gpt4AllError, brandError } from './gpt4all-error.js';
