@@ -64,3 +64,30 @@ def test_sessions_do_not_nest(reference):
                 pass
         assert [m["role"] for m in model.current_chat_session] == ["system", "user", "assistant"]
     model.close()
+
+
+def test_template_errors_carry_codes_and_leave_the_history_alone(reference):
+    from gpt4all import TemplateError
+
+    model = load(reference, "chat")
+    with pytest.raises(TemplateError) as caught:
+        with model.chat_session(chat_template="{% for m in messages %}{{ m.content }\n{% endfor %}"):
+            pass
+    assert (caught.value.code, caught.value.line) == ("ERR_TEMPLATE_SYNTAX", 1)
+    assert isinstance(caught.value, ValueError)
+
+    alternating = "{% for m in messages %}{% if m.role == 'user' and loop.index > 2 %}{{ raise_exception('one user turn only') }}{% endif %}{{ m.content }}{% endfor %}"
+    with model.chat_session(system_message="sys", chat_template=alternating):
+        model.generate("first", **GREEDY)
+        before = model.current_chat_session
+        with pytest.raises(TemplateError) as caught:
+            model.generate("second", **GREEDY)
+        assert (caught.value.code, str(caught.value)) == ("ERR_TEMPLATE_RAISED", "one user turn only")
+        assert model.current_chat_session == before
+
+    with model.chat_session(chat_template="{{ messages[0].content + 1 }}"):
+        with pytest.raises(TemplateError) as caught:
+            model.generate("x", **GREEDY)
+        assert caught.value.code == "ERR_TEMPLATE_RENDER"
+        assert model.current_chat_session == []
+    model.close()

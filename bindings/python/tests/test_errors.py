@@ -87,6 +87,70 @@ def test_a_closed_model_cannot_generate(reference):
     assert caught.value.code == "ERR_DISPOSED"
 
 
+def test_a_closed_model_refuses_a_chat_session_before_looking_for_a_template(reference):
+    from gpt4all import Gpt4AllError
+
+    model = load(reference, "gpt2")  # has no template: a live model would say so
+    model.close()
+    with pytest.raises(Gpt4AllError) as caught:
+        with model.chat_session():
+            pass
+    assert caught.value.code == "ERR_DISPOSED"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"max_tokens": "many"}, {"max_tokens": 10**20}, {"top_k": 10**20}, {"temp": "hot"}, {"repeat_last_n": 2.5j}],
+)
+def test_values_c_cannot_hold_are_invalid_arguments(reference, options):
+    from gpt4all import InvalidArgumentError
+
+    model = load(reference, "llama")
+    with pytest.raises(InvalidArgumentError) as caught:
+        model.generate("Hello", **options)
+    assert caught.value.code == "ERR_INVALID_ARGUMENT"
+    assert model.generate("Hello", max_tokens=2, temp=0) != ""  # the model is still usable
+    model.close()
+
+
+def test_bad_context_sizes_are_invalid_arguments(reference):
+    from gpt4all import InvalidArgumentError
+
+    for n_ctx in (-5, "big", 2**40):
+        with pytest.raises(InvalidArgumentError) as caught:
+            load(reference, "llama", n_ctx=n_ctx)
+        assert caught.value.code == "ERR_INVALID_ARGUMENT"
+
+
+def test_a_second_generate_on_one_object_is_context_busy(reference):
+    from gpt4all import Gpt4AllError
+
+    model = load(reference, "llama")
+    started = threading.Event()
+    errors = []
+
+    def on_token(token, piece):
+        started.set()
+        time.sleep(0.01)
+        return True
+
+    def second():
+        started.wait()
+        try:
+            model.generate("Hello", max_tokens=2, temp=0)
+        except Gpt4AllError as error:
+            errors.append(error.code)
+        finally:
+            model.abort()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    model.generate("Once upon a time", max_tokens=500, temp=0, callback=on_token)
+    thread.join()
+    assert errors == ["ERR_CONTEXT_BUSY"]
+    model.close()
+
+
 class _Server:
     """A real HTTP server on loopback, serving files from a directory (with range requests)."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import struct
 import sys
-import threading
 from types import SimpleNamespace
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -61,6 +60,15 @@ def check(status: int) -> None:
         code = ffi.string(lib.gpt4all_status_code(status)).decode()
         message = ffi.string(lib.gpt4all_last_error_message()).decode("utf-8", "replace")
         raise error_for(code, message)
+
+
+def _set(options, field: str, value) -> None:
+    """Sets an option struct's field; a value C cannot hold (a str, 10**20, -1 for an unsigned
+    field) is ERR_INVALID_ARGUMENT, not cffi's TypeError or OverflowError."""
+    try:
+        setattr(options, field, value)
+    except (TypeError, OverflowError) as error:
+        raise error_for("ERR_INVALID_ARGUMENT", f"{field} = {value!r} is not a valid value: {error}") from None
 
 
 def _string(pointer) -> Optional[str]:
@@ -133,15 +141,14 @@ class Context:
 
     def __init__(self, model: Model, n_ctx: int = 0, n_threads: Optional[int] = None, embeddings: bool = False):
         options = lib.gpt4all_context_options_default()
-        options.context_size = n_ctx
-        options.threads = n_threads or 0
-        options.embeddings = embeddings
+        _set(options, "context_size", n_ctx)
+        _set(options, "threads", n_threads or 0)
+        options.embeddings = bool(embeddings)
         handle = ffi.new("gpt4all_context **")
         check(lib.gpt4all_context_create(model.handle, ffi.addressof(options), handle))
         self._handle = handle[0]
         self.n_ctx = n_ctx or model.context_length
         self.embedding_length = model.embedding_length
-        self._lock = threading.Lock()
 
     def generate(
         self,
@@ -159,7 +166,7 @@ class Context:
         """Generates from the token ids `prompt`; `on_text(token, text)` gets each piece of text
         and returns False to stop. Options left None keep the library's defaults."""
         options = lib.gpt4all_generate_options_default()
-        options.max_tokens = max_tokens
+        _set(options, "max_tokens", max_tokens)
         for field, value in (
             ("temperature", temperature),
             ("top_k", top_k),
@@ -169,7 +176,7 @@ class Context:
             ("repeat_last_n", repeat_last_n),
         ):
             if value is not None:
-                setattr(options, field, value)
+                _set(options, field, value)
         keep = []
         if stop:
             keep = [ffi.new("char[]", s.encode("utf-8")) for s in stop]

@@ -30,6 +30,16 @@ class DownloadError(Gpt4AllError):
     codes of @gpt4all/download)."""
 
 
+class TemplateError(Gpt4AllError, ValueError):
+    """A chat template that jinja2 cannot compile (ERR_TEMPLATE_SYNTAX, with `.line`) or render
+    (ERR_TEMPLATE_RENDER, or ERR_TEMPLATE_RAISED for the template's own raise_exception()): the
+    codes of @gpt4all/templates. The jinja2 exception is the `__cause__`."""
+
+    def __init__(self, code: str, message: str, line: "int | None" = None):
+        super().__init__(code, message)
+        self.line = line
+
+
 _BY_CODE = {
     "ERR_MODEL_NOT_FOUND": ModelNotFoundError,
     "ERR_NOT_GGUF": ModelLoadError,

@@ -15,10 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Literal, Optional, Union
 
+import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import _native
-from .errors import DownloadError, InvalidArgumentError, ModelNotFoundError, error_for
+from .errors import DownloadError, Gpt4AllError, InvalidArgumentError, ModelNotFoundError, TemplateError, error_for
 
 #: Where models are looked for and downloaded to, as GPT4All's SDK does.
 DEFAULT_MODEL_DIRECTORY = Path.home() / ".cache" / "gpt4all"
@@ -33,6 +34,31 @@ ResponseCallbackType = Callable[[int, str], bool]
 # Chat templates render as GPT4All renders them: jinja2, sandboxed, trimmed blocks.
 _jinja_env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
 _jinja_env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+
+
+def _raise_exception(message: str) -> None:
+    raise TemplateError("ERR_TEMPLATE_RAISED", str(message))
+
+
+_jinja_env.globals["raise_exception"] = _raise_exception
+
+
+def _compile_template(source: str) -> jinja2.Template:
+    """The chat template, or TemplateError (ERR_TEMPLATE_SYNTAX, with the line) if jinja2 cannot parse it."""
+    try:
+        return _jinja_env.from_string(source)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError("ERR_TEMPLATE_SYNTAX", f"the chat template does not parse: {error.message} (line {error.lineno})", error.lineno) from error
+
+
+def _render_template(template: jinja2.Template, **variables) -> str:
+    """Renders a chat template; what fails inside it is TemplateError (ERR_TEMPLATE_RENDER)."""
+    try:
+        return template.render(**variables)
+    except Gpt4AllError:
+        raise
+    except Exception as error:  # anything the template's own code raised: jinja2's errors, TypeError, ...
+        raise TemplateError("ERR_TEMPLATE_RENDER", f"the chat template failed: {type(error).__name__}: {error}") from error
 
 
 def empty_response_callback(token_id: int, response: str) -> bool:
@@ -208,8 +234,9 @@ class GPT4All:
             max_tokens = n_predict
         session = self._chat_session
         if session is not None:
-            session.history.append({"role": "user", "content": prompt})
-            rendered = session.template.render(messages=session.history, add_generation_prompt=True, **self._special_tokens())
+            history = session.history + [{"role": "user", "content": prompt}]
+            rendered = _render_template(session.template, messages=history, add_generation_prompt=True, **self._special_tokens())
+            session.history.append(history[-1])
             tokens = self.model.tokenize(rendered, add_special=False, parse_special=True)
         else:
             tokens = self.model.tokenize(prompt, add_special=True, parse_special=True)
@@ -284,6 +311,7 @@ class GPT4All:
         response to the history, and the KV cache is reused, so a turn only evaluates its new
         tokens. The template is `chat_template`, the catalog's, or else the model file's own
         (tokenizer.chat_template); `system_message` defaults to the catalog's (False: none)."""
+        self.model.handle  # ERR_DISPOSED once close() was called, before anything else is checked
         if self._chat_session is not None:
             raise InvalidArgumentError("ERR_INVALID_ARGUMENT", "a chat session is already open on this model: close it first")
         if system_message is None:
@@ -296,7 +324,7 @@ class GPT4All:
         history: List[MessageType] = []
         if system_message is not False:
             history.append({"role": "system", "content": system_message})
-        self._chat_session = _ChatSession(_jinja_env.from_string(chat_template), history)
+        self._chat_session = _ChatSession(_compile_template(chat_template), history)
         try:
             yield self
         finally:
