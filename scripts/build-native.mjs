@@ -140,6 +140,8 @@ if (!values.debug) cargoArgs.push('--release');
 execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
 const cLibrary = { win32: 'gpt4all.dll', darwin: 'libgpt4all.dylib' }[platform.split('-')[0]] ?? 'libgpt4all.so';
 publish(join(root, 'target', triple, profile, cLibrary), cLibrary);
+// MSVC links a DLL through its import library, which Cargo names gpt4all.dll.lib.
+if (cLibrary.endsWith('.dll')) publish(join(root, 'target', triple, profile, `${cLibrary}.lib`), 'gpt4all.lib');
 execFileSync('cargo', ['run', '--quiet', '--package', 'gpt4all-capi-header'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
 publish(join(root, 'crates/capi/include/gpt4all.h'), 'gpt4all.h');
 
