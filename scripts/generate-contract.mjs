@@ -33,6 +33,10 @@ export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = {
 ${errorCodes.map((status) => `  ${status.code}: ${status.number},\n`).join('')}};
 
+/** The codes that say a model file could not be loaded (\`Status::is_model_load\`): \`ModelLoadError\`'s. */
+export const MODEL_LOAD_ERROR_CODES = ${list(errorCodes.filter((status) => status.modelLoad).map((status) => status.code))};
+export type ModelLoadErrorCode = (typeof MODEL_LOAD_ERROR_CODES)[number];
+
 /** Why generation ended: the model's end-of-generation token, the token limit or a full context, a stop string, or an abort. */
 export const FINISH_REASONS = ${list(contract.finishReasons)};
 export type FinishReason = (typeof FINISH_REASONS)[number];

@@ -80,14 +80,16 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('npm inst
     run('npm', ['install', '@gpt4all/core', '--no-audit', '--no-fund', '--cache', join(work, 'npm-cache')], { cwd: app, env: cleanEnv() });
     const installSeconds = (performance.now() - started) / 1000;
 
-    // What npm must pick: core's optional dependencies whose os and cpu fit this machine.
+    // What npm must pick: core's dependencies (the error base), and its optional dependencies
+    // whose os and cpu fit this machine.
     const workspace = workspacePackages();
     const coreManifest = workspace.get('@gpt4all/core')!.manifest;
     const fits = (name: string) => {
       const { os, cpu } = workspace.get(name)!.manifest;
       return (!os || os.includes(process.platform)) && (!cpu || cpu.includes(process.arch));
     };
-    const expected = ['core', ...Object.keys(coreManifest.optionalDependencies ?? {}).filter(fits).map((name) => name.replace('@gpt4all/', ''))].sort();
+    const platformPackages = Object.keys(coreManifest.optionalDependencies ?? {}).filter(fits);
+    const expected = ['@gpt4all/core', ...Object.keys(coreManifest.dependencies ?? {}), ...platformPackages].map((name) => name.replace('@gpt4all/', '')).sort();
     const installed = readdirSync(join(app, 'node_modules/@gpt4all')).sort();
     expect(installed).toEqual(expected);
     expect(installed).toContain('core-linux-x64-cpu-avx2');

@@ -1,5 +1,5 @@
 // A copy of the workspace reduced to what a release publishes: the root files changesets reads
-// and the packages of the `@gpt4all/core` fixed group (plus the manifests of the private
+// and the packages of the `@gpt4all/core` fixed group with the public packages they depend on (plus the manifests of the private
 // workspace packages they name, so `workspace:*` ranges resolve). `changeset publish` then runs
 // there exactly as the release workflow runs it at the repository root, without creating git
 // tags in the real checkout and without publishing packages other engineers are changing.
@@ -43,7 +43,10 @@ export function workspacePackages(): Map<string, { dir: string; manifest: Manife
 /** Writes the release stage into `stage` and returns the packages it will publish. */
 export function stageRelease(stage: string): StagedPackage[] {
   const all = workspacePackages();
-  const published = [...all.values()].filter(({ manifest }) => manifest.name === '@gpt4all/core' || manifest.name.startsWith('@gpt4all/core-'));
+  const group = [...all.values()].filter(({ manifest }) => manifest.name === '@gpt4all/core' || manifest.name.startsWith('@gpt4all/core-'));
+  // The public packages the group depends on (the error base) are released with it.
+  const needed = new Set(group.flatMap(({ manifest }) => Object.keys(manifest.dependencies ?? {})));
+  const published = [...group, ...[...all.values()].filter(({ manifest }) => !manifest.private && needed.has(manifest.name) && !group.some((p) => p.manifest.name === manifest.name))];
   const referenced = new Set(published.flatMap(({ manifest }) => Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies })));
   const helpers = [...all.values()].filter(({ manifest }) => manifest.private && referenced.has(manifest.name));
 

@@ -91,6 +91,20 @@ impl Status {
     pub fn from_number(number: i32) -> Option<Status> {
         usize::try_from(number).ok().and_then(|n| ALL.get(n).copied())
     }
+
+    /// Whether the status says a model file could not be loaded (bindings raise these as one
+    /// error type, carrying the file's path).
+    pub fn is_model_load(self) -> bool {
+        matches!(
+            self,
+            Status::ModelNotFound
+                | Status::NotGguf
+                | Status::InvalidGguf
+                | Status::UnsupportedArchitecture
+                | Status::ModelLoad
+                | Status::VocabOnly
+        )
+    }
 }
 
 /// Every status, in number order (private: cbindgen would export a public constant).

@@ -9,6 +9,8 @@ use napi_derive::napi;
 pub struct NativeStatus {
     pub number: i32,
     pub code: String,
+    /// The status says a model file could not be loaded (`Status::is_model_load`).
+    pub model_load: bool,
 }
 
 /// `gpt4all_core::defaults`: what an option left out means.
@@ -48,7 +50,7 @@ pub fn contract() -> NativeContract {
     NativeContract {
         statuses: Status::all()
             .iter()
-            .map(|s| NativeStatus { number: *s as i32, code: s.code().to_string() })
+            .map(|s| NativeStatus { number: *s as i32, code: s.code().to_string(), model_load: s.is_model_load() })
             .collect(),
         finish_reasons: names(&mut FinishReason::all().iter().map(|r| r.as_str())),
         file_types: names(&mut FileType::names()),

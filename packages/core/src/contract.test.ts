@@ -2,7 +2,7 @@
 // These tests check it against the addon that is loaded, and that the engine applies it.
 import { ensureTestModel } from '@gpt4all/test-models';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, DEVICE_KINDS, ENGINE_ERROR_CODES, FILE_TYPES, FINISH_REASONS, LOG_LEVELS, STATUS_NUMBERS, listDevices, loadModel } from './index.js';
+import { DEFAULTS, DEVICE_KINDS, ENGINE_ERROR_CODES, FILE_TYPES, FINISH_REASONS, LOG_LEVELS, MODEL_LOAD_ERROR_CODES, STATUS_NUMBERS, listDevices, loadModel } from './index.js';
 import { loadBinding } from './native/load-binding.js';
 
 describe('the generated contract', () => {
@@ -10,6 +10,7 @@ describe('the generated contract', () => {
     const native = loadBinding().binding.contract();
     const errors = native.statuses.filter((status) => status.code !== 'OK');
     expect(ENGINE_ERROR_CODES).toEqual(errors.map((status) => status.code));
+    expect(MODEL_LOAD_ERROR_CODES).toEqual(errors.filter((status) => status.modelLoad).map((status) => status.code));
     expect(STATUS_NUMBERS).toEqual(Object.fromEntries(errors.map((status) => [status.code, status.number])));
     expect([FINISH_REASONS, FILE_TYPES, DEVICE_KINDS, LOG_LEVELS]).toEqual([native.finishReasons, native.fileTypes, native.deviceKinds, native.logLevels]);
     expect(DEFAULTS).toEqual(native.defaults);

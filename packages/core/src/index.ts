@@ -15,10 +15,9 @@ export type { GgufArrayLength, GgufHeaderSummary, GgufTensorEntry } from './gguf
 export { availableRam } from './available-memory.js';
 export { Gpt4AllError } from '@gpt4all/errors';
 export type { Gpt4AllErrorCode } from './errors/error-code.js';
-export { DEFAULTS, DEVICE_KINDS, ENGINE_ERROR_CODES, FILE_TYPES, FINISH_REASONS, LOG_LEVELS, STATUS_NUMBERS } from './native/contract.js';
+export { DEFAULTS, DEVICE_KINDS, ENGINE_ERROR_CODES, FILE_TYPES, FINISH_REASONS, LOG_LEVELS, MODEL_LOAD_ERROR_CODES, STATUS_NUMBERS } from './native/contract.js';
 export type { DeviceKind, EngineErrorCode, FileType, LogLevel } from './native/contract.js';
 export { ModelLoadError } from './errors/model-load-error.js';
-export { MODEL_LOAD_ERROR_CODES } from './errors/model-load-error.js';
 export type { ModelLoadErrorCode } from './errors/model-load-error.js';
 export { ContextOverflowError } from './errors/context-overflow-error.js';
 export { BackendError } from './errors/backend-error.js';

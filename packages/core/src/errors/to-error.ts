@@ -1,9 +1,9 @@
 import { Gpt4AllError } from '@gpt4all/errors';
-import { ENGINE_ERROR_CODES, type EngineErrorCode } from '../native/contract.js';
+import { ENGINE_ERROR_CODES, MODEL_LOAD_ERROR_CODES, type EngineErrorCode, type ModelLoadErrorCode } from '../native/contract.js';
 import type { NativeErrorInfo } from '../native/binding.js';
 import { BackendError } from './backend-error.js';
 import { ContextOverflowError } from './context-overflow-error.js';
-import { MODEL_LOAD_ERROR_CODES, ModelLoadError, type ModelLoadErrorCode } from './model-load-error.js';
+import { ModelLoadError } from './model-load-error.js';
 
 const engineCodes: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
 const modelLoadCodes: ReadonlySet<string> = new Set(MODEL_LOAD_ERROR_CODES);

@@ -261,6 +261,8 @@ export interface NativeModelOptions {
 export interface NativeStatus {
   number: number
   code: string
+  /** The status says a model file could not be loaded (`Status::is_model_load`). */
+  modelLoad: boolean
 }
 
 /** An event of `quantize`: exactly one `done` or `error`. */

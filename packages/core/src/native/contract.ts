@@ -48,6 +48,17 @@ export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = {
   ERR_INTERNAL: 18,
 };
 
+/** The codes that say a model file could not be loaded (`Status::is_model_load`): `ModelLoadError`'s. */
+export const MODEL_LOAD_ERROR_CODES = [
+  "ERR_MODEL_NOT_FOUND",
+  "ERR_NOT_GGUF",
+  "ERR_INVALID_GGUF",
+  "ERR_UNSUPPORTED_ARCH",
+  "ERR_MODEL_LOAD",
+  "ERR_VOCAB_ONLY",
+] as const;
+export type ModelLoadErrorCode = (typeof MODEL_LOAD_ERROR_CODES)[number];
+
 /** Why generation ended: the model's end-of-generation token, the token limit or a full context, a stop string, or an abort. */
 export const FINISH_REASONS = [
   "eog",

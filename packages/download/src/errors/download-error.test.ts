@@ -50,7 +50,7 @@ describe('DownloadError', () => {
     const error = new AbortedError('stop', { cause: new Error('why') });
     // Brands live on the prototypes, non-enumerable.
     expect(Object.getOwnPropertySymbols(error)).toEqual([]);
-    expect(error[Symbol.for('gpt4all.error') as keyof typeof error]).toBe(true);
+    expect((error as unknown as Record<symbol, unknown>)[Symbol.for('gpt4all.error')]).toBe(true);
     expect(JSON.stringify(error)).toBe('{"code":"ERR_ABORTED","name":"AbortError"}');
     expect((error.cause as Error).message).toBe('why');
   });
