@@ -442,6 +442,7 @@ fn generate_bindings(llama_dir: &Path) {
         .allowlist_type("ggml_type")
         .allowlist_type("llama_.*")
         .allowlist_var("LLAMA_.*")
+        .allowlist_var("GGML_MAX_N_THREADS")
         .derive_default(true)
         .layout_tests(false)
         .generate()

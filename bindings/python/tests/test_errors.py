@@ -122,6 +122,41 @@ def test_bad_context_sizes_are_invalid_arguments(reference):
         assert caught.value.code == "ERR_INVALID_ARGUMENT"
 
 
+def test_a_failed_turn_leaves_the_history_as_it_was(reference):
+    from gpt4all import Gpt4AllError
+
+    model = load(reference, "chat", n_ctx=64)
+    with model.chat_session(system_message="sys"):
+        model.generate("hi", max_tokens=2, temp=0)
+        before = model.current_chat_session
+        for options in ({"max_tokens": "many"}, {"temp": float("nan")}, {"max_tokens": -2}):
+            with pytest.raises(Gpt4AllError):
+                model.generate("again", **options)
+            assert model.current_chat_session == before
+        with pytest.raises(Gpt4AllError) as caught:
+            model.generate("word " * 200, max_tokens=2)
+        assert caught.value.code == "ERR_CONTEXT_OVERFLOW"
+        assert model.current_chat_session == before
+        # A stream closed early keeps the turn with the reply produced so far.
+        stream = model.generate("more", max_tokens=8, temp=0, streaming=True)
+        first = next(stream)
+        stream.close()
+        assert model.current_chat_session == before + [{"role": "user", "content": "more"}, {"role": "assistant", "content": first}]
+    model.close()
+
+
+def test_embed4all_n_ctx_zero_is_the_default(reference):
+    from pathlib import Path
+
+    from gpt4all import Embed4All
+
+    path = Path(reference["paths"]["bert"])
+    embedder = Embed4All(path.name, model_path=path.parent, allow_download=False, n_ctx=0, n_threads=2)
+    assert 0 < embedder.n_ctx <= 2048
+    assert len(embedder.embed("hello world")) > 0
+    embedder.close()
+
+
 def test_a_second_generate_on_one_object_is_context_busy(reference):
     from gpt4all import Gpt4AllError
 

@@ -229,7 +229,8 @@ typedef struct gpt4all_context_options {
   size_t struct_size;
   /**
    * Tokens the context holds. gpt4all_context_options_default() sets GPT4All's n_ctx
-   * default; 0: that default, capped at the model's training length.
+   * default, used as given like any other value (as GPT4All does, even above the model's
+   * training length); 0: that default, capped at the model's training length.
    */
   uint32_t context_size;
   /**

@@ -20,7 +20,8 @@ pub struct gpt4all_context_options {
     /// sizeof(gpt4all_context_options).
     pub struct_size: usize,
     /// Tokens the context holds. gpt4all_context_options_default() sets GPT4All's n_ctx
-    /// default; 0: that default, capped at the model's training length.
+    /// default, used as given like any other value (as GPT4All does, even above the model's
+    /// training length); 0: that default, capped at the model's training length.
     pub context_size: u32,
     /// Tokens evaluated per llama_decode call; 0: the default, which
     /// gpt4all_context_options_default() sets.

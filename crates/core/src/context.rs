@@ -26,6 +26,17 @@ pub struct ContextParams {
     pub embeddings: bool,
 }
 
+/// `threads` if ggml can run that many (`GGML_MAX_N_THREADS`): a larger count, such as -1 read as
+/// unsigned, would make ggml's thread pool allocation fail inside C.
+pub(crate) fn check_threads(threads: u32) -> Result<u32> {
+    if threads > sys::GGML_MAX_N_THREADS {
+        return Err(Error::InvalidArgument {
+            reason: format!("threads must be at most {} (GGML_MAX_N_THREADS), got {threads}", sys::GGML_MAX_N_THREADS),
+        });
+    }
+    Ok(threads)
+}
+
 /// Sequences an embedding context evaluates together in one batch.
 pub(crate) const EMBEDDING_SEQUENCES: u32 = 8;
 
@@ -66,7 +77,7 @@ impl Context {
         }
         let threads = match params.threads {
             0 => default_threads(),
-            n => n,
+            n => check_threads(n)?,
         };
         let create = |pooling: sys::llama_pooling_type| {
             let mut p = unsafe { sys::llama_context_default_params() };

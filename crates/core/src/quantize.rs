@@ -10,6 +10,7 @@ use std::path::Path;
 /// Writes a copy of `input` quantised to `file_type` at `output`. The output appears atomically:
 /// it is written to `<output>.part` and renamed only when complete.
 pub fn quantize(input: &Path, output: &Path, file_type: FileType, threads: u32) -> Result<()> {
+    let threads = crate::context::check_threads(threads)?;
     let gguf = GgufFile::open(input)?;
     if gguf.tensors.is_empty() {
         return Err(Error::VocabOnly);

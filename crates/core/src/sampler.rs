@@ -154,6 +154,12 @@ fn check(p: &SamplingParams) -> Result<()> {
     if !p.frequency_penalty.is_finite() || !p.presence_penalty.is_finite() {
         return bad("penalties must be finite numbers");
     }
+    if p.top_k < 0 {
+        return bad("topK must be 0 (off) or more");
+    }
+    if p.repeat_last_n < -1 {
+        return bad("repeatLastN must be -1 (the whole context), 0 (off) or more");
+    }
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! `NativeContext`: a KV cache over a model, with generation and embeddings off the JS thread.
 use crate::abort::{flag_of, NativeAbortFlag};
 use crate::chunk_batch::ChunkBuffer;
-use crate::error::{busy, disposed, to_native, Result};
+use crate::error::{busy, disposed, to_native, NativeError, Result};
 use crate::model::NativeModel;
+use crate::number::{integer, optional};
 use crate::types::{
     NativeContextOptions, NativeErrorInfo, NativeGenerateEvent, NativeGenerateOptions, NativeGeneration,
 };
 use crate::worker::{error_info, send, Worker};
-use gpt4all_core::{catch_panic, Context, ContextParams, Error, GenerateParams, Generation, SamplingParams};
+use gpt4all_core::{catch_panic, Context, ContextParams, GenerateParams, Generation, SamplingParams};
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -53,10 +54,12 @@ impl Drop for BusyGuard {
 impl NativeContext {
     #[napi(constructor)]
     pub fn new(model: &NativeModel, options: NativeContextOptions) -> Result<Self> {
+        let count =
+            |name, value| Ok::<u32, NativeError>(optional(name, value, 0..=u32::MAX as i64)?.unwrap_or(0) as u32);
         let params = ContextParams {
-            context_size: options.context_size.unwrap_or(0),
-            batch_size: options.batch_size.unwrap_or(0),
-            threads: options.threads.unwrap_or(0),
+            context_size: count("contextSize", options.context_size)?,
+            batch_size: count("batchSize", options.batch_size)?,
+            threads: count("threads", options.threads)?,
             embeddings: options.embeddings.unwrap_or(false),
         };
         let context = Context::new(model.get()?, &params).map_err(to_native)?;
@@ -93,8 +96,9 @@ impl NativeContext {
 
     /// Keeps the first `n` cached tokens.
     #[napi]
-    pub fn truncate(&self, n: u32) -> Result<()> {
-        self.with(|ctx| ctx.truncate(n as usize))
+    pub fn truncate(&self, n: f64) -> Result<()> {
+        let n = integer("n", n, 0..=u32::MAX as i64)? as usize;
+        self.with(|ctx| ctx.truncate(n))
     }
 
     /// Generates from `tokens` on a worker thread; events arrive through `callback`.
@@ -232,25 +236,24 @@ impl NativeContext {
 fn generate_params(o: NativeGenerateOptions) -> Result<GenerateParams> {
     let defaults = GenerateParams::default();
     let d = defaults.sampling;
-    let max_tokens = match o.max_tokens {
+    let max_tokens = match optional("maxTokens", o.max_tokens, -1..=u32::MAX as i64)? {
         None => defaults.max_tokens,
         Some(-1) => None,
-        Some(n) => Some(u32::try_from(n).map_err(|_| {
-            to_native(Error::InvalidArgument { reason: format!("maxTokens must be ≥ 0 or -1 (no limit), got {n}") })
-        })?),
+        Some(n) => Some(n as u32),
     };
     Ok(GenerateParams {
         max_tokens,
         sampling: SamplingParams {
             temperature: o.temperature.map_or(d.temperature, |v| v as f32),
-            top_k: o.top_k.unwrap_or(d.top_k),
+            top_k: optional("topK", o.top_k, 0..=i32::MAX as i64)?.map_or(d.top_k, |n| n as i32),
             top_p: o.top_p.map_or(d.top_p, |v| v as f32),
             min_p: o.min_p.map_or(d.min_p, |v| v as f32),
             repeat_penalty: o.repeat_penalty.map_or(d.repeat_penalty, |v| v as f32),
             frequency_penalty: o.frequency_penalty.map_or(d.frequency_penalty, |v| v as f32),
             presence_penalty: o.presence_penalty.map_or(d.presence_penalty, |v| v as f32),
-            repeat_last_n: o.repeat_last_n.unwrap_or(d.repeat_last_n),
-            seed: o.seed.unwrap_or(d.seed),
+            repeat_last_n: optional("repeatLastN", o.repeat_last_n, -1..=i32::MAX as i64)?
+                .map_or(d.repeat_last_n, |n| n as i32),
+            seed: optional("seed", o.seed, 0..=u32::MAX as i64)?.map_or(d.seed, |n| n as u32),
         },
         stop: o.stop.unwrap_or_default(),
         special: o.special.unwrap_or(defaults.special),

@@ -1,5 +1,6 @@
 //! Process-wide entry points: the build's variant, devices, quantisation and logging.
 use crate::error::{to_native, Result};
+use crate::number::integer;
 use crate::types::{NativeBackendConfig, NativeBackendReport, NativeCpuLevelCandidate, NativeDevice, NativeErrorInfo};
 use crate::worker::{error_info, send, spawn};
 use gpt4all_core::{catch_panic, BackendConfig, FileType, LogLevel};
@@ -78,9 +79,10 @@ pub fn quantize(
     input: String,
     output: String,
     file_type: String,
-    threads: u32,
+    threads: f64,
     callback: ThreadsafeFunction<NativeTaskEvent, (), NativeTaskEvent, Status, false>,
 ) -> Result<()> {
+    let threads = integer("threads", threads, 0..=u32::MAX as i64)? as u32;
     let file_type = FileType::from_name(&file_type).ok_or_else(|| {
         to_native(gpt4all_core::Error::InvalidArgument {
             reason: format!(

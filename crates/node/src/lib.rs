@@ -10,5 +10,6 @@ mod engine;
 mod error;
 mod metadata;
 mod model;
+mod number;
 mod types;
 mod worker;

@@ -2,6 +2,7 @@
 use crate::abort::{flag_of, NativeAbortFlag};
 use crate::error::{disposed, to_native, Result};
 use crate::metadata::JsMetadata;
+use crate::number::optional;
 use crate::types::{NativeErrorInfo, NativeModelInfo, NativeModelOptions};
 use crate::worker::{error_info, send, spawn};
 use gpt4all_core::{catch_panic, GpuLayers, Model, ModelParams};
@@ -34,8 +35,8 @@ pub fn load_model(
     callback: ThreadsafeFunction<NativeLoadEvent, (), NativeLoadEvent, Status, false>,
 ) -> Result<()> {
     let params = ModelParams {
-        gpu_layers: match options.gpu_layers {
-            Some(n) if n < 0 => GpuLayers::All,
+        gpu_layers: match optional("gpuLayers", options.gpu_layers, -1..=i32::MAX as i64)? {
+            Some(-1) => GpuLayers::All,
             Some(n) => GpuLayers::Count(n as u32),
             None => GpuLayers::Count(0),
         },

@@ -5,8 +5,8 @@ use napi_derive::napi;
 
 #[napi(object)]
 pub struct NativeModelOptions {
-    /// Layers to offload to the GPU; negative means all of them.
-    pub gpu_layers: Option<i32>,
+    /// Layers to offload to the GPU; -1 means all of them.
+    pub gpu_layers: Option<f64>,
     pub use_mmap: Option<bool>,
     pub vocab_only: Option<bool>,
 }
@@ -30,6 +30,7 @@ pub struct NativeModelInfo {
     /// Bytes of all tensors.
     pub size_bytes: f64,
     /// The file type, such as `Q4_0` or `F16`: one of the contract's `FILE_TYPES`, else `unknown (<llama_ftype>)`.
+    #[napi(ts_type = "import('./contract.js').FileType | `unknown (${number})`")]
     pub quantization: String,
     /// The model's own chat template (`tokenizer.chat_template`), if it has one.
     pub chat_template: Option<String>,
@@ -41,25 +42,26 @@ pub struct NativeModelInfo {
 
 #[napi(object)]
 pub struct NativeContextOptions {
-    pub context_size: Option<u32>,
-    pub batch_size: Option<u32>,
-    pub threads: Option<u32>,
+    pub context_size: Option<f64>,
+    pub batch_size: Option<f64>,
+    pub threads: Option<f64>,
     pub embeddings: Option<bool>,
 }
 
 #[napi(object)]
 pub struct NativeGenerateOptions {
     /// -1: until the model ends or the context is full.
-    pub max_tokens: Option<i32>,
+    pub max_tokens: Option<f64>,
     pub temperature: Option<f64>,
-    pub top_k: Option<i32>,
+    pub top_k: Option<f64>,
     pub top_p: Option<f64>,
     pub min_p: Option<f64>,
     pub repeat_penalty: Option<f64>,
-    pub repeat_last_n: Option<i32>,
+    pub repeat_last_n: Option<f64>,
     pub frequency_penalty: Option<f64>,
     pub presence_penalty: Option<f64>,
-    pub seed: Option<u32>,
+    /// 0 to 2**32 - 1; 2**32 - 1 (llama.cpp's `LLAMA_DEFAULT_SEED`) draws a random seed.
+    pub seed: Option<f64>,
     pub stop: Option<Vec<String>>,
     pub special: Option<bool>,
     /// Send `chunk` events (default true). Off when nobody streams: the result has the text.

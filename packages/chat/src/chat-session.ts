@@ -7,7 +7,7 @@ import { ChatError, invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
 import { fitConversation, type ContextOverflowPolicy } from './overflow-policy.js';
 import type { Prompt } from './prompt-tokens.js';
-import { catalogSampling, pickSampling, resolveSampling, type SamplingOptions } from './sampling-defaults.js';
+import { catalogSampling, pickSampling, resolveSampling, stopStrings, type SamplingOptions } from './sampling-defaults.js';
 import { isMessage, sessionOptionsFromJSON, type ChatSessionJSON } from './session-json.js';
 import type { AbortedReplyPolicy, ChatReply, ChatSessionOptions, SendOptions } from './session-options.js';
 import { TaskQueue } from './task-queue.js';
@@ -191,6 +191,8 @@ export class ChatSession {
   async #reply(user: ChatMessage | undefined, options: SendOptions): Promise<ChatReply> {
     if (this.#disposed) throw new Gpt4AllError('ERR_DISPOSED', 'the chat session has been disposed');
     const sampling = resolveSampling(catalogSampling(this.model.catalogEntry), this.#sampling, options);
+    const stop = stopStrings(options.stop);
+    const replyLimit = sampling.maxTokens === -1 ? Infinity : sampling.maxTokens;
     const abortedReply = oneOf('abortedReply', options.abortedReply ?? this.#abortedReply, ['keep', 'discard']);
     const epoch = this.#epoch;
     const before = this.#messages;
@@ -208,15 +210,15 @@ export class ChatSession {
         messages: conversation,
         windowStart: this.#windowStart,
         contextSize: context.contextSize,
-        replyRoom: sampling.maxTokens,
+        replyRoom: replyLimit,
         policy: this.#policy,
         tokenize: (messages) => this.renderPrompt(messages).tokens,
       });
       windowStart = fitted.windowStart;
       result = await context.generate(fitted.tokens, {
         ...sampling,
-        maxTokens: Math.min(sampling.maxTokens, fitted.replyRoom),
-        stop: [...this.stopStrings, ...(options.stop ?? []).filter((stop) => stop !== '')],
+        maxTokens: Math.min(replyLimit, fitted.replyRoom),
+        stop: [...this.stopStrings, ...stop],
         signal: options.signal,
         onToken: options.onToken && ((chunk) => options.onToken!(chunk.text, chunk.token)),
       });

@@ -1,6 +1,6 @@
 import type { FinishReason, GenerationTimings } from '@gpt4all/core';
 import type { Model } from './model.js';
-import { resolveSampling, type SamplingOptions } from './sampling-defaults.js';
+import { resolveSampling, stopStrings, type SamplingOptions } from './sampling-defaults.js';
 import type { ChatUsage } from './session-options.js';
 
 /** Options of `model.complete()`. Sampling defaults: the catalog entry's, then GPT4All's. */
@@ -32,8 +32,7 @@ export async function complete(model: Model, prompt: string, options: CompleteOp
   const onToken = options.onToken;
   const result = await context.generate(prompt, {
     ...sampling,
-    // An empty stop string would end every completion before it starts.
-    stop: options.stop?.filter((stop) => stop !== ''),
+    stop: stopStrings(options.stop),
     signal: options.signal,
     onToken: onToken && ((chunk) => onToken(chunk.text, chunk.token)),
   });

@@ -1,6 +1,6 @@
 import { parseCatalogEntry, type CatalogEntry } from '@gpt4all/download';
 import { describe, expect, it } from 'vitest';
-import { catalogSampling, GPT4ALL_DEFAULTS, resolveSampling } from './sampling-defaults.js';
+import { catalogSampling, GPT4ALL_DEFAULTS, resolveSampling, stopStrings } from './sampling-defaults.js';
 
 const entry = (raw: Record<string, unknown>): CatalogEntry => {
   const parsed = parseCatalogEntry({ name: 'M', filename: 'm.gguf', ...raw });
@@ -25,5 +25,16 @@ describe('sampling defaults', () => {
     expect(() => resolveSampling({ topP: 2 })).toThrow(/topP/);
     expect(() => resolveSampling({ maxTokens: 0 })).toThrow(/maxTokens/);
     expect(() => resolveSampling({ topK: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it('take maxTokens -1 as "no limit", as the engine does, and refuse 0', () => {
+    expect(resolveSampling({ maxTokens: -1 }).maxTokens).toBe(-1);
+    for (const maxTokens of [0, -2, 1.5]) expect(() => resolveSampling({ maxTokens })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it('stop strings must be an array of strings; empty ones are dropped', () => {
+    expect(stopStrings(['a', '', 'b'])).toEqual(['a', 'b']);
+    expect(stopStrings(undefined)).toEqual([]);
+    for (const stop of ['x', [1], null]) expect(() => stopStrings(stop)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

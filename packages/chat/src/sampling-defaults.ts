@@ -17,7 +17,7 @@ export interface SamplingOptions {
   repeatPenalty?: number;
   /** How many recent tokens the repeat penalty looks at. */
   repeatLastN?: number;
-  /** Most tokens in one reply. */
+  /** Most tokens in one reply; -1: until the model ends or the context is full. */
   maxTokens?: number;
   /** Seed of the random draw: the same seed and input give the same output. Default: random. */
   seed?: number;
@@ -90,7 +90,7 @@ function validateSampling(options: ResolvedSampling): void {
     minP: 'a number in [0, 1]',
     repeatPenalty: 'a number > 0',
     repeatLastN: 'an integer ≥ -1',
-    maxTokens: 'an integer ≥ 1',
+    maxTokens: 'an integer ≥ 1, or -1 (no limit)',
     seed: 'an integer ≥ 0',
   };
   const isInt = (value: number) => Number.isSafeInteger(value);
@@ -100,8 +100,20 @@ function validateSampling(options: ResolvedSampling): void {
   check('minP', options.minP >= 0 && options.minP <= 1);
   check('repeatPenalty', Number.isFinite(options.repeatPenalty) && options.repeatPenalty > 0);
   check('repeatLastN', isInt(options.repeatLastN) && options.repeatLastN >= -1);
-  check('maxTokens', isInt(options.maxTokens) && options.maxTokens >= 1);
+  check('maxTokens', isInt(options.maxTokens) && (options.maxTokens >= 1 || options.maxTokens === -1));
   if (options.seed !== undefined) check('seed', isInt(options.seed) && options.seed >= 0);
+}
+
+/**
+ * The stop strings of a call, without empty ones (an empty stop string would end every reply
+ * before it starts). Throws `ERR_INVALID_ARGUMENT` for anything but an array of strings.
+ */
+export function stopStrings(stop: unknown): string[] {
+  if (stop === undefined) return [];
+  if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) {
+    throw invalidArgument(`stop must be an array of strings, got ${JSON.stringify(stop)}`);
+  }
+  return stop.filter((s) => s !== '');
 }
 
 function pickDefined<T extends object>(value: T): T {

@@ -35,20 +35,19 @@ export interface LoadModelOptions {
   useMmap?: boolean;
 }
 
-/** What a model is. */
 /** What a model is: its GGUF metadata and llama.cpp's figures (fields documented in the native contract). */
 export interface ModelInfo extends NativeModelInfo {
   /** Every GGUF key/value (read on first access). */
   readonly metadata: Record<string, unknown>;
 }
 
-/** Options for {@link Model.tokenize}. */
 /** A control token of the vocabulary: its id and its text (`<|im_start|>`). */
 export interface ControlToken {
   id: number;
   text: string;
 }
 
+/** Options for {@link Model.tokenize}. */
 export interface TokenizeOptions {
   /** Turn special-token text such as `<|im_start|>` into those tokens. Leave off for untrusted text. Default false. */
   special?: boolean;

@@ -148,6 +148,7 @@ describe('resolveBackend', () => {
       for (const file of readdirSync(from).filter((f) => keep.test(f))) cpSync(join(from, file), join(to, file), { recursive: true });
     };
     copy(resolve(__dirname, '..'), join(app, 'node_modules/@gpt4all/core'), /^(dist|package\.json)$/);
+    copy(resolve(__dirname, '../../errors'), join(app, 'node_modules/@gpt4all/errors'), /^(dist|package\.json)$/);
     for (const variant of ['cpu-avx', 'cpu-avx2']) {
       copy(resolve(__dirname, `../../core-linux-x64-${variant}`), packageDir(app, 'linux-x64', variant), /\.(node|so(\.\d+)?)$|^(native|package)\.json$/);
     }

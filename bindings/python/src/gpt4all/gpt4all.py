@@ -234,9 +234,8 @@ class GPT4All:
             max_tokens = n_predict
         session = self._chat_session
         if session is not None:
-            history = session.history + [{"role": "user", "content": prompt}]
-            rendered = _render_template(session.template, messages=history, add_generation_prompt=True, **self._special_tokens())
-            session.history.append(history[-1])
+            user = {"role": "user", "content": prompt}
+            rendered = _render_template(session.template, messages=session.history + [user], add_generation_prompt=True, **self._special_tokens())
             tokens = self.model.tokenize(rendered, add_special=False, parse_special=True)
         else:
             tokens = self.model.tokenize(prompt, add_special=True, parse_special=True)
@@ -251,8 +250,10 @@ class GPT4All:
         )
 
         def finish(text: str) -> None:
+            # The turn joins the history only once it produced a reply: a call that fails
+            # (bad options, a prompt over the context) leaves the history as it was.
             if session is not None:
-                session.history.append({"role": "assistant", "content": text})
+                session.history += [user, {"role": "assistant", "content": text}]
 
         if streaming:
             return self._stream(tokens, sampling, callback, finish)
@@ -292,12 +293,14 @@ class GPT4All:
                 text.append(piece)
                 yield piece
         finally:
-            # The consumer stopped early (or finished): end the generation and wait for it.
+            # The consumer stopped early (or finished): end the generation and wait for it. The
+            # turn keeps the reply produced so far, as an aborted generate() does.
             self._context.abort()
             thread.join()
+            if not failure:
+                finish("".join(text))
         if failure:
             raise failure[0]
-        finish("".join(text))
 
     def abort(self) -> None:
         """Stops the generation in progress within one token, from any thread."""
@@ -378,7 +381,10 @@ class Embed4All:
             raise InvalidArgumentError("ERR_INVALID_ARGUMENT", f"device {device!r} is not available: this build runs on the CPU")
         self.config = GPT4All.retrieve_model(model_name or DEFAULT_EMBEDDING_MODEL, **kwargs)
         self.model = _native.Model(self.config["path"])
-        n_ctx = min(n_ctx, self.model.context_length or n_ctx)
+        # 0 asks for the default, as in the C ABI; never above what the model was trained on. Other
+        # values (negative, not an int) go to the library, which refuses them.
+        if isinstance(n_ctx, int) and n_ctx >= 0:
+            n_ctx = min(n_ctx or _native.DEFAULTS.n_ctx, self.model.context_length or _native.DEFAULTS.n_ctx)
         self._context = _native.Context(self.model, n_ctx=n_ctx, n_threads=n_threads, embeddings=True)
         self.n_ctx = n_ctx
 

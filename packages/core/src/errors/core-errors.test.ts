@@ -32,8 +32,10 @@ describe('core errors', () => {
     expect(toError({ code: 'ERR_INVALID_GGUF', message: 'm' }, { path: '/x.gguf' })).toMatchObject({ name: 'ModelLoadError', path: '/x.gguf' });
     expect(toError({ code: 'ERR_NO_BACKEND', message: 'm' })).toBeInstanceOf(BackendError);
     expect(toError({ code: 'ERR_DECODE', message: 'm' })).toMatchObject({ name: 'Gpt4AllError', code: 'ERR_DECODE' });
-    // Anything that is not an engine error passes through unchanged.
-    const other = Object.assign(new Error('napi'), { code: 'InvalidArg' });
+    // A value napi could not convert is the caller's mistake; anything else passes through unchanged.
+    const napiError = Object.assign(new Error('Failed to convert napi value String into rust type `f64`'), { code: 'NumberExpected' });
+    expect(toError(napiError)).toMatchObject({ name: 'Gpt4AllError', code: 'ERR_INVALID_ARGUMENT', cause: napiError });
+    const other = Object.assign(new Error('a bug'), { code: 'GenericFailure' });
     expect(toError(other)).toBe(other);
     expect(toError({ code: 'ERR_MADE_UP', message: 'm' })).toEqual({ code: 'ERR_MADE_UP', message: 'm' });
   });

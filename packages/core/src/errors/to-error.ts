@@ -6,15 +6,34 @@ import { ContextOverflowError } from './context-overflow-error.js';
 import { ModelLoadError } from './model-load-error.js';
 
 const engineCodes: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
+/** napi-rs's statuses for an argument of the wrong type (`napi_status` names): the caller's mistake. */
+const napiArgumentStatuses: ReadonlySet<string> = new Set([
+  'InvalidArg',
+  'ObjectExpected',
+  'StringExpected',
+  'NameExpected',
+  'FunctionExpected',
+  'NumberExpected',
+  'BooleanExpected',
+  'ArrayExpected',
+  'BigintExpected',
+  'DateExpected',
+  'ArrayBufferExpected',
+]);
 const modelLoadCodes: ReadonlySet<string> = new Set(MODEL_LOAD_ERROR_CODES);
 
 /**
  * The one place where native failures become typed errors: a `NativeErrorInfo` (an event's
- * error), or an `Error` a synchronous native call threw, whose `code` is the engine's. Anything
- * else (a napi argument error, a JavaScript bug) passes through unchanged.
+ * error), or an `Error` a synchronous native call threw, whose `code` is the engine's. An
+ * argument napi could not convert (a string for a number) is `ERR_INVALID_ARGUMENT`. Anything
+ * else (a JavaScript bug) passes through unchanged.
  */
 export function toError(error: unknown, context: { path?: string } = {}): unknown {
-  if (Gpt4AllError.isInstance(error) || !isEngineError(error)) return error;
+  if (Gpt4AllError.isInstance(error)) return error;
+  if (error instanceof Error && napiArgumentStatuses.has((error as { code?: string }).code ?? '')) {
+    return new Gpt4AllError('ERR_INVALID_ARGUMENT', `invalid argument: ${error.message}`, { cause: error });
+  }
+  if (!isEngineError(error)) return error;
   const { code, message, tokens, contextSize } = error;
   if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, message, context.path ?? '');
   if (code === 'ERR_CONTEXT_OVERFLOW') return new ContextOverflowError(message, tokens ?? undefined, contextSize ?? undefined);

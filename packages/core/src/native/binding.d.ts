@@ -199,6 +199,7 @@ export interface NativeGenerateOptions {
   repeatLastN?: number
   frequencyPenalty?: number
   presencePenalty?: number
+  /** 0 to 2**32 - 1; 2**32 - 1 (llama.cpp's `LLAMA_DEFAULT_SEED`) draws a random seed. */
   seed?: number
   stop?: Array<string>
   special?: boolean
@@ -241,7 +242,7 @@ export interface NativeModelInfo {
   /** Bytes of all tensors. */
   sizeBytes: number
   /** The file type, such as `Q4_0` or `F16`: one of the contract's `FILE_TYPES`, else `unknown (<llama_ftype>)`. */
-  quantization: string
+  quantization: import('./contract.js').FileType | `unknown (${number})`
   /** The model's own chat template (`tokenizer.chat_template`), if it has one. */
   chatTemplate?: string
   /** The model has an encoder (T5-style encoder–decoder, `llama_model_has_encoder`). */
@@ -251,7 +252,7 @@ export interface NativeModelInfo {
 }
 
 export interface NativeModelOptions {
-  /** Layers to offload to the GPU; negative means all of them. */
+  /** Layers to offload to the GPU; -1 means all of them. */
   gpuLayers?: number
   useMmap?: boolean
   vocabOnly?: boolean

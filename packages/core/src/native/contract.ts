@@ -3,7 +3,7 @@
 // code and rebuild (`pnpm build:native`).
 
 /** Every error code the engine reports (`gpt4all_core::Status`, without `OK`), in C ABI number order. */
-export const ENGINE_ERROR_CODES = [
+export const ENGINE_ERROR_CODES = Object.freeze([
   "ERR_MODEL_NOT_FOUND",
   "ERR_NOT_GGUF",
   "ERR_INVALID_GGUF",
@@ -22,12 +22,12 @@ export const ENGINE_ERROR_CODES = [
   "ERR_DISPOSED",
   "ERR_BUFFER_TOO_SMALL",
   "ERR_INTERNAL",
-] as const;
+] as const);
 /** A stable error code of the engine, such as `ERR_CONTEXT_OVERFLOW`. */
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
 /** The C ABI's `gpt4all_status` number of each code (`OK` is 0). */
-export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = {
+export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = Object.freeze({
   ERR_MODEL_NOT_FOUND: 1,
   ERR_NOT_GGUF: 2,
   ERR_INVALID_GGUF: 3,
@@ -46,30 +46,30 @@ export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = {
   ERR_DISPOSED: 16,
   ERR_BUFFER_TOO_SMALL: 17,
   ERR_INTERNAL: 18,
-};
+});
 
 /** The codes that say a model file could not be loaded (`Status::is_model_load`): `ModelLoadError`'s. */
-export const MODEL_LOAD_ERROR_CODES = [
+export const MODEL_LOAD_ERROR_CODES = Object.freeze([
   "ERR_MODEL_NOT_FOUND",
   "ERR_NOT_GGUF",
   "ERR_INVALID_GGUF",
   "ERR_UNSUPPORTED_ARCH",
   "ERR_MODEL_LOAD",
   "ERR_VOCAB_ONLY",
-] as const;
+] as const);
 export type ModelLoadErrorCode = (typeof MODEL_LOAD_ERROR_CODES)[number];
 
 /** Why generation ended: the model's end-of-generation token, the token limit or a full context, a stop string, or an abort. */
-export const FINISH_REASONS = [
+export const FINISH_REASONS = Object.freeze([
   "eog",
   "length",
   "stop",
   "abort",
-] as const;
+] as const);
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 /** llama.cpp file types (quantizations) by name: what models report and `quantize` accepts. */
-export const FILE_TYPES = [
+export const FILE_TYPES = Object.freeze([
   "F32",
   "F16",
   "BF16",
@@ -92,25 +92,25 @@ export const FILE_TYPES = [
   "IQ4_XS",
   "TQ1_0",
   "TQ2_0",
-] as const;
+] as const);
 export type FileType = (typeof FILE_TYPES)[number];
 
 /** The kinds of compute device (`ggml_backend_dev_type`). */
-export const DEVICE_KINDS = [
+export const DEVICE_KINDS = Object.freeze([
   "cpu",
   "gpu",
   "igpu",
   "accel",
-] as const;
+] as const);
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 /** Log severities, least severe first. */
-export const LOG_LEVELS = [
+export const LOG_LEVELS = Object.freeze([
   "debug",
   "info",
   "warn",
   "error",
-] as const;
+] as const);
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
