@@ -109,6 +109,10 @@ describe('templates', () => {
     expect(() => chatModel.createChatSession({ temperature: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => chatModel.createChatSession({ contextOverflow: 'truncate' as never })).toThrow(/contextOverflow/);
     expect(() => chatModel.createChatSession({ template: '{% if %}' })).toThrow(expect.objectContaining({ code: 'ERR_TEMPLATE_SYNTAX' }));
+    // A mistyped preset name is an error naming the presets, not a template that prints the name.
+    expect(() => chatModel.createChatSession({ template: 'ChatML' })).toThrow(
+      expect.objectContaining({ code: 'ERR_TEMPLATE_INVALID', message: expect.stringContaining('chatml') }),
+    );
   });
 });
 

@@ -4,8 +4,10 @@ import {
   createChatRenderer,
   fromModelMetadata,
   isPresetName,
+  PRESETS,
   presetRenderer,
   selectTemplate,
+  TemplateError,
   type ChatMessage,
   type ChatRenderer,
   type ChatRendererOptions,
@@ -79,6 +81,12 @@ export function resolveChatFormat(
   if (typeof template === 'string' && isPresetName(template)) {
     const renderer = presetRenderer(template, rendererOptions);
     return { ...base, renderer, source: 'user', stopStrings: renderer.stopStrings };
+  }
+  // A bare name is a preset the caller mistyped (`ChatML`), not a template that prints it.
+  if (typeof template === 'string' && /^[\w.-]+$/.test(template)) {
+    throw new TemplateError(`'${template}' is not a chat template preset; the presets are ${PRESETS.map((p) => p.name).join(', ')}`, {
+      code: 'ERR_TEMPLATE_INVALID',
+    });
   }
 
   const catalogTemplate = catalogCandidate(entry);

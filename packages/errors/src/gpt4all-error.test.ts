@@ -53,6 +53,12 @@ describe('Gpt4AllError', () => {
     expect(Object.getOwnPropertySymbols(ChildError.prototype).every((s) => !Object.getOwnPropertyDescriptor(ChildError.prototype, s)!.enumerable)).toBe(true);
   });
 
+  it('isInstance works unbound, as a callback', () => {
+    const errors = [new ParentError('ERR_PARENT', 'p'), new SiblingError('ERR_SIBLING', 's'), new ChildError('ERR_CHILD', 'c')];
+    expect(errors.filter(ParentError.isInstance)).toEqual([errors[0], errors[2]]);
+    expect(errors.filter(Gpt4AllError.isInstance)).toHaveLength(3);
+  });
+
   it('refuses to check for a class that has no brand of its own', () => {
     class Unbranded extends ParentError {}
     expect(() => Unbranded.isInstance(new ParentError('ERR_PARENT', 'p'))).toThrow(/brandError/);

@@ -38,10 +38,20 @@ export class Gpt4AllError<Code extends string = string> extends Error {
  * versions, such as `@gpt4all/download:ChecksumError`.
  */
 export function brandError(errorClass: abstract new (...args: never[]) => Gpt4AllError, id: string): void {
-  const brand = Symbol.for(id);
-  Object.defineProperty(errorClass.prototype, brand, { value: true });
-  Object.defineProperty(errorClass, CLASS_BRAND, { value: brand });
+  brand(errorClass, Symbol.for(id));
 }
 
-Object.defineProperty(Gpt4AllError.prototype, BASE_BRAND, { value: true });
-Object.defineProperty(Gpt4AllError, CLASS_BRAND, { value: BASE_BRAND });
+function brand(errorClass: abstract new (...args: never[]) => Gpt4AllError, symbol: symbol): void {
+  Object.defineProperty(errorClass.prototype, symbol, { value: true });
+  Object.defineProperty(errorClass, CLASS_BRAND, { value: symbol });
+}
+
+brand(Gpt4AllError, BASE_BRAND);
+// `SomeError.isInstance` is read through this getter, which every subclass inherits: it returns
+// the check bound to the class it was read from, so `errors.filter(SomeError.isInstance)` works.
+const check = Gpt4AllError.isInstance;
+Object.defineProperty(Gpt4AllError, 'isInstance', {
+  get(this: typeof Gpt4AllError) {
+    return check.bind(this);
+  },
+});

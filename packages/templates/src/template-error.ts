@@ -32,6 +32,7 @@ brandError(TemplateError, '@gpt4all/templates:TemplateError');
 
 /** A template that cannot be parsed. `line` and `column` are 1-based. */
 export class TemplateSyntaxError extends TemplateError {
+  declare readonly code: 'ERR_TEMPLATE_SYNTAX';
   /** 1-based line of the offending tag or token, when known. */
   readonly line: number | undefined;
   /** 1-based column of the offending tag or token, when known. */
@@ -53,6 +54,7 @@ export type TemplateLimitKind = 'steps' | 'output' | 'time' | 'depth';
 
 /** Rendering stopped because it exceeded a budget (steps, output size, time or nesting depth). */
 export class TemplateLimitError extends TemplateError {
+  declare readonly code: 'ERR_TEMPLATE_LIMIT';
   /** The budget that ran out. */
   readonly limit: TemplateLimitKind;
 
@@ -71,6 +73,7 @@ brandError(TemplateLimitError, '@gpt4all/templates:TemplateLimitError');
  * jinja2 raises in the same situation (e.g. `TypeError`, `UndefinedError`).
  */
 export class TemplateRenderError extends TemplateError {
+  declare readonly code: 'ERR_TEMPLATE_RENDER';
   /** The Python exception class jinja2 would raise. */
   readonly pythonType: string;
 
