@@ -45,7 +45,7 @@ describe.each(Object.entries(models))('greedy parity with llama-completion: %s',
     const reference = llamaCompletion(path, prompt);
     const model = await loadModel(path);
     const context = await model.createContext({ contextSize: 512, threads: 2 });
-    const ours = await context.generate(prompt, { maxTokens, temperature: 0 });
+    const ours = await context.generate(prompt, { maxTokens, temperature: 0, repeatPenalty: 1 } /* llama-completion's greedy: no repeat penalty */);
     await model.dispose();
     expect(ours.text).toBe(reference.text);
     expect(ours.finishReason).toBe(reference.endOfGeneration ? 'eog' : 'length');

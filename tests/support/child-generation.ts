@@ -37,7 +37,7 @@ export function generationScript(spec: GenerationSpec): string {
       try {
         const model = await loadModel(process.argv[1]);
         const context = await model.createContext({ contextSize: ${spec.contextSize}, threads: ${spec.threads} });
-        const { text } = await context.generate(${JSON.stringify(spec.prompt)}, { maxTokens: ${spec.maxTokens}, temperature: 0 });
+        const { text } = await context.generate(${JSON.stringify(spec.prompt)}, { maxTokens: ${spec.maxTokens}, temperature: 0, repeatPenalty: 1 });
         const { variant, cpu } = backendInfo();
         const { level, features, candidates } = cpu;
         console.log(JSON.stringify({ platform: process.platform + '-' + process.arch, variant, level, features, candidates, text }));

@@ -13,7 +13,7 @@ const generations = [];
 for (const { model, prompt, maxTokens } of request.generate ?? []) {
   const loaded = await loadModel(paths[model]);
   const context = await loaded.createContext({ contextSize: 2048, threads: 2 });
-  const result = await context.generate(prompt, { maxTokens, temperature: 0 });
+  const result = await context.generate(prompt, { maxTokens, temperature: 0, repeatPenalty: 1 }); // the tests' GREEDY
   generations.push({ text: result.text, tokens: result.tokens });
   await loaded.dispose();
 }

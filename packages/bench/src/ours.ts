@@ -4,6 +4,8 @@ import type { EmbedJob, EmbedResult, GenerateJob, GenerateResult, MemoryJob, Mem
 import { perSecond } from './stats.js';
 
 /** The full sampler chain the sampling-cost figure charges for. */
+/** Argmax with no penalty (llama-bench's and llama-completion's greedy): the engine's default repeat penalty (GPT4All's) is off. */
+const pureGreedy = { temperature: 0, repeatPenalty: 1 };
 const fullChain = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, repeatLastN: 64, seed: 42 };
 
 /** pp and tg with llama-bench's method: one context per test, sized like llama-bench's (n_prompt + n_gen). */
@@ -70,7 +72,7 @@ async function repeat(reps: number, maxSeconds: number, tokens: number, run: () 
 export async function oursGenerate(job: GenerateJob): Promise<GenerateResult> {
   await using model = await load(job);
   await using context = await model.createContext({ contextSize: job.prompt.length + job.maxTokens + 1, threads: job.threads });
-  const greedy = { maxTokens: job.maxTokens, temperature: 0 };
+  const greedy = { maxTokens: job.maxTokens, ...pureGreedy };
   const full = { maxTokens: job.maxTokens, ...fullChain };
   const run = async (options: typeof greedy | typeof full) => {
     await context.clear();
@@ -95,7 +97,7 @@ export async function oursGenerate(job: GenerateJob): Promise<GenerateResult> {
 export async function oursTtft(job: TtftJob): Promise<TtftResult> {
   await using model = await load(job);
   await using context = await model.createContext({ contextSize: job.contextSize, threads: job.threads });
-  const once = { maxTokens: 1, temperature: 0 };
+  const once = { maxTokens: 1, ...pureGreedy };
   // Warm-up on other tokens, so the first measured turn does not find them cached.
   await context.generate(job.followUp, once);
   const result: TtftResult = { firstTurnMs: [], secondTurnMs: [], secondTurnCachedTokens: [], secondTurnPromptTokens: 0 };
@@ -127,7 +129,7 @@ export async function oursMemory(job: MemoryJob): Promise<MemoryResult> {
     if (i < job.loads - 1) await model.dispose();
     else {
       await using context = await model.createContext({ contextSize: job.contextSize, threads: job.threads });
-      await context.generate(job.prompt, { maxTokens: job.maxTokens, temperature: 0 });
+      await context.generate(job.prompt, { maxTokens: job.maxTokens, ...pureGreedy });
       await model.dispose();
     }
   }
