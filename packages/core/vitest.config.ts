@@ -29,7 +29,10 @@ if (existsSync(vulkanAddon)) {
     // they run in the CPU projects. This project is for the engine.
     // estimate-memory compares with the CPU backend's buffer sizes and expects no GPU layers; on
     // lavapipe the Vulkan backend holds them.
-    exclude: ['src/resolve-backend.test.ts', 'src/backend-probe.test.ts', 'src/doctor.test.ts', 'src/estimate-memory.test.ts'],
+    // scripted-model proves a property of the test models (each architecture emits its script),
+    // which the CPU projects prove; under the full suite's load lavapipe now and then takes down
+    // the fork running its eleven GPU-offloaded models (no signal reported, never alone).
+    exclude: ['src/resolve-backend.test.ts', 'src/backend-probe.test.ts', 'src/doctor.test.ts', 'src/estimate-memory.test.ts', 'src/scripted-model.test.ts'],
   });
 }
 
