@@ -31,6 +31,8 @@ fn main() {
     println!("cargo:rerun-if-changed=wrapper.h");
     println!("cargo:rerun-if-changed=src/guard.cpp");
     println!("cargo:rerun-if-changed=src/guard.h");
+    println!("cargo:rerun-if-changed=src/grammar.cpp");
+    println!("cargo:rerun-if-changed=src/grammar.h");
     println!("cargo:rerun-if-changed=src/cpu_features.rs");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/llama.cpp.pin.json").display());
@@ -46,6 +48,7 @@ fn main() {
         spec["backendModules"].as_array().into_iter().flatten().map(|m| m.as_str().unwrap().to_string()).collect();
     let lib_dir = build_llama(&llama_dir, &table, &variant, &levels, &backend_modules);
     build_guard(&llama_dir);
+    build_grammar(&llama_dir);
     link_libraries(&lib_dir);
     write_manifest(&lib_dir, &variant, &levels, &backend_modules);
     generate_bindings(&llama_dir);
@@ -360,6 +363,33 @@ fn build_guard(llama_dir: &Path) {
         .compile("gpt4all-guard");
 }
 
+/// llama.cpp's JSON-schema-to-GBNF converter and the few `common/` files it needs, with our
+/// C wrapper (`src/grammar.cpp`). The rest of `common/` (argument parsing, downloads, chat
+/// parsers) is not built.
+fn build_grammar(llama_dir: &Path) {
+    let common = llama_dir.join("common");
+    for file in ["json-schema-to-grammar.cpp", "json-schema.cpp", "json.cpp", "trie.cpp", "unicode.cpp"] {
+        println!("cargo:rerun-if-changed={}", common.join(file).display());
+    }
+    let mut build = cc::Build::new();
+    build
+        .cpp(true)
+        .std("c++17")
+        .file("src/grammar.cpp")
+        .files(["json-schema.cpp", "json.cpp", "trie.cpp", "unicode.cpp"].map(|f| common.join(f)))
+        .include(&common)
+        .include(llama_dir.join("include"))
+        .include(llama_dir.join("ggml/include"))
+        .include(llama_dir.join("src"))
+        .include(llama_dir.join("vendor"))
+        .include("src")
+        .warnings(false);
+    if env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("msvc") {
+        build.flag("/utf-8").flag("/EHsc");
+    }
+    build.compile("gpt4all-grammar");
+}
+
 /// The addon links `llama`, `ggml` (the backend registry) and `ggml-base` as shared libraries;
 /// the backend modules are loaded at run time (see `gpt4all-core`'s `backend` module).
 fn link_libraries(lib_dir: &Path) {
@@ -434,6 +464,10 @@ fn generate_bindings(llama_dir: &Path) {
         .clang_arg(format!("-I{}", llama_dir.join("ggml/include").display()))
         .allowlist_function("llama_.*")
         .allowlist_function("gpt4all_.*_guarded")
+        .allowlist_function("gpt4all_sampler_accept_guarded")
+        .allowlist_function("gpt4all_(json_schema_to|build|check)_grammar")
+        .allowlist_function("gpt4all_grammar_.*")
+        .allowlist_type("gpt4all_grammar_status")
         .allowlist_function("ggml_backend_(dev|reg)_.*")
         .allowlist_function("ggml_backend_(load|unload)")
         .allowlist_function("ggml_(blck_size|type_size|type_name)")

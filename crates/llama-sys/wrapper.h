@@ -2,5 +2,6 @@
 // CPU threadpool API (a persistent pool per context, as llama.cpp's own tools use).
 #include "llama.h"
 #include "src/guard.h"
+#include "src/grammar.h"
 #include "ggml-backend.h"
 #include "ggml-cpu.h"

@@ -125,6 +125,18 @@ enum gpt4all_status
    * A bug in the engine (a Rust panic) was caught at the boundary; the process goes on.
    */
   GPT4ALL_STATUS_INTERNAL = 18,
+  /**
+   * A JSON schema is not valid JSON, or not a schema (bad `$ref`, unknown type, invalid regex).
+   */
+  GPT4ALL_STATUS_SCHEMA_INVALID = 19,
+  /**
+   * A JSON schema uses a keyword that grammar-constrained sampling cannot enforce.
+   */
+  GPT4ALL_STATUS_SCHEMA_UNSUPPORTED = 20,
+  /**
+   * A GBNF grammar does not parse, or lacks a rule it uses.
+   */
+  GPT4ALL_STATUS_GRAMMAR_INVALID = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -321,6 +333,27 @@ typedef struct gpt4all_generate_options {
    * Passed to `on_token` as is.
    */
   void *user_data;
+  /**
+   * A GBNF grammar (UTF-8, NUL-terminated) the output must follow, starting at rule `root`;
+   * NULL for none. An invalid one fails with GPT4ALL_STATUS_GRAMMAR_INVALID, the message
+   * (gpt4all_last_error()) giving its line and column.
+   */
+  const char *grammar;
+  /**
+   * A JSON Schema (JSON text, NUL-terminated) the output must validate against, converted
+   * with llama.cpp's converter; NULL for none. At most one of `grammar` and `json_schema`.
+   * Fails with GPT4ALL_STATUS_SCHEMA_INVALID or _SCHEMA_UNSUPPORTED (naming the keyword).
+   */
+  const char *json_schema;
+  /**
+   * Token ids whose logits `logit_bias_values` shifts (-INFINITY bans a token); NULL for none.
+   */
+  const int32_t *logit_bias_tokens;
+  const float *logit_bias_values;
+  /**
+   * How many entries the two arrays hold.
+   */
+  size_t n_logit_bias;
 } gpt4all_generate_options;
 
 /**
@@ -552,8 +585,8 @@ gpt4all_status gpt4all_context_abort(struct gpt4all_context *context);
 gpt4all_status gpt4all_embed(struct gpt4all_context *context, const int32_t *tokens, size_t n_tokens, bool normalize, float *embedding, size_t capacity, size_t *dimensions);
 
 /**
- * The options that gpt4all_generate() uses when given NULL: llama.cpp's sampling defaults
- * (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05, no penalties), no token limit.
+ * The options that gpt4all_generate() uses when given NULL: GPT4All's defaults (gpt4all.h's
+ * GPT4ALL_DEFAULT_* values), no grammar, no logit bias.
  */
 struct gpt4all_generate_options gpt4all_generate_options_default(void);
 
@@ -564,7 +597,8 @@ struct gpt4all_generate_options gpt4all_generate_options_default(void);
  * or the callback returning false) ends it with GPT4ALL_FINISH_REASON_ABORT and status OK.
  * Errors: GPT4ALL_STATUS_CONTEXT_OVERFLOW (the prompt does not fit), _CONTEXT_BUSY,
  * _INVALID_ARGUMENT (empty prompt, token ids outside the vocabulary, bad sampling values,
- * an embeddings context), _DECODE, _DISPOSED.
+ * an embeddings context), _GRAMMAR_INVALID, _SCHEMA_INVALID, _SCHEMA_UNSUPPORTED, _DECODE,
+ * _DISPOSED.
  */
 gpt4all_status gpt4all_generate(struct gpt4all_context *context, const int32_t *prompt, size_t n_prompt, const struct gpt4all_generate_options *options, struct gpt4all_generation *result);
 

@@ -2,7 +2,7 @@
 use crate::boundary::{c_str, call, invalid, slice};
 use crate::context::{gpt4all_context, with_context};
 use crate::options::{self, versioned};
-use gpt4all_core::{FinishReason, GenerateParams, SamplingParams, Status};
+use gpt4all_core::{FinishReason, GenerateParams, Grammar, SamplingParams, Status};
 use std::ffi::{c_char, c_void};
 use std::sync::atomic::Ordering;
 
@@ -50,6 +50,19 @@ pub struct gpt4all_generate_options {
     pub on_token: gpt4all_token_callback,
     /// Passed to `on_token` as is.
     pub user_data: *mut c_void,
+    /// A GBNF grammar (UTF-8, NUL-terminated) the output must follow, starting at rule `root`;
+    /// NULL for none. An invalid one fails with GPT4ALL_STATUS_GRAMMAR_INVALID, the message
+    /// (gpt4all_last_error()) giving its line and column.
+    pub grammar: *const c_char,
+    /// A JSON Schema (JSON text, NUL-terminated) the output must validate against, converted
+    /// with llama.cpp's converter; NULL for none. At most one of `grammar` and `json_schema`.
+    /// Fails with GPT4ALL_STATUS_SCHEMA_INVALID or _SCHEMA_UNSUPPORTED (naming the keyword).
+    pub json_schema: *const c_char,
+    /// Token ids whose logits `logit_bias_values` shifts (-INFINITY bans a token); NULL for none.
+    pub logit_bias_tokens: *const i32,
+    pub logit_bias_values: *const f32,
+    /// How many entries the two arrays hold.
+    pub n_logit_bias: usize,
 }
 
 impl Default for gpt4all_generate_options {
@@ -73,6 +86,11 @@ impl Default for gpt4all_generate_options {
             special: core.special,
             on_token: None,
             user_data: std::ptr::null_mut(),
+            grammar: std::ptr::null(),
+            json_schema: std::ptr::null(),
+            logit_bias_tokens: std::ptr::null(),
+            logit_bias_values: std::ptr::null(),
+            n_logit_bias: 0,
         }
     }
 }
@@ -111,8 +129,8 @@ impl Default for gpt4all_generation {
 }
 versioned!(gpt4all_generate_options, gpt4all_generation);
 
-/// The options that gpt4all_generate() uses when given NULL: llama.cpp's sampling defaults
-/// (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05, no penalties), no token limit.
+/// The options that gpt4all_generate() uses when given NULL: GPT4All's defaults (gpt4all.h's
+/// GPT4ALL_DEFAULT_* values), no grammar, no logit bias.
 #[no_mangle]
 pub extern "C" fn gpt4all_generate_options_default() -> gpt4all_generate_options {
     gpt4all_generate_options::default()
@@ -124,7 +142,8 @@ pub extern "C" fn gpt4all_generate_options_default() -> gpt4all_generate_options
 /// or the callback returning false) ends it with GPT4ALL_FINISH_REASON_ABORT and status OK.
 /// Errors: GPT4ALL_STATUS_CONTEXT_OVERFLOW (the prompt does not fit), _CONTEXT_BUSY,
 /// _INVALID_ARGUMENT (empty prompt, token ids outside the vocabulary, bad sampling values,
-/// an embeddings context), _DECODE, _DISPOSED.
+/// an embeddings context), _GRAMMAR_INVALID, _SCHEMA_INVALID, _SCHEMA_UNSUPPORTED, _DECODE,
+/// _DISPOSED.
 #[no_mangle]
 pub unsafe extern "C" fn gpt4all_generate(
     context: *mut gpt4all_context,
@@ -145,6 +164,18 @@ pub unsafe extern "C" fn gpt4all_generate(
         if options.max_tokens < -1 {
             return Err(invalid(format!("options->max_tokens is {}; use -1 for no limit", options.max_tokens)));
         }
+        let bias_tokens =
+            unsafe { slice(options.logit_bias_tokens, options.n_logit_bias, "options->logit_bias_tokens")? };
+        let bias_values =
+            unsafe { slice(options.logit_bias_values, options.n_logit_bias, "options->logit_bias_values")? };
+        let grammar = match (options.grammar.is_null(), options.json_schema.is_null()) {
+            (true, true) => None,
+            (false, true) => Some(Grammar::gbnf(unsafe { c_str(options.grammar, "options->grammar")? })),
+            (true, false) => {
+                Some(Grammar::json_schema(unsafe { c_str(options.json_schema, "options->json_schema")? })?)
+            }
+            (false, false) => return Err(invalid("set options->grammar or options->json_schema, not both".into())),
+        };
         let params = GenerateParams {
             max_tokens: u32::try_from(options.max_tokens).ok(),
             sampling: SamplingParams {
@@ -157,9 +188,11 @@ pub unsafe extern "C" fn gpt4all_generate(
                 presence_penalty: options.presence_penalty,
                 repeat_last_n: options.repeat_last_n,
                 seed: options.seed,
+                logit_bias: bias_tokens.iter().copied().zip(bias_values.iter().copied()).collect(),
             },
             stop,
             special: options.special,
+            grammar,
         };
         let generation = with_context(context, |context, abort| {
             let mut text = Vec::new();

@@ -49,6 +49,12 @@ pub enum Status {
     BufferTooSmall = 17,
     /// A bug in the engine (a Rust panic) was caught at the boundary; the process goes on.
     Internal = 18,
+    /// A JSON schema is not valid JSON, or not a schema (bad `$ref`, unknown type, invalid regex).
+    SchemaInvalid = 19,
+    /// A JSON schema uses a keyword that grammar-constrained sampling cannot enforce.
+    SchemaUnsupported = 20,
+    /// A GBNF grammar does not parse, or lacks a rule it uses.
+    GrammarInvalid = 21,
 }
 
 impl Status {
@@ -79,6 +85,9 @@ impl Status {
             Status::Disposed => c"ERR_DISPOSED",
             Status::BufferTooSmall => c"ERR_BUFFER_TOO_SMALL",
             Status::Internal => c"ERR_INTERNAL",
+            Status::SchemaInvalid => c"ERR_SCHEMA_INVALID",
+            Status::SchemaUnsupported => c"ERR_SCHEMA_UNSUPPORTED",
+            Status::GrammarInvalid => c"ERR_GRAMMAR_INVALID",
         }
     }
 
@@ -108,7 +117,7 @@ impl Status {
 }
 
 /// Every status, in number order (private: cbindgen would export a public constant).
-const ALL: [Status; 19] = [
+const ALL: [Status; 22] = [
     Status::Ok,
     Status::ModelNotFound,
     Status::NotGguf,
@@ -128,6 +137,9 @@ const ALL: [Status; 19] = [
     Status::Disposed,
     Status::BufferTooSmall,
     Status::Internal,
+    Status::SchemaInvalid,
+    Status::SchemaUnsupported,
+    Status::GrammarInvalid,
 ];
 
 /// Why an engine call failed.
@@ -170,6 +182,13 @@ pub enum Error {
     BufferTooSmall { needed: usize, capacity: usize },
     /// A panic in the engine, caught at a binding's boundary; `reason` is the panic message.
     Internal { reason: String },
+    /// A JSON schema is not valid JSON or not a schema llama.cpp's converter accepts.
+    SchemaInvalid { reason: String },
+    /// A JSON schema uses `keyword` (at JSON pointer `path`) in a way the grammar cannot enforce;
+    /// constraining output with it would silently accept more than the schema allows.
+    SchemaUnsupported { keyword: String, path: String, reason: String },
+    /// A GBNF grammar is wrong at byte `offset` (`line` and `column` count from 1).
+    GrammarInvalid { reason: String, offset: usize, line: usize, column: usize },
 }
 
 impl Error {
@@ -194,6 +213,9 @@ impl Error {
             Error::Disposed { .. } => Status::Disposed,
             Error::BufferTooSmall { .. } => Status::BufferTooSmall,
             Error::Internal { .. } => Status::Internal,
+            Error::SchemaInvalid { .. } => Status::SchemaInvalid,
+            Error::SchemaUnsupported { .. } => Status::SchemaUnsupported,
+            Error::GrammarInvalid { .. } => Status::GrammarInvalid,
         }
     }
 
@@ -252,6 +274,13 @@ impl fmt::Display for Error {
                 write!(f, "the buffer holds {capacity} but {needed} are needed")
             }
             Error::Internal { reason } => write!(f, "internal error (please report it): {reason}"),
+            Error::SchemaInvalid { reason } => write!(f, "invalid JSON schema: {reason}"),
+            Error::SchemaUnsupported { keyword, path, reason } => {
+                write!(f, "unsupported JSON schema keyword '{keyword}' at {path}: {reason}")
+            }
+            Error::GrammarInvalid { reason, line, column, .. } => {
+                write!(f, "invalid GBNF grammar at line {line}, column {column}: {reason}")
+            }
         }
     }
 }

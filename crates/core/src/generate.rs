@@ -3,6 +3,7 @@
 use crate::context::Context;
 use crate::defaults;
 use crate::error::{Error, Result};
+use crate::grammar::Grammar;
 use crate::model::Token;
 use crate::sampler::{Sampler, SamplingParams};
 use crate::text_stream::TextStream;
@@ -21,6 +22,9 @@ pub struct GenerateParams {
     pub stop: Vec<String>,
     /// Render control tokens (such as `<|im_end|>`) as text instead of nothing.
     pub special: bool,
+    /// Constrain the output to this grammar (for JSON output, [`Grammar::json_schema`]). Once the
+    /// grammar is complete only end-of-generation tokens are allowed.
+    pub grammar: Option<Grammar>,
 }
 
 impl Default for GenerateParams {
@@ -30,6 +34,7 @@ impl Default for GenerateParams {
             sampling: SamplingParams::default(),
             stop: Vec::new(),
             special: false,
+            grammar: None,
         }
     }
 }
@@ -116,7 +121,7 @@ impl Context {
             return Err(Error::InvalidArgument { reason: "this context was created for embeddings".into() });
         }
         crate::fault::point("generate");
-        let mut sampler = Sampler::new(&params.sampling, self.context_size(), self.model().info().vocab_size)?;
+        let mut sampler = Sampler::new(&params.sampling, self.context_size(), self.model(), params.grammar.as_ref())?;
         let mut generation = Generation {
             text: String::new(),
             tokens: Vec::new(),
@@ -148,7 +153,7 @@ impl Context {
             if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
                 break FinishReason::Length;
             }
-            let token = sampler.sample(self.raw());
+            let token = sampler.sample(self.raw())?;
             if model.is_end_of_generation(token) {
                 break FinishReason::EndOfGeneration;
             }

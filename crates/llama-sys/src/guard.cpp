@@ -114,3 +114,16 @@ int32_t gpt4all_token_to_piece_guarded(const struct llama_vocab * vocab, llama_t
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// llama_sampler_accept for a grammar sampler: false, with the reason in `assertion`, when the
+// grammar cannot take the token's text. That happens when a lazy grammar's trigger fires on text
+// the grammar does not start with (llama.cpp throws from llama_grammar_accept_str), or when a
+// complete grammar is handed a token it has no room for (GGML_ABORT).
+bool gpt4all_sampler_accept_guarded(struct llama_sampler * sampler, llama_token token, char * assertion,
+                                    size_t assertion_size) {
+    return guarded<bool>([&] { llama_sampler_accept(sampler, token); return true; }, false, assertion, assertion_size);
+}
+
+}  // extern "C"

@@ -24,6 +24,9 @@ int32_t gpt4all_tokenize_guarded(const struct llama_vocab * vocab, const char * 
 int32_t gpt4all_token_to_piece_guarded(const struct llama_vocab * vocab, llama_token token, char * buf, int32_t length,
                                        int32_t lstrip, bool special, char * assertion, size_t assertion_size);
 
+bool gpt4all_sampler_accept_guarded(struct llama_sampler * sampler, llama_token token, char * assertion,
+                                    size_t assertion_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,10 +5,10 @@ use crate::error::{busy, disposed, to_native, NativeError, Result};
 use crate::model::NativeModel;
 use crate::number::{integer, optional};
 use crate::types::{
-    NativeContextOptions, NativeErrorInfo, NativeGenerateEvent, NativeGenerateOptions, NativeGeneration,
+    NativeContextOptions, NativeErrorInfo, NativeGenerateEvent, NativeGenerateOptions, NativeGeneration, NativeGrammar,
 };
 use crate::worker::{error_info, send, Worker};
-use gpt4all_core::{catch_panic, Context, ContextParams, GenerateParams, Generation, SamplingParams};
+use gpt4all_core::{catch_panic, Context, ContextParams, GenerateParams, Generation, Grammar, SamplingParams};
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -254,9 +254,30 @@ fn generate_params(o: NativeGenerateOptions) -> Result<GenerateParams> {
             repeat_last_n: optional("repeatLastN", o.repeat_last_n, -1..=i32::MAX as i64)?
                 .map_or(d.repeat_last_n, |n| n as i32),
             seed: optional("seed", o.seed, 0..=u32::MAX as i64)?.map_or(d.seed, |n| n as u32),
+            logit_bias: o
+                .logit_bias
+                .unwrap_or_default()
+                .into_iter()
+                .map(|b| Ok((integer("logitBias token", b.token, 0..=i32::MAX as i64)? as i32, b.bias as f32)))
+                .collect::<Result<_>>()?,
         },
         stop: o.stop.unwrap_or_default(),
         special: o.special.unwrap_or(defaults.special),
+        grammar: o.grammar.map(grammar).transpose()?,
+    })
+}
+
+fn grammar(g: NativeGrammar) -> Result<Grammar> {
+    Ok(Grammar {
+        gbnf: g.gbnf,
+        root: g.root.unwrap_or_default(),
+        trigger_patterns: g.trigger_patterns.unwrap_or_default(),
+        trigger_tokens: g
+            .trigger_tokens
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| integer("triggerTokens", t, 0..=i32::MAX as i64).map(|t| t as i32))
+            .collect::<Result<_>>()?,
     })
 }
 

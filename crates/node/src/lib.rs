@@ -8,6 +8,7 @@ mod context;
 mod contract;
 mod engine;
 mod error;
+mod grammar;
 mod metadata;
 mod model;
 mod number;

@@ -66,6 +66,41 @@ pub struct NativeGenerateOptions {
     pub special: Option<bool>,
     /// Send `chunk` events (default true). Off when nobody streams: the result has the text.
     pub stream: Option<bool>,
+    /// Constrain the output to a GBNF grammar (see `gpt4all_core::Grammar`).
+    pub grammar: Option<NativeGrammar>,
+    /// Added to the listed tokens' logits before sampling; -Infinity bans a token.
+    pub logit_bias: Option<Vec<NativeLogitBias>>,
+}
+
+/// A GBNF grammar, and for a lazy one, what triggers it (see `gpt4all_core::Grammar`).
+#[napi(object)]
+pub struct NativeGrammar {
+    pub gbnf: String,
+    /// The start rule (default `root`).
+    pub root: Option<String>,
+    pub trigger_patterns: Option<Vec<String>>,
+    pub trigger_tokens: Option<Vec<f64>>,
+}
+
+#[napi(object)]
+pub struct NativeLogitBias {
+    pub token: f64,
+    pub bias: f64,
+}
+
+/// A JSON schema or rule for `buildGrammar`: `name ::= <rule for schema or body>`.
+#[napi(object)]
+pub struct NativeGrammarPart {
+    pub name: String,
+    /// A JSON schema, as JSON text (for a schema part) or a GBNF rule body (for a rule part).
+    pub text: String,
+}
+
+/// The outcome of a conversion to GBNF: the grammar, or the error.
+#[napi(object, object_from_js = false)]
+pub struct NativeGrammarResult {
+    pub grammar: Option<String>,
+    pub error: Option<NativeErrorInfo>,
 }
 
 #[napi(object)]
@@ -92,6 +127,16 @@ pub struct NativeErrorInfo {
     pub tokens: Option<u32>,
     /// ERR_CONTEXT_OVERFLOW: the tokens the context holds.
     pub context_size: Option<u32>,
+    /// ERR_SCHEMA_UNSUPPORTED: the keyword that cannot be enforced.
+    pub keyword: Option<String>,
+    /// ERR_SCHEMA_UNSUPPORTED: where it is, as a JSON pointer (`#/properties/age`).
+    pub schema_path: Option<String>,
+    /// ERR_GRAMMAR_INVALID: the byte offset of the problem in the GBNF text.
+    pub offset: Option<u32>,
+    /// ERR_GRAMMAR_INVALID: its line, from 1.
+    pub line: Option<u32>,
+    /// ERR_GRAMMAR_INVALID: its column in characters, from 1.
+    pub column: Option<u32>,
 }
 
 /// One event of a running generation, delivered in order on the JS thread: any number of

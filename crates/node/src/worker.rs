@@ -70,9 +70,32 @@ impl Worker {
 }
 
 pub fn error_info(error: &Error) -> NativeErrorInfo {
-    let (tokens, context_size) = match *error {
-        Error::ContextOverflow { tokens, context_size } => (Some(tokens as u32), Some(context_size as u32)),
-        _ => (None, None),
+    let mut info = NativeErrorInfo {
+        code: error.code().to_string(),
+        message: error.to_string(),
+        tokens: None,
+        context_size: None,
+        keyword: None,
+        schema_path: None,
+        offset: None,
+        line: None,
+        column: None,
     };
-    NativeErrorInfo { code: error.code().to_string(), message: error.to_string(), tokens, context_size }
+    match error {
+        Error::ContextOverflow { tokens, context_size } => {
+            info.tokens = Some(*tokens as u32);
+            info.context_size = Some(*context_size as u32);
+        }
+        Error::SchemaUnsupported { keyword, path, .. } => {
+            info.keyword = Some(keyword.clone());
+            info.schema_path = Some(path.clone());
+        }
+        Error::GrammarInvalid { offset, line, column, .. } => {
+            info.offset = Some(*offset as u32);
+            info.line = Some(*line as u32);
+            info.column = Some(*column as u32);
+        }
+        _ => {}
+    }
+    info
 }

@@ -16,6 +16,8 @@ export interface BenchConfig {
   tiny: { promptTokens: number; generatedTokens: number; repsPerPass: number; generateRepsPerPass: number; maxSeconds: number };
   /** Time to first token on the big model: a first turn, then a second turn of a few new tokens. */
   ttft: { promptTokens: number; followUpTokens: number; contextSize: number; reps: number };
+  /** Decoding held to a 6-property JSON schema, on the big model (issue #14). */
+  constrained: { promptTokens: number; maxTokens: number; reps: number; maxSeconds: number };
   /** Load time and peak RSS on the big model. */
   memory: { loads: number; promptTokens: number; maxTokens: number; contextSize: number };
   embeddings: { model: 'bge-small' | 'tiny'; texts: number; wordsPerText: number; reps: number };
@@ -44,6 +46,7 @@ export function fullConfig(threads = availableParallelism()): BenchConfig {
     // a tenth: many repetitions, cheaply.
     tiny: { promptTokens: 512, generatedTokens: 128, repsPerPass: 40, generateRepsPerPass: 40, maxSeconds: 30 },
     ttft: { promptTokens: 1000, followUpTokens: 20, contextSize: 2048, reps: 2 },
+    constrained: { promptTokens: 32, maxTokens: 96, reps: 4, maxSeconds: 60 },
     memory: { loads: 3, promptTokens: 32, maxTokens: 16, contextSize: 2048 },
     // 56 words + CLS + SEP = 58 tokens: 8 texts fill a 512-token batch in both engines.
     embeddings: { model: 'bge-small', texts: 64, wordsPerText: 56, reps: 5 },
@@ -60,6 +63,7 @@ export function smokeConfig(threads = Math.min(2, availableParallelism())): Benc
     big: { model: 'tiny', promptTokens: 64, generatedTokens: 16, repsPerPass: 2, maxSeconds: 60 },
     tiny: { promptTokens: 64, generatedTokens: 16, repsPerPass: 3, generateRepsPerPass: 2, maxSeconds: 60 },
     ttft: { promptTokens: 200, followUpTokens: 10, contextSize: 512, reps: 1 },
+    constrained: { promptTokens: 8, maxTokens: 24, reps: 1, maxSeconds: 10 },
     memory: { loads: 1, promptTokens: 8, maxTokens: 4, contextSize: 512 },
     embeddings: { model: 'tiny', texts: 8, wordsPerText: 20, reps: 2 },
     quiet: { thresholdCores: Infinity, disturbedCores: Infinity, maxWaitSeconds: 0, totalWaitSeconds: 0, sampleMs: 0, repeatUntilSeconds: 0 },

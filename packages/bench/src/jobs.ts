@@ -101,7 +101,25 @@ export interface EmbedResult {
   ms: number[];
 }
 
-export type Job = ThroughputJob | GenerateJob | TtftJob | MemoryJob | EmbedJob;
+/** Grammar-constrained decoding (a JSON schema) against the same sampling unconstrained. */
+export interface ConstrainedJob extends JobBase {
+  kind: 'constrained';
+  prompt: number[];
+  maxTokens: number;
+  reps: number;
+  maxSeconds: number;
+}
+
+export interface ConstrainedResult {
+  constrainedTokensPerSecond: number[];
+  unconstrainedTokensPerSecond: number[];
+  /** `jsonSchemaToGrammar` alone, per call. */
+  schemaToGrammarMs: number[];
+  /** What a request with the schema adds before its first token (conversion, grammar parse, sampler set-up). */
+  setupMs: number[];
+}
+
+export type Job = ThroughputJob | GenerateJob | TtftJob | MemoryJob | EmbedJob | ConstrainedJob;
 
 /** The result type of each job kind. */
 export interface JobResults {
@@ -110,4 +128,5 @@ export interface JobResults {
   ttft: TtftResult;
   memory: MemoryResult;
   embed: EmbedResult;
+  constrained: ConstrainedResult;
 }

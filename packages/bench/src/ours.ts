@@ -1,6 +1,7 @@
 // The measurements through @gpt4all/core, run inside an engine process (see worker.ts).
-import { listDevices, loadModel, type Context, type Model } from '@gpt4all/core';
-import type { EmbedJob, EmbedResult, GenerateJob, GenerateResult, MemoryJob, MemoryResult, Rates, ThroughputJob, ThroughputResult, TtftJob, TtftResult } from './jobs.js';
+import { jsonSchemaToGrammar, listDevices, loadModel, type Context, type Model } from '@gpt4all/core';
+import { benchSchema } from './bench-schema.js';
+import type { ConstrainedJob, ConstrainedResult, EmbedJob, EmbedResult, GenerateJob, GenerateResult, MemoryJob, MemoryResult, Rates, ThroughputJob, ThroughputResult, TtftJob, TtftResult } from './jobs.js';
 import { perSecond } from './stats.js';
 
 /** The full sampler chain the sampling-cost figure charges for. */
@@ -89,6 +90,42 @@ export async function oursGenerate(job: GenerateJob): Promise<GenerateResult> {
     result.greedyUsPerToken.push((g.timings.generateMs * 1000) / g.completionTokens);
     const f = await run(full);
     result.fullChainUsPerToken.push((f.timings.generateMs * 1000) / f.completionTokens);
+  }
+  return result;
+}
+
+/**
+ * Decoding held to a JSON schema against the same sampling without it (alternated, same seeds),
+ * and the per-request cost of the schema: its conversion, and everything a request adds before
+ * its first token (measured as `maxTokens: 0` requests on a cached prompt, with and without).
+ */
+export async function oursConstrained(job: ConstrainedJob): Promise<ConstrainedResult> {
+  await using model = await load(job);
+  await using context = await model.createContext({ contextSize: job.prompt.length + job.maxTokens + 1, threads: job.threads });
+  const result: ConstrainedResult = { constrainedTokensPerSecond: [], unconstrainedTokensPerSecond: [], schemaToGrammarMs: [], setupMs: [] };
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    jsonSchemaToGrammar(benchSchema);
+    result.schemaToGrammarMs.push(performance.now() - started);
+  }
+  await context.generate(job.prompt, { maxTokens: 0 });
+  for (let i = 0; i < 10; i++) {
+    let started = performance.now();
+    await context.generate(job.prompt, { maxTokens: 0 });
+    const plain = performance.now() - started;
+    started = performance.now();
+    await context.generate(job.prompt, { maxTokens: 0, jsonSchema: benchSchema });
+    result.setupMs.push(performance.now() - started - plain);
+  }
+  const deadline = performance.now() + job.maxSeconds * 1000;
+  for (let i = 0; i < job.reps && (i === 0 || performance.now() < deadline); i++) {
+    const sampling = { ...fullChain, seed: 42 + i, maxTokens: job.maxTokens };
+    await context.clear();
+    const free = await context.generate(job.prompt, sampling);
+    result.unconstrainedTokensPerSecond.push(free.timings.tokensPerSecond);
+    await context.clear();
+    const held = await context.generate(job.prompt, { ...sampling, jsonSchema: benchSchema });
+    result.constrainedTokensPerSecond.push(held.timings.tokensPerSecond);
   }
   return result;
 }

@@ -36,6 +36,8 @@ export function renderReport(r: BenchResults): string {
     `| tg${tiny.generatedTokens} by the engine's own clock (inside the native call), ${r.models.tiny.label} | ${spread(tiny.tg.oursEngineClock)} tokens/s | ${times(ratio(tiny.tg.oursEngineClock, tiny.tg.llamaCpp))} llama-bench |`,
     `| time per token over llama-bench (tg${tiny.generatedTokens}), ${r.models.tiny.label} | ${us(tiny.overheadUsPerToken)} | |`,
     `| sampling: full chain (temperature, top-k, top-p, min-p, repeat penalty) over greedy | ${us(r.sampling.costUsPerToken)} per token | greedy ${us(r.sampling.greedyUsPerToken.median)}, full chain ${us(r.sampling.fullChainUsPerToken.median)} per generated token |`,
+    `| decoding held to a 6-property JSON schema, ${r.models.big.label} | ${spread(r.constrained.held)} tokens/s | unconstrained, same sampling: ${spread(r.constrained.free)} tokens/s (${times(r.constrained.ratio)}) |`,
+    `| JSON schema per request: schema to GBNF; all set-up before the first token | ${ms(r.constrained.schemaToGrammarMs)}; ${ms(r.constrained.setupMs)} | |`,
     `| model load (mmap), ${r.models.big.label} | ${ms(r.memory.ours.loadMs)} | ${r.memory.nodeLlamaCpp ? `${nlc}: ${ms(r.memory.nodeLlamaCpp.loadMs)}` : ''} |`,
     `| peak RSS above the file's ${mib(r.memory.fileBytes)}, after load + ${r.models.big.label} generation | ${mib(r.memory.ours.aboveFileBytes)} | ${[
       r.memory.llamaCpp ? `llama-completion: ${mib(r.memory.llamaCpp.aboveFileBytes)}` : '',

@@ -70,6 +70,8 @@ export interface BenchResults {
   memory: { fileBytes: number; ours: MemoryFigure; nodeLlamaCpp: MemoryFigure | null; llamaCpp: { peakRssBytes: number; aboveFileBytes: number } | null };
   embeddings: { model: string; texts: number; tokens: number; ours: Summary; llamaCpp: Summary; vsLlamaCpp: number };
   sampling: { tokens: number; greedyUsPerToken: Summary; fullChainUsPerToken: Summary; costUsPerToken: number };
+  /** Decoding held to a 6-property JSON schema against the same sampling without it, and the schema's per-request cost. */
+  constrained: { held: Summary; free: Summary; ratio: number; schemaToGrammarMs: Summary; setupMs: Summary };
   targets: Target[];
   /** How many cores other processes kept busy before and during each measurement. */
   contention: ContentionEntry[];
@@ -192,6 +194,13 @@ export function buildResults(run: RunContext, store: SampleStore, loadAverageAft
     },
     embeddings: { model: run.models.bert.label, texts: run.embeddingTexts, tokens: store.value('embed.tokens'), ours: embedOurs, llamaCpp: embedLlama, vsLlamaCpp: ratio(embedOurs, embedLlama) },
     sampling: { tokens: config.tiny.generatedTokens, greedyUsPerToken: greedy, fullChainUsPerToken: full, costUsPerToken: full.median - greedy.median },
+    constrained: {
+      held: store.summary('constrained.held'),
+      free: store.summary('constrained.free'),
+      ratio: ratio(store.summary('constrained.held'), store.summary('constrained.free')),
+      schemaToGrammarMs: store.summary('constrained.schemaMs'),
+      setupMs: store.summary('constrained.setupMs'),
+    },
     targets: [],
     contention: run.contention,
     skipped: run.skipped,
@@ -210,6 +219,7 @@ function targetsOf(r: BenchResults): Target[] {
     // What a user's generation costs per token (the decode loop stays native), against llama-bench's decode.
     atLeast(`tiny model tg${tiny.generatedTokens} through generate: ours / llama-bench`, tiny.generate.vsLlamaCpp, 0.9),
     { name: 'second-turn TTFT / first-turn TTFT', value: r.ttft.ratio, threshold: 0.1, kind: 'below' as const, met: r.ttft.ratio < 0.1 },
+    atLeast('JSON-schema-constrained decoding / unconstrained (same sampling)', r.constrained.ratio, 0.8),
   ];
   for (const [label, c] of [[`pp${big.promptTokens}`, big.pp], [`tg${big.generatedTokens}`, big.tg]] as const) {
     if (c.vsLlamaCppNative !== null) targets.push(atLeast(`${label}: ours / llama-bench GGML_NATIVE=ON`, c.vsLlamaCppNative, 0.97));

@@ -122,6 +122,22 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
   store.set('ttft.secondTurnCached', Math.min(...ttft.secondTurnCachedTokens));
   store.set('ttft.secondTurnPrompt', ttft.secondTurnPromptTokens);
 
+  const constrainedJob = {
+    kind: 'constrained' as const,
+    engine: 'ours' as const,
+    modelPath: big.path,
+    ...base,
+    prompt: randomTokens(big, config.constrained.promptTokens, 7),
+    maxTokens: config.constrained.maxTokens,
+    reps: config.constrained.reps,
+    maxSeconds: config.constrained.maxSeconds,
+  };
+  const constrained = await guard.run(`JSON-schema-constrained decoding (6 properties): ours`, () => runJob<'constrained'>(constrainedJob, jobTimeoutMs));
+  store.add('constrained.held', constrained.constrainedTokensPerSecond);
+  store.add('constrained.free', constrained.unconstrainedTokensPerSecond);
+  store.add('constrained.schemaMs', constrained.schemaToGrammarMs);
+  store.add('constrained.setupMs', constrained.setupMs);
+
   const memoryJob = { kind: 'memory' as const, modelPath: big.path, ...base, ...config.memory, prompt: randomTokens(big, config.memory.promptTokens, 6) };
   for (const engine of ['ours', 'node-llama-cpp'] as const) {
     const key = engine === 'ours' ? 'ours' : 'nlc';

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Job, JobResults } from './jobs.js';
 import { nodeLlamaCppMemory, nodeLlamaCppThroughput } from './node-llama-cpp.js';
-import { oursEmbed, oursGenerate, oursMemory, oursThroughput, oursTtft } from './ours.js';
+import { oursConstrained, oursEmbed, oursGenerate, oursMemory, oursThroughput, oursTtft } from './ours.js';
 
 async function run(job: Job): Promise<JobResults[Job['kind']]> {
   if (job.engine === 'node-llama-cpp') {
@@ -22,6 +22,8 @@ async function run(job: Job): Promise<JobResults[Job['kind']]> {
       return oursMemory(job);
     case 'embed':
       return oursEmbed(job);
+    case 'constrained':
+      return oursConstrained(job);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type LegacyTemplate,
   type ModelChatFormat,
   type TemplateSource,
+  type ToolDefinition,
 } from '@gpt4all/templates';
 import { ChatError } from './errors/chat-error.js';
 
@@ -115,8 +116,33 @@ export function resolveChatFormat(
 }
 
 /** Renders `messages` as the prompt text of the next assistant reply (see `PromptTokenizer` for its tokens). */
-export function renderPrompt(format: ChatFormat, messages: readonly ChatMessage[]): string {
-  return format.renderer.render(messages, { addGenerationPrompt: true });
+export function renderPrompt(format: ChatFormat, messages: readonly ChatMessage[], tools?: ToolDefinition[]): string {
+  const render = (list: readonly ChatMessage[]) =>
+    format.renderer.render(list, { addGenerationPrompt: true, ...(tools ? { tools, extraContext: toolVariables(format, tools) } : {}) });
+  try {
+    return render(messages);
+  } catch (error) {
+    // Hugging Face templates take a call's `arguments` as an object, a few (Functionary v3.2)
+    // only as a JSON string, as llama.cpp's template probing finds: the other form is tried.
+    const withStrings = messages.map((m) =>
+      m.tool_calls ? { ...m, tool_calls: m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: typeof c.function.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function.arguments) } })) } : m,
+    );
+    if (!messages.some((m) => m.tool_calls?.some((c) => typeof c.function.arguments !== 'string'))) throw error;
+    try {
+      return render(withStrings);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/**
+ * Variables some templates read instead of `tools`: FireFunction v2's `functions` (the tools'
+ * functions as JSON) and `datetime`, as llama.cpp's `common_chat_params_init_firefunction_v2` passes them.
+ */
+function toolVariables(format: ChatFormat, tools: ToolDefinition[]): Record<string, unknown> | undefined {
+  if (!format.renderer.template.includes('functions as JSON spec')) return undefined;
+  return { functions: JSON.stringify(tools.map((t) => t.function), null, 4), datetime: new Date().toUTCString() };
 }
 
 function catalogCandidate(entry: CatalogEntry | undefined): string | LegacyTemplate | undefined {

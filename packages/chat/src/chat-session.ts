@@ -1,8 +1,11 @@
 import { Gpt4AllError, type Context, type GenerateResult } from '@gpt4all/core';
 import type { LegacyTemplate, TemplateSource } from '@gpt4all/templates';
-import { resolveChatFormat, type ChatFormat } from './chat-format.js';
+import { renderPrompt, resolveChatFormat, type ChatFormat } from './chat-format.js';
 import { copyMessage, type ChatMessage } from './chat-message.js';
-import { textStream, type TextStream } from './chat-stream.js';
+import { textStream, type ReplyPart, type TextStream } from './chat-stream.js';
+import { resolveToolChoice, responseSchema, ToolSet, type InvalidToolCall, type ToolCall, type ToolResultMessage } from './chat-tools.js';
+import { replyGrammar } from './reply-grammar.js';
+import { createOutputSplitter, detectToolCallFormat, promptOpensReasoning, type ToolCallFormat } from './tool-calls/index.js';
 import { ChatError, invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
 import { fitConversation, type ContextOverflowPolicy } from './overflow-policy.js';
@@ -44,6 +47,9 @@ export class ChatSession {
   #abortedReply: AbortedReplyPolicy;
   #extraStop: string[];
   #specialTokensInContent: boolean;
+  #tools: ToolSet;
+  #maxToolRounds: number;
+  #toolFormat: ToolCallFormat | undefined;
   #messages: ChatMessage[];
   #windowStart = 0;
   // Bumped whenever the history is replaced, so a reply in flight does not land in a new history.
@@ -65,6 +71,9 @@ export class ChatSession {
     this.#abortedReply = oneOf('abortedReply', options.abortedReply ?? 'keep', ['keep', 'discard']);
     this.#extraStop = [...(options.stop ?? [])];
     this.#specialTokensInContent = options.specialTokensInContent === true;
+    this.#tools = new ToolSet(options.tools);
+    this.#maxToolRounds = options.maxToolRounds ?? 8;
+    if (!Number.isInteger(this.#maxToolRounds) || this.#maxToolRounds < 0) throw invalidArgument(`maxToolRounds must be a whole number >= 0, got ${options.maxToolRounds}`);
     this.stopStrings = [...new Set([...this.#format.stopStrings, ...this.#extraStop])].filter((s) => s !== '');
     this.contextSize = model.defaultContextSize(options.contextSize);
     this.#source = source ?? {
@@ -99,24 +108,34 @@ export class ChatSession {
     this.#replaceHistory(messages.map(copyMessage));
   }
 
-  /** Sends a user message and resolves with the reply, which is also appended to `messages`. */
-  send(content: string, options: SendOptions = {}): Promise<ChatReply> {
-    if (typeof content !== 'string') return Promise.reject(invalidArgument('the message must be a string'));
-    return this.#queue.run(() => this.#reply({ role: 'user', content }, options));
+  /**
+   * Sends a user message (a string), or the results of the tools the last reply called
+   * (`{ role: 'tool', toolCallId, content }`, one or a list), and resolves with the reply, which
+   * is also appended to `messages`. When the reply calls tools that have `execute`, the session
+   * runs them and replies again, up to `maxToolRounds` times (later rounds use `toolChoice: 'auto'`).
+   * @throws {ChatError} `ERR_TOOL_CALL_INVALID` when a forced call cannot be read or fails its schema.
+   * @throws {SchemaError} for a `responseFormat` schema the grammar cannot enforce (`@gpt4all/core`).
+   */
+  send(input: string | ToolResultMessage | readonly ToolResultMessage[], options: SendOptions = {}): Promise<ChatReply> {
+    let messages: ChatMessage[];
+    try {
+      messages = this.#inputMessages(input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#queue.run(() => this.#converse(messages, options, undefined));
   }
 
-  /** Like {@link ChatSession.send}, streaming the reply's text; leaving the loop early aborts it. */
-  stream(content: string, options: SendOptions = {}): TextStream<ChatReply> {
-    return textStream((push, closed) =>
-      this.send(content, {
-        ...options,
-        signal: options.signal ? AbortSignal.any([options.signal, closed]) : closed,
-        onToken: (text, token) => {
-          push(text);
-          options.onToken?.(text, token);
-        },
-      }),
-    );
+  /**
+   * Like {@link ChatSession.send}, streaming the reply: iterate it for the answer's text, or its
+   * `parts` for reasoning, text, tool calls and tool results apart. Leaving the loop early aborts it.
+   */
+  stream(input: string | ToolResultMessage | readonly ToolResultMessage[], options: SendOptions = {}): TextStream<ChatReply> {
+    return textStream((emit, closed) => {
+      const signal = options.signal ? AbortSignal.any([options.signal, closed]) : closed;
+      const messages = this.#inputMessages(input);
+      return this.#queue.run(() => this.#converse(messages, { ...options, signal }, emit));
+    });
   }
 
   /**
@@ -125,7 +144,7 @@ export class ChatSession {
    * @throws {ChatError} `ERR_INVALID_STATE` when there is no user message to answer.
    */
   regenerate(options: SendOptions = {}): Promise<ChatReply> {
-    return this.#queue.run(() => this.#reply(undefined, options));
+    return this.#queue.run(() => this.#converse(undefined, options, undefined));
   }
 
   /**
@@ -134,8 +153,15 @@ export class ChatSession {
    * (unless `specialTokensInContent`) and replies are their generated `tokens` where the template
    * printed them unchanged. The overflow policy may leave old turns out of the real one.
    */
-  renderPrompt(messages: readonly ChatMessage[] = this.#messages): Prompt {
-    return this.model.promptTokenizer().prompt(this.#format, messages, { specialTokensInContent: this.#specialTokensInContent });
+  renderPrompt(messages: readonly ChatMessage[] = this.#messages, options: { tools?: boolean } = {}): Prompt {
+    const tools = options.tools !== false && this.#tools.size > 0 ? this.#tools.definitions : undefined;
+    return this.model.promptTokenizer().prompt(this.#format, messages, { specialTokensInContent: this.#specialTokensInContent, tools });
+  }
+
+  /** The tool-call and reasoning format of the session's chat template (its family: Hermes, Llama 3, ...). */
+  get toolCallFormat(): ToolCallFormat {
+    this.#toolFormat ??= detectToolCallFormat(this.#format.renderer.template);
+    return this.#toolFormat;
   }
 
   /** Clears the history, keeping the system message. */
@@ -188,22 +214,64 @@ export class ChatSession {
     this.#epoch++;
   }
 
-  async #reply(user: ChatMessage | undefined, options: SendOptions): Promise<ChatReply> {
+  /** The messages `send()` adds: a user message, or tool results (named after their calls). */
+  #inputMessages(input: string | ToolResultMessage | readonly ToolResultMessage[]): ChatMessage[] {
+    if (typeof input === 'string') return [{ role: 'user', content: input }];
+    const results = Array.isArray(input) ? input : [input];
+    if (results.length === 0 || !results.every(isToolResult)) {
+      throw invalidArgument("send() takes a string, or tool results { role: 'tool', toolCallId, content } (content a string)");
+    }
+    const calls = new Map(this.#messages.flatMap((m) => m.tool_calls ?? []).map((call) => [call.id, call.function.name]));
+    return results.map((r) => ({ role: 'tool', tool_call_id: r.toolCallId, name: calls.get(r.toolCallId) ?? '', content: r.content }));
+  }
+
+  /** One reply, then the rounds of tools the session runs itself. */
+  async #converse(input: ChatMessage[] | undefined, options: SendOptions, emit: ((part: ReplyPart) => void) | undefined): Promise<ChatReply> {
+    let reply = await this.#reply(input, options, emit);
+    for (let round = 0; round < this.#maxToolRounds; round++) {
+      const tools = reply.toolCalls.map((call) => this.#tools.get(call.name));
+      if (reply.toolCalls.length === 0 || reply.finishReason === 'abort' || !tools.every((tool) => tool?.execute)) break;
+      const results: ChatMessage[] = [];
+      for (const [i, call] of reply.toolCalls.entries()) {
+        options.signal?.throwIfAborted();
+        const content = await runTool(tools[i]!.execute!, call, options.signal);
+        emit?.({ type: 'tool-result', toolCallId: call.id, name: call.name, content });
+        results.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
+      }
+      const next = await this.#reply(results, { ...options, toolChoice: 'auto' }, emit);
+      reply = { ...next, usage: addUsage(reply.usage, next.usage) };
+    }
+    return reply;
+  }
+
+  async #reply(input: ChatMessage[] | undefined, options: SendOptions, emit: ((part: ReplyPart) => void) | undefined): Promise<ChatReply> {
     if (this.#disposed) throw new Gpt4AllError('ERR_DISPOSED', 'the chat session has been disposed');
     const sampling = resolveSampling(catalogSampling(this.model.catalogEntry), this.#sampling, options);
     const stop = stopStrings(options.stop);
     const replyLimit = sampling.maxTokens === -1 ? Infinity : sampling.maxTokens;
     const abortedReply = oneOf('abortedReply', options.abortedReply ?? this.#abortedReply, ['keep', 'discard']);
+    const toolChoice = resolveToolChoice(options.toolChoice, this.#tools);
+    const schema = responseSchema(options.responseFormat);
+    if (options.grammar !== undefined && (schema !== undefined || (toolChoice !== 'none' && toolChoice !== 'auto'))) {
+      throw invalidArgument('grammar excludes responseFormat and a forced toolChoice');
+    }
     const epoch = this.#epoch;
     const before = this.#messages;
-    const replaced = user === undefined && before.at(-1)?.role === 'assistant' ? before.at(-1) : undefined;
-    const conversation = user ? [...before, user] : replaced ? before.slice(0, -1) : before;
-    if (conversation.at(-1)?.role !== 'user') throw new ChatError('ERR_INVALID_STATE', 'there is no user message to reply to');
-    // The user's message is part of the history while the reply is generated.
+    const replaced = input === undefined && before.at(-1)?.role === 'assistant' ? before.at(-1) : undefined;
+    const conversation = input ? [...before, ...input] : replaced ? before.slice(0, -1) : before;
+    const last = conversation.at(-1)?.role;
+    if (last !== 'user' && last !== 'tool') throw new ChatError('ERR_INVALID_STATE', 'there is no user message or tool result to reply to');
+    // The new messages are part of the history while the reply is generated.
     this.#messages = conversation;
 
+    const withTools = toolChoice !== 'none';
+    const tools = withTools ? this.#tools.definitions : [];
+    // Without tools in play, nothing is read as a call (a JSON reply is just text).
+    const format: ToolCallFormat = withTools ? this.toolCallFormat : { ...this.toolCallFormat, triggers: [], startsWithCall: false };
     let result: GenerateResult;
     let windowStart: number;
+    let opensReasoning = false;
+    const splitter = { current: undefined as ReturnType<typeof createOutputSplitter> | undefined };
     try {
       const context = await this.#getContext();
       const fitted = fitConversation({
@@ -212,30 +280,73 @@ export class ChatSession {
         contextSize: context.contextSize,
         replyRoom: replyLimit,
         policy: this.#policy,
-        tokenize: (messages) => this.renderPrompt(messages).tokens,
+        tokenize: (messages) => this.renderPrompt(messages, { tools: withTools }).tokens,
       });
       windowStart = fitted.windowStart;
+      // Whether the prompt ends inside a thinking block does not depend on the turns left out.
+      opensReasoning = promptOpensReasoning(renderPrompt(this.#format, conversation, withTools ? tools : undefined), format);
+      const grammar = options.grammar ?? replyGrammar({ format, tools, toolChoice, schema, promptOpensReasoning: opensReasoning });
+      splitter.current = createOutputSplitter(format, { promptOpensReasoning: opensReasoning, tools });
       result = await context.generate(fitted.tokens, {
         ...sampling,
         maxTokens: Math.min(replyLimit, fitted.replyRoom),
         stop: [...this.stopStrings, ...stop],
         signal: options.signal,
-        onToken: options.onToken && ((chunk) => options.onToken!(chunk.text, chunk.token)),
+        grammar,
+        logitBias: options.logitBias,
+        // Several families write their calls with control tokens (`<|python_tag|>`, `[TOOL_CALLS]`).
+        special: withTools,
+        // Without a listener the text is split once it is complete (no chunk events at all).
+        onToken:
+          emit || options.onToken
+            ? (chunk) => {
+                options.onToken?.(chunk.text, chunk.token);
+                const parts = splitter.current!.push(chunk.text);
+                if (emit) for (const part of parts) emit(part);
+              }
+            : undefined,
       });
+      if (!emit && !options.onToken) splitter.current.push(result.text);
     } catch (error) {
       if (this.#epoch === epoch) this.#messages = before;
       throw error;
     }
 
+    const { parts, result: parsed } = splitter.current.finish({ truncated: result.finishReason === 'length' });
+    if (emit) for (const part of parts) emit(part);
+    const toolCalls: ToolCall[] = [];
+    const invalidToolCalls: InvalidToolCall[] = parsed.problems.map(({ reason, raw }) => ({ reason, raw }));
+    for (const call of parsed.toolCalls) {
+      const problem = this.#tools.argumentErrors(call.name, call.arguments);
+      if (problem) invalidToolCalls.push({ reason: `arguments of ${call.name} do not fit its parameters: ${problem}`, raw: JSON.stringify({ name: call.name, arguments: call.arguments }) });
+      else toolCalls.push({ id: callId(format, call.id), name: call.name, arguments: call.arguments as Record<string, unknown> });
+    }
+    const forced = toolChoice === 'required' || typeof toolChoice === 'object';
+    if (forced && toolCalls.length === 0 && result.finishReason !== 'abort') {
+      if (this.#epoch === epoch) this.#messages = before;
+      const why = invalidToolCalls[0]?.reason ?? (result.finishReason === 'length' ? 'truncated: the reply ended at maxTokens before the call' : 'the reply holds no tool call');
+      throw new ChatError('ERR_TOOL_CALL_INVALID', `the forced tool call could not be used: ${why}`);
+    }
+    for (const toolCall of toolCalls) emit?.({ type: 'tool-call', toolCall });
+    // A reply that is plain text keeps its text exactly as generated.
+    const plain = parsed.reasoning === undefined && parsed.toolCalls.length === 0 && parsed.problems.length === 0;
+    const text = plain ? result.text : parsed.text;
+
     if (this.#epoch === epoch) {
       this.#windowStart = windowStart;
       const discard = result.finishReason === 'abort' && abortedReply === 'discard';
-      const tokens = this.model.promptTokenizer().replyTokens(result.tokens, result.text);
-      const reply: ChatMessage = tokens ? { role: 'assistant', content: result.text, tokens } : { role: 'assistant', content: result.text };
+      const reply: ChatMessage = { role: 'assistant', content: text };
+      if (parsed.reasoning !== undefined) reply.reasoning_content = parsed.reasoning;
+      if (toolCalls.length > 0) reply.tool_calls = toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+      const tokens = this.model.promptTokenizer().replyTokens(result.tokens, text);
+      if (tokens && plain) reply.tokens = tokens;
       this.#messages = discard ? before : [...conversation, reply];
     }
     return {
-      text: result.text,
+      text,
+      reasoning: parsed.reasoning,
+      toolCalls,
+      invalidToolCalls,
       finishReason: result.finishReason,
       usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens, cachedTokens: result.cachedTokens },
       timings: result.timings,
@@ -263,6 +374,35 @@ function initialMessages(options: ChatSessionOptions, defaultSystemMessage: stri
   if (messages[0]?.role === 'system') return messages;
   const system = options.systemMessage === undefined ? defaultSystemMessage : options.systemMessage;
   return system ? [{ role: 'system', content: system }, ...messages] : messages;
+}
+
+function isToolResult(value: unknown): value is ToolResultMessage {
+  const message = value as ToolResultMessage;
+  return typeof value === 'object' && value !== null && message.role === 'tool' && typeof message.toolCallId === 'string' && typeof message.content === 'string';
+}
+
+/** Runs a tool: its result as the tool message's text (a throw becomes `{"error": message}`). */
+async function runTool(execute: NonNullable<import('./chat-tools.js').ChatTool['execute']>, call: ToolCall, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    const value = await execute(call.arguments, { id: call.id, name: call.name, signal });
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+  } catch (error) {
+    return JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/**
+ * Mistral's templates accept only 9-character alphanumeric call ids (they raise otherwise); a
+ * call whose model wrote no such id gets one, so that the next prompt renders.
+ */
+function callId(format: ToolCallFormat, id: string): string {
+  if (!format.id.startsWith('mistral') || /^[a-zA-Z0-9]{9}$/.test(id)) return id;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(9)), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+function addUsage(a: ChatReply['usage'], b: ChatReply['usage']): ChatReply['usage'] {
+  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, cachedTokens: a.cachedTokens + b.cachedTokens };
 }
 
 function isLegacy(template: unknown): template is LegacyTemplate {

@@ -1,32 +1,52 @@
+import type { ToolCall } from './chat-tools.js';
+
 /**
- * Streamed text: iterate it for chunks (`for await (const text of stream)`); `result` settles
- * with the whole outcome once generation ends, also when the loop is left early.
+ * One piece of a streamed reply: answer text, reasoning (a thinking model's thoughts, kept apart
+ * from the answer), a tool call once it is complete, or the result of a tool the session ran.
+ */
+export type ReplyPart =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: 'tool-result'; toolCallId: string; name: string; content: string };
+
+/**
+ * A streamed reply: iterate it for the answer's text (`for await (const text of stream)`), or
+ * `stream.parts` for every {@link ReplyPart} (reasoning and tool calls too); use one of the two.
+ * `result` settles with the whole outcome once generation ends, also when a loop is left early
+ * (which aborts the reply).
  */
 export interface TextStream<Result> extends AsyncIterable<string> {
   readonly result: Promise<Result>;
+  readonly parts: AsyncIterable<ReplyPart>;
 }
 
 /**
  * Turns a callback-driven generation into a {@link TextStream}. `start` receives the function to
- * push chunks with and the signal that leaving the loop early raises.
+ * emit parts with and the signal that leaving a loop early raises.
  */
-export function textStream<Result>(start: (push: (text: string) => void, signal: AbortSignal) => Promise<Result>): TextStream<Result> {
+export function textStream<Result>(start: (emit: (part: ReplyPart) => void, signal: AbortSignal) => Promise<Result>): TextStream<Result> {
   const stop = new AbortController();
-  const queue = new ChunkBuffer(() => stop.abort(new Error('the stream was closed before it ended')));
-  const result = start((text) => queue.push(text), stop.signal);
+  const close = () => stop.abort(new Error('the stream was closed before it ended'));
+  const texts = new ChunkBuffer<string>(close);
+  const parts = new ChunkBuffer<ReplyPart>(close);
+  const result = start((part) => {
+    if (part.type === 'text') texts.push(part.text);
+    if (!('text' in part) || part.text !== '') parts.push(part);
+  }, stop.signal);
   result.then(
-    () => queue.end(),
-    (error: unknown) => queue.end(error),
+    () => (texts.end(), parts.end()),
+    (error: unknown) => (texts.end(error), parts.end(error)),
   );
   // A caller that only iterates still sees a failure, through the iterator.
   result.catch(() => {});
-  return { result, [Symbol.asyncIterator]: () => queue };
+  return { result, parts: { [Symbol.asyncIterator]: () => parts }, [Symbol.asyncIterator]: () => texts };
 }
 
 /** A buffer between a producer that never waits and a consumer that pulls. */
-class ChunkBuffer implements AsyncIterableIterator<string> {
-  #items: string[] = [];
-  #waiting: { resolve: (result: IteratorResult<string>) => void; reject: (error: unknown) => void } | undefined;
+class ChunkBuffer<T> implements AsyncIterableIterator<T> {
+  #items: T[] = [];
+  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
   #ended = false;
   #failure: { error: unknown } | undefined;
   #onClose: () => void;
@@ -35,12 +55,12 @@ class ChunkBuffer implements AsyncIterableIterator<string> {
     this.#onClose = onClose;
   }
 
-  push(text: string): void {
-    if (this.#ended || text === '') return;
+  push(item: T): void {
+    if (this.#ended || item === '') return;
     const waiting = this.#waiting;
     this.#waiting = undefined;
-    if (waiting) waiting.resolve({ value: text, done: false });
-    else this.#items.push(text);
+    if (waiting) waiting.resolve({ value: item, done: false });
+    else this.#items.push(item);
   }
 
   end(error?: unknown): void {
@@ -53,7 +73,7 @@ class ChunkBuffer implements AsyncIterableIterator<string> {
     else waiting?.resolve({ value: undefined, done: true });
   }
 
-  next(): Promise<IteratorResult<string>> {
+  next(): Promise<IteratorResult<T>> {
     const item = this.#items.shift();
     if (item !== undefined) return Promise.resolve({ value: item, done: false });
     if (this.#failure) return Promise.reject(this.#failure.error);
@@ -63,7 +83,7 @@ class ChunkBuffer implements AsyncIterableIterator<string> {
     });
   }
 
-  return(): Promise<IteratorResult<string>> {
+  return(): Promise<IteratorResult<T>> {
     if (!this.#ended) {
       this.#ended = true;
       this.#onClose();

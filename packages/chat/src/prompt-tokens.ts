@@ -1,5 +1,6 @@
 import type { Model as EngineModel } from '@gpt4all/core';
 import { renderPrompt, type ChatFormat } from './chat-format.js';
+import type { ToolDefinition } from '@gpt4all/templates';
 import type { ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
 import { ControlTextMatcher, type TextMatch } from './control-text-matcher.js';
@@ -12,6 +13,8 @@ export interface PromptOptions {
    * another (a system turn, say). Default false: message text is always plain text.
    */
   specialTokensInContent?: boolean;
+  /** Tool definitions for the template (`tools`). */
+  tools?: ToolDefinition[];
 }
 
 /** A rendered prompt: the template's text, and the token ids the model is given for it. */
@@ -82,7 +85,7 @@ export class PromptTokenizer {
     const forTemplate = messages.map(({ tokens: _ids, ...message }) =>
       markers ? (mapStrings(message, (text) => this.#wrap(text, markers)) as ChatMessage) : message,
     );
-    const rendered = renderPrompt(format, forTemplate);
+    const rendered = renderPrompt(format, forTemplate, options.tools);
     const { text, plain } = markers ? unmark(rendered, markers) : { text: rendered, plain: [] };
     const addBos = !(format.bosToken !== undefined && format.bosToken !== '' && text.startsWith(format.bosToken));
 

@@ -1,5 +1,6 @@
-import type { FinishReason, GenerationTimings } from '@gpt4all/core';
+import type { FinishReason, GenerationTimings, Grammar } from '@gpt4all/core';
 import type { ChatMessage } from './chat-message.js';
+import type { ChatTool, InvalidToolCall, ResponseFormat, ToolCall, ToolChoice } from './chat-tools.js';
 import type { ChatTemplate } from './chat-format.js';
 import type { ContextOverflowPolicy } from './overflow-policy.js';
 import type { SamplingOptions } from './sampling-defaults.js';
@@ -45,6 +46,14 @@ export interface ChatSessionOptions extends SamplingOptions {
    * message (user, assistant, system, tool) is plain text, and only the template writes control tokens.
    */
   specialTokensInContent?: boolean;
+  /**
+   * Tools the model may call (OpenAI's shape), rendered into the prompt by the chat template.
+   * Replies carry the calls as `toolCalls`; answer them with `send({ role: 'tool', toolCallId,
+   * content })`, or give a tool `execute` and the session runs the loop itself. Not saved by `toJSON`.
+   */
+  tools?: readonly ChatTool[];
+  /** Most rounds of tool execution one `send()` runs (tools with `execute`). Default 8. */
+  maxToolRounds?: number;
 }
 
 /** Options of one `send()`, `stream()` or `regenerate()`; they win over the session's. */
@@ -57,6 +66,14 @@ export interface SendOptions extends SamplingOptions {
   onToken?: (text: string, token: number) => void;
   /** What becomes of the reply if it is aborted. Default: the session's. */
   abortedReply?: AbortedReplyPolicy;
+  /** Whether and which tool to call. Default `'auto'` with tools, else `'none'`. */
+  toolChoice?: ToolChoice;
+  /** The reply's text must be JSON (of a schema): `{ type: 'json_object' }` or `{ type: 'json_schema', schema }`. */
+  responseFormat?: ResponseFormat;
+  /** A GBNF grammar of your own for the reply (see `GenerateOptions.grammar` in @gpt4all/core). */
+  grammar?: string | Grammar;
+  /** Token id → logit bias; `-Infinity` bans a token (see `GenerateOptions.logitBias`). */
+  logitBias?: Record<number, number> | ReadonlyMap<number, number>;
 }
 
 /** Token counts of one reply. */
@@ -71,8 +88,17 @@ export interface ChatUsage {
 
 /** The outcome of `send()`, `regenerate()` and a stream's `result`. */
 export interface ChatReply {
-  /** The reply's text (also appended to `messages`, unless it was aborted and discarded). */
+  /**
+   * The reply's answer text (also appended to `messages`, unless it was aborted and discarded),
+   * without its reasoning and tool calls.
+   */
   text: string;
+  /** A thinking model's reasoning (`<think>…</think>` and the like), apart from the answer; `undefined` when there was none. */
+  reasoning: string | undefined;
+  /** The tools the model called, arguments parsed and valid against their `parameters`. */
+  toolCalls: ToolCall[];
+  /** Calls the model wrote that could not be used (their text stays in `text`). */
+  invalidToolCalls: InvalidToolCall[];
   /**
    * Why it ended: `'eog'` (the model ended its turn), `'stop'` (a stop string), `'length'`
    * (`maxTokens` or a full context), `'abort'` (the signal, or a stream left early).

@@ -75,6 +75,27 @@ describe('examples', () => {
     expect(output).toContain('history: user, assistant, user, assistant');
   });
 
+  it('structured-output.mjs prints JSON that fits its schema', async () => {
+    const output = await runExample('structured-output.mjs', ['--seed', '3']);
+    expect(output).toMatch(/The schema becomes \d+ GBNF rules/);
+    const json = /\n(\{[\s\S]*\})\n\nvalid JSON/.exec(output)?.[1];
+    const value = JSON.parse(json!) as { name: string; age: number; city: string; languages: string[]; born: string };
+    expect(['Paris', 'London', 'Tokyo']).toContain(value.city);
+    expect(value.age).toBeGreaterThanOrEqual(0);
+    expect(value.age).toBeLessThanOrEqual(120);
+    expect(value.languages.length).toBeGreaterThanOrEqual(1);
+    expect(value.born).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('tools.mjs calls a tool, runs it and answers', async () => {
+    const output = await runExample('tools.mjs', ['--seed', '1']);
+    expect(output).toContain('tool-call format of this model\'s template: hermes');
+    const call = /^call: {3}get_weather\((\{.*\})\)$/m.exec(output);
+    const city = (JSON.parse(call![1]!) as { city: string }).city;
+    expect(output).toContain(`result: {"city":"${city}",`);
+    expect(output).toMatch(/history: user, assistant, tool, assistant/);
+  });
+
   it('start.mjs (the `pnpm start` demo) still runs', async () => {
     const output = await new Promise<string>((done, fail) =>
       execFile(process.execPath, ['examples/start.mjs', '--max-tokens', '8'], { cwd: repoRoot, timeout: 60_000 }, (error, stdout) => (error ? fail(error) : done(stdout))),

@@ -4,7 +4,8 @@ import { Gpt4AllError } from '@gpt4all/errors';
 import { callNative, toError } from './errors/to-error.js';
 import type { GenerateOptions, GenerateResult, GenerationChunk } from './generate-options.js';
 import type { DEFAULTS } from './native/contract.js';
-import type { NativeGeneration } from './native/binding.js';
+import { nativeGrammarOf } from './grammar.js';
+import type { NativeGeneration, NativeLogitBias } from './native/binding.js';
 import type { NativeBinding } from './native/load-binding.js';
 import type { Model } from './model.js';
 
@@ -184,15 +185,16 @@ export class Context {
     chunks: ChunkQueue<GenerationChunk> | undefined,
   ): Promise<GenerateResult> {
     const tokens = typeof prompt === 'string' ? this.model.tokenize(prompt, { addSpecial: true, special: true }) : prompt;
-    const { signal, onToken, ...sampling } = options;
+    const { signal, onToken, grammar, jsonSchema, logitBias, ...sampling } = options;
     // A flag of its own: a callback may throw anything, `undefined` included.
     let callbackFailed = false;
     let callbackError: unknown;
     this.#running = flag;
     return new Promise<GenerateResult>((resolve, reject) => {
+      const constraints = { grammar: nativeGrammarOf(grammar, jsonSchema), logitBias: nativeLogitBias(logitBias) };
       callNative(() =>
         // Without a listener the native loop sends no chunks: the result carries the text.
-        this.#native.generate(tokens, { ...sampling, stream: chunks !== undefined || onToken !== undefined }, flag, (event) => {
+        this.#native.generate(tokens, { ...sampling, ...constraints, stream: chunks !== undefined || onToken !== undefined }, flag, (event) => {
           if (event.kind === 'chunk') {
             const { texts, tokens: ids } = event.chunks;
             for (let i = 0; i < ids.length && !callbackFailed; i++) {
@@ -219,6 +221,17 @@ export class Context {
       this.#running = undefined;
     });
   }
+}
+
+function nativeLogitBias(bias: GenerateOptions['logitBias']): NativeLogitBias[] | undefined {
+  if (bias === undefined) return undefined;
+  const entries = bias instanceof Map ? [...bias.entries()] : Object.entries(bias).map(([token, value]) => [Number(token), value] as const);
+  return entries.map(([token, value]) => {
+    if (typeof value !== 'number' || Number.isNaN(value) || value === Infinity) {
+      throw new Gpt4AllError('ERR_INVALID_ARGUMENT', `invalid argument: logitBias[${token}] must be a number or -Infinity, got ${String(value)}`);
+    }
+    return { token, bias: value };
+  });
 }
 
 function toResult(native: NativeGeneration): GenerateResult {

@@ -1,3 +1,4 @@
+import type { Grammar, JsonSchema } from './grammar.js';
 import type { DEFAULTS, FinishReason } from './native/contract.js';
 
 /**
@@ -27,6 +28,25 @@ export interface GenerateOptions {
   stop?: string[];
   /** Render control tokens (such as `<|im_end|>`) as text. Default false. */
   special?: boolean;
+  /**
+   * Constrain output to a GBNF grammar (text, or a {@link Grammar} with a start rule or lazy
+   * triggers), applied by llama.cpp's grammar sampler. Once the grammar is complete only an
+   * end-of-generation token can follow. Invalid GBNF rejects with {@link GrammarError} (line and
+   * column); a grammar that allows no token at some point rejects with `ERR_INVALID_ARGUMENT`.
+   */
+  grammar?: string | Grammar;
+  /**
+   * Constrain output to JSON that validates against this JSON Schema (converted with
+   * {@link jsonSchemaToGrammar}, which lists what throws {@link SchemaError}). Not with `grammar`.
+   * Output can still end early at `maxTokens` (`finishReason: 'length'`), cut mid-document.
+   */
+  jsonSchema?: JsonSchema;
+  /**
+   * Added to these tokens' logits before sampling (token id → bias); `-Infinity` bans a token.
+   * llama.cpp's `llama_sampler_init_logit_bias`. Token ids outside the vocabulary reject with
+   * `ERR_INVALID_ARGUMENT`.
+   */
+  logitBias?: Record<number, number> | ReadonlyMap<number, number>;
   /** Stops generation within one token (and prompt evaluation within one batch). */
   signal?: AbortSignal;
   /** Called with every chunk as it is produced. */

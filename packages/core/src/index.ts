@@ -20,5 +20,10 @@ export type { DeviceKind, EngineErrorCode, FileType, LogLevel } from './native/c
 export { ModelLoadError } from './errors/model-load-error.js';
 export type { ModelLoadErrorCode } from './errors/model-load-error.js';
 export { ContextOverflowError } from './errors/context-overflow-error.js';
+export { GrammarError } from './errors/grammar-error.js';
+export { SchemaError } from './errors/schema-error.js';
+export type { SchemaErrorCode } from './errors/schema-error.js';
+export { buildGrammar, jsonSchemaToGrammar } from './grammar.js';
+export type { Grammar, JsonSchema } from './grammar.js';
 export { BackendError } from './errors/backend-error.js';
 export type { BackendErrorCode } from './errors/backend-error.js';

@@ -51,7 +51,7 @@ export {
   type ResolvedScript,
   type ScriptSuccession,
 } from './model-script.js';
-export { spellText } from './spell-text.js';
+export { spellText, type SpellOptions } from './spell-text.js';
 export {
   GENERATOR_VERSION,
   writeTestModel,

@@ -22,6 +22,21 @@ function spellingOf(tokens: VocabularyTokens): Spelling {
   throw new RangeError(`cannot spell text with a '${tokens.model}' tokenizer; give token ids instead`);
 }
 
+/** Options of {@link spellText}. */
+export interface SpellOptions {
+  /**
+   * Use every token at most once, so that a scripted model (which picks the next token from the
+   * last one alone) can say text that repeats itself, such as JSON: the spelling is searched for
+   * among the vocabulary's overlapping tokens (`"`, `":`, ` "`, `",` ...). Ordinary tokens only.
+   */
+  distinct?: boolean;
+  /**
+   * Text the spelled text follows (a rendered prompt): no token whose text ends it is used, so
+   * that the prompt's last token is never mistaken for one of the script's. Implies `distinct`.
+   */
+  notAfter?: string;
+}
+
 /**
  * Token ids whose decoded pieces concatenate to exactly `text`, using only the vocabulary's
  * ordinary (`NORMAL`) tokens and, for SentencePiece vocabularies, its byte tokens. Matching is
@@ -32,14 +47,13 @@ function spellingOf(tokens: VocabularyTokens): Spelling {
  * @throws {RangeError} for an empty text, a tokenizer other than SentencePiece (`llama`,
  *   `gemma4`) or byte-level BPE (`gpt2`), or a character the vocabulary cannot spell.
  */
-export function spellText(vocab: Vocabulary, text: string): number[] {
+export function spellText(vocab: Vocabulary, text: string, options: SpellOptions = {}): number[] {
   if (text === '') throw new RangeError('cannot spell an empty text');
   const tokens = vocabularyTokens(vocab);
   const spelling = spellingOf(tokens);
-  const spelled =
-    spelling === 'sentencepiece'
-      ? text.replaceAll(' ', '\u2581')
-      : Array.from(encoder.encode(text), (b) => BYTE_CHARS[b]!).join('');
+  const spell = (t: string) => (spelling === 'sentencepiece' ? t.replaceAll(' ', '\u2581') : Array.from(encoder.encode(t), (b) => BYTE_CHARS[b]!).join(''));
+  const spelled = spell(text);
+  if (options.distinct || options.notAfter !== undefined) return spellDistinct(vocab, tokens, spelled, options.notAfter === undefined ? '' : spell(options.notAfter));
   const ids: number[] = [];
   let i = 0;
   while (i < spelled.length) {
@@ -65,5 +79,49 @@ export function spellText(vocab: Vocabulary, text: string): number[] {
     }
     i += char.length;
   }
+  return ids;
+}
+
+/**
+ * A spelling with distinct ordinary tokens, none of which could end `before` (see
+ * {@link SpellOptions}): a depth-first search, longest tokens first, that remembers dead ends by
+ * position and by which of the tokens still usable from there are already taken.
+ */
+function spellDistinct(vocab: Vocabulary, tokens: VocabularyTokens, spelled: string, before: string): number[] {
+  const used = new Set<number>();
+  tokens.texts.forEach((text, id) => {
+    if (tokens.types[id] === TokenType.NORMAL && text !== '' && before.endsWith(text)) used.add(id);
+  });
+  // The tokens matching at each position (longest first), and those matching at or after it.
+  const matches: { id: number; length: number }[][] = [];
+  for (let at = 0; at < spelled.length; at++) {
+    matches.push([]);
+    for (let len = Math.min(tokens.longestNormal, spelled.length - at); len > 0; len--) {
+      const id = tokens.find(spelled.slice(at, at + len), TokenType.NORMAL);
+      if (id !== undefined) matches[at]!.push({ id, length: len });
+    }
+  }
+  const later: Set<number>[] = Array.from({ length: spelled.length + 1 }, () => new Set<number>());
+  for (let at = spelled.length - 1; at >= 0; at--) {
+    later[at] = new Set([...later[at + 1]!, ...matches[at]!.map((m) => m.id)]);
+  }
+  const deadEnds = new Set<string>();
+  const ids: number[] = [];
+  const search = (at: number): boolean => {
+    if (at === spelled.length) return true;
+    const key = `${at}:${[...used].filter((id) => later[at]!.has(id)).sort((a, b) => a - b).join(',')}`;
+    if (deadEnds.has(key)) return false;
+    for (const { id, length } of matches[at]!) {
+      if (used.has(id)) continue;
+      used.add(id);
+      ids.push(id);
+      if (search(at + length)) return true;
+      used.delete(id);
+      ids.pop();
+    }
+    deadEnds.add(key);
+    return false;
+  };
+  if (!search(0)) throw new RangeError(`${vocab.name} cannot spell ${JSON.stringify(spelled)} with distinct tokens`);
   return ids;
 }

@@ -9,7 +9,9 @@ export type ChatErrorCode =
   /** The operation does not fit the session's state (e.g. regenerating with no user message). */
   | 'ERR_INVALID_STATE'
   /** A saved session (`toJSON`) could not be read back. */
-  | 'ERR_INVALID_SESSION';
+  | 'ERR_INVALID_SESSION'
+  /** A forced tool call (`toolChoice: 'required'` or a named tool) could not be read or fails its tool's schema. */
+  | 'ERR_TOOL_CALL_INVALID';
 
 /**
  * An error of `@gpt4all/chat`, with a stable `code`. It is a `Gpt4AllError`, like the engine's and

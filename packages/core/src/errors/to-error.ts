@@ -3,6 +3,8 @@ import { ENGINE_ERROR_CODES, MODEL_LOAD_ERROR_CODES, type EngineErrorCode, type 
 import type { NativeErrorInfo } from '../native/binding.js';
 import { BackendError } from './backend-error.js';
 import { ContextOverflowError } from './context-overflow-error.js';
+import { GrammarError } from './grammar-error.js';
+import { SchemaError } from './schema-error.js';
 import { ModelLoadError } from './model-load-error.js';
 
 const engineCodes: ReadonlySet<string> = new Set(ENGINE_ERROR_CODES);
@@ -34,10 +36,16 @@ export function toError(error: unknown, context: { path?: string } = {}): unknow
     return new Gpt4AllError('ERR_INVALID_ARGUMENT', `invalid argument: ${error.message}`, { cause: error });
   }
   if (!isEngineError(error)) return error;
-  const { code, message, tokens, contextSize } = error;
+  const { code, message, tokens, contextSize, keyword, schemaPath, offset, line, column } = error;
   if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, message, context.path ?? '');
   if (code === 'ERR_CONTEXT_OVERFLOW') return new ContextOverflowError(message, tokens ?? undefined, contextSize ?? undefined);
   if (code === 'ERR_NO_BACKEND') return new BackendError(code, message);
+  if (code === 'ERR_SCHEMA_INVALID' || code === 'ERR_SCHEMA_UNSUPPORTED') {
+    return new SchemaError(code, message, { keyword: keyword ?? undefined, schemaPath: schemaPath ?? undefined });
+  }
+  if (code === 'ERR_GRAMMAR_INVALID') {
+    return new GrammarError(message, { offset: offset ?? undefined, line: line ?? undefined, column: column ?? undefined });
+  }
   return new Gpt4AllError<EngineErrorCode>(code, message);
 }
 

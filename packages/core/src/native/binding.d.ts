@@ -57,8 +57,20 @@ export declare class NativeModel {
   get disposed(): boolean
 }
 
+/**
+ * One grammar from JSON schemas (each the rule of its name) and GBNF rules that use them
+ * (llama.cpp's `build_grammar`).
+ */
+export declare function buildGrammar(schemas: Array<NativeGrammarPart>, rules: Array<NativeGrammarPart>): NativeGrammarResult
+
 /** The core's contract, for the code generator. */
 export declare function contract(): NativeContract
+
+/**
+ * The GBNF grammar (start rule `root`) for JSON that validates against `schemaJson`, through
+ * llama.cpp's converter (`gpt4all_core::json_schema`).
+ */
+export declare function jsonSchemaToGrammar(schemaJson: string): NativeGrammarResult
 
 /** The devices of the loaded backends. Errors: `ERR_NO_BACKEND`. */
 export declare function listDevices(): Array<NativeDevice>
@@ -177,6 +189,16 @@ export interface NativeErrorInfo {
   tokens?: number
   /** ERR_CONTEXT_OVERFLOW: the tokens the context holds. */
   contextSize?: number
+  /** ERR_SCHEMA_UNSUPPORTED: the keyword that cannot be enforced. */
+  keyword?: string
+  /** ERR_SCHEMA_UNSUPPORTED: where it is, as a JSON pointer (`#/properties/age`). */
+  schemaPath?: string
+  /** ERR_GRAMMAR_INVALID: the byte offset of the problem in the GBNF text. */
+  offset?: number
+  /** ERR_GRAMMAR_INVALID: its line, from 1. */
+  line?: number
+  /** ERR_GRAMMAR_INVALID: its column in characters, from 1. */
+  column?: number
 }
 
 /**
@@ -205,6 +227,10 @@ export interface NativeGenerateOptions {
   special?: boolean
   /** Send `chunk` events (default true). Off when nobody streams: the result has the text. */
   stream?: boolean
+  /** Constrain the output to a GBNF grammar (see `gpt4all_core::Grammar`). */
+  grammar?: NativeGrammar
+  /** Added to the listed tokens' logits before sampling; -Infinity bans a token. */
+  logitBias?: Array<NativeLogitBias>
 }
 
 export interface NativeGeneration {
@@ -218,11 +244,38 @@ export interface NativeGeneration {
   generateMs: number
 }
 
+/** A GBNF grammar, and for a lazy one, what triggers it (see `gpt4all_core::Grammar`). */
+export interface NativeGrammar {
+  gbnf: string
+  /** The start rule (default `root`). */
+  root?: string
+  triggerPatterns?: Array<string>
+  triggerTokens?: Array<number>
+}
+
+/** A JSON schema or rule for `buildGrammar`: `name ::= <rule for schema or body>`. */
+export interface NativeGrammarPart {
+  name: string
+  /** A JSON schema, as JSON text (for a schema part) or a GBNF rule body (for a rule part). */
+  text: string
+}
+
+/** The outcome of a conversion to GBNF: the grammar, or the error. */
+export interface NativeGrammarResult {
+  grammar?: string
+  error?: NativeErrorInfo
+}
+
 /** An event of `loadModel`: `progress` (0 to 1) any number of times, then `done` or `error`. */
 export type NativeLoadEvent =
   | { kind: 'progress'; progress: number }
   | { kind: 'done'; model: NativeModel }
   | { kind: 'error'; error: NativeErrorInfo }
+
+export interface NativeLogitBias {
+  token: number
+  bias: number
+}
 
 /** What a model is, from its GGUF metadata and llama.cpp (`gpt4all_core::ModelInfo`). */
 export interface NativeModelInfo {

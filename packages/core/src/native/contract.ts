@@ -22,6 +22,9 @@ export const ENGINE_ERROR_CODES = Object.freeze([
   "ERR_DISPOSED",
   "ERR_BUFFER_TOO_SMALL",
   "ERR_INTERNAL",
+  "ERR_SCHEMA_INVALID",
+  "ERR_SCHEMA_UNSUPPORTED",
+  "ERR_GRAMMAR_INVALID",
 ] as const);
 /** A stable error code of the engine, such as `ERR_CONTEXT_OVERFLOW`. */
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
@@ -46,6 +49,9 @@ export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = Object.
   ERR_DISPOSED: 16,
   ERR_BUFFER_TOO_SMALL: 17,
   ERR_INTERNAL: 18,
+  ERR_SCHEMA_INVALID: 19,
+  ERR_SCHEMA_UNSUPPORTED: 20,
+  ERR_GRAMMAR_INVALID: 21,
 });
 
 /** The codes that say a model file could not be loaded (`Status::is_model_load`): `ModelLoadError`'s. */
