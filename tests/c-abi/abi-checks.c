@@ -6,6 +6,7 @@
  * and prints "ok <case>" on success; a failed check prints its line and exits with 1. Driven by
  * tests/c-abi.test.ts, which compiles this file as strict C99 against the installed header.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,6 +390,83 @@ static void bad_input(const char *scratch) {
     gpt4all_model_free(model);
 }
 
+/* Keeps the id of the last generated token. */
+static bool record_token(const char *text, size_t length, int32_t token, void *user_data) {
+    (void)text;
+    (void)length;
+    if (token >= 0) *(int32_t *)user_data = token;
+    return true;
+}
+
+/* Appends each piece of generated text to a buffer of 512 bytes. */
+static bool append_text(const char *text, size_t length, int32_t token, void *user_data) {
+    char *buffer = user_data;
+    size_t used = strlen(buffer);
+    (void)token;
+    if (used + length < 512) memcpy(buffer + used, text, length + 1);
+    return true;
+}
+
+/* Grammars, JSON schemas and logit biases: constrained output, and typed failures. */
+static void grammars(void) {
+    gpt4all_model *model = load();
+    gpt4all_context *context = create(model, false);
+    gpt4all_generate_options options = gpt4all_generate_options_default();
+    gpt4all_generation result;
+    int32_t tokens[64];
+    float ban = -INFINITY;
+    char text[512] = "";
+    size_t n = tokenize(model, "Answer:", tokens, 64);
+
+    result.struct_size = sizeof result;
+    options.temperature = 1.0f;
+    options.seed = 3;
+    options.max_tokens = 40;
+    options.on_token = append_text;
+    options.user_data = text;
+    options.grammar = "root ::= (\"yes\" | \"no\") \"!\"";
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &options, &result), GPT4ALL_STATUS_OK);
+    CHECK(strcmp(text, "yes!") == 0 || strcmp(text, "no!") == 0);
+    CHECK(result.finish_reason == GPT4ALL_FINISH_REASON_END_OF_GENERATION);
+
+    options.grammar = "root ::= \"a\"\nitem ::= \"b\" @";
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &options, NULL), GPT4ALL_STATUS_GRAMMAR_INVALID);
+    CHECK(strstr(gpt4all_last_error_message(), "line 2, column 14") != NULL);
+
+    options.grammar = NULL;
+    options.json_schema = "{\"type\": \"integer\", \"multipleOf\": 3}";
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &options, NULL), GPT4ALL_STATUS_SCHEMA_UNSUPPORTED);
+    CHECK(strstr(gpt4all_last_error_message(), "multipleOf") != NULL);
+    options.json_schema = "{\"type\": ";
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &options, NULL), GPT4ALL_STATUS_SCHEMA_INVALID);
+    options.json_schema = "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 9}},"
+                          " \"required\": [\"n\"], \"additionalProperties\": false}";
+    text[0] = '\0';
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &options, &result), GPT4ALL_STATUS_OK);
+    CHECK(text[0] == '{' && strstr(text, "\"n\"") != NULL && text[strlen(text) - 1] == '}');
+    options.grammar = "root ::= \"a\"";
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &options, NULL), GPT4ALL_STATUS_INVALID_ARGUMENT);
+
+    /* A banned token is never picked, even greedily. */
+    {
+        gpt4all_generate_options probe = greedy(1);
+        int32_t picked = -1, again = -1;
+        probe.on_token = record_token;
+        probe.user_data = &picked;
+        gpt4all_context_clear(context);
+        EXPECT_STATUS(gpt4all_generate(context, tokens, n, &probe, NULL), GPT4ALL_STATUS_OK);
+        probe.user_data = &again;
+        probe.logit_bias_tokens = &picked;
+        probe.logit_bias_values = &ban;
+        probe.n_logit_bias = 1;
+        gpt4all_context_clear(context);
+        EXPECT_STATUS(gpt4all_generate(context, tokens, n, &probe, NULL), GPT4ALL_STATUS_OK);
+        CHECK(picked >= 0 && again >= 0 && again != picked);
+    }
+    gpt4all_context_free(context);
+    gpt4all_model_free(model);
+}
+
 /* A caller built against an older header passes shorter structs: they still work. */
 static void older_structs(void) {
     gpt4all_model *model = load();
@@ -433,6 +511,7 @@ int main(int argc, char **argv) {
     else if (strcmp(which, "injected-panic") == 0) injected_panic();
     else if (strcmp(which, "bad-input") == 0 && argc > 3) bad_input(argv[3]);
     else if (strcmp(which, "older-structs") == 0) older_structs();
+    else if (strcmp(which, "grammars") == 0) grammars();
     else {
         fprintf(stderr, "unknown case %s\n", which);
         return 2;

@@ -162,9 +162,12 @@ class Context:
         repeat_penalty: Optional[float] = None,
         repeat_last_n: Optional[int] = None,
         stop: Optional[List[str]] = None,
+        grammar: Optional[str] = None,
+        json_schema: Optional[str] = None,
     ) -> dict:
         """Generates from the token ids `prompt`; `on_text(token, text)` gets each piece of text
-        and returns False to stop. Options left None keep the library's defaults."""
+        and returns False to stop. Options left None keep the library's defaults. `grammar`
+        (GBNF) or `json_schema` (JSON text) constrain the output."""
         options = lib.gpt4all_generate_options_default()
         _set(options, "max_tokens", max_tokens)
         for field, value in (
@@ -184,6 +187,10 @@ class Context:
             keep.append(strings)
             options.stop = strings
             options.n_stop = len(stop)
+        for field, text in (("grammar", grammar), ("json_schema", json_schema)):
+            if text is not None:
+                keep.append(ffi.new("char[]", text.encode("utf-8")))
+                setattr(options, field, keep[-1])
         failure: List[BaseException] = []
 
         def on_token(text, length, token, _user_data):

@@ -40,6 +40,12 @@ class TemplateError(Gpt4AllError, ValueError):
         self.line = line
 
 
+class SchemaError(Gpt4AllError, ValueError):
+    """A JSON schema that cannot constrain output: ERR_SCHEMA_INVALID (not a schema) or
+    ERR_SCHEMA_UNSUPPORTED (a keyword the grammar cannot enforce, named in the message); and
+    ERR_GRAMMAR_INVALID, GBNF that does not parse (the message gives its line and column)."""
+
+
 _BY_CODE = {
     "ERR_MODEL_NOT_FOUND": ModelNotFoundError,
     "ERR_NOT_GGUF": ModelLoadError,
@@ -49,6 +55,9 @@ _BY_CODE = {
     "ERR_VOCAB_ONLY": ModelLoadError,
     "ERR_INVALID_ARGUMENT": InvalidArgumentError,
     "ERR_CONTEXT_OVERFLOW": InvalidArgumentError,
+    "ERR_SCHEMA_INVALID": SchemaError,
+    "ERR_SCHEMA_UNSUPPORTED": SchemaError,
+    "ERR_GRAMMAR_INVALID": SchemaError,
     "ERR_DOWNLOAD_HTTP": DownloadError,
     "ERR_DOWNLOAD_NETWORK": DownloadError,
     "ERR_CHECKSUM_MISMATCH": DownloadError,

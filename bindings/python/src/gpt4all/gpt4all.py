@@ -222,12 +222,17 @@ class GPT4All:
         n_predict: Optional[int] = None,
         streaming: bool = False,
         callback: ResponseCallbackType = empty_response_callback,
+        grammar: Optional[str] = None,
+        json_schema: Optional[Union[dict, str]] = None,
     ) -> Union[str, Iterable[str]]:
         """Generates a response to `prompt`: the text, or with `streaming=True` an iterator of
         pieces. Inside chat_session() the prompt is the user's message, rendered with the
         session's history through its chat template, and the response joins the history.
         `callback(token_id, piece)` returning False stops generation. `n_batch` is accepted
-        for compatibility (the engine batches the prompt itself). temp <= 0 is greedy."""
+        for compatibility (the engine batches the prompt itself). temp <= 0 is greedy.
+        `grammar` (GBNF text) or `json_schema` (a JSON Schema, dict or JSON text) constrain the
+        response with llama.cpp's grammar sampler; a schema keyword the grammar cannot enforce
+        raises SchemaError naming it."""
         if not isinstance(prompt, str):
             raise InvalidArgumentError("ERR_INVALID_ARGUMENT", f"the prompt must be a str, not {type(prompt).__name__}")
         if n_predict is not None:
@@ -247,6 +252,8 @@ class GPT4All:
             min_p=min_p,
             repeat_penalty=repeat_penalty,
             repeat_last_n=repeat_last_n,
+            grammar=grammar,
+            json_schema=json_schema if json_schema is None or isinstance(json_schema, str) else json.dumps(json_schema),
         )
 
         def finish(text: str) -> None:

@@ -60,14 +60,8 @@ export const glm: FamilyHandler = {
   },
   grammar: {
     call(t, _f, sink) {
-      sink.rule('xml-raw-value', '[^<]*');
-      const body = paramSequence(
-        t,
-        sink,
-        'xml-raw-value',
-        (k, v) => `${gbnfLiteral(`<arg_key>${k}</arg_key>\n<arg_value>`)} ${v} ${gbnfLiteral('</arg_value>\n')}`,
-      );
-      return `${gbnfLiteral(`<tool_call>${t.name}\n`)} ${body} ${gbnfLiteral('</tool_call>')}`;
+      const pair = (k: string, v: string) => `${gbnfLiteral(`<arg_key>${k}</arg_key>\n<arg_value>`)} ${v} ${gbnfLiteral('</arg_value>\n')}`;
+      return rawValueCall(t, sink, pair, `<tool_call>${t.name}\n`, '</tool_call>');
     },
   },
 };
@@ -144,14 +138,14 @@ export const minimaxM2: FamilyHandler = {
   },
   grammar: {
     call(t, _f, sink) {
-      sink.rule('xml-raw-value', '[^<]*');
-      const body = paramSequence(
-        t,
-        sink,
-        'xml-raw-value',
-        (k, v) => `${gbnfLiteral(`<parameter name="${k}">`)} ${v} ${gbnfLiteral('</parameter>\n')}`,
-      );
-      return `${gbnfLiteral(`<minimax:tool_call>\n<invoke name="${t.name}">\n`)} ${body} ${gbnfLiteral('</invoke>\n</minimax:tool_call>')}`;
+      const pair = (k: string, v: string) => `${gbnfLiteral(`<parameter name="${k}">`)} ${v} ${gbnfLiteral('</parameter>\n')}`;
+      return rawValueCall(t, sink, pair, `<minimax:tool_call>\n<invoke name="${t.name}">\n`, '</invoke>\n</minimax:tool_call>');
     },
   },
 };
+
+/** A call whose parameters are written as raw text between tags (`pair` wraps one), inside `open`…`close`. */
+function rawValueCall(t: Parameters<FamilyHandler['grammar']['call']>[0], sink: Parameters<FamilyHandler['grammar']['call']>[2], pair: (key: string, value: string) => string, open: string, close: string): string {
+  sink.rule('xml-raw-value', '[^<]*');
+  return `${gbnfLiteral(open)} ${paramSequence(t, sink, 'xml-raw-value', pair)} ${gbnfLiteral(close)}`;
+}
