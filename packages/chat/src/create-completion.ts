@@ -1,10 +1,18 @@
+import type { ToolCall as TemplateToolCall } from '@gpt4all/templates';
 import type { ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
 import type { ChatSessionOptions, SendOptions } from './session-options.js';
 
-/** Options of {@link createCompletion}: sampling, stop strings, signal, and the session's template options. */
-export interface CreateCompletionOptions extends SendOptions, Pick<ChatSessionOptions, 'template' | 'contextOverflow' | 'specialTokensInContent'> {}
+/** Options of {@link createCompletion}: sampling, stop strings, signal, tools, and the session's template options. */
+export interface CreateCompletionOptions extends SendOptions, Pick<ChatSessionOptions, 'template' | 'contextOverflow' | 'specialTokensInContent' | 'tools'> {}
+
+/** A tool call in OpenAI's wire shape: `arguments` is JSON text (a message can be sent back as it is). */
+export interface CompletionToolCall extends TemplateToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
 
 /** An OpenAI-shaped chat completion, as the old `gpt4all` npm package returned. */
 export interface ChatCompletion {
@@ -16,9 +24,10 @@ export interface ChatCompletion {
   choices: [
     {
       index: 0;
-      message: { role: 'assistant'; content: string };
-      /** `'stop'` (end of turn or a stop string), `'length'`, or `'abort'`. */
-      finish_reason: 'stop' | 'length' | 'abort';
+      /** `content` is the answer without reasoning or calls; `reasoning_content` the thinking, when there was any. */
+      message: { role: 'assistant'; content: string; tool_calls?: CompletionToolCall[]; reasoning_content?: string };
+      /** `'stop'` (end of turn or a stop string), `'tool_calls'` (the reply calls tools), `'length'`, or `'abort'`. */
+      finish_reason: 'stop' | 'tool_calls' | 'length' | 'abort';
     },
   ];
   usage: {
@@ -31,8 +40,9 @@ export interface ChatCompletion {
 }
 
 /**
- * Answers the last user message of `messages`, OpenAI style — for code coming from the old
- * `gpt4all` package. The messages are rendered with the model's chat template on a context the
+ * Answers the last user message (or tool results) of `messages`, OpenAI style — for code coming
+ * from the old `gpt4all` package. With `tools`, a reply may call them (`tool_calls`, finish reason
+ * `'tool_calls'`); send the results back as `{ role: 'tool', tool_call_id, content }` messages. The messages are rendered with the model's chat template on a context the
  * model keeps between calls, so sending a growing conversation evaluates only what is new.
  *
  * @example
@@ -42,11 +52,15 @@ export interface ChatCompletion {
  * ```
  */
 export async function createCompletion(model: Model, messages: readonly ChatMessage[], options: CreateCompletionOptions = {}): Promise<ChatCompletion> {
-  if (!Array.isArray(messages) || messages.at(-1)?.role !== 'user') throw invalidArgument('messages must be a list that ends with a user message');
-  const { template, contextOverflow, specialTokensInContent, ...sendOptions } = options;
+  const last = Array.isArray(messages) ? messages.at(-1)?.role : undefined;
+  if (last !== 'user' && last !== 'tool') throw invalidArgument('messages must be a list that ends with a user message or tool results');
+  const { template, contextOverflow, specialTokensInContent, tools, ...sendOptions } = options;
   // No default system message is slipped in: the caller's messages are the whole conversation.
-  const session = model.sharedSession({ messages, template, contextOverflow, specialTokensInContent, systemMessage: null });
+  // OpenAI sends arguments as JSON text; templates take objects.
+  const history = messages.map((m) => (m.tool_calls ? { ...m, tool_calls: m.tool_calls.map(parsedArguments) } : m));
+  const session = model.sharedSession({ messages: history, template, contextOverflow, specialTokensInContent, tools, systemMessage: null });
   const reply = await session.regenerate({ ...sendOptions, abortedReply: 'keep' });
+  const toolCalls = reply.toolCalls.map((c): CompletionToolCall => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
   return {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
@@ -54,8 +68,13 @@ export async function createCompletion(model: Model, messages: readonly ChatMess
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.text },
-        finish_reason: reply.finishReason === 'length' || reply.finishReason === 'abort' ? reply.finishReason : 'stop',
+        message: {
+          role: 'assistant',
+          content: reply.text,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(reply.reasoning !== undefined ? { reasoning_content: reply.reasoning } : {}),
+        },
+        finish_reason: reply.finishReason === 'length' || reply.finishReason === 'abort' ? reply.finishReason : toolCalls.length > 0 ? 'tool_calls' : 'stop',
       },
     ],
     usage: {
@@ -65,4 +84,15 @@ export async function createCompletion(model: Model, messages: readonly ChatMess
       cached_tokens: reply.usage.cachedTokens,
     },
   };
+}
+
+function parsedArguments(call: NonNullable<ChatMessage['tool_calls']>[number]): NonNullable<ChatMessage['tool_calls']>[number] {
+  const args = call.function.arguments;
+  if (typeof args !== 'string') return call;
+  try {
+    const parsed: unknown = JSON.parse(args);
+    return typeof parsed === 'object' && parsed !== null ? { ...call, function: { ...call.function, arguments: parsed as Record<string, unknown> } } : call;
+  } catch {
+    return call;
+  }
 }

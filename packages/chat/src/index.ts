@@ -22,7 +22,7 @@ export type { SamplingOptions } from './sampling-defaults.js';
 export type { CompleteOptions, Completion } from './complete.js';
 export type { EmbedOptions } from './embed.js';
 export { createCompletion } from './create-completion.js';
-export type { ChatCompletion, CreateCompletionOptions } from './create-completion.js';
+export type { ChatCompletion, CompletionToolCall, CreateCompletionOptions } from './create-completion.js';
 export { ChatError } from './errors/chat-error.js';
 export type { ChatErrorCode } from './errors/chat-error.js';
 export { BackendError, ContextOverflowError, Gpt4AllError, GrammarError, ModelLoadError, SchemaError, jsonSchemaToGrammar } from '@gpt4all/core';

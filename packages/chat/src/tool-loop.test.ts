@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadOptions } from '../test/helpers.js';
 import type { ChatTool } from './chat-tools.js';
-import { ChatError, loadModel, type ChatMessage } from './index.js';
+import { ChatError, createCompletion, loadModel, type ChatMessage } from './index.js';
 
 const templateName = 'Qwen-Qwen2.5-7B-Instruct';
 const template = readFileSync(new URL(`../../../vendor/llama.cpp/models/templates/${templateName}.jinja`, import.meta.url), 'utf8');
@@ -89,6 +89,22 @@ describe('a tool loop', () => {
     expect(error).toBeInstanceOf(ChatError);
     expect(error).toMatchObject({ code: 'ERR_TOOL_CALL_INVALID', message: expect.stringContaining('truncated') });
     expect(session.messages).toEqual([]);
+  });
+});
+
+describe('createCompletion with tools (OpenAI shapes)', () => {
+  it('returns tool_calls with JSON-text arguments and takes tool results back', async () => {
+    await using model = await loadModel(await modelPath(), { ...loadOptions, catalog: false });
+    const messages: ChatMessage[] = [{ role: 'user', content: 'Weather in Paris?' }];
+    const first = await createCompletion(model, messages, { tools: [weather], toolChoice: 'required', temperature: 1, seed: 2, maxTokens: 60 });
+    const [call] = first.choices[0].message.tool_calls!;
+    expect(first.choices[0].finish_reason).toBe('tool_calls');
+    expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+    expect(['Paris', 'Lyon']).toContain((JSON.parse(call!.function.arguments) as { city: string }).city);
+    const next = [...messages, { role: 'assistant', content: '', tool_calls: [call!] }, { role: 'tool', tool_call_id: call!.id, content: '{"temperature": 18}' }];
+    const second = await createCompletion(model, next, { tools: [weather], temperature: 1, seed: 2, maxTokens: 8 });
+    expect(second.choices[0].finish_reason).not.toBe('tool_calls');
+    expect(second.usage.prompt_tokens).toBeGreaterThan(first.usage.prompt_tokens);
   });
 });
 
