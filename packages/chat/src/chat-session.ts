@@ -133,7 +133,12 @@ export class ChatSession {
   stream(input: string | ToolResultMessage | readonly ToolResultMessage[], options: SendOptions = {}): TextStream<ChatReply> {
     return textStream((emit, closed) => {
       const signal = options.signal ? AbortSignal.any([options.signal, closed]) : closed;
-      const messages = this.#inputMessages(input);
+      let messages: ChatMessage[];
+      try {
+        messages = this.#inputMessages(input);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return this.#queue.run(() => this.#converse(messages, { ...options, signal }, emit));
     });
   }
