@@ -464,7 +464,7 @@ fn generate_bindings(llama_dir: &Path) {
         .clang_arg(format!("-I{}", llama_dir.join("ggml/include").display()))
         .allowlist_function("llama_.*")
         .allowlist_function("gpt4all_.*_guarded")
-        .allowlist_function("gpt4all_sampler_accept_guarded")
+        .allowlist_function("gpt4all_sampler_(accept|init_grammar)_guarded")
         .allowlist_function("gpt4all_(json_schema_to|build|check)_grammar")
         .allowlist_function("gpt4all_grammar_.*")
         .allowlist_type("gpt4all_grammar_status")

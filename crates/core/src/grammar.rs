@@ -53,6 +53,13 @@ impl Grammar {
     /// Checks the grammar against `vocab` (token references such as `<[123]>` must exist).
     /// Errors: [`Error::GrammarInvalid`] with the position of the problem.
     pub(crate) fn check(&self, vocab: *const sys::llama_vocab) -> Result<()> {
+        if let Some((offset, min, max)) = inverted_repetition(&self.gbnf) {
+            return Err(invalid_at(
+                &self.gbnf,
+                offset,
+                format!("repetition {{{min},{max}}} has its minimum above its maximum"),
+            ));
+        }
         let text = c_string(&self.gbnf, "grammar")?;
         let root = c_string(self.root_name(), "grammar root")?;
         let mut offset = 0usize;
@@ -77,24 +84,30 @@ impl Grammar {
         self.check(vocab)?;
         let text = c_string(&self.gbnf, "grammar")?;
         let root = c_string(self.root_name(), "grammar root")?;
-        let raw = if self.is_lazy() {
-            let patterns =
-                self.trigger_patterns.iter().map(|p| c_string(p, "trigger pattern")).collect::<Result<Vec<_>>>()?;
-            let mut pattern_ptrs: Vec<*const c_char> = patterns.iter().map(|p| p.as_ptr()).collect();
-            unsafe {
-                sys::llama_sampler_init_grammar_lazy_patterns(
-                    vocab,
-                    text.as_ptr(),
-                    root.as_ptr(),
-                    pattern_ptrs.as_mut_ptr(),
-                    pattern_ptrs.len(),
-                    self.trigger_tokens.as_ptr(),
-                    self.trigger_tokens.len(),
-                )
-            }
-        } else {
-            unsafe { sys::llama_sampler_init_grammar(vocab, text.as_ptr(), root.as_ptr()) }
-        };
+        let patterns =
+            self.trigger_patterns.iter().map(|p| c_string(p, "trigger pattern")).collect::<Result<Vec<_>>>()?;
+        let mut pattern_ptrs: Vec<*const c_char> = patterns.iter().map(|p| p.as_ptr()).collect();
+        let (raw, failure) = crate::guard::call(|message, size| unsafe {
+            sys::gpt4all_sampler_init_grammar_guarded(
+                vocab,
+                text.as_ptr(),
+                root.as_ptr(),
+                self.is_lazy(),
+                pattern_ptrs.as_mut_ptr(),
+                pattern_ptrs.len(),
+                self.trigger_tokens.as_ptr(),
+                self.trigger_tokens.len(),
+                message,
+                size,
+            )
+        });
+        if let Some(reason) = failure {
+            return Err(invalid_at(
+                &self.gbnf,
+                0,
+                format!("a trigger pattern is not a valid regular expression ({})", reason.trim()),
+            ));
+        }
         NonNull::new(raw)
             .ok_or_else(|| invalid_at(&self.gbnf, 0, "llama.cpp rejected the grammar or a trigger pattern".into()))
     }
@@ -102,6 +115,44 @@ impl Grammar {
 
 fn c_string(text: &str, what: &str) -> Result<CString> {
     CString::new(text).map_err(|_| Error::InvalidArgument { reason: format!("the {what} contains a NUL character") })
+}
+
+/// The first repetition `{m,n}` with `m > n` (outside literals, classes and comments): llama.cpp
+/// does not refuse one, and expanding it never ends (memory grows until the process dies).
+/// Returns its byte offset and bounds.
+pub(crate) fn inverted_repetition(gbnf: &str) -> Option<(usize, u64, u64)> {
+    let bytes = gbnf.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'[' => {
+                let close = if bytes[i] == b'"' { b'"' } else { b']' };
+                i += 1;
+                while i < bytes.len() && bytes[i] != close {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => {
+                let rest = &gbnf[i + 1..];
+                let end = rest.find('}')?;
+                if let Some((min, max)) = rest[..end].split_once(',') {
+                    if let (Ok(min), Ok(max)) = (min.trim().parse::<u64>(), max.trim().parse::<u64>()) {
+                        if min > max {
+                            return Some((i, min, max));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// [`Error::GrammarInvalid`] at byte `offset` of `text`, with its line and column (from 1;
@@ -138,5 +189,9 @@ mod tests {
         assert!(reason.contains("item"), "{reason}");
         let (_, _, reason) = position("start ::= \"a\"\n");
         assert!(reason.contains("root"), "{reason}");
+        assert_eq!(
+            position("root ::= \"{5,2}\" [{] \"a\"{5,2}\n"),
+            (1, 25, "repetition {5,2} has its minimum above its maximum".into())
+        );
     }
 }

@@ -83,7 +83,20 @@ pub fn json_schema_to_grammar(schema_json: &str) -> Result<String> {
     let mut rewritten = schema.clone();
     let ranges = number_range::extract(&mut rewritten, 0, &number_range::nonce(schema_json));
     let grammar = convert(&rewritten.to_string()).map_err(|e| locate_pattern(e, &schema))?;
-    number_range::substitute(calendar_dates(grammar), &ranges, &integer_rule)
+    refuse_inverted_repetition(number_range::substitute(calendar_dates(grammar), &ranges, &integer_rule)?)
+}
+
+/// A schema whose bounds contradict each other in a way the checks do not see (a `pattern` such
+/// as `^a{5,2}$`) becomes a repetition that llama.cpp would expand forever.
+fn refuse_inverted_repetition(grammar: String) -> Result<String> {
+    match crate::grammar::inverted_repetition(&grammar) {
+        Some((_, min, max)) => Err(Error::SchemaInvalid {
+            reason: format!(
+                "the schema asks for a repetition of at least {min} and at most {max}, so no value can match"
+            ),
+        }),
+        None => Ok(grammar),
+    }
 }
 
 /// llama.cpp's rule for `format: date` (and `date-time`) allows day 31 in every month, so
@@ -164,7 +177,11 @@ pub fn build_grammar(schemas: &[(String, String)], rules: &[(String, String)]) -
             &mut error,
         )
     };
-    number_range::substitute(calendar_dates(conversion_result(status, grammar, error)?), &ranges, &integer_rule)
+    refuse_inverted_repetition(number_range::substitute(
+        calendar_dates(conversion_result(status, grammar, error)?),
+        &ranges,
+        &integer_rule,
+    )?)
 }
 
 fn c_string(text: &str, what: &str) -> Result<CString> {
@@ -225,6 +242,10 @@ fn locate_pattern(error: Error, schema: &Value) -> Error {
 /// Refuses the keywords and combinations that the converter would drop (see the module docs).
 pub fn check_supported(schema: &Value) -> Result<()> {
     Checker { root: schema }.visit(schema, "#")
+}
+
+fn contradictory(path: &str, reason: impl std::fmt::Display) -> Error {
+    Error::SchemaInvalid { reason: format!("at {path}: {reason}, so no value can match") }
 }
 
 fn unsupported(keyword: &str, path: &str, reason: impl Into<String>) -> Error {
@@ -388,7 +409,18 @@ impl Checker<'_> {
     /// Checks a schema whose kind of value is known (`typed`: from `type`, else inferred).
     fn visit_typed(&self, schema: &Map<String, Value>, path: &str, kind: &str, typed: bool) -> Result<()> {
         if schema.contains_key("const") || schema.contains_key("enum") {
-            return Ok(()); // the output is one of the listed values
+            // The output is one of the listed values: each must have the declared type.
+            let values: Vec<&Value> = match (schema.get("const"), schema.get("enum")) {
+                (Some(c), _) => vec![c],
+                (None, Some(Value::Array(list))) => list.iter().collect(),
+                _ => Vec::new(),
+            };
+            if typed {
+                if let Some(bad) = values.iter().find(|v| !has_type(v, kind)) {
+                    return Err(contradictory(path, format!("{bad} is not of type {kind}")));
+                }
+            }
+            return Ok(());
         }
         let kind_of_numbers = if kind == "integer" { "number" } else { kind };
         if !typed {
@@ -425,6 +457,11 @@ impl Checker<'_> {
                 if let Some(extra @ Value::Object(_)) = schema.get("additionalProperties") {
                     self.visit(extra, &format!("{path}/additionalProperties"))?;
                 }
+                if schema.get("required").is_some_and(|r| !r.is_array()) {
+                    return Err(Error::SchemaInvalid {
+                        reason: format!("at {path}: required must be an array of property names"),
+                    });
+                }
                 if let Some(Value::Array(required)) = schema.get("required") {
                     for name in required.iter().filter_map(Value::as_str) {
                         if !properties.is_some_and(|p| p.contains_key(name)) {
@@ -450,6 +487,12 @@ impl Checker<'_> {
                     }
                     _ => None,
                 };
+                let count = |k: &str| schema.get(k).and_then(Value::as_u64);
+                if let (Some(min), Some(max)) = (count("minItems"), count("maxItems")) {
+                    if min > max {
+                        return Err(contradictory(path, format!("minItems {min} is above maxItems {max}")));
+                    }
+                }
                 if let Some(len) = tuple {
                     let count = |k: &str| schema.get(k).and_then(Value::as_u64);
                     if count("minItems").is_some_and(|n| n > len as u64)
@@ -470,6 +513,12 @@ impl Checker<'_> {
             }
             "string" => {
                 let has = |k: &str| schema.contains_key(k);
+                let length = |k: &str| schema.get(k).and_then(Value::as_u64);
+                if let (Some(min), Some(max)) = (length("minLength"), length("maxLength")) {
+                    if min > max {
+                        return Err(contradictory(path, format!("minLength {min} is above maxLength {max}")));
+                    }
+                }
                 if let Some(Value::String(format)) = schema.get("format") {
                     if !FORMATS.contains(&format.as_str()) {
                         return Err(unsupported(
@@ -493,6 +542,17 @@ impl Checker<'_> {
                 }
             }
             "integer" => {
+                let bound = |k: &str| schema.get(k).and_then(Value::as_f64);
+                let low = bound("minimum").map(f64::ceil).or(bound("exclusiveMinimum").map(|v| v.floor() + 1.0));
+                let high = bound("maximum").map(f64::floor).or(bound("exclusiveMaximum").map(|v| v.ceil() - 1.0));
+                if let (Some(low), Some(high)) = (low, high) {
+                    if low > high {
+                        return Err(contradictory(
+                            path,
+                            format!("the smallest integer allowed ({low}) is above the largest ({high})"),
+                        ));
+                    }
+                }
                 for (inclusive, exclusive) in [("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")] {
                     if schema.contains_key(inclusive) && schema.contains_key(exclusive) {
                         return Err(unsupported(
@@ -514,6 +574,20 @@ impl Checker<'_> {
     }
 }
 
+/// Whether a JSON value has a JSON Schema type (`integer` is a number with no fraction).
+fn has_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "null" => value.is_null(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,6 +598,24 @@ mod tests {
             Err(Error::SchemaUnsupported { keyword, .. }) => Some(keyword),
             _ => None,
         }
+    }
+
+    #[test]
+    fn refuses_contradictory_bounds() {
+        for schema in [
+            json!({"type": "integer", "minimum": 10, "maximum": 1}),
+            json!({"type": "array", "minItems": 5, "maxItems": 1}),
+            json!({"type": "string", "minLength": 5, "maxLength": 2}),
+            json!({"type": "string", "enum": ["a", 1]}),
+            json!({"type": "integer", "const": "x"}),
+            json!({"type": "object", "properties": {"a": {}}, "required": "a"}),
+        ] {
+            assert!(matches!(check_supported(&schema), Err(Error::SchemaInvalid { .. })), "{schema}");
+        }
+        assert!(matches!(
+            json_schema_to_grammar(r#"{"type": "string", "pattern": "^a{5,2}$"}"#),
+            Err(Error::SchemaInvalid { .. })
+        ));
     }
 
     #[test]

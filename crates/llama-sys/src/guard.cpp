@@ -127,3 +127,23 @@ bool gpt4all_sampler_accept_guarded(struct llama_sampler * sampler, llama_token 
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// llama_sampler_init_grammar / _lazy_patterns, guarded: an invalid trigger pattern makes
+// std::regex throw, which would end the process. NULL, with the reason in `assertion`.
+struct llama_sampler * gpt4all_sampler_init_grammar_guarded(const struct llama_vocab * vocab, const char * grammar,
+                                                            const char * root, bool lazy,
+                                                            const char ** trigger_patterns, size_t n_patterns,
+                                                            const llama_token * trigger_tokens, size_t n_tokens,
+                                                            char * assertion, size_t assertion_size) {
+    return guarded<struct llama_sampler *>(
+        [&] {
+            return lazy ? llama_sampler_init_grammar_lazy_patterns(vocab, grammar, root, trigger_patterns, n_patterns,
+                                                                   trigger_tokens, n_tokens)
+                        : llama_sampler_init_grammar(vocab, grammar, root);
+        },
+        nullptr, assertion, assertion_size);
+}
+
+}  // extern "C"

@@ -24,6 +24,11 @@ int32_t gpt4all_tokenize_guarded(const struct llama_vocab * vocab, const char * 
 int32_t gpt4all_token_to_piece_guarded(const struct llama_vocab * vocab, llama_token token, char * buf, int32_t length,
                                        int32_t lstrip, bool special, char * assertion, size_t assertion_size);
 
+struct llama_sampler * gpt4all_sampler_init_grammar_guarded(const struct llama_vocab * vocab, const char * grammar,
+                                                            const char * root, bool lazy,
+                                                            const char ** trigger_patterns, size_t n_patterns,
+                                                            const llama_token * trigger_tokens, size_t n_tokens,
+                                                            char * assertion, size_t assertion_size);
 bool gpt4all_sampler_accept_guarded(struct llama_sampler * sampler, llama_token token, char * assertion,
                                     size_t assertion_size);
 

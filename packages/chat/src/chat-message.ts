@@ -19,3 +19,24 @@ export interface ChatMessage extends TemplateMessage {
 export function copyMessage<T extends ChatMessage>(message: T): T {
   return Array.isArray(message.tokens) ? { ...message, tokens: [...message.tokens] } : { ...message };
 }
+
+/**
+ * `message` with its tool calls' `arguments` as objects: OpenAI sends them as JSON text, while
+ * Hugging Face templates expect objects (and print JSON text as a quoted string).
+ */
+export function withObjectArguments<T extends ChatMessage>(message: T): T {
+  if (!Array.isArray(message.tool_calls)) return message;
+  const calls = message.tool_calls.map((call) => {
+    const args = call?.function?.arguments;
+    if (typeof args !== 'string') return call;
+    try {
+      const parsed: unknown = JSON.parse(args);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? { ...call, function: { ...call.function, arguments: parsed as Record<string, unknown> } }
+        : call;
+    } catch {
+      return call;
+    }
+  });
+  return { ...message, tool_calls: calls };
+}

@@ -1,7 +1,7 @@
 import { Gpt4AllError, type Context, type GenerateResult } from '@gpt4all/core';
 import type { LegacyTemplate, TemplateSource } from '@gpt4all/templates';
 import { renderPrompt, resolveChatFormat, type ChatFormat } from './chat-format.js';
-import { copyMessage, type ChatMessage } from './chat-message.js';
+import { copyMessage, withObjectArguments, type ChatMessage } from './chat-message.js';
 import { textStream, type ReplyPart, type TextStream } from './chat-stream.js';
 import { resolveToolChoice, responseSchema, ToolSet, type InvalidToolCall, type ToolCall, type ToolResultMessage } from './chat-tools.js';
 import { replyGrammar } from './reply-grammar.js';
@@ -105,7 +105,7 @@ export class ChatSession {
 
   set messages(messages: readonly ChatMessage[]) {
     if (!Array.isArray(messages) || !messages.every(isMessage)) throw invalidArgument('messages must be a list of { role, content }');
-    this.#replaceHistory(messages.map(copyMessage));
+    this.#replaceHistory(messages.map((m) => withObjectArguments(copyMessage(m))));
   }
 
   /**
@@ -232,19 +232,33 @@ export class ChatSession {
 
   /** One reply, then the rounds of tools the session runs itself. */
   async #converse(input: ChatMessage[] | undefined, options: SendOptions, emit: ((part: ReplyPart) => void) | undefined): Promise<ChatReply> {
+    const turnStart = this.#messages;
+    const epoch = this.#epoch;
     let reply = await this.#reply(input, options, emit);
-    for (let round = 0; round < this.#maxToolRounds; round++) {
-      const tools = reply.toolCalls.map((call) => this.#tools.get(call.name));
-      if (reply.toolCalls.length === 0 || reply.finishReason === 'abort' || !tools.every((tool) => tool?.execute)) break;
-      const results: ChatMessage[] = [];
-      for (const [i, call] of reply.toolCalls.entries()) {
-        options.signal?.throwIfAborted();
-        const content = await runTool(tools[i]!.execute!, call, options.signal);
-        emit?.({ type: 'tool-result', toolCallId: call.id, name: call.name, content });
-        results.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
+    try {
+      for (let round = 0; round < this.#maxToolRounds; round++) {
+        const tools = reply.toolCalls.map((call) => this.#tools.get(call.name));
+        if (reply.toolCalls.length === 0 || reply.finishReason === 'abort' || !tools.every((tool) => tool?.execute)) break;
+        const results: ChatMessage[] = [];
+        for (const [i, call] of reply.toolCalls.entries()) {
+          const content = await runTool(tools[i]!.execute!, call, options.signal);
+          emit?.({ type: 'tool-result', toolCallId: call.id, name: call.name, content });
+          results.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
+        }
+        if (options.signal?.aborted) {
+          // Aborted while the tools ran: the turn ends here, with their results (or not at all).
+          const discard = (options.abortedReply ?? this.#abortedReply) === 'discard';
+          if (this.#epoch === epoch) this.#messages = discard ? turnStart : [...this.#messages, ...results];
+          return { ...reply, finishReason: 'abort' };
+        }
+        const next = await this.#reply(results, { ...options, toolChoice: 'auto' }, emit);
+        reply = { ...next, usage: addUsage(reply.usage, next.usage) };
       }
-      const next = await this.#reply(results, { ...options, toolChoice: 'auto' }, emit);
-      reply = { ...next, usage: addUsage(reply.usage, next.usage) };
+    } catch (error) {
+      // A later round failed (a tool result over the context, say): the whole turn is undone,
+      // rather than leaving a call without its result.
+      if (this.#epoch === epoch) this.#messages = turnStart;
+      throw error;
     }
     return reply;
   }
@@ -306,18 +320,18 @@ export class ChatSession {
           emit || options.onToken
             ? (chunk) => {
                 options.onToken?.(chunk.text, chunk.token);
-                const parts = splitter.current!.push(chunk.text);
+                const parts = pushSplit(splitter.current!, chunk.text);
                 if (emit) for (const part of parts) emit(part);
               }
             : undefined,
       });
-      if (!emit && !options.onToken) splitter.current.push(result.text);
+      if (!emit && !options.onToken) pushSplit(splitter.current, result.text);
     } catch (error) {
       if (this.#epoch === epoch) this.#messages = before;
       throw error;
     }
 
-    const { parts, result: parsed } = splitter.current.finish({ truncated: result.finishReason === 'length' });
+    const { parts, result: parsed } = finishSplit(splitter.current, result.text, result.finishReason === 'length');
     if (emit) for (const part of parts) emit(part);
     const toolCalls: ToolCall[] = [];
     const invalidToolCalls: InvalidToolCall[] = parsed.problems.map(({ reason, raw }) => ({ reason, raw }));
@@ -375,7 +389,7 @@ export class ChatSession {
 function initialMessages(options: ChatSessionOptions, defaultSystemMessage: string | undefined): ChatMessage[] {
   const seeded = options.messages ?? [];
   if (!Array.isArray(seeded) || !seeded.every(isMessage)) throw invalidArgument('messages must be a list of { role, content }');
-  const messages = seeded.map(copyMessage);
+  const messages = seeded.map((m) => withObjectArguments(copyMessage(m)));
   if (messages[0]?.role === 'system') return messages;
   const system = options.systemMessage === undefined ? defaultSystemMessage : options.systemMessage;
   return system ? [{ role: 'system', content: system }, ...messages] : messages;
@@ -404,6 +418,29 @@ function callId(format: ToolCallFormat, id: string): string {
   if (!format.id.startsWith('mistral') || /^[a-zA-Z0-9]{9}$/.test(id)) return id;
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(9)), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+type Splitter = ReturnType<typeof createOutputSplitter>;
+
+/**
+ * The splitter never throws on model output by design; should it still (a pathological nesting
+ * depth), the reply is plain text rather than a failed send.
+ */
+function pushSplit(splitter: Splitter, text: string): ReplyPart[] {
+  try {
+    return splitter.push(text);
+  } catch {
+    return [];
+  }
+}
+
+function finishSplit(splitter: Splitter, text: string, truncated: boolean): ReturnType<Splitter['finish']> {
+  try {
+    return splitter.finish({ truncated });
+  } catch (error) {
+    const reason = `not a tool call: the output could not be read (${error instanceof Error ? error.message : String(error)})`;
+    return { parts: [{ type: 'text', text }], result: { text, reasoning: undefined, toolCalls: [], problems: [{ reason, raw: text }] } };
+  }
 }
 
 function addUsage(a: ChatReply['usage'], b: ChatReply['usage']): ChatReply['usage'] {

@@ -1,5 +1,5 @@
 import type { ToolCall as TemplateToolCall } from '@gpt4all/templates';
-import type { ChatMessage } from './chat-message.js';
+import { withObjectArguments, type ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
 import type { ChatSessionOptions, SendOptions } from './session-options.js';
@@ -57,7 +57,7 @@ export async function createCompletion(model: Model, messages: readonly ChatMess
   const { template, contextOverflow, specialTokensInContent, tools, ...sendOptions } = options;
   // No default system message is slipped in: the caller's messages are the whole conversation.
   // OpenAI sends arguments as JSON text; templates take objects.
-  const history = messages.map((m) => (m.tool_calls ? { ...m, tool_calls: m.tool_calls.map(parsedArguments) } : m));
+  const history = messages.map(withObjectArguments);
   const session = model.sharedSession({ messages: history, template, contextOverflow, specialTokensInContent, tools, systemMessage: null });
   const reply = await session.regenerate({ ...sendOptions, abortedReply: 'keep' });
   const toolCalls = reply.toolCalls.map((c): CompletionToolCall => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
@@ -86,13 +86,3 @@ export async function createCompletion(model: Model, messages: readonly ChatMess
   };
 }
 
-function parsedArguments(call: NonNullable<ChatMessage['tool_calls']>[number]): NonNullable<ChatMessage['tool_calls']>[number] {
-  const args = call.function.arguments;
-  if (typeof args !== 'string') return call;
-  try {
-    const parsed: unknown = JSON.parse(args);
-    return typeof parsed === 'object' && parsed !== null ? { ...call, function: { ...call.function, arguments: parsed as Record<string, unknown> } } : call;
-  } catch {
-    return call;
-  }
-}

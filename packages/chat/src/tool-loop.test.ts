@@ -78,6 +78,26 @@ describe('a tool loop', () => {
     expect(reply.usage.completionTokens).toBeGreaterThan(0);
   });
 
+  it('undoes the whole turn when aborted while a tool runs (abortedReply: discard)', async () => {
+    await using model = await loadModel(await modelPath(), { ...loadOptions, catalog: false });
+    const abort = new AbortController();
+    const tool: ChatTool = { ...weather, execute: () => (abort.abort(), 'done') };
+    await using session = model.createChatSession({ tools: [tool], temperature: 1, seed: 5, maxTokens: 40, abortedReply: 'discard' });
+    const reply = await session.send('Weather?', { toolChoice: 'required', signal: abort.signal });
+    expect(reply.finishReason).toBe('abort');
+    expect(session.messages).toEqual([]);
+  });
+
+  it('takes OpenAI-shaped history, whose arguments are JSON text', async () => {
+    await using model = await loadModel(await modelPath(), { ...loadOptions, catalog: false });
+    const call = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+    await using session = model.createChatSession({
+      tools: [weather],
+      messages: [{ role: 'user', content: 'Weather?' }, { role: 'assistant', content: '', tool_calls: [call] }, { role: 'tool', tool_call_id: 'call_1', content: '18' }],
+    });
+    expect(session.renderPrompt().text).toContain('"arguments": {"city": "Paris"}');
+  });
+
   it('refuses bad tools and choices with typed errors, and names why a forced call failed', async () => {
     await using model = await loadModel(await modelPath(), { ...loadOptions, catalog: false });
     expect(() => model.createChatSession({ tools: [{ type: 'function', function: { name: 'bad name' } }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));

@@ -68,6 +68,19 @@ describe('unsupported schemas', () => {
     expect((error as Error).message).toContain(keyword);
   });
 
+  it('rejects schemas whose bounds contradict each other (no value could match)', () => {
+    for (const schema of [
+      { type: 'integer', minimum: 10, maximum: 1 },
+      { type: 'array', minItems: 5, maxItems: 1 },
+      { type: 'string', minLength: 5, maxLength: 2 },
+      { type: 'string', pattern: '^a{5,2}$' },
+      { type: 'string', enum: ['a', 1] },
+      { type: 'integer', const: 'x' },
+    ]) {
+      expect(catchError(() => jsonSchemaToGrammar(schema)), JSON.stringify(schema)).toMatchObject({ code: 'ERR_SCHEMA_INVALID' });
+    }
+  });
+
   it('rejects what is not a schema', () => {
     expect(catchError(() => jsonSchemaToGrammar({ type: 'kaboom' }))).toMatchObject({ code: 'ERR_SCHEMA_INVALID' });
     expect(catchError(() => jsonSchemaToGrammar({ $ref: '#/$defs/missing' }))).toMatchObject({ code: 'ERR_SCHEMA_INVALID' });
@@ -112,6 +125,12 @@ describe('constrained generation', () => {
     const stream = context.stream('x', { grammar: { gbnf: 'start ::= "a"' } });
     await expect(stream.result).rejects.toMatchObject({ code: 'ERR_GRAMMAR_INVALID', message: expect.stringContaining("'root'") });
     // The context is fine afterwards.
+    expect((await context.generate('x', { maxTokens: 2 })).completionTokens).toBe(2);
+  });
+
+  it('refuses, without a crash or a hang, a bad trigger pattern and a repetition whose minimum is above its maximum', async () => {
+    await expect(context.generate('x', { grammar: { gbnf: 'root ::= "x"', triggerPatterns: ['*'] } })).rejects.toMatchObject({ code: 'ERR_GRAMMAR_INVALID', message: expect.stringContaining('trigger pattern') });
+    await expect(context.generate('x', { grammar: 'root ::= "a"{5,2}' })).rejects.toMatchObject({ code: 'ERR_GRAMMAR_INVALID', line: 1, column: 13 });
     expect((await context.generate('x', { maxTokens: 2 })).completionTokens).toBe(2);
   });
 
