@@ -5,6 +5,7 @@
 import { backendInfo, loadModel } from '@gpt4all/core';
 import { ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,11 +81,20 @@ describe('the C and Go examples print what Node generates', () => {
   beforeAll(() => {
     cExample = compile('generate', [join(repoRoot, 'examples/c/generate.c')]);
     goExample = join(work, 'generate-go');
-    // GOTOOLCHAIN=local: build with the Go that is installed, never download another.
+    // GOTOOLCHAIN=local: build with the Go that is installed, never download another. Go's
+    // build cache does not hash headers outside the module, so the header's digest goes into
+    // CGO_CFLAGS (which it does hash): a changed gpt4all.h is never compiled against stale code.
+    const headerDigest = createHash('sha256').update(readFileSync(join(packageDir, 'gpt4all.h'))).digest('hex').slice(0, 16);
     execFileSync('go', ['build', '-o', goExample, '.'], {
       cwd: join(repoRoot, 'examples/go'),
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '1', CGO_CFLAGS: `-I${packageDir}`, CGO_LDFLAGS: `-L${packageDir} -Wl,-rpath,${packageDir}` },
+      env: {
+        ...process.env,
+        GOTOOLCHAIN: 'local',
+        CGO_ENABLED: '1',
+        CGO_CFLAGS: `-I${packageDir} -DGPT4ALL_H_DIGEST=${headerDigest}`,
+        CGO_LDFLAGS: `-L${packageDir} -Wl,-rpath,${packageDir}`,
+      },
     });
   });
 

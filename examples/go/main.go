@@ -3,6 +3,9 @@
 //	DIR=node_modules/@gpt4all/core-linux-x64-cpu-avx2   # an installed platform package
 //	CGO_CFLAGS="-I$DIR" CGO_LDFLAGS="-L$DIR -Wl,-rpath,$DIR" go run . model.gguf "The capital of France is" 64
 //
+// Go's build cache does not notice a changed gpt4all.h outside this module: after upgrading the
+// package, build once with `go build -a` (or `go clean -cache`).
+//
 // Generation is greedy, so the output is the same as @gpt4all/core's
 // `context.generate(prompt, { maxTokens, temperature: 0 })` and the C example's.
 package main

@@ -60,7 +60,7 @@ export function stageRelease(stage: string): StagedPackage[] {
   for (const { dir, manifest } of [...published, ...helpers]) {
     const target = join(stage, 'packages', dir.split(/[\\/]/).pop()!);
     mkdirSync(target, { recursive: true });
-    cpSync(join(dir, 'package.json'), join(target, 'package.json'));
+    writeFileSync(join(target, 'package.json'), `${JSON.stringify(withoutRegistryDevDependencies(manifest), null, 2)}\n`);
     if (manifest.private) continue;
     let complete = true;
     for (const file of ['README.md', ...publishedFiles(dir, manifest)]) {
@@ -70,6 +70,16 @@ export function stageRelease(stage: string): StagedPackage[] {
     staged.push({ dir: target, manifest, complete });
   }
   return staged;
+}
+
+/**
+ * The manifest without devDependencies from the registry (ajv for a test, say): the offline
+ * install in the stage cannot fetch them, and users never install a package's devDependencies.
+ */
+function withoutRegistryDevDependencies(manifest: Manifest): Manifest {
+  if (!manifest.devDependencies) return manifest;
+  const devDependencies = Object.fromEntries(Object.entries(manifest.devDependencies).filter(([, range]) => range.startsWith('workspace:')));
+  return { ...manifest, devDependencies };
 }
 
 /**
