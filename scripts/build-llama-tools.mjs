@@ -28,12 +28,13 @@ const { values } = parseArgs({
     'cpu-level': { type: 'string' },
     native: { type: 'boolean', default: false },
     platform: { type: 'string' },
-    target: { type: 'string', multiple: true, default: ['llama-completion', 'llama-bench', 'llama-embedding'] },
+    target: { type: 'string', multiple: true, default: ['llama-completion', 'llama-bench', 'llama-batched-bench', 'llama-embedding'] },
   },
 });
 
 // Static, without backend modules: one binary with one CPU code path. The tools need llama.cpp's
-// common library; llama-embedding is an example.
+// common library; llama-embedding is an example. llama-batched-bench is the bar for continuous
+// batching (several sequences decoded in one batch).
 const flags = {
   ...table.common,
   BUILD_SHARED_LIBS: 'OFF',

@@ -103,6 +103,8 @@ pub unsafe extern "C" fn gpt4all_context_create(
             batch_size: options.batch_size,
             threads: options.threads,
             embeddings: options.embeddings,
+            // One sequence: a C caller drives one generation per context.
+            parallel: 1,
         };
         let created = Context::new(model, &params)?;
         *context = CONTEXTS.insert(ContextHandle { context: Mutex::new(created), abort: AtomicBool::new(false) });

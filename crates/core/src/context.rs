@@ -2,7 +2,9 @@
 //!
 //! The context remembers the tokens in its cache, so evaluating a new prompt reuses the longest
 //! common prefix and only evaluates the rest. That is what makes the n-th turn of a chat cost
-//! only its new tokens. One context serves one generation at a time (`&mut self`).
+//! only its new tokens. A context holds `parallel` sequences, each with its own part of the KV
+//! cache and its own record; the methods here work on sequence 0, one call at a time
+//! (`&mut self`). [`crate::BatchScheduler`] decodes several sequences together.
 use crate::error::{Error, Result};
 use crate::model::{Model, Token};
 use crate::{backend, defaults, guard};
@@ -24,6 +26,9 @@ pub struct ContextParams {
     pub threads: u32,
     /// Produce embeddings instead of logits.
     pub embeddings: bool,
+    /// Sequences the KV cache holds, each of `context_size` tokens (llama.cpp's `n_seq_max`,
+    /// with a KV stream per sequence); 0 means 1. Not for embedding contexts.
+    pub parallel: u32,
 }
 
 /// `threads` if ggml can run that many (`GGML_MAX_N_THREADS`): a larger count, such as -1 read as
@@ -47,7 +52,8 @@ pub struct Context {
     /// its threads for every evaluated token, which dominates the cost of small models.
     threadpool: NonNull<sys::ggml_threadpool>,
     model: Arc<Model>,
-    cached: Vec<Token>,
+    /// The tokens each sequence's part of the KV cache holds, by sequence id.
+    cached: Vec<Vec<Token>>,
     context_size: u32,
     batch_size: u32,
     threads: u32,
@@ -75,20 +81,32 @@ impl Context {
         if params.embeddings {
             batch_size = context_size;
         }
+        let parallel = params.parallel.max(1);
+        if parallel > 1 && params.embeddings {
+            return Err(Error::InvalidArgument {
+                reason: "an embedding context has one sequence (parallel must be 1)".into(),
+            });
+        }
+        if parallel > defaults::MAX_PARALLEL {
+            return Err(Error::InvalidArgument {
+                reason: format!("parallel must be at most {} sequences, got {parallel}", defaults::MAX_PARALLEL),
+            });
+        }
         let threads = match params.threads {
             0 => default_threads(),
             n => check_threads(n)?,
         };
         let create = |pooling: sys::llama_pooling_type| {
             let mut p = unsafe { sys::llama_context_default_params() };
-            p.n_ctx = context_size;
+            // llama.cpp splits n_ctx evenly between the sequences' KV streams.
+            p.n_ctx = context_size.saturating_mul(parallel);
             p.n_batch = batch_size;
             p.n_ubatch = batch_size.min(if params.embeddings { batch_size } else { defaults::BATCH_SIZE });
             p.n_threads = threads as i32;
             p.n_threads_batch = threads as i32;
             p.embeddings = params.embeddings;
             p.pooling_type = pooling;
-            p.n_seq_max = if params.embeddings { EMBEDDING_SEQUENCES } else { 1 };
+            p.n_seq_max = if params.embeddings { EMBEDDING_SEQUENCES } else { parallel };
             p.kv_unified = params.embeddings;
             p.no_perf = true;
             let ((raw, assertion), lines) = crate::log::capture(|| {
@@ -132,7 +150,7 @@ impl Context {
             raw,
             threadpool,
             model,
-            cached: Vec::new(),
+            cached: vec![Vec::new(); parallel as usize],
             context_size,
             batch_size,
             threads,
@@ -160,27 +178,43 @@ impl Context {
         self.embeddings
     }
 
-    /// The tokens the KV cache holds, in order.
-    pub fn cached_tokens(&self) -> &[Token] {
-        &self.cached
+    /// Sequences the KV cache holds (`parallel`).
+    pub fn parallel(&self) -> u32 {
+        self.cached.len() as u32
     }
 
-    /// Empties the KV cache.
+    /// The tokens the KV cache holds for sequence 0, in order.
+    pub fn cached_tokens(&self) -> &[Token] {
+        &self.cached[0]
+    }
+
+    /// The tokens the KV cache holds for sequence `seq`, in order.
+    pub(crate) fn sequence_tokens(&self, seq: usize) -> &[Token] {
+        &self.cached[seq]
+    }
+
+    /// Empties the KV cache, every sequence.
     pub fn clear(&mut self) {
         unsafe { sys::llama_memory_clear(self.memory(), true) };
-        self.cached.clear();
+        self.cached.iter_mut().for_each(Vec::clear);
     }
 
-    /// Keeps the first `n` cached tokens and drops the rest.
+    /// Keeps the first `n` cached tokens of sequence 0 and drops the rest.
     pub fn truncate(&mut self, n: usize) {
-        if n >= self.cached.len() {
+        self.truncate_sequence(0, n);
+    }
+
+    /// Keeps the first `n` cached tokens of sequence `seq` and drops the rest.
+    pub(crate) fn truncate_sequence(&mut self, seq: usize, n: usize) {
+        if n >= self.cached[seq].len() {
             return;
         }
-        // Recurrent models cannot drop a suffix; they start over instead.
-        if unsafe { sys::llama_memory_seq_rm(self.memory(), 0, n as i32, -1) } {
-            self.cached.truncate(n);
+        // Recurrent models cannot drop a suffix; the sequence starts over instead.
+        if unsafe { sys::llama_memory_seq_rm(self.memory(), seq as i32, n as i32, -1) } {
+            self.cached[seq].truncate(n);
         } else {
-            self.clear();
+            unsafe { sys::llama_memory_seq_rm(self.memory(), seq as i32, -1, -1) };
+            self.cached[seq].clear();
         }
     }
 
@@ -194,7 +228,7 @@ impl Context {
             return Err(Error::ContextOverflow { tokens: tokens.len(), context_size: self.context_size as usize });
         }
         self.model.check_tokens(tokens)?;
-        let common = self.cached.iter().zip(tokens).take_while(|(a, b)| a == b).count();
+        let common = common_prefix(&self.cached[0], tokens);
         // At least the last token is evaluated again: its logits are what the sampler needs.
         let reused = common.min(tokens.len() - 1);
         self.truncate(reused);
@@ -209,9 +243,9 @@ impl Context {
         if abort.load(Ordering::Relaxed) {
             return Err(Error::Aborted);
         }
-        if self.cached.len() + tokens.len() > self.context_size as usize {
+        if self.cached[0].len() + tokens.len() > self.context_size as usize {
             return Err(Error::ContextOverflow {
-                tokens: self.cached.len() + tokens.len(),
+                tokens: self.cached[0].len() + tokens.len(),
                 context_size: self.context_size as usize,
             });
         }
@@ -220,13 +254,53 @@ impl Context {
             sys::llama_decode(self.raw.as_ptr(), batch)
         });
         if status == 0 {
-            self.cached.extend_from_slice(tokens);
+            self.cached[0].extend_from_slice(tokens);
             return Ok(());
         }
         // Aborted or failed half-way: drop whatever part of the batch reached the cache, so the
         // cache again holds exactly `self.cached`.
-        unsafe { sys::llama_memory_seq_rm(self.memory(), 0, self.cached.len() as i32, -1) };
+        unsafe { sys::llama_memory_seq_rm(self.memory(), 0, self.cached[0].len() as i32, -1) };
         if status == 2 || abort.load(Ordering::Relaxed) {
+            Err(Error::Aborted)
+        } else {
+            Err(Error::Decode { status })
+        }
+    }
+
+    /// Evaluates the tokens of several sequences in one `llama_decode`, each part after what its
+    /// sequence holds, and returns, for each part that asked for them, the batch position of its
+    /// last token's logits (for `llama_get_logits_ith`). `stop` is asked between graph nodes;
+    /// when it says yes the decode ends with [`Error::Aborted`]. On failure no part is kept.
+    pub(crate) fn decode_batch(&mut self, parts: &[BatchPart], stop: &dyn Fn() -> bool) -> Result<Vec<Option<i32>>> {
+        let total: usize = parts.iter().map(|p| p.tokens.len()).sum();
+        let mut batch = Batch::new(total);
+        let mut logits_at = Vec::with_capacity(parts.len());
+        for part in parts {
+            let start = self.cached[part.seq].len();
+            if start + part.tokens.len() > self.context_size as usize {
+                return Err(Error::ContextOverflow {
+                    tokens: start + part.tokens.len(),
+                    context_size: self.context_size as usize,
+                });
+            }
+            for (i, &token) in part.tokens.iter().enumerate() {
+                let last = i + 1 == part.tokens.len();
+                batch.push(token, (start + i) as i32, part.seq as i32, last && part.logits);
+            }
+            logits_at.push(part.logits.then(|| batch.len() as i32 - 1));
+        }
+        let status = with_stop(self.raw, stop, || unsafe { sys::llama_decode(self.raw.as_ptr(), batch.raw) });
+        if status == 0 {
+            for part in parts {
+                self.cached[part.seq].extend_from_slice(part.tokens);
+            }
+            return Ok(logits_at);
+        }
+        for part in parts {
+            let kept = self.cached[part.seq].len() as i32;
+            unsafe { sys::llama_memory_seq_rm(self.memory(), part.seq as i32, kept, -1) };
+        }
+        if status == 2 || stop() {
             Err(Error::Aborted)
         } else {
             Err(Error::Decode { status })
@@ -254,18 +328,70 @@ impl Drop for Context {
     }
 }
 
-unsafe extern "C" fn on_abort_check(data: *mut c_void) -> bool {
-    unsafe { &*(data as *const AtomicBool) }.load(Ordering::Relaxed)
+/// The tokens one sequence adds to a batch, and whether its last token's logits are wanted.
+pub(crate) struct BatchPart<'a> {
+    pub seq: usize,
+    pub tokens: &'a [Token],
+    pub logits: bool,
+}
+
+/// A `llama_batch` of its own (`llama_batch_init`), freed on drop.
+struct Batch {
+    raw: sys::llama_batch,
+}
+
+impl Batch {
+    fn new(capacity: usize) -> Batch {
+        let mut raw = unsafe { sys::llama_batch_init(capacity.max(1) as i32, 0, 1) };
+        raw.n_tokens = 0;
+        Batch { raw }
+    }
+
+    fn len(&self) -> usize {
+        self.raw.n_tokens as usize
+    }
+
+    fn push(&mut self, token: Token, pos: i32, seq: i32, logits: bool) {
+        let i = self.raw.n_tokens as usize;
+        unsafe {
+            *self.raw.token.add(i) = token;
+            *self.raw.pos.add(i) = pos;
+            *self.raw.n_seq_id.add(i) = 1;
+            **self.raw.seq_id.add(i) = seq;
+            *self.raw.logits.add(i) = logits as i8;
+        }
+        self.raw.n_tokens += 1;
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        unsafe { sys::llama_batch_free(self.raw) };
+    }
+}
+
+/// How many leading tokens `a` and `b` share.
+pub(crate) fn common_prefix(a: &[Token], b: &[Token]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+unsafe extern "C" fn on_stop_check(data: *mut c_void) -> bool {
+    let stop = unsafe { &*(data as *const &dyn Fn() -> bool) };
+    stop()
+}
+
+/// Runs `f` with ggml asking `stop` between graph nodes, so a long prompt stops within one batch.
+fn with_stop<T>(raw: NonNull<sys::llama_context>, stop: &dyn Fn() -> bool, f: impl FnOnce() -> T) -> T {
+    let stop: *const &dyn Fn() -> bool = &stop;
+    unsafe { sys::llama_set_abort_callback(raw.as_ptr(), Some(on_stop_check), stop as *mut c_void) };
+    let result = f();
+    unsafe { sys::llama_set_abort_callback(raw.as_ptr(), None, std::ptr::null_mut()) };
+    result
 }
 
 /// Runs `f` with ggml checking `abort` between graph nodes, so a long prompt stops within one batch.
 pub(crate) fn with_abort<T>(raw: NonNull<sys::llama_context>, abort: &AtomicBool, f: impl FnOnce() -> T) -> T {
-    unsafe {
-        sys::llama_set_abort_callback(raw.as_ptr(), Some(on_abort_check), abort as *const AtomicBool as *mut c_void)
-    };
-    let result = f();
-    unsafe { sys::llama_set_abort_callback(raw.as_ptr(), None, std::ptr::null_mut()) };
-    result
+    with_stop(raw, &|| abort.load(Ordering::Relaxed), f)
 }
 
 /// Physical cores, within what this process may use (affinity, cgroup quota). Like llama.cpp's

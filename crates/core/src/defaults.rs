@@ -22,3 +22,10 @@ pub const FREQUENCY_PENALTY: f32 = 0.0;
 pub const PRESENCE_PENALTY: f32 = 0.0;
 /// The seed that asks for a random one (llama.cpp's `LLAMA_DEFAULT_SEED`).
 pub const RANDOM_SEED: u32 = 0xFFFF_FFFF;
+/// Sequences a model's shared context decodes together when none is asked for (the chat
+/// package's pool; a context of `@gpt4all/core` has 1 unless asked).
+pub const PARALLEL: u32 = 2;
+/// Most sequences one context may hold.
+pub const MAX_PARALLEL: u32 = 64;
+/// Calls that may wait for a free sequence of a context; one more fails with `ERR_CONTEXT_BUSY`.
+pub const MAX_WAITING: u32 = 256;

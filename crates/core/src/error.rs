@@ -170,6 +170,8 @@ pub enum Error {
     InvalidArgument { reason: String },
     /// A context is already busy with another generation.
     Busy,
+    /// Every sequence of a context is busy and the most calls allowed wait already.
+    QueueFull { parallel: u32, waiting: usize },
     /// Quantisation failed.
     Quantize { reason: String },
     /// Writing or renaming an output file failed.
@@ -206,7 +208,7 @@ impl Error {
             Error::ContextCreate { .. } => Status::ContextCreate,
             Error::Decode { .. } => Status::Decode,
             Error::InvalidArgument { .. } => Status::InvalidArgument,
-            Error::Busy => Status::ContextBusy,
+            Error::Busy | Error::QueueFull { .. } => Status::ContextBusy,
             Error::Quantize { .. } => Status::Quantize,
             Error::Io { .. } => Status::Io,
             Error::NoBackend { .. } => Status::NoBackend,
@@ -266,6 +268,9 @@ impl fmt::Display for Error {
             Error::Decode { status } => write!(f, "llama_decode failed with status {status}"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
             Error::Busy => write!(f, "the context is busy with another generation"),
+            Error::QueueFull { parallel, waiting } => {
+                write!(f, "all {parallel} sequences of the context are busy and {waiting} calls wait already")
+            }
             Error::Quantize { reason } => write!(f, "quantization failed: {reason}"),
             Error::Io { path, reason } => write!(f, "I/O error on {}: {reason}", path.display()),
             Error::NoBackend { reason } => write!(f, "no usable backend: {reason}"),

@@ -4,10 +4,11 @@ use crate::context::Context;
 use crate::defaults;
 use crate::error::{Error, Result};
 use crate::grammar::Grammar;
-use crate::model::Token;
+use crate::model::{Model, Token};
 use crate::sampler::{Sampler, SamplingParams};
 use crate::text_stream::TextStream;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Options for [`Context::generate`].
@@ -106,6 +107,44 @@ pub struct Chunk<'a> {
 /// The `token` of the final chunk that carries only held-back text.
 pub const NO_TOKEN: Token = -1;
 
+/// Where a generating sequence lives: a [`Context`]'s sequence 0, or one sequence of a
+/// [`crate::BatchScheduler`]. The generation loop is the same for both.
+pub(crate) trait SequenceEval {
+    fn model(&self) -> Arc<Model>;
+    /// Tokens the sequence may hold.
+    fn context_size(&self) -> u32;
+    /// Tokens the sequence holds now.
+    fn cached_len(&self) -> usize;
+    /// Brings the sequence to hold exactly `tokens` (reusing the cached prefix) with the last
+    /// token's logits ready; returns how many tokens were reused.
+    fn eval_prompt(&mut self, tokens: &[Token], abort: &AtomicBool) -> Result<usize>;
+    /// Evaluates one more token, leaving its logits ready.
+    fn decode_next(&mut self, token: Token, abort: &AtomicBool) -> Result<()>;
+    /// Samples from the logits left ready.
+    fn sample(&mut self, sampler: &mut Sampler) -> Result<Token>;
+}
+
+impl SequenceEval for Context {
+    fn model(&self) -> Arc<Model> {
+        Context::model(self).clone()
+    }
+    fn context_size(&self) -> u32 {
+        Context::context_size(self)
+    }
+    fn cached_len(&self) -> usize {
+        self.cached_tokens().len()
+    }
+    fn eval_prompt(&mut self, tokens: &[Token], abort: &AtomicBool) -> Result<usize> {
+        Context::eval_prompt(self, tokens, abort)
+    }
+    fn decode_next(&mut self, token: Token, abort: &AtomicBool) -> Result<()> {
+        self.decode(&[token], abort)
+    }
+    fn sample(&mut self, sampler: &mut Sampler) -> Result<Token> {
+        sampler.sample(self.raw(), -1)
+    }
+}
+
 impl Context {
     /// Generates a continuation of `prompt`, calling `on_chunk` for every token as it is
     /// produced. Raising `abort` stops it within one token, or within one batch of the prompt;
@@ -121,73 +160,87 @@ impl Context {
             return Err(Error::InvalidArgument { reason: "this context was created for embeddings".into() });
         }
         crate::fault::point("generate");
-        let mut sampler = Sampler::new(&params.sampling, self.context_size(), self.model(), params.grammar.as_ref())?;
-        let mut generation = Generation {
-            text: String::new(),
-            tokens: Vec::new(),
-            finish_reason: FinishReason::Abort,
-            prompt_tokens: prompt.len(),
-            cached_tokens: 0,
-            timings: Timings::default(),
+        let sampler = Sampler::new(&params.sampling, self.context_size(), self.model(), params.grammar.as_ref())?;
+        generate_on(self, sampler, prompt, params, abort, on_chunk)
+    }
+}
+
+/// The generation loop: evaluate the prompt, then sample, emit and decode one token at a time
+/// until a stop condition.
+pub(crate) fn generate_on(
+    seq: &mut impl SequenceEval,
+    mut sampler: Sampler,
+    prompt: &[Token],
+    params: &GenerateParams,
+    abort: &AtomicBool,
+    on_chunk: &mut dyn FnMut(Chunk),
+) -> Result<Generation> {
+    let mut generation = Generation {
+        text: String::new(),
+        tokens: Vec::new(),
+        finish_reason: FinishReason::Abort,
+        prompt_tokens: prompt.len(),
+        cached_tokens: 0,
+        timings: Timings::default(),
+    };
+    let started = Instant::now();
+    match seq.eval_prompt(prompt, abort) {
+        Ok(reused) => generation.cached_tokens = reused,
+        Err(Error::Aborted) => return Ok(generation),
+        Err(e) => return Err(e),
+    }
+    generation.timings.prompt_ms = elapsed_ms(started);
+
+    let window = match params.sampling.repeat_last_n {
+        n if n < 0 => prompt.len(),
+        n => (n as usize).min(prompt.len()),
+    };
+    sampler.accept(&prompt[prompt.len() - window..]);
+    let mut stream = TextStream::new(&params.stop);
+    let model = seq.model();
+    let context_size = seq.context_size() as usize;
+    let started = Instant::now();
+    generation.finish_reason = loop {
+        if abort.load(Ordering::Relaxed) {
+            break FinishReason::Abort;
+        }
+        if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
+            break FinishReason::Length;
+        }
+        let token = seq.sample(&mut sampler)?;
+        if model.is_end_of_generation(token) {
+            break FinishReason::EndOfGeneration;
+        }
+        generation.tokens.push(token);
+        let text = match model.hidden_control_text(token, params.special) {
+            Some(control) => stream.push_hidden(&control),
+            None => stream.push(&model.token_bytes(token, params.special)),
         };
-        let started = Instant::now();
-        match self.eval_prompt(prompt, abort) {
-            Ok(reused) => generation.cached_tokens = reused,
-            Err(Error::Aborted) => return Ok(generation),
+        generation.text.push_str(&text);
+        on_chunk(Chunk { text: &text, token });
+        if stream.stopped() {
+            break FinishReason::Stop;
+        }
+        // The last token is never evaluated: nothing would read its logits.
+        if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
+            break FinishReason::Length;
+        }
+        if seq.cached_len() >= context_size {
+            break FinishReason::Length;
+        }
+        match seq.decode_next(token, abort) {
+            Ok(()) => {}
+            Err(Error::Aborted) => break FinishReason::Abort,
             Err(e) => return Err(e),
         }
-        generation.timings.prompt_ms = elapsed_ms(started);
-
-        let window = match params.sampling.repeat_last_n {
-            n if n < 0 => prompt.len(),
-            n => (n as usize).min(prompt.len()),
-        };
-        sampler.accept(&prompt[prompt.len() - window..]);
-        let mut stream = TextStream::new(&params.stop);
-        let model = self.model().clone();
-        let started = Instant::now();
-        generation.finish_reason = loop {
-            if abort.load(Ordering::Relaxed) {
-                break FinishReason::Abort;
-            }
-            if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
-                break FinishReason::Length;
-            }
-            let token = sampler.sample(self.raw())?;
-            if model.is_end_of_generation(token) {
-                break FinishReason::EndOfGeneration;
-            }
-            generation.tokens.push(token);
-            let text = match model.hidden_control_text(token, params.special) {
-                Some(control) => stream.push_hidden(&control),
-                None => stream.push(&model.token_bytes(token, params.special)),
-            };
-            generation.text.push_str(&text);
-            on_chunk(Chunk { text: &text, token });
-            if stream.stopped() {
-                break FinishReason::Stop;
-            }
-            // The last token is never evaluated: nothing would read its logits.
-            if params.max_tokens.is_some_and(|max| generation.tokens.len() >= max as usize) {
-                break FinishReason::Length;
-            }
-            if self.cached_tokens().len() >= self.context_size() as usize {
-                break FinishReason::Length;
-            }
-            match self.decode(&[token], abort) {
-                Ok(()) => {}
-                Err(Error::Aborted) => break FinishReason::Abort,
-                Err(e) => return Err(e),
-            }
-        };
-        let rest = stream.finish();
-        if !rest.is_empty() {
-            generation.text.push_str(&rest);
-            on_chunk(Chunk { text: &rest, token: NO_TOKEN });
-        }
-        generation.timings.generate_ms = elapsed_ms(started);
-        Ok(generation)
+    };
+    let rest = stream.finish();
+    if !rest.is_empty() {
+        generation.text.push_str(&rest);
+        on_chunk(Chunk { text: &rest, token: NO_TOKEN });
     }
+    generation.timings.generate_ms = elapsed_ms(started);
+    Ok(generation)
 }
 
 fn elapsed_ms(since: Instant) -> f64 {

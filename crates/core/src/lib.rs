@@ -19,6 +19,7 @@
 //! ```
 
 mod backend;
+mod batch_scheduler;
 mod context;
 pub mod defaults;
 mod device;
@@ -40,6 +41,7 @@ mod text_stream;
 mod utf8_prefix;
 
 pub use backend::{load as load_backends, module_files, variant, BackendConfig, BackendReport, CpuLevelCandidate};
+pub use batch_scheduler::{BatchScheduler, Ticket};
 pub use context::{Context, ContextParams};
 pub use device::{list_devices, Device, DEVICE_KINDS};
 pub use embedding::normalize_l2;

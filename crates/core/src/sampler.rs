@@ -145,16 +145,17 @@ impl Sampler {
         }
     }
 
-    /// Picks the next token from the context's last logits (the chain accepts it itself).
+    /// Picks the next token from the logits of batch position `idx` (-1: the last; the chain
+    /// accepts it itself).
     /// Errors: [`Error::InvalidArgument`] when the grammar allows no token at all (its next
     /// character is one no token spells, or the allowed tokens are banned by a logit bias).
-    pub(crate) fn sample(&mut self, ctx: *mut sys::llama_context) -> Result<Token> {
+    pub(crate) fn sample(&mut self, ctx: *mut sys::llama_context, idx: i32) -> Result<Token> {
         if self.pure_greedy {
             // The first of the highest logits, as llama.cpp's greedy sampler picks it; it keeps
             // no state, so there is nothing to accept.
             let model = unsafe { sys::llama_get_model(ctx) };
             let n_vocab = unsafe { sys::llama_vocab_n_tokens(sys::llama_model_get_vocab(model)) } as usize;
-            let logits = unsafe { sys::llama_get_logits_ith(ctx, -1) };
+            let logits = unsafe { sys::llama_get_logits_ith(ctx, idx) };
             if !logits.is_null() && n_vocab > 0 {
                 let logits = unsafe { std::slice::from_raw_parts(logits, n_vocab) };
                 let best = argmax(logits);
@@ -162,17 +163,17 @@ impl Sampler {
             }
         }
         let Some(grammar) = self.grammar else {
-            return Ok(unsafe { sys::llama_sampler_sample(self.raw.as_ptr(), ctx, -1) });
+            return Ok(unsafe { sys::llama_sampler_sample(self.raw.as_ptr(), ctx, idx) });
         };
         // The chain's choice, if the grammar allows it (the usual case, and cheap: the grammar
         // looks at one candidate); otherwise the grammar first, then the chain.
-        let first = self.apply_chain(ctx);
+        let first = self.apply_chain(ctx, idx);
         let fitting = first.and_then(|t| {
             self.grammar_allows(grammar, t).then(|| self.utf8.after(&self.piece(t))).flatten().map(|p| (t, p))
         });
         let (token, pending) = match fitting {
             Some(choice) => choice,
-            None => self.sample_within_grammar(ctx, grammar)?,
+            None => self.sample_within_grammar(ctx, idx, grammar)?,
         };
         let (accepted, assertion) = crate::guard::call(|message, size| unsafe {
             sys::gpt4all_sampler_accept_guarded(grammar.as_ptr(), token, message, size)
@@ -195,9 +196,10 @@ impl Sampler {
     fn sample_within_grammar(
         &mut self,
         ctx: *mut sys::llama_context,
+        idx: i32,
         grammar: NonNull<sys::llama_sampler>,
     ) -> Result<(Token, Vec<u8>)> {
-        self.load_logits(ctx);
+        self.load_logits(ctx, idx);
         let mut array = self.candidates_array();
         unsafe { sys::llama_sampler_apply(grammar.as_ptr(), &mut array) };
         // The grammar's verdict, kept: the chain reorders the candidates it is given.
@@ -261,15 +263,15 @@ impl Sampler {
     }
 
     /// The chain over every token's logit: its pick, or `None` when every candidate was ruled out.
-    fn apply_chain(&mut self, ctx: *mut sys::llama_context) -> Option<Token> {
-        self.load_logits(ctx);
+    fn apply_chain(&mut self, ctx: *mut sys::llama_context, idx: i32) -> Option<Token> {
+        self.load_logits(ctx, idx);
         self.apply_chain_to_candidates()
     }
 
-    fn load_logits(&mut self, ctx: *mut sys::llama_context) {
+    fn load_logits(&mut self, ctx: *mut sys::llama_context, idx: i32) {
         let model = unsafe { sys::llama_get_model(ctx) };
         let n_vocab = unsafe { sys::llama_vocab_n_tokens(sys::llama_model_get_vocab(model)) } as usize;
-        let logits = unsafe { std::slice::from_raw_parts(sys::llama_get_logits_ith(ctx, -1), n_vocab) };
+        let logits = unsafe { std::slice::from_raw_parts(sys::llama_get_logits_ith(ctx, idx), n_vocab) };
         self.candidates.clear();
         self.candidates.extend(logits.iter().enumerate().map(|(id, &logit)| sys::llama_token_data {
             id: id as Token,

@@ -1,4 +1,6 @@
 //! `NativeContext`: a KV cache over a model, with generation and embeddings off the JS thread.
+//! With `parallel` > 1 its sequences generate concurrently through a `BatchScheduler`, each call
+//! on a thread of its own.
 use crate::abort::{flag_of, NativeAbortFlag};
 use crate::chunk_batch::ChunkBuffer;
 use crate::error::{busy, disposed, to_native, NativeError, Result};
@@ -8,22 +10,30 @@ use crate::types::{
     NativeContextOptions, NativeErrorInfo, NativeGenerateEvent, NativeGenerateOptions, NativeGeneration, NativeGrammar,
 };
 use crate::worker::{error_info, send, Worker};
-use gpt4all_core::{catch_panic, Context, ContextParams, GenerateParams, Generation, Grammar, SamplingParams};
+use gpt4all_core::{
+    catch_panic, BatchScheduler, Context, ContextParams, GenerateParams, Generation, Grammar, SamplingParams,
+};
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// A context. One operation runs at a time; a second one is refused with `ERR_CONTEXT_BUSY`
-/// (`@gpt4all/core` queues calls so that users never see that).
+/// A context. With one sequence, one operation runs at a time and a second one is refused with
+/// `ERR_CONTEXT_BUSY` (`@gpt4all/core` queues calls so that users never see that). With several,
+/// `generate` calls run at once (waiting in the scheduler for a free sequence).
 #[napi]
 pub struct NativeContext {
     inner: Arc<Mutex<Option<Context>>>,
+    /// The scheduler of a context with several sequences (then `inner` stays empty).
+    batched: Mutex<Option<Arc<BatchScheduler>>>,
+    /// Generations running on the scheduler.
+    running: Arc<AtomicUsize>,
     busy: Arc<AtomicBool>,
     context_size: u32,
     threads: u32,
+    parallel: u32,
     worker: Worker,
 }
 
@@ -61,15 +71,39 @@ impl NativeContext {
             batch_size: count("batchSize", options.batch_size)?,
             threads: count("threads", options.threads)?,
             embeddings: options.embeddings.unwrap_or(false),
+            parallel: optional("parallel", options.parallel, 1..=gpt4all_core::defaults::MAX_PARALLEL as i64)?
+                .unwrap_or(1) as u32,
         };
+        if params.parallel > 1 {
+            let scheduler = BatchScheduler::new(model.get()?, &params).map_err(to_native)?;
+            return Ok(NativeContext {
+                context_size: scheduler.context_size(),
+                threads: scheduler.threads(),
+                parallel: scheduler.parallel(),
+                inner: Arc::new(Mutex::new(None)),
+                batched: Mutex::new(Some(Arc::new(scheduler))),
+                running: Default::default(),
+                busy: Default::default(),
+                worker: Worker::start("context")?,
+            });
+        }
         let context = Context::new(model.get()?, &params).map_err(to_native)?;
         Ok(NativeContext {
             context_size: context.context_size(),
             threads: context.threads(),
+            parallel: 1,
             inner: Arc::new(Mutex::new(Some(context))),
+            batched: Mutex::new(None),
+            running: Default::default(),
             busy: Default::default(),
             worker: Worker::start("context")?,
         })
+    }
+
+    /// Sequences that generate at once.
+    #[napi(getter)]
+    pub fn parallel(&self) -> u32 {
+        self.parallel
     }
 
     #[napi(getter)]
@@ -89,8 +123,16 @@ impl NativeContext {
         self.with(|ctx| ctx.cached_tokens().to_vec())
     }
 
+    /// Empties the KV cache (every sequence's). Refused while an operation runs.
     #[napi]
     pub fn clear(&self) -> Result<()> {
+        if let Some(scheduler) = self.scheduler()? {
+            if self.running.load(Ordering::Acquire) > 0 {
+                return Err(busy());
+            }
+            scheduler.clear();
+            return Ok(());
+        }
         self.with(Context::clear)
     }
 
@@ -116,6 +158,27 @@ impl NativeContext {
         let callback = Arc::new(callback);
         let events = callback.clone();
         let buffer = ChunkBuffer::default();
+        if let Some(scheduler) = self.scheduler()? {
+            // In line now, on the JS thread: calls get sequences in the order they were made.
+            let ticket = scheduler.ticket().map_err(to_native)?;
+            let running = self.running.clone();
+            running.fetch_add(1, Ordering::AcqRel);
+            let started = crate::worker::spawn("sequence", move || {
+                let result = catch_panic(|| {
+                    ticket.generate(&tokens, &params, &abort, &mut |chunk| {
+                        if let Some(batch) = stream.then(|| buffer.push(chunk.text, chunk.token)).flatten() {
+                            send(&events, NativeGenerateEvent::Chunk { chunks: batch });
+                        }
+                    })
+                });
+                running.fetch_sub(1, Ordering::AcqRel);
+                send(&callback, result.map(to_native_generation).map_err(|e| error_info(&e)).into());
+            });
+            if started.is_err() {
+                self.running.fetch_sub(1, Ordering::AcqRel);
+            }
+            return started;
+        }
         self.run(
             move |ctx| {
                 ctx.generate(&tokens, &params, &abort, &mut |chunk| {
@@ -186,14 +249,20 @@ impl NativeContext {
     #[napi]
     pub fn dispose(&self) -> Result<()> {
         let _guard = BusyGuard::acquire(&self.busy)?;
+        if self.running.load(Ordering::Acquire) > 0 {
+            return Err(busy());
+        }
         self.inner.lock().unwrap().take();
+        self.batched.lock().unwrap().take();
         self.worker.stop();
         Ok(())
     }
 
     #[napi(getter)]
     pub fn disposed(&self) -> bool {
-        self.inner.lock().map(|slot| slot.is_none()).unwrap_or(true)
+        let single = self.inner.lock().map(|slot| slot.is_none()).unwrap_or(true);
+        let batched = self.batched.lock().map(|slot| slot.is_none()).unwrap_or(true);
+        single && batched
     }
 }
 
@@ -206,6 +275,7 @@ impl NativeContext {
         work: impl FnOnce(&mut Context) -> gpt4all_core::Result<T> + Send + 'static,
         report: impl FnOnce(std::result::Result<T, NativeErrorInfo>) + Send + 'static,
     ) -> Result<()> {
+        self.refuse_batched()?;
         let guard = BusyGuard::acquire(&self.busy)?;
         let inner = self.inner.clone();
         self.worker.run(move || {
@@ -227,8 +297,31 @@ impl NativeContext {
     /// Runs a quick operation on the context, refusing while a long one runs.
     fn with<T>(&self, f: impl FnOnce(&mut Context) -> T) -> Result<T> {
         let _guard = BusyGuard::acquire(&self.busy)?;
+        self.refuse_batched()?;
         let mut slot = self.inner.lock().unwrap();
         slot.as_mut().map(f).ok_or_else(|| disposed("context"))
+    }
+
+    /// The scheduler, for a context of several sequences; `None` for one of one sequence.
+    fn scheduler(&self) -> Result<Option<Arc<BatchScheduler>>> {
+        if self.parallel == 1 {
+            return Ok(None);
+        }
+        self.batched.lock().unwrap().clone().map(Some).ok_or_else(|| disposed("context"))
+    }
+
+    /// Operations on one KV record (cached tokens, truncate, prefill, embeddings) are for
+    /// contexts of one sequence.
+    fn refuse_batched(&self) -> Result<()> {
+        if self.parallel == 1 {
+            return Ok(());
+        }
+        Err(to_native(gpt4all_core::Error::InvalidArgument {
+            reason: format!(
+                "this context holds {} sequences (parallel), each with its own KV cache: only generate and clear apply",
+                self.parallel
+            ),
+        }))
     }
 }
 

@@ -27,6 +27,11 @@ pub struct NativeDefaults {
     pub repeat_last_n: i32,
     pub frequency_penalty: f64,
     pub presence_penalty: f64,
+    /// Sequences of a model's shared context (the chat package's pool).
+    pub parallel: u32,
+    pub max_parallel: u32,
+    /// Calls that may wait for a free sequence.
+    pub max_waiting: u32,
 }
 
 #[napi(object, object_from_js = false)]
@@ -68,6 +73,9 @@ pub fn contract() -> NativeContract {
             repeat_last_n: defaults::REPEAT_LAST_N,
             frequency_penalty: decimal(defaults::FREQUENCY_PENALTY),
             presence_penalty: decimal(defaults::PRESENCE_PENALTY),
+            parallel: defaults::PARALLEL,
+            max_parallel: defaults::MAX_PARALLEL,
+            max_waiting: defaults::MAX_WAITING,
         },
     }
 }

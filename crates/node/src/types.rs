@@ -46,6 +46,8 @@ pub struct NativeContextOptions {
     pub batch_size: Option<f64>,
     pub threads: Option<f64>,
     pub embeddings: Option<bool>,
+    /// Sequences that generate at once (continuous batching); 1 when absent.
+    pub parallel: Option<f64>,
 }
 
 #[napi(object)]

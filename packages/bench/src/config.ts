@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 /** Sizes and repetitions of one harness run. */
 export interface BenchConfig {
   profile: 'full' | 'smoke';
+  /** Which rows to measure: all, or only the batching rows (`--only batching`). */
+  rows: 'all' | 'batching';
   /** CPU threads for every engine. Default: every core (2 on the reference machine). */
   threads: number;
   /**
@@ -22,6 +24,16 @@ export interface BenchConfig {
   memory: { loads: number; promptTokens: number; maxTokens: number; contextSize: number };
   embeddings: { model: 'bge-small' | 'tiny'; texts: number; wordsPerText: number; reps: number };
   /**
+   * Continuous batching on the big model (issue #15): `parallel` greedy streams at once, each a
+   * prompt of `promptTokens` random tokens and `generatedTokens` new ones, through one context
+   * and through @gpt4all/server, against llama-batched-bench's S_TG; `repsPerPass` in each pass.
+   * `contextSize` is the tokens of each sequence: the server's shared context gives each the
+   * model's default (2048 on the bench models), so all three run that.
+   */
+  batching: { parallel: number; promptTokens: number; generatedTokens: number; contextSize: number; repsPerPass: number; maxSeconds: number };
+  /** Chat sessions on the big model sharing its context, against a context each: memory (issue #15). */
+  sessions: { sessions: number; maxTokens: number };
+  /**
    * A shared machine has quiet moments. Before each measurement, wait (at most `maxWaitSeconds`,
    * `totalWaitSeconds` in all) until other processes use fewer than `thresholdCores` cores
    * (sampled over `sampleMs`); measure again, once, a measurement during which they used more than
@@ -30,10 +42,11 @@ export interface BenchConfig {
   quiet: { thresholdCores: number; disturbedCores: number; maxWaitSeconds: number; totalWaitSeconds: number; sampleMs: number; repeatUntilSeconds: number };
 }
 
-/** The real benchmark: about 11 minutes on 2 cores, most of it the big model. */
+/** The real benchmark: about 14 minutes on 2 cores, most of it the big model. */
 export function fullConfig(threads = availableParallelism()): BenchConfig {
   return {
     profile: 'full',
+    rows: 'all',
     threads,
     // Three passes: on a shared machine (the reference one is a 2-vCPU VM) neighbours change a
     // median by 5-10% within minutes; a third pass makes a single run's ratios hold within 3%
@@ -50,7 +63,10 @@ export function fullConfig(threads = availableParallelism()): BenchConfig {
     memory: { loads: 3, promptTokens: 32, maxTokens: 16, contextSize: 2048 },
     // 56 words + CLS + SEP = 58 tokens: 8 texts fill a 512-token batch in both engines.
     embeddings: { model: 'bge-small', texts: 64, wordsPerText: 56, reps: 5 },
-    quiet: { thresholdCores: 0.2, disturbedCores: 0.25, maxWaitSeconds: 60, totalWaitSeconds: 240, sampleMs: 1000, repeatUntilSeconds: 840 },
+    // llama-batched-bench's own example sizes (pp128, tg128) at 4 sequences.
+    batching: { parallel: 4, promptTokens: 128, generatedTokens: 128, contextSize: 2048, repsPerPass: 1, maxSeconds: 120 },
+    sessions: { sessions: 2, maxTokens: 16 },
+    quiet: { thresholdCores: 0.2, disturbedCores: 0.25, maxWaitSeconds: 60, totalWaitSeconds: 240, sampleMs: 1000, repeatUntilSeconds: 1020 },
   };
 }
 
@@ -58,6 +74,7 @@ export function fullConfig(threads = availableParallelism()): BenchConfig {
 export function smokeConfig(threads = Math.min(2, availableParallelism())): BenchConfig {
   return {
     profile: 'smoke',
+    rows: 'all',
     threads,
     passes: 1,
     big: { model: 'tiny', promptTokens: 64, generatedTokens: 16, repsPerPass: 2, maxSeconds: 60 },
@@ -66,6 +83,9 @@ export function smokeConfig(threads = Math.min(2, availableParallelism())): Benc
     constrained: { promptTokens: 8, maxTokens: 24, reps: 1, maxSeconds: 10 },
     memory: { loads: 1, promptTokens: 8, maxTokens: 4, contextSize: 512 },
     embeddings: { model: 'tiny', texts: 8, wordsPerText: 20, reps: 2 },
+    // Enough tokens that the four streams overlap however the scheduler staggers their prompts.
+    batching: { parallel: 4, promptTokens: 16, generatedTokens: 64, contextSize: 2048, repsPerPass: 1, maxSeconds: 10 },
+    sessions: { sessions: 2, maxTokens: 4 },
     quiet: { thresholdCores: Infinity, disturbedCores: Infinity, maxWaitSeconds: 0, totalWaitSeconds: 0, sampleMs: 0, repeatUntilSeconds: 0 },
   };
 }

@@ -119,7 +119,70 @@ export interface ConstrainedResult {
   setupMs: number[];
 }
 
-export type Job = ThroughputJob | GenerateJob | TtftJob | MemoryJob | EmbedJob | ConstrainedJob;
+/**
+ * Several greedy generations at once on one model (continuous batching), each of `maxTokens`
+ * tokens, timed by the arrival of their output (see decode-window.ts).
+ */
+export interface StreamsJob extends JobBase {
+  kind: 'streams';
+  engine: 'ours';
+  /**
+   * `context`: concurrent `context.stream()` calls on one @gpt4all/core context of as many
+   * sequences, end-of-generation tokens banned with `logitBias`. `server`: concurrent streamed
+   * `POST /v1/completions` requests to @gpt4all/server (`parallel` = the streams), the prompts
+   * sent as their text; that route takes no `logit_bias`, so end of generation is checked after.
+   */
+  via: 'context' | 'server';
+  /** `prompts[round][stream]`: round 0 warms up (with a few tokens), each later round is one repetition. */
+  prompts: number[][][];
+  maxTokens: number;
+  /** Tokens each sequence holds (the server's shared context takes the model's default, which must equal it). */
+  contextSize: number;
+  /** After this long, stop repeating (at least one repetition runs). */
+  maxSeconds: number;
+}
+
+export interface StreamsResult {
+  /** Aggregate decode rate of each repetition, tokens/s (`concurrentDecodeRate`). */
+  tokensPerSecond: number[];
+  /** Prompt tokens of each stream as the engine counted them (BOS included), last repetition. */
+  promptTokens: number[];
+  /** Generated tokens of each stream, last repetition. */
+  completionTokens: number[];
+  /** Why each stream of each repetition ended (`length` when it ran to `maxTokens`). */
+  finishReasons: string[];
+}
+
+/**
+ * Two chat sessions of @gpt4all/chat on one model, each sending one message at the same time:
+ * on the model's shared context (`loadModel({ parallel: 2 })`), or each on a context of its own
+ * (`createChatSession({ contextSize })`). Memory, and how many llama.cpp contexts were made.
+ */
+export interface SessionsJob extends JobBase {
+  kind: 'sessions';
+  engine: 'ours';
+  contexts: 'shared' | 'own';
+  sessions: number;
+  message: string;
+  maxTokens: number;
+}
+
+export interface SessionsResult {
+  /** Tokens each session's context holds, the same both ways (the shared context gives each sequence as many). */
+  contextSize: number;
+  /** RSS once the model is loaded, before any session. */
+  loadedRssBytes: number;
+  /** Peak RSS of the process. */
+  peakRssBytes: number;
+  /** RSS after the replies, with the sessions and their contexts still alive. */
+  settledRssBytes: number;
+  /** `llama_context` constructions llama.cpp logged (through `setLogHandler`). */
+  contextsCreated: number;
+  /** Tokens each reply generated. */
+  completionTokens: number[];
+}
+
+export type Job = ThroughputJob | GenerateJob | TtftJob | MemoryJob | EmbedJob | ConstrainedJob | StreamsJob | SessionsJob;
 
 /** The result type of each job kind. */
 export interface JobResults {
@@ -129,4 +192,6 @@ export interface JobResults {
   memory: MemoryResult;
   embed: EmbedResult;
   constrained: ConstrainedResult;
+  streams: StreamsResult;
+  sessions: SessionsResult;
 }

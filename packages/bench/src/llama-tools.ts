@@ -7,7 +7,7 @@ import { runProcess } from './run-process.js';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The tools the harness compares against. */
-export const llamaToolTargets = ['llama-bench', 'llama-embedding', 'llama-completion'];
+export const llamaToolTargets = ['llama-bench', 'llama-batched-bench', 'llama-embedding', 'llama-completion'];
 
 /**
  * Which llama.cpp build to compare with: one of ggml's CPU levels, a GPU variant, or

@@ -7,16 +7,25 @@ export function renderReport(r: BenchResults): string {
   const m = r.machine;
   const nlc = r.setup.nodeLlamaCpp ? `node-llama-cpp ${r.setup.nodeLlamaCpp}` : 'node-llama-cpp';
   const { big, tiny } = r.throughput;
-  const lines = [
+  const header = [
     `### @gpt4all/core against llama.cpp and ${nlc}`,
     '',
     `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}; ${r.setup.threads} threads, ${r.setup.variant} variant${r.setup.cpuLevel ? `, CPU level ${r.setup.cpuLevel}` : ''} ` +
       `(llama.cpp's tools built for the same CPU level), llama.cpp ${r.setup.llamaCppCommit.slice(0, 10)}${m.commit ? `, this repository at ${m.commit}` : ''}. ` +
-      `Load average (1 min) ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after; ${r.profile} profile, ${r.durationSeconds} s.`,
+      `Load average (1 min) ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after; ${r.profile} profile${r.rows === 'batching' ? ', batching rows only' : ''}, ${r.durationSeconds} s.`,
     '',
     ...contentionNote(r),
     'Tokens per second, median of every repetition (min–max). The ratios compare medians measured in the same run, under the same load.',
     '',
+  ];
+  const targets = ['| target | measured | needed | |', '|---|---:|---:|---|', ...r.targets.map(targetRow)];
+  const skipped = r.skipped.length > 0 ? ['', ...r.skipped.map((s) => `- Skipped: ${s}`)] : [];
+  if (r.rows === 'batching') {
+    const memory = ['| latency and memory | @gpt4all/core | reference |', '|---|---:|---:|', ...sessionRows(r)];
+    return `${[...header, ...batchingTable(r), '', ...memory, '', ...targets, ...skipped].join('\n')}\n`;
+  }
+  const lines = [
+    ...header,
     `| figure | @gpt4all/core | llama.cpp | llama.cpp, GGML_NATIVE=ON | ${nlc} | ours / llama.cpp | ours / native | ours / ${nlc.split(' ')[0]} |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     row(`pp${big.promptTokens}, ${r.models.big.label}`, big.pp),
@@ -29,6 +38,8 @@ export function renderReport(r: BenchResults): string {
     'llama.cpp is `llama-bench` (`-p/-n`, random tokens, warm-up, KV cache cleared between repetitions), built for the CPU level ours runs, and once more with `GGML_NATIVE=ON` (for this CPU); for embeddings, `llama-embedding` (its own decode time only). ' +
       'Ours and node-llama-cpp evaluate the same random tokens: the prompt in one call, then one call per generated token.',
     '',
+    ...batchingTable(r),
+    ...(r.batching ? [''] : []),
     '| latency and memory | @gpt4all/core | reference |',
     '|---|---:|---:|',
     `| time to first token, ${r.ttft.promptTokens}-token prompt, ${r.models.big.label} | ${ms(r.ttft.firstTurnMs)} | |`,
@@ -45,13 +56,42 @@ export function renderReport(r: BenchResults): string {
     ]
       .filter(Boolean)
       .join('; ')} |`,
+    ...sessionRows(r),
     '',
-    '| target | measured | needed | |',
-    '|---|---:|---:|---|',
-    ...r.targets.map(targetRow),
+    ...targets,
+    ...skipped,
   ];
-  if (r.skipped.length > 0) lines.push('', ...r.skipped.map((s) => `- Skipped: ${s}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Continuous batching: ours through a context and through the server, against llama-batched-bench. */
+function batchingTable(r: BenchResults): string[] {
+  const b = r.batching;
+  // Runs saved before the batching rows existed have none.
+  if (!b) return [];
+  return [
+    `| batching: ${b.parallel} streams at once, pp${b.promptTokens} + tg${b.generatedTokens} each, ${r.models.big.label} | @gpt4all/core | llama.cpp (llama-batched-bench, S_TG) | ours / llama.cpp |`,
+    '|---|---:|---:|---:|',
+    `| ${b.parallel} concurrent \`stream()\` calls on one context (\`parallel: ${b.parallel}\`) | ${spread(b.context.ours)} | ${spread(b.llamaCpp)} | ${times(b.context.vsLlamaCpp)} |`,
+    `| ${b.parallel} concurrent streamed requests to @gpt4all/server (\`/v1/completions\`, SSE) | ${spread(b.server.ours)} | ${spread(b.llamaCpp)} | ${times(b.server.vsLlamaCpp)} |`,
+    '',
+    `Aggregate decode tokens/s while all ${b.parallel} streams generate: from the last stream's first token to the first stream's last, each stream's tokens over the time between them, added up. ` +
+      `That is llama-batched-bench's S_TG (${b.parallel} × tg / t_tg), which decodes ${b.parallel} sequences of random tokens in one batch per step, without sampling, after their prompts. ` +
+      `Ours is greedy, end-of-generation tokens banned with \`logitBias\` on the context; the server's prompts go as text (${Math.round(b.serverPromptTokens)} tokens on average) and its route takes no \`logit_bias\`, so the harness checks that every stream ran to \`max_tokens\`. ` +
+      `Each sequence holds ${b.contextSize} tokens in all three (the server's shared context gives the model's default).`,
+  ];
+}
+
+/** Chat sessions on one shared context against a context each: what the process's memory came to. */
+function sessionRows(r: BenchResults): string[] {
+  const s = r.sessions;
+  if (!s) return [];
+  const contexts = (n: number) => `${Number.isFinite(n) ? n : 'n/a'} ${n === 1 ? 'context' : 'contexts'}`;
+  const what = `${s.sessions} chat sessions (@gpt4all/chat, ${s.contextSize} tokens each), one message each at once`;
+  return [
+    `| ${what}, peak RSS: sharing the model's context (\`parallel: ${s.sessions}\`) | ${mib(s.shared.peakRssBytes)} (${contexts(s.shared.contextsCreated)}) | a context each: ${mib(s.own.peakRssBytes)} (${contexts(s.own.contextsCreated)}), ${signedMib(s.peakExtraBytes)} |`,
+    `| ${what}, RSS after the replies: sharing the model's context | ${mib(s.shared.settledRssBytes)} | a context each: ${mib(s.own.settledRssBytes)}, ${signedMib(s.settledExtraBytes)} |`,
+  ];
 }
 
 /** How busy the machine was: on a shared 2-core machine this decides how far the numbers can be trusted. */
@@ -107,4 +147,10 @@ function us(x: number): string {
 
 function mib(bytes: number): string {
   return Number.isFinite(bytes) ? `${Math.round(bytes / 2 ** 20)} MiB` : 'n/a';
+}
+
+function signedMib(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'n/a';
+  const rounded = Math.round(bytes / 2 ** 20);
+  return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded)} MiB`;
 }

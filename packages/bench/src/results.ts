@@ -35,6 +35,17 @@ export interface MemoryFigure {
   aboveFileBytes: number;
 }
 
+/** One way of running chat sessions: what its process's memory came to. */
+export interface SessionMemory {
+  /** RSS once the model was loaded, before any session. */
+  loadedRssBytes: number;
+  peakRssBytes: number;
+  /** RSS after the replies, the sessions and their contexts still alive. */
+  settledRssBytes: number;
+  /** llama.cpp contexts the process constructed (its `llama_context` log lines). */
+  contextsCreated: number;
+}
+
 /** A goal of the benchmark issue, checked against this run. */
 export interface Target {
   name: string;
@@ -48,6 +59,8 @@ export interface Target {
 export interface BenchResults {
   schema: 1;
   profile: BenchConfig['profile'];
+  /** `batching`: only the batching rows were measured (`--only batching`); the other figures are null. */
+  rows: BenchConfig['rows'];
   startedAt: string;
   durationSeconds: number;
   machine: MachineInfo & { loadAverageBefore: number[]; loadAverageAfter: number[] };
@@ -72,6 +85,37 @@ export interface BenchResults {
   sampling: { tokens: number; greedyUsPerToken: Summary; fullChainUsPerToken: Summary; costUsPerToken: number };
   /** Decoding held to a 6-property JSON schema against the same sampling without it, and the schema's per-request cost. */
   constrained: { held: Summary; free: Summary; ratio: number; schemaToGrammarMs: Summary; setupMs: Summary };
+  /**
+   * Continuous batching on the big model (issue #15): aggregate decode tokens/s of `parallel`
+   * greedy streams at once, while all of them decode (decode-window.ts), against
+   * llama-batched-bench's S_TG with as many sequences, the same prompt and generation lengths.
+   */
+  batching: {
+    parallel: number;
+    promptTokens: number;
+    generatedTokens: number;
+    /** Tokens each sequence holds, in all three. */
+    contextSize: number;
+    /** Mean prompt tokens of the server's streams: their prompts go as text and are tokenized again. */
+    serverPromptTokens: number;
+    /** llama-batched-bench's S_TG. */
+    llamaCpp: Summary;
+    /** Concurrent `context.stream()` calls on one context of `parallel` sequences. */
+    context: { ours: Summary; vsLlamaCpp: number };
+    /** Concurrent streamed `POST /v1/completions` requests to @gpt4all/server. */
+    server: { ours: Summary; vsLlamaCpp: number };
+  };
+  /** Chat sessions on the big model, each sending a message: on the model's one shared context, or a context each. */
+  sessions: {
+    sessions: number;
+    /** Tokens each session's context (or sequence) holds, the same both ways. */
+    contextSize: number;
+    shared: SessionMemory;
+    own: SessionMemory;
+    /** What a context each costs over the shared one: peak and settled RSS. */
+    peakExtraBytes: number;
+    settledExtraBytes: number;
+  };
   targets: Target[];
   /** How many cores other processes kept busy before and during each measurement. */
   contention: ContentionEntry[];
@@ -155,9 +199,21 @@ export function buildResults(run: RunContext, store: SampleStore, loadAverageAft
   const greedy = store.summary('sampling.greedy');
   const full = store.summary('sampling.full');
   const llamaPeak = store.value('memory.llama.peak');
+  const batchedLlama = store.summary('batching.llama');
+  const batchedContext = store.summary('batching.context');
+  const batchedServer = store.summary('batching.server');
+  const sessions = (how: 'shared' | 'own'): SessionMemory => ({
+    loadedRssBytes: store.value(`sessions.${how}.loaded`),
+    peakRssBytes: store.value(`sessions.${how}.peak`),
+    settledRssBytes: store.value(`sessions.${how}.settled`),
+    contextsCreated: store.value(`sessions.${how}.contexts`),
+  });
+  const shared = sessions('shared');
+  const own = sessions('own');
   const results: BenchResults = {
     schema: 1,
     profile: config.profile,
+    rows: config.rows,
     startedAt: run.startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - run.startedAt.getTime()) / 1000),
     machine: { ...run.machine, loadAverageBefore: run.loadAverageBefore, loadAverageAfter },
@@ -201,6 +257,24 @@ export function buildResults(run: RunContext, store: SampleStore, loadAverageAft
       schemaToGrammarMs: store.summary('constrained.schemaMs'),
       setupMs: store.summary('constrained.setupMs'),
     },
+    batching: {
+      parallel: config.batching.parallel,
+      promptTokens: config.batching.promptTokens,
+      generatedTokens: config.batching.generatedTokens,
+      contextSize: config.batching.contextSize,
+      serverPromptTokens: store.value('batching.serverPromptTokens'),
+      llamaCpp: batchedLlama,
+      context: { ours: batchedContext, vsLlamaCpp: ratio(batchedContext, batchedLlama) },
+      server: { ours: batchedServer, vsLlamaCpp: ratio(batchedServer, batchedLlama) },
+    },
+    sessions: {
+      sessions: config.sessions.sessions,
+      contextSize: store.value('sessions.contextSize'),
+      shared,
+      own,
+      peakExtraBytes: own.peakRssBytes - shared.peakRssBytes,
+      settledExtraBytes: own.settledRssBytes - shared.settledRssBytes,
+    },
     targets: [],
     contention: run.contention,
     skipped: run.skipped,
@@ -213,6 +287,13 @@ export function buildResults(run: RunContext, store: SampleStore, loadAverageAft
 function targetsOf(r: BenchResults): Target[] {
   const { big, tiny } = r.throughput;
   const atLeast = (name: string, value: number, threshold: number): Target => ({ name, value, threshold, kind: 'atLeast', met: value >= threshold });
+  const { batching } = r;
+  const batched = `${batching.parallel} streams, aggregate tg${batching.generatedTokens}`;
+  const batchingTargets = [
+    atLeast(`${batched} on one context: ours / llama-batched-bench`, batching.context.vsLlamaCpp, 0.8),
+    atLeast(`${batched} through the server: ours / llama-batched-bench`, batching.server.vsLlamaCpp, 0.8),
+  ];
+  if (r.rows === 'batching') return batchingTargets;
   const targets = [
     atLeast(`pp${big.promptTokens}: ours / llama-bench`, big.pp.vsLlamaCpp, 0.97),
     atLeast(`tg${big.generatedTokens}: ours / llama-bench`, big.tg.vsLlamaCpp, 0.97),
@@ -220,6 +301,7 @@ function targetsOf(r: BenchResults): Target[] {
     atLeast(`tiny model tg${tiny.generatedTokens} through generate: ours / llama-bench`, tiny.generate.vsLlamaCpp, 0.9),
     { name: 'second-turn TTFT / first-turn TTFT', value: r.ttft.ratio, threshold: 0.1, kind: 'below' as const, met: r.ttft.ratio < 0.1 },
     atLeast('JSON-schema-constrained decoding / unconstrained (same sampling)', r.constrained.ratio, 0.8),
+    ...batchingTargets,
   ];
   for (const [label, c] of [[`pp${big.promptTokens}`, big.pp], [`tg${big.generatedTokens}`, big.tg]] as const) {
     if (c.vsLlamaCppNative !== null) targets.push(atLeast(`${label}: ours / llama-bench GGML_NATIVE=ON`, c.vsLlamaCppNative, 0.97));

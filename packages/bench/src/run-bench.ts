@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { backendInfo, variantsFor } from '@gpt4all/core';
+import { measureBatchedDecoding, measureSessionMemory } from './batching.js';
 import type { BenchConfig } from './config.js';
 import { embeddingTexts } from './embedding-texts.js';
 import type { Engine, ThroughputJob } from './jobs.js';
@@ -110,69 +111,78 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
     }
   };
 
-  await throughput('big', big, config.big);
-  await throughput('tiny', tiny, config.tiny);
-
-  const firstTurn = randomTokens(big, config.ttft.promptTokens, 4);
-  const followUp = moreRandomTokens(big, config.ttft.followUpTokens, 5);
-  const ttftJob = { kind: 'ttft' as const, engine: 'ours' as const, modelPath: big.path, ...base, firstTurn, followUp, contextSize: config.ttft.contextSize, reps: config.ttft.reps };
-  const ttft = await guard.run(`time to first token, ${config.ttft.promptTokens}-token first turn: ours`, () => runJob<'ttft'>(ttftJob, jobTimeoutMs));
-  store.add('ttft.first', ttft.firstTurnMs);
-  store.add('ttft.second', ttft.secondTurnMs);
-  store.set('ttft.secondTurnCached', Math.min(...ttft.secondTurnCachedTokens));
-  store.set('ttft.secondTurnPrompt', ttft.secondTurnPromptTokens);
-
-  const constrainedJob = {
-    kind: 'constrained' as const,
-    engine: 'ours' as const,
-    modelPath: big.path,
-    ...base,
-    prompt: randomTokens(big, config.constrained.promptTokens, 7),
-    maxTokens: config.constrained.maxTokens,
-    reps: config.constrained.reps,
-    maxSeconds: config.constrained.maxSeconds,
-  };
-  const constrained = await guard.run(`JSON-schema-constrained decoding (6 properties): ours`, () => runJob<'constrained'>(constrainedJob, jobTimeoutMs));
-  store.add('constrained.held', constrained.constrainedTokensPerSecond);
-  store.add('constrained.free', constrained.unconstrainedTokensPerSecond);
-  store.add('constrained.schemaMs', constrained.schemaToGrammarMs);
-  store.add('constrained.setupMs', constrained.setupMs);
-
-  const memoryJob = { kind: 'memory' as const, modelPath: big.path, ...base, ...config.memory, prompt: randomTokens(big, config.memory.promptTokens, 6) };
-  for (const engine of ['ours', 'node-llama-cpp'] as const) {
-    const key = engine === 'ours' ? 'ours' : 'nlc';
-    const measure = async () => {
-      const r = await guard.run(`load time and peak RSS: ${engine}`, () => runJob<'memory'>({ ...memoryJob, engine }, jobTimeoutMs));
-      store.add(`memory.${key}.loadMs`, r.loadMs);
-      store.set(`memory.${key}.baseline`, r.baselineRssBytes);
-      store.set(`memory.${key}.peak`, r.peakRssBytes);
-    };
-    if (engine === 'ours') await measure();
-    else await tryNodeLlamaCpp('memory', measure);
-  }
-  if (canMeasureLlamaMemory()) {
-    const options = { binDir, modelPath: big.path, threads: config.threads, contextSize: config.memory.contextSize, maxTokens: config.memory.maxTokens, gpuLayers };
-    store.set('memory.llama.peak', await guard.run('peak RSS: llama-completion', () => llamaCompletionPeakRss(options)));
-  } else {
-    skipped.push("llama.cpp's peak RSS: /usr/bin/time is not installed (Debian: apt-get install time)");
+  const all = config.rows === 'all';
+  if (all) {
+    await throughput('big', big, config.big);
+    await throughput('tiny', tiny, config.tiny);
   }
 
-  // `embed` uses every core (it owns its context), so llama-embedding gets the same count.
+  const batching = { config, model: big, binDir, gpuLayers, backend: variant, guard, store, skipped, jobTimeoutMs };
+  await measureBatchedDecoding(batching);
+  await measureSessionMemory(batching);
+
   const texts = embeddingTexts(config.embeddings.texts, config.embeddings.wordsPerText);
-  const embedThreads = availableParallelism();
-  const embedJob = { kind: 'embed' as const, engine: 'ours' as const, modelPath: bert.path, threads: embedThreads, backend: variant, texts, reps: config.embeddings.reps };
-  const embed = await guard.run(`embeddings, ${texts.length} texts: ours`, () => runJob<'embed'>(embedJob, jobTimeoutMs));
-  store.add('embed.ours', embed.ms.map((ms) => perSecond(embed.tokens, ms)));
-  store.set('embed.tokens', embed.tokens);
-  const embedOptions = { binDir, modelPath: bert.path, threads: embedThreads, contextSize: Math.min(bert.contextLength, 4096), texts };
-  const llamaEmbeddings = await guard.run(`embeddings, ${texts.length} texts: llama-embedding ×${config.embeddings.reps}`, async () => {
-    const runs = [];
-    for (let i = 0; i < config.embeddings.reps; i++) runs.push(await runLlamaEmbedding(embedOptions));
-    return runs;
-  });
-  for (const r of llamaEmbeddings) {
-    if (r.tokens !== embed.tokens) skipped.push(`embeddings: llama-embedding counted ${r.tokens} tokens, @gpt4all/core ${embed.tokens}`);
-    store.add('embed.llama', [perSecond(r.tokens, r.ms)]);
+  if (all) {
+    const firstTurn = randomTokens(big, config.ttft.promptTokens, 4);
+    const followUp = moreRandomTokens(big, config.ttft.followUpTokens, 5);
+    const ttftJob = { kind: 'ttft' as const, engine: 'ours' as const, modelPath: big.path, ...base, firstTurn, followUp, contextSize: config.ttft.contextSize, reps: config.ttft.reps };
+    const ttft = await guard.run(`time to first token, ${config.ttft.promptTokens}-token first turn: ours`, () => runJob<'ttft'>(ttftJob, jobTimeoutMs));
+    store.add('ttft.first', ttft.firstTurnMs);
+    store.add('ttft.second', ttft.secondTurnMs);
+    store.set('ttft.secondTurnCached', Math.min(...ttft.secondTurnCachedTokens));
+    store.set('ttft.secondTurnPrompt', ttft.secondTurnPromptTokens);
+
+    const constrainedJob = {
+      kind: 'constrained' as const,
+      engine: 'ours' as const,
+      modelPath: big.path,
+      ...base,
+      prompt: randomTokens(big, config.constrained.promptTokens, 7),
+      maxTokens: config.constrained.maxTokens,
+      reps: config.constrained.reps,
+      maxSeconds: config.constrained.maxSeconds,
+    };
+    const constrained = await guard.run(`JSON-schema-constrained decoding (6 properties): ours`, () => runJob<'constrained'>(constrainedJob, jobTimeoutMs));
+    store.add('constrained.held', constrained.constrainedTokensPerSecond);
+    store.add('constrained.free', constrained.unconstrainedTokensPerSecond);
+    store.add('constrained.schemaMs', constrained.schemaToGrammarMs);
+    store.add('constrained.setupMs', constrained.setupMs);
+
+    const memoryJob = { kind: 'memory' as const, modelPath: big.path, ...base, ...config.memory, prompt: randomTokens(big, config.memory.promptTokens, 6) };
+    for (const engine of ['ours', 'node-llama-cpp'] as const) {
+      const key = engine === 'ours' ? 'ours' : 'nlc';
+      const measure = async () => {
+        const r = await guard.run(`load time and peak RSS: ${engine}`, () => runJob<'memory'>({ ...memoryJob, engine }, jobTimeoutMs));
+        store.add(`memory.${key}.loadMs`, r.loadMs);
+        store.set(`memory.${key}.baseline`, r.baselineRssBytes);
+        store.set(`memory.${key}.peak`, r.peakRssBytes);
+      };
+      if (engine === 'ours') await measure();
+      else await tryNodeLlamaCpp('memory', measure);
+    }
+    if (canMeasureLlamaMemory()) {
+      const options = { binDir, modelPath: big.path, threads: config.threads, contextSize: config.memory.contextSize, maxTokens: config.memory.maxTokens, gpuLayers };
+      store.set('memory.llama.peak', await guard.run('peak RSS: llama-completion', () => llamaCompletionPeakRss(options)));
+    } else {
+      skipped.push("llama.cpp's peak RSS: /usr/bin/time is not installed (Debian: apt-get install time)");
+    }
+
+    // `embed` uses every core (it owns its context), so llama-embedding gets the same count.
+    const embedThreads = availableParallelism();
+    const embedJob = { kind: 'embed' as const, engine: 'ours' as const, modelPath: bert.path, threads: embedThreads, backend: variant, texts, reps: config.embeddings.reps };
+    const embed = await guard.run(`embeddings, ${texts.length} texts: ours`, () => runJob<'embed'>(embedJob, jobTimeoutMs));
+    store.add('embed.ours', embed.ms.map((ms) => perSecond(embed.tokens, ms)));
+    store.set('embed.tokens', embed.tokens);
+    const embedOptions = { binDir, modelPath: bert.path, threads: embedThreads, contextSize: Math.min(bert.contextLength, 4096), texts };
+    const llamaEmbeddings = await guard.run(`embeddings, ${texts.length} texts: llama-embedding ×${config.embeddings.reps}`, async () => {
+      const runs = [];
+      for (let i = 0; i < config.embeddings.reps; i++) runs.push(await runLlamaEmbedding(embedOptions));
+      return runs;
+    });
+    for (const r of llamaEmbeddings) {
+      if (r.tokens !== embed.tokens) skipped.push(`embeddings: llama-embedding counted ${r.tokens} tokens, @gpt4all/core ${embed.tokens}`);
+      store.add('embed.llama', [perSecond(r.tokens, r.ms)]);
+    }
   }
 
   const results = buildResults(

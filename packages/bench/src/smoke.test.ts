@@ -67,8 +67,25 @@ describe('pnpm bench, smoke profile', () => {
     expect(results.ttft.secondTurnNewTokens).toBeGreaterThan(0);
   });
 
+  it('measures batched decoding through a context and through the server, against llama-batched-bench', () => {
+    const { batching } = results;
+    for (const figure of [batching.context, batching.server]) {
+      expect(figure.ours.samples.length).toBeGreaterThanOrEqual(1);
+      expect(figure.vsLlamaCpp).toBeGreaterThan(0);
+    }
+    expect(batching.llamaCpp.median).toBeGreaterThan(0);
+    // Every stream ran its full length (end of generation is banned or checked).
+    expect(results.skipped.filter((s) => s.startsWith('batching'))).toEqual([]);
+  });
+
+  it('gives two chat sessions one shared context, or a context each when they ask for a size', () => {
+    expect(results.sessions.shared.contextsCreated).toBe(1);
+    expect(results.sessions.own.contextsCreated).toBe(2);
+    expect(results.sessions.shared.peakRssBytes).toBeGreaterThan(0);
+  });
+
   it('checks the targets of the issue', () => {
-    expect(results.targets.map((t) => t.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^pp64: ours \/ llama-bench/), expect.stringMatching(/TTFT/)]));
+    expect(results.targets.map((t) => t.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^pp64: ours \/ llama-bench/), expect.stringMatching(/TTFT/), expect.stringMatching(/llama-batched-bench/)]));
   });
 
   it('writes and prints the Markdown table', () => {

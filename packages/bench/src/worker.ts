@@ -4,6 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Job, JobResults } from './jobs.js';
 import { nodeLlamaCppMemory, nodeLlamaCppThroughput } from './node-llama-cpp.js';
 import { oursConstrained, oursEmbed, oursGenerate, oursMemory, oursThroughput, oursTtft } from './ours.js';
+import { oursParallelStreams } from './parallel-streams.js';
+import { serverParallelStreams } from './server-streams.js';
+import { oursSessionMemory } from './session-memory.js';
 
 async function run(job: Job): Promise<JobResults[Job['kind']]> {
   if (job.engine === 'node-llama-cpp') {
@@ -24,12 +27,20 @@ async function run(job: Job): Promise<JobResults[Job['kind']]> {
       return oursEmbed(job);
     case 'constrained':
       return oursConstrained(job);
+    case 'streams':
+      return job.via === 'context' ? oursParallelStreams(job) : serverParallelStreams(job);
+    case 'sessions':
+      return oursSessionMemory(job);
   }
 }
 
 const [jobPath, resultPath] = process.argv.slice(2);
 if (!jobPath || !resultPath) throw new Error('usage: worker.js <job.json> <result.json>');
-const result = await run(JSON.parse(readFileSync(jobPath, 'utf8')) as Job);
+const job = JSON.parse(readFileSync(jobPath, 'utf8')) as Job;
+// @gpt4all/chat and the server load models with no backend option: they get the job's variant
+// from the environment, as every measurement through @gpt4all/core gets it from its option.
+process.env['GPT4ALL_BACKEND'] = job.backend;
+const result = await run(job);
 writeFileSync(resultPath, JSON.stringify(result));
 // node-llama-cpp may keep handles open after dispose; the job is done either way.
 process.exit(0);

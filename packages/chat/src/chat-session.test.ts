@@ -32,7 +32,8 @@ describe('KV-cache reuse', () => {
     }
 
     const history = chat.messages.slice(0, -2);
-    const fresh = model.createChatSession({ ...options, messages: history });
+    // A context of its own: on the model's shared one it would find this history cached.
+    const fresh = model.createChatSession({ ...options, messages: history, contextSize: chat.contextSize });
     const last = await fresh.send(questions.at(-1)!);
     expect(last.usage.cachedTokens).toBe(0);
     expect(last.usage.promptTokens).toBe(replies.at(-1)!.usage.promptTokens);

@@ -58,6 +58,7 @@ export class ChatSession {
   #source: SessionContextSource;
   #context: Promise<Context> | undefined;
   #disposed = false;
+  #disposal = new AbortController();
 
   /** @internal Use `model.createChatSession()`. */
   constructor(model: Model, options: ChatSessionOptions = {}, source?: SessionContextSource) {
@@ -123,7 +124,7 @@ export class ChatSession {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#queue.run(() => this.#converse(messages, options, undefined));
+    return this.#queue.run(() => this.#converse(messages, { ...options, signal: this.#untilDisposed(options.signal) }, undefined));
   }
 
   /**
@@ -132,7 +133,7 @@ export class ChatSession {
    */
   stream(input: string | ToolResultMessage | readonly ToolResultMessage[], options: SendOptions = {}): TextStream<ChatReply> {
     return textStream((emit, closed) => {
-      const signal = options.signal ? AbortSignal.any([options.signal, closed]) : closed;
+      const signal = this.#untilDisposed(options.signal ? AbortSignal.any([options.signal, closed]) : closed);
       let messages: ChatMessage[];
       try {
         messages = this.#inputMessages(input);
@@ -194,6 +195,8 @@ export class ChatSession {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    // A reply on the model's shared context is stopped here; an owned context is disposed below.
+    this.#disposal.abort();
     this.model.untrack(this);
     const disposeContext = async () => {
       if (this.#context && this.#source.owned) await this.#context.then((c) => c.dispose(), () => {});
@@ -371,6 +374,11 @@ export class ChatSession {
       timings: result.timings,
       droppedMessages: windowStart,
     };
+  }
+
+  /** `signal`, also raised when the session is disposed. */
+  #untilDisposed(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.#disposal.signal]) : this.#disposal.signal;
   }
 
   #getContext(): Promise<Context> {

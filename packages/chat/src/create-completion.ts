@@ -2,7 +2,7 @@ import type { ToolCall as TemplateToolCall } from '@gpt4all/templates';
 import { withObjectArguments, type ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
 import type { Model } from './model.js';
-import type { ChatSessionOptions, SendOptions } from './session-options.js';
+import type { ChatReply, ChatSessionOptions, SendOptions } from './session-options.js';
 
 /** Options of {@link createCompletion}: sampling, stop strings, signal, tools, and the session's template options. */
 export interface CreateCompletionOptions extends SendOptions, Pick<ChatSessionOptions, 'template' | 'contextOverflow' | 'specialTokensInContent' | 'tools'> {}
@@ -60,6 +60,11 @@ export async function createCompletion(model: Model, messages: readonly ChatMess
   const history = messages.map(withObjectArguments);
   const session = model.sharedSession({ messages: history, template, contextOverflow, specialTokensInContent, tools, systemMessage: null });
   const reply = await session.regenerate({ ...sendOptions, abortedReply: 'keep' });
+  return toChatCompletion(model, reply);
+}
+
+/** @internal A session's reply in OpenAI's chat completion shape (shared by `createCompletion` and `streamCompletion`). */
+export function toChatCompletion(model: Model, reply: ChatReply): ChatCompletion {
   const toolCalls = reply.toolCalls.map((c): CompletionToolCall => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
   return {
     object: 'chat.completion',

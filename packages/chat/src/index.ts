@@ -22,6 +22,7 @@ export type { SamplingOptions } from './sampling-defaults.js';
 export type { CompleteOptions, Completion } from './complete.js';
 export type { EmbedOptions } from './embed.js';
 export { createCompletion } from './create-completion.js';
+export { streamCompletion } from './stream-completion.js';
 export type { ChatCompletion, CompletionToolCall, CreateCompletionOptions } from './create-completion.js';
 export { ChatError } from './errors/chat-error.js';
 export type { ChatErrorCode } from './errors/chat-error.js';

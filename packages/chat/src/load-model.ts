@@ -10,6 +10,19 @@ export interface LoadModelOptions extends LocateModelOptions {
   gpuLayers?: 'auto' | 'max' | number;
   /** CPU threads of the model's contexts (sessions, completions). Default: the physical cores this process may use. */
   threads?: number;
+  /**
+   * Tokens each sequence of the model's shared context holds (sessions without a `contextSize`
+   * of their own, `complete()`, `createCompletion()`). Default: the catalog's `contextLength`,
+   * else `DEFAULTS.contextSize` (GPT4All's n_ctx); never above the training length.
+   */
+  contextSize?: number;
+  /**
+   * Sequences the model's shared context decodes together (continuous batching): this many
+   * `createCompletion()` calls and chat sessions generate at once, the rest wait their turn.
+   * Each sequence has its own part of the KV cache (`contextSize` tokens). Default
+   * `DEFAULTS.parallel`.
+   */
+  parallel?: number;
   /** Load progress, from 0 to 1 (after any download). */
   onLoadProgress?: (progress: number) => void;
 }
@@ -43,5 +56,5 @@ export async function loadModel(nameOrPath: string, options: LoadModelOptions = 
     onProgress: options.onLoadProgress,
     signal: options.signal,
   });
-  return new Model(engine, entry, { threads: options.threads });
+  return new Model(engine, entry, { threads: options.threads, parallel: options.parallel, contextSize: options.contextSize });
 }

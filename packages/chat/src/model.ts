@@ -10,9 +10,10 @@ import { catalogSampling } from './sampling-defaults.js';
 import type { ChatSessionOptions } from './session-options.js';
 
 /**
- * A loaded model, ready to chat, complete and embed. Create it with `loadModel()`. Sessions share
- * its weights, each with its own context; `complete()` and `createCompletion()` share one context
- * of the model's.
+ * A loaded model, ready to chat, complete and embed. Create it with `loadModel()`. Chat sessions,
+ * `complete()` and `createCompletion()` share one context of the model's with `parallel`
+ * sequences (continuous batching: their generations run together, and the rest wait their turn);
+ * a session that asks for its own `contextSize`, `batchSize` or `threads` gets a context of its own.
  */
 export class Model {
   /** The `@gpt4all/core` model underneath, for low-level work (contexts, tokens). */
@@ -24,13 +25,23 @@ export class Model {
   #sessions = new Set<ChatSession>();
   #sharedContext: Promise<Context> | undefined;
   #threads: number | undefined;
+  #contextSize: number | undefined;
+  /** Sequences of the shared context. */
+  readonly parallel: number;
   #disposed = false;
 
   /** @internal Use `loadModel()`. */
-  constructor(engine: EngineModel, catalogEntry: CatalogEntry | undefined, options: { threads?: number } = {}) {
+  constructor(engine: EngineModel, catalogEntry: CatalogEntry | undefined, options: { threads?: number; parallel?: number; contextSize?: number } = {}) {
     this.engine = engine;
     this.catalogEntry = catalogEntry;
     this.#threads = options.threads;
+    this.#contextSize = options.contextSize;
+    this.defaultContextSize(undefined); // fail now, not at the first reply
+    const parallel = options.parallel ?? DEFAULTS.parallel;
+    if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > DEFAULTS.maxParallel) {
+      throw invalidArgument(`parallel must be a whole number from 1 to ${DEFAULTS.maxParallel}, got ${String(options.parallel)}`);
+    }
+    this.parallel = parallel;
   }
 
   /** What the model is: architecture, context length, chat template, metadata... */
@@ -50,7 +61,9 @@ export class Model {
    */
   createChatSession(options: ChatSessionOptions = {}): ChatSession {
     this.#check();
-    return this.#track(new ChatSession(this, options));
+    const ownContext = options.contextSize !== undefined || options.batchSize !== undefined || options.threads !== undefined;
+    const source: SessionContextSource | undefined = ownContext ? undefined : { context: () => this.#shared(), owned: false };
+    return this.#track(new ChatSession(this, options, source));
   }
 
   /** Generates a continuation of `prompt` as it is, with no chat template. */
@@ -99,9 +112,9 @@ export class Model {
     return (this.#promptTokenizer ??= new PromptTokenizer(this.engine));
   }
 
-  /** @internal The context size a session gets: asked, else the catalog's, else `DEFAULTS.contextSize` (GPT4All's n_ctx); never above training length. */
+  /** @internal The context size a session gets: asked, else `loadModel`'s, else the catalog's, else `DEFAULTS.contextSize` (GPT4All's n_ctx); never above training length. */
   defaultContextSize(requested: number | undefined): number {
-    const size = requested ?? this.catalogEntry?.contextLength ?? DEFAULTS.contextSize;
+    const size = requested ?? this.#contextSize ?? this.catalogEntry?.contextLength ?? DEFAULTS.contextSize;
     if (!Number.isSafeInteger(size) || size < 16) throw invalidArgument(`contextSize must be an integer ≥ 16, got ${String(size)}`);
     return Math.min(size, this.engine.info.contextLength);
   }
@@ -150,6 +163,7 @@ export class Model {
         contextSize: this.defaultContextSize(undefined),
         batchSize: this.defaultBatchSize(undefined),
         threads: this.#threads,
+        parallel: this.parallel,
       });
       this.#sharedContext = created;
       created.catch(() => {

@@ -310,8 +310,9 @@ describe('KV-cache reuse across turns', () => {
       expect(second.usage.cachedTokens).toBeLessThan(firstPrompt.tokens.length);
     }
 
-    // The same history in a fresh session, or restored from JSON, gives the same reply.
-    const fresh = model.createChatSession({ ...options, messages: chat.messages.slice(0, -2) });
+    // The same history in a fresh session (with a context of its own, so nothing is cached), or
+    // restored from JSON, gives the same reply.
+    const fresh = model.createChatSession({ ...options, messages: chat.messages.slice(0, -2), contextSize: chat.contextSize });
     const again = await fresh.send('What is the capital of France?');
     expect(again.usage.cachedTokens).toBe(0);
     expect(again.usage.promptTokens).toBe(second.usage.promptTokens);

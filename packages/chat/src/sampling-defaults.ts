@@ -17,6 +17,10 @@ export interface SamplingOptions {
   repeatPenalty?: number;
   /** How many recent tokens the repeat penalty looks at. */
   repeatLastN?: number;
+  /** Subtracted from a token's logit once per time it occurs in the recent tokens (OpenAI's `frequency_penalty`; 0 disables). */
+  frequencyPenalty?: number;
+  /** Subtracted from a token's logit once if it occurs in the recent tokens (OpenAI's `presence_penalty`; 0 disables). */
+  presencePenalty?: number;
   /** Most tokens in one reply; -1: until the model ends or the context is full. */
   maxTokens?: number;
   /** Seed of the random draw: the same seed and input give the same output. Default: random. */
@@ -38,6 +42,8 @@ export const GPT4ALL_DEFAULTS: Readonly<ResolvedSampling> = Object.freeze({
   minP: DEFAULTS.minP,
   repeatPenalty: DEFAULTS.repeatPenalty,
   repeatLastN: DEFAULTS.repeatLastN,
+  frequencyPenalty: DEFAULTS.frequencyPenalty,
+  presencePenalty: DEFAULTS.presencePenalty,
   maxTokens: DEFAULTS.maxTokens,
 });
 
@@ -74,6 +80,8 @@ export function pickSampling(options: SamplingOptions): SamplingOptions {
     minP: options.minP,
     repeatPenalty: options.repeatPenalty,
     repeatLastN: options.repeatLastN,
+    frequencyPenalty: options.frequencyPenalty,
+    presencePenalty: options.presencePenalty,
     maxTokens: options.maxTokens,
     seed: options.seed,
   });
@@ -90,6 +98,8 @@ function validateSampling(options: ResolvedSampling): void {
     minP: 'a number in [0, 1]',
     repeatPenalty: 'a number > 0',
     repeatLastN: 'an integer ≥ -1',
+    frequencyPenalty: 'a finite number',
+    presencePenalty: 'a finite number',
     maxTokens: 'an integer ≥ 1, or -1 (no limit)',
     seed: 'an integer ≥ 0',
   };
@@ -100,6 +110,8 @@ function validateSampling(options: ResolvedSampling): void {
   check('minP', options.minP >= 0 && options.minP <= 1);
   check('repeatPenalty', Number.isFinite(options.repeatPenalty) && options.repeatPenalty > 0);
   check('repeatLastN', isInt(options.repeatLastN) && options.repeatLastN >= -1);
+  check('frequencyPenalty', Number.isFinite(options.frequencyPenalty));
+  check('presencePenalty', Number.isFinite(options.presencePenalty));
   check('maxTokens', isInt(options.maxTokens) && (options.maxTokens >= 1 || options.maxTokens === -1));
   if (options.seed !== undefined) check('seed', isInt(options.seed) && options.seed >= 0);
 }

@@ -35,7 +35,8 @@ async function firstReply(session: ChatSession): Promise<{ nCtx: number; nBatch:
     setLogHandler(null);
   }
   const logged = (name: string) => Number(lines.join('\n').match(new RegExp(`\\b${name}\\s*=\\s*(\\d+)`))?.[1]);
-  return { nCtx: logged('n_ctx'), nBatch: logged('n_batch'), threads: [...threadIds()].filter((id) => !before.has(id)).length };
+  // n_ctx_seq: the tokens one sequence holds (the model's shared context has several).
+  return { nCtx: logged('n_ctx_seq'), nBatch: logged('n_batch'), threads: [...threadIds()].filter((id) => !before.has(id)).length };
 }
 
 describe('a session context', () => {

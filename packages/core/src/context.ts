@@ -21,6 +21,15 @@ export interface ContextOptions {
   threads?: number;
   /** Create the context for embeddings instead of generation. */
   embeddings?: boolean;
+  /**
+   * Sequences that generate at once, each of `contextSize` tokens with its own part of the KV
+   * cache (llama.cpp's `n_seq_max`): up to this many `generate`/`stream` calls run together, their
+   * steps decoded in one batch (continuous batching); more wait their turn, abortably. Each call
+   * takes the free sequence holding the longest prefix of its prompt, so a conversation keeps
+   * reusing its own cache. Default 1; at most {@link DEFAULTS}`.maxParallel`. A context of several
+   * sequences offers only `generate`, `stream` and `clear`.
+   */
+  parallel?: number;
 }
 
 /** The outcome of {@link Context.evaluate}. */
@@ -41,18 +50,23 @@ export interface GenerationStream extends AsyncIterable<GenerationChunk> {
 /**
  * A KV cache over a model. It remembers which tokens it holds, so a prompt that starts like the
  * previous one only evaluates the new tokens. Operations run one at a time: a second call waits
- * for the first to finish.
+ * for the first to finish; with `parallel` sequences, that many generations run at once.
  */
 export class Context {
-  /** Tokens this context holds. */
+  /** Tokens this context holds (per sequence). */
   readonly contextSize: number;
+  /** Sequences that generate at once (the `parallel` option). */
+  readonly parallel: number;
   /** CPU threads it computes with: the `threads` option, or the default it resolved to. */
   readonly threads: number;
   readonly model: Model;
   #native: NativeContext;
   #binding: NativeBinding;
   #queue: Promise<unknown> = Promise.resolve();
-  #running: { abort(): void } | undefined;
+  /** The abort flags of the generations running now. */
+  #running = new Set<{ abort(): void }>();
+  /** Generations running on a context of several sequences, which are not queued. */
+  #concurrent = new Set<Promise<unknown>>();
   #disposed = false;
   #onDispose: (context: Context) => void;
 
@@ -63,6 +77,7 @@ export class Context {
     this.#native = native;
     this.contextSize = native.contextSize;
     this.threads = native.threads;
+    this.parallel = native.parallel;
     this.#onDispose = onDispose;
   }
 
@@ -74,14 +89,14 @@ export class Context {
    */
   generate(prompt: string | number[], options: GenerateOptions = {}): Promise<GenerateResult> {
     const { flag, release } = abortFlagFor(this.#binding, options.signal);
-    return this.#enqueue(() => this.#generate(prompt, options, flag, undefined)).finally(release);
+    return this.#schedule(() => this.#generate(prompt, options, flag, undefined)).finally(release);
   }
 
   /** Like {@link Context.generate}, as an async iterator of chunks. Leaving the loop early stops generation. */
   stream(prompt: string | number[], options: GenerateOptions = {}): GenerationStream {
     const { flag, release } = abortFlagFor(this.#binding, options.signal);
     const chunks = new ChunkQueue<GenerationChunk>(() => flag.abort());
-    const result = this.#enqueue(() => this.#generate(prompt, options, flag, chunks)).finally(release);
+    const result = this.#schedule(() => this.#generate(prompt, options, flag, chunks)).finally(release);
     result.then(
       () => chunks.end(),
       (error) => chunks.end(error),
@@ -123,7 +138,10 @@ export class Context {
 
   /** Empties the KV cache (waits for a running operation). */
   clear(): Promise<void> {
-    return this.#enqueue(async () => callNative(() => this.#native.clear()));
+    return this.#enqueue(async () => {
+      await Promise.allSettled(this.#concurrent);
+      callNative(() => this.#native.clear());
+    });
   }
 
   /** Keeps the first `n` cached tokens (waits for a running operation). */
@@ -149,8 +167,9 @@ export class Context {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#running?.abort();
+    for (const flag of this.#running) flag.abort();
     await this.#queue.catch(() => {});
+    await Promise.allSettled(this.#concurrent);
     this.#native.dispose();
     this.#onDispose(this);
   }
@@ -165,6 +184,20 @@ export class Context {
 
   #check() {
     if (this.#disposed) throw new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed');
+  }
+
+  /**
+   * A generation: queued behind earlier operations on a context of one sequence; at once on one
+   * of several, whose scheduler gives it a sequence (or makes it wait for one).
+   */
+  #schedule<T>(task: () => Promise<T>): Promise<T> {
+    if (this.parallel === 1) return this.#enqueue(task);
+    if (this.#disposed) return Promise.reject(new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed'));
+    const run = this.#queue.catch(() => {}).then(task);
+    this.#concurrent.add(run);
+    const forget = () => this.#concurrent.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 
   /** Runs `task` after every earlier operation on this context. */
@@ -189,7 +222,7 @@ export class Context {
     // A flag of its own: a callback may throw anything, `undefined` included.
     let callbackFailed = false;
     let callbackError: unknown;
-    this.#running = flag;
+    this.#running.add(flag);
     return new Promise<GenerateResult>((resolve, reject) => {
       const constraints = { grammar: nativeGrammarOf(grammar, jsonSchema), logitBias: nativeLogitBias(logitBias) };
       callNative(() =>
@@ -218,7 +251,7 @@ export class Context {
         }),
       );
     }).finally(() => {
-      this.#running = undefined;
+      this.#running.delete(flag);
     });
   }
 }

@@ -10,16 +10,20 @@ export declare class NativeAbortFlag {
 }
 
 /**
- * A context. One operation runs at a time; a second one is refused with `ERR_CONTEXT_BUSY`
- * (`@gpt4all/core` queues calls so that users never see that).
+ * A context. With one sequence, one operation runs at a time and a second one is refused with
+ * `ERR_CONTEXT_BUSY` (`@gpt4all/core` queues calls so that users never see that). With several,
+ * `generate` calls run at once (waiting in the scheduler for a free sequence).
  */
 export declare class NativeContext {
   constructor(model: NativeModel, options: NativeContextOptions)
+  /** Sequences that generate at once. */
+  get parallel(): number
   get contextSize(): number
   /** The CPU threads it computes with (the default, when none were asked for, resolved). */
   get threads(): number
   /** The tokens the KV cache holds. */
   cachedTokens(): Array<number>
+  /** Empties the KV cache (every sequence's). Refused while an operation runs. */
   clear(): void
   /** Keeps the first `n` cached tokens. */
   truncate(n: number): void
@@ -117,6 +121,8 @@ export interface NativeContextOptions {
   batchSize?: number
   threads?: number
   embeddings?: boolean
+  /** Sequences that generate at once (continuous batching); 1 when absent. */
+  parallel?: number
 }
 
 export interface NativeContract {
@@ -162,6 +168,11 @@ export interface NativeDefaults {
   repeatLastN: number
   frequencyPenalty: number
   presencePenalty: number
+  /** Sequences of a model's shared context (the chat package's pool). */
+  parallel: number
+  maxParallel: number
+  /** Calls that may wait for a free sequence. */
+  maxWaiting: number
 }
 
 export interface NativeDevice {

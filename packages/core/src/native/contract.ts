@@ -135,4 +135,7 @@ export const DEFAULTS = Object.freeze({
   repeatLastN: 64,
   frequencyPenalty: 0,
   presencePenalty: 0,
+  parallel: 2,
+  maxParallel: 64,
+  maxWaiting: 256,
 });

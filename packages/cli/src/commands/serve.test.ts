@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, type CliChild, type CliOptions } from '../testing/cli-process.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { testModelPath } from '../testing/test-models.js';
+
+// @gpt4all/server is its own package; `serve` is tested once it is built.
+const serverBuilt = existsSync(join(dirname(createRequire(import.meta.url).resolve('@gpt4all/server/package.json')), 'dist/index.js'));
+
+let dir: { path: string; remove: () => Promise<void> };
+let hello: string;
+let endless: string;
+let cli: CliOptions;
+let child: CliChild | undefined;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  hello = await testModelPath('hello');
+  endless = await testModelPath('endless');
+  const catalog = join(dir.path, 'catalog.json');
+  await writeFile(catalog, '[]');
+  cli = { env: { GPT4ALL_MODEL_PATH: join(dir.path, 'models'), GPT4ALL_CATALOG_URL: catalog } };
+});
+afterAll(async () => {
+  child?.process.kill('SIGKILL');
+  await dir.remove();
+});
+
+/** Starts `gpt4all serve ...args` on a free port and reads the URL and model ids it prints. */
+async function serve(args: string[]): Promise<{ url: string; ids: string[] }> {
+  child = startCli(['serve', '--port', '0', '--threads', '1', ...args], { ...cli, timeoutMs: 120_000 });
+  await child.waitForStderr(/^serving .+ on http:\/\/\S+$/m, 60_000);
+  const [, ids, url] = /^serving (.+) on (http:\/\/\S+)$/m.exec(child.stderr)!;
+  return { url: url!, ids: ids!.split(', ') };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+describe.skipIf(!serverBuilt)('gpt4all serve', () => {
+  it('leaves the defaults to the server, and its help names them', async () => {
+    const { SERVER_DEFAULTS } = await import('@gpt4all/server');
+    const help = await runCli(['serve', '--help']);
+    expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.host}`);
+    expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.port}`);
+    expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.parallel})`);
+  });
+
+  it('serves /v1/models and chat completions; SIGTERM closes it and exits 0', async () => {
+    const { url, ids } = await serve(['--model', hello]);
+    expect(ids).toHaveLength(1);
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(models.data.map((model) => model.id)).toEqual(ids);
+
+    const response = await post(`${url}/v1/chat/completions`, { model: ids[0], messages: [{ role: 'user', content: 'hi' }] });
+    expect(response.status).toBe(200);
+    const completion = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(completion.choices[0]!.message.content).toBe('Hello there!');
+
+    child!.process.kill('SIGTERM');
+    const result = await child!.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+  });
+
+  it('--api-key requires the key; SIGINT lets a request in flight finish, then exits 0', async () => {
+    const { url, ids } = await serve(['--model', endless, '--api-key', 'sesame', '--context-size', '4096']);
+    const refused = await post(`${url}/v1/chat/completions`, { model: ids[0], messages: [{ role: 'user', content: 'sing' }] });
+    expect(refused.status).toBe(401);
+
+    const auth = { authorization: 'Bearer sesame' };
+    const inFlight = post(`${url}/v1/chat/completions`, { model: ids[0], messages: [{ role: 'user', content: 'sing' }], max_tokens: 300 }, auth);
+    // Once the request is being answered, ask the server to stop.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child!.process.kill('SIGINT');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    const completion = (await response.json()) as { choices: { message: { content: string }; finish_reason: string }[] };
+    expect(completion.choices[0]!.message.content).toMatch(/^( la)+$/);
+    const result = await child!.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/SIGINT: finishing the requests in flight[\s\S]*\nstopped\n$/);
+  });
+});

@@ -1,0 +1,82 @@
+import { DEFAULTS } from '@gpt4all/chat';
+import { Command, Option } from 'commander';
+import { defaultModel } from '../default-model.js';
+import { signalExitCode } from '../interrupt-signal.js';
+import { collect, integerInRange } from '../parse-number.js';
+
+interface ServeFlags {
+  model?: string[];
+  host?: string;
+  port?: number;
+  parallel?: number;
+  threads?: number;
+  apiKey?: string;
+  cors?: string[];
+  contextSize?: number;
+  modelsDir?: string;
+  lazy?: boolean;
+}
+
+/**
+ * `gpt4all serve`: an OpenAI-compatible HTTP API over local models (`@gpt4all/server`'s
+ * `startServer`; without `--model`, the only installed model). Flags left out are left to the
+ * server's defaults (`SERVER_DEFAULTS`: 127.0.0.1, port 4891), which the help text names. Prints
+ * the URL and the model ids on stderr once it listens. SIGINT or SIGTERM closes it gracefully
+ * (no new connections, requests in flight finish) and exits 0; a second signal exits at once with
+ * 128 + its number.
+ */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve models over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, ...)')
+    .option('--model <model>', 'a model to serve: catalog name, file name, hf: reference or path (repeatable; default: the only installed model)', collect)
+    .option('--host <host>', 'address to listen on (default: 127.0.0.1, this machine only)')
+    .addOption(new Option('--port <port>', 'port to listen on, 0 for any free one (default: 4891, as GPT4All\'s API server)').argParser(integerInRange(0, 65535)))
+    .addOption(new Option('--parallel <n>', `requests each model generates at once, decoded together (default: ${DEFAULTS.parallel})`).argParser(integerInRange(1)))
+    .addOption(new Option('--threads <n>', 'CPU threads per model (default: the physical cores)').argParser(integerInRange(1)))
+    .option('--api-key <key>', 'require `Authorization: Bearer <key>` on every /v1 request')
+    .option('--cors <origin>', 'allow browser requests from this origin (repeatable; * for any)', collect)
+    .addOption(new Option('--context-size <n>', `tokens each of a model's sequences holds (default: the catalog's, else ${DEFAULTS.contextSize})`).argParser(integerInRange(16)))
+    .option('--models-dir <dir>', 'model directory (default: $GPT4ALL_MODEL_PATH, else ~/.cache/gpt4all)')
+    .option('--lazy', 'load each model on its first request instead of at start')
+    .action(async (flags: ServeFlags) => {
+      await serve(flags);
+    });
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const models = flags.model ?? [await defaultModel('gpt4all serve --model <model>', flags)];
+  // Imported here: the server (fastify and all) is only needed by this command.
+  const { startServer } = await import('@gpt4all/server');
+  const server = await startServer({
+    models,
+    host: flags.host,
+    port: flags.port,
+    parallel: flags.parallel,
+    threads: flags.threads,
+    apiKey: flags.apiKey,
+    cors: flags.cors,
+    contextSize: flags.contextSize,
+    modelsDir: flags.modelsDir,
+    loadOnFirstRequest: flags.lazy,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stderr.write(`serving ${server.models.join(', ')} on ${server.url}\n`);
+  process.stderr.write(`OpenAI base URL: ${server.url}/v1 (Ctrl-C stops)\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) process.exit(signalExitCode(signal));
+      stopping = true;
+      process.stderr.write(`${signal}: finishing the requests in flight, then stopping\n`);
+      server.close().then(resolve, (error: unknown) => {
+        process.stderr.write(`error while closing: ${(error as Error).message}\n`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.stderr.write('stopped\n');
+  // Exit now: nothing of the closed server (timers, model threads) may hold the process.
+  process.exit(0);
+}

@@ -1,0 +1,41 @@
+/** Ctrl-C (SIGINT) or a polite kill (SIGTERM) while a command works. */
+export interface Interrupt {
+  /** Aborted by the first SIGINT or SIGTERM, with the signal's name as its reason. */
+  readonly signal: AbortSignal;
+  /** The signal received, if any. */
+  readonly received: NodeJS.Signals | undefined;
+  /** Removes the handlers (the signals' default actions apply again). */
+  dispose(): void;
+}
+
+/** The exit status of a process ended by `signal`, as shells report it: 128 + its number (130 for SIGINT). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (signal === 'SIGTERM' ? 15 : 2);
+}
+
+/**
+ * Turns the first SIGINT or SIGTERM into an abort, so that the command can stop cleanly (a
+ * download keeps its partial file, a reply ends where it is); a second one, from someone who does
+ * not want to wait, exits at once with 128 + the signal's number.
+ */
+export function listenForInterrupt(): Interrupt {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== undefined) process.exit(signalExitCode(signal));
+    received = signal;
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { ChatError, type EmbedOptions, type Model } from '@gpt4all/chat';
+import type { FastifyInstance } from 'fastify';
+import { takeModelSlot } from '../model-slot.js';
+import type { ServerContext } from '../server-context.js';
+
+/** The body of `POST /v1/embeddings`. */
+interface EmbeddingRequest {
+  model: string;
+  input: string | string[];
+  encoding_format?: 'float' | 'base64';
+  dimensions?: number;
+  user?: string;
+}
+
+const text = { type: 'string', minLength: 1 };
+
+const EMBEDDING_SCHEMA = {
+  type: 'object',
+  required: ['model', 'input'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    input: { anyOf: [text, { type: 'array', items: text, minItems: 1, maxItems: 2048 }] },
+    encoding_format: { type: 'string', enum: ['float', 'base64'] },
+    dimensions: { type: 'integer', minimum: 1 },
+    user: { type: 'string' },
+  },
+} as const;
+
+/**
+ * `POST /v1/embeddings`: unit vectors from `model.embed()` (texts batched together, long texts
+ * averaged over chunks, `dimensions` as Matryoshka truncation where the model supports it).
+ * OpenAI's API has no task prefix: a model GPT4All knows gets its default (Nomic Embed:
+ * `search_document`), any other none. Only embedding models are served here (400 otherwise).
+ */
+export function embeddingsRoute(app: FastifyInstance, context: ServerContext): void {
+  app.post<{ Body: EmbeddingRequest }>('/v1/embeddings', { schema: { body: EMBEDDING_SCHEMA } }, async (request, reply) => {
+    const body = request.body;
+    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+    const slot = await takeModelSlot(context, request, reply, body.model, 'embed');
+    try {
+      const vectors = await embedTexts(slot.model, inputs, { dimensionality: body.dimensions, signal: slot.signal });
+      const promptTokens = inputs.reduce((sum, input) => sum + slot.model.engine.tokenize(input).length, 0);
+      slot.finished({ promptTokens, completionTokens: 0, finishReason: 'stop' });
+      return {
+        object: 'list',
+        data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: body.encoding_format === 'base64' ? base64(vector) : Array.from(vector) })),
+        model: slot.served.id,
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      };
+    } finally {
+      slot.release();
+    }
+  });
+}
+
+/** Embeds with the model's default task prefix, or none for a model GPT4All does not know. */
+async function embedTexts(model: Model, texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
+  try {
+    return await model.embed(texts, options);
+  } catch (error) {
+    if (!ChatError.isInstance(error) || error.code !== 'ERR_EMBEDDING_PREFIX_REQUIRED') throw error;
+    return model.embed(texts, { ...options, prefix: '' });
+  }
+}
+
+/** The vector's float32 values, little-endian, in base64 (what OpenAI's clients decode). */
+function base64(vector: Float32Array): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  return bytes.toString('base64');
+}

@@ -1,0 +1,122 @@
+import { DEFAULTS, Gpt4AllError } from '@gpt4all/chat';
+
+/** How {@link startServer} serves models. Only `models` is required. */
+export interface ServeOptions {
+  /** The models to serve: paths, catalog names or file names, as `@gpt4all/chat`'s `loadModel` accepts them. */
+  models: string[];
+  /** Interface to bind. Default `'127.0.0.1'` (loopback only); another host logs a warning when there is no `apiKey`. */
+  host?: string;
+  /** TCP port. Default 4891 (GPT4All's API server port); 0 picks any free port. */
+  port?: number;
+  /**
+   * Sequences each model decodes together (passed to `loadModel({ parallel })`: continuous
+   * batching), and so the requests each model runs at once; more wait in its queue. Default
+   * `DEFAULTS.parallel` (the engine's), at most `DEFAULTS.maxParallel`.
+   */
+  parallel?: number;
+  /** CPU threads of each model (passed to `loadModel`). Default: the engine's (physical cores). */
+  threads?: number;
+  /** When set, every `/v1` request needs `Authorization: Bearer <apiKey>` (else 401). */
+  apiKey?: string;
+  /** Origins allowed to call the server from a browser (CORS; `'*'` for any). Default: CORS off. */
+  cors?: string[];
+  /** Tokens of each model's context (passed to `loadModel`). Default: the catalog's, else 2048. */
+  contextSize?: number;
+  /** Load each model on its first request instead of at startup. Default false. */
+  loadOnFirstRequest?: boolean;
+  /** Requests per model that may wait beyond `parallel`; more are refused with 429 and `Retry-After`. Default 32. */
+  maxQueue?: number;
+  /** Largest request body, in bytes; a larger one is refused with 413. Default 4 MiB. */
+  bodyLimit?: number;
+  /** The model directory, where names are looked up and downloads go (`loadModel`'s `modelPath`). Default: `$GPT4ALL_MODEL_PATH`, else `~/.cache/gpt4all`. */
+  modelsDir?: string;
+  /** Where startup warnings and one line per request go. Default: standard error. */
+  log?: (line: string) => void;
+  /** Milliseconds `close()` lets generations in flight run before it aborts them. Default 10 000. */
+  closeGraceMs?: number;
+}
+
+/** A server that {@link startServer} started. */
+export interface RunningServer {
+  /** Its base URL, such as `http://127.0.0.1:4891` (the OpenAI base URL is `url + '/v1'`). */
+  url: string;
+  host: string;
+  /** The bound port (the one picked when `port` was 0). */
+  port: number;
+  /** The ids of the served models, as `GET /v1/models` lists them. */
+  models: string[];
+  /**
+   * Stops accepting connections, lets requests in flight finish (aborting generations still
+   * running after `closeGraceMs`, default 10 s), then disposes the models. Calling it again
+   * returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** The defaults of {@link ServeOptions}. */
+export const SERVER_DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 4891,
+  parallel: DEFAULTS.parallel,
+  maxQueue: 32,
+  bodyLimit: 4 * 1024 * 1024,
+  closeGraceMs: 10_000,
+});
+
+/** {@link ServeOptions} with defaults filled in and values checked. */
+export interface ResolvedServeOptions extends Required<Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'maxQueue' | 'bodyLimit' | 'loadOnFirstRequest' | 'log' | 'closeGraceMs'>> {
+  models: string[];
+  threads: number | undefined;
+  apiKey: string | undefined;
+  cors: string[] | undefined;
+  contextSize: number | undefined;
+  modelsDir: string | undefined;
+}
+
+/**
+ * Fills in the defaults and checks every option.
+ * @throws {Gpt4AllError} `ERR_INVALID_ARGUMENT` naming the option and what it must be.
+ */
+export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  const { models } = options;
+  if (!Array.isArray(models) || models.length === 0 || !models.every((m) => typeof m === 'string' && m !== '')) {
+    throw invalid('models must be a non-empty list of model paths, catalog names or file names');
+  }
+  const apiKey = options.apiKey;
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) throw invalid('apiKey must be a non-empty string');
+  const cors = options.cors;
+  if (cors !== undefined && (!Array.isArray(cors) || !cors.every((o) => typeof o === 'string' && o !== ''))) throw invalid("cors must be a list of origins (or ['*'])");
+  const host = options.host ?? SERVER_DEFAULTS.host;
+  if (typeof host !== 'string' || host === '') throw invalid('host must be a non-empty string');
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (typeof log !== 'function') throw invalid('log must be a function');
+  if (options.modelsDir !== undefined && typeof options.modelsDir !== 'string') throw invalid('modelsDir must be a string');
+  return {
+    models: [...models],
+    host,
+    port: integer('port', options.port ?? SERVER_DEFAULTS.port, 0, 65535),
+    parallel: integer('parallel', options.parallel ?? SERVER_DEFAULTS.parallel, 1, DEFAULTS.maxParallel),
+    maxQueue: integer('maxQueue', options.maxQueue ?? SERVER_DEFAULTS.maxQueue, 0, 1_000_000),
+    bodyLimit: integer('bodyLimit', options.bodyLimit ?? SERVER_DEFAULTS.bodyLimit, 1, 2 ** 31 - 1),
+    threads: options.threads === undefined ? undefined : integer('threads', options.threads, 1, 1024),
+    contextSize: options.contextSize === undefined ? undefined : integer('contextSize', options.contextSize, 16, 2 ** 31 - 1),
+    loadOnFirstRequest: options.loadOnFirstRequest === true,
+    apiKey,
+    cors: cors && [...cors],
+    modelsDir: options.modelsDir,
+    log,
+    closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? SERVER_DEFAULTS.closeGraceMs, 0, 2 ** 31 - 1),
+  };
+}
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function invalid(message: string): Gpt4AllError {
+  return new Gpt4AllError('ERR_INVALID_ARGUMENT', message);
+}

@@ -1,0 +1,95 @@
+import { ContextOverflowError, Gpt4AllError } from '@gpt4all/chat';
+import { ApiError } from './api-error.js';
+import { RequestAbortedError } from './request-signal.js';
+
+/** One error of fastify's JSON-schema validation (ajv's shape). */
+interface ValidationIssue {
+  instancePath?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}
+
+// @gpt4all codes that say the request cannot be served as asked (400): its schema, tools,
+// template or values. Engine failures keep their own code, with status 500.
+const BAD_REQUEST_CODES = new Set([
+  'ERR_INVALID_ARGUMENT',
+  'ERR_SCHEMA_INVALID',
+  'ERR_SCHEMA_UNSUPPORTED',
+  'ERR_GRAMMAR_INVALID',
+  'ERR_INVALID_STATE',
+  'ERR_NO_CHAT_TEMPLATE',
+  'ERR_EMBEDDING_PREFIX_REQUIRED',
+  'ERR_TEMPLATE_RAISED',
+  'ERR_TEMPLATE_LIMIT',
+]);
+
+/**
+ * Maps anything a request can fail with to the {@link ApiError} it is answered with:
+ * fastify's body errors (malformed JSON 400, body too large 413, wrong media type 415, schema
+ * violations 400 naming the field), the engine's and the chat package's typed errors (a prompt
+ * over the context is 400 `context_length_exceeded` with the token numbers; bad schemas, tools
+ * and values 400 with their `ERR_…` code; a disposed model or a request stopped by the server's
+ * closing 503), and anything else 500 with a
+ * generic message so that no stack or internal detail leaks. With `log`, the cause of a 5xx
+ * (its stack) is logged.
+ */
+export function toApiError(error: unknown, log?: (line: string) => void): ApiError {
+  const apiError = mapError(error);
+  // A 5xx is the server's fault: its cause goes to the log (never to the client).
+  if (apiError.status >= 500 && log && apiError.code !== 'server_shutting_down') {
+    const cause = apiError.cause ?? error;
+    log(`error: ${apiError.code}: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+  }
+  return apiError;
+}
+
+function mapError(error: unknown): ApiError {
+  if (ApiError.isInstance(error)) return error;
+  const fastifyError = error as { code?: unknown; statusCode?: unknown; validation?: ValidationIssue[]; message?: unknown };
+  if (Array.isArray(fastifyError?.validation)) return validationError(fastifyError.validation);
+  switch (fastifyError?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('The request body is not valid JSON.', { status: 400, code: 'invalid_json' }, { cause: error });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('The request body is larger than this server accepts (its bodyLimit).', { status: 413, code: 'request_too_large' }, { cause: error });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('Send the request body as JSON, with Content-Type: application/json.', { status: 415, code: 'unsupported_media_type' }, { cause: error });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('The Content-Length header does not match the body.', { status: 400, code: 'invalid_content_length' }, { cause: error });
+  }
+  // Only a client still there reads it: the server closed before its request could finish.
+  if (error instanceof RequestAbortedError || (Gpt4AllError.isInstance(error) && error.code === 'ERR_ABORTED')) {
+    return new ApiError('The server is shutting down: the request was stopped before it was complete.', { status: 503, code: 'server_shutting_down' }, { cause: error });
+  }
+  if (ContextOverflowError.isInstance(error)) {
+    const numbers =
+      error.tokens !== undefined && error.contextSize !== undefined
+        ? `This model's context holds ${error.contextSize} tokens, but the request needs ${error.tokens} (the prompt, and room for the reply: max_tokens, at most half the context). Shorten the prompt or lower max_tokens.`
+        : `The request does not fit this model's context: ${error.message}`;
+    return new ApiError(numbers, { status: 400, code: 'context_length_exceeded' }, { cause: error });
+  }
+  if (Gpt4AllError.isInstance(error)) {
+    if (BAD_REQUEST_CODES.has(error.code)) return new ApiError(error.message, { status: 400, code: error.code }, { cause: error });
+    if (error.code === 'ERR_DISPOSED') return new ApiError('The server is shutting down.', { status: 503, code: 'server_shutting_down' }, { cause: error });
+    return new ApiError(error.message, { status: 500, code: error.code }, { cause: error });
+  }
+  const status = typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500 ? fastifyError.statusCode : 500;
+  if (status < 500 && typeof fastifyError.message === 'string') return new ApiError(fastifyError.message, { status, code: 'invalid_request' }, { cause: error });
+  return new ApiError('The server had an error while processing the request.', { status: 500, code: 'internal_error' }, { cause: error });
+}
+
+/** A schema violation: 400 whose `param` is the field, as OpenAI names it (`messages[0].role`). */
+function validationError(issues: ValidationIssue[]): ApiError {
+  const issue = issues[0] ?? {};
+  const missing = issue.keyword === 'required' && typeof issue.params?.['missingProperty'] === 'string' ? issue.params['missingProperty'] : undefined;
+  const path = [...(issue.instancePath ?? '').split('/').filter((s) => s !== ''), ...(missing === undefined ? [] : [missing])];
+  const param = path.reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name === '' ? segment : `${name}.${segment}`), '');
+  if (missing !== undefined) return new ApiError(`Missing required parameter: '${param}'.`, { status: 400, param, code: 'missing_required_parameter' });
+  // A field that may take several types (`anyOf`) fails each branch: name every type it may have.
+  const types = [...new Set(issues.filter((i) => i.keyword === 'type' && i.instancePath === issue.instancePath).map((i) => String(i.params?.['type'])))];
+  const allowed = Array.isArray(issue.params?.['allowedValues']) ? `: ${(issue.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` : '';
+  const what = issue.keyword === 'type' ? `must be ${types.join(' or ')}` : `${issue.message ?? 'invalid value'}${allowed}`;
+  return new ApiError(`Invalid '${param || 'body'}': ${what}.`, { status: 400, param: param || null, code: issue.keyword === 'type' ? 'invalid_type' : 'invalid_value' });
+}
