@@ -38,12 +38,17 @@ for (const prompt of prompts) {
   const { text, tokens } = await context.generate(prompt, { maxTokens: Number(maxTokens), temperature: 0 });
   results.push({ text, tokens });
 }
+// The same prompts at once, on one context of several sequences (continuous batching).
+const pooled = await model.createContext({ contextSize: 512, threads: 2, parallel: prompts.length });
+const together = (await Promise.all(prompts.map((prompt) => pooled.generate(prompt, { maxTokens: Number(maxTokens), temperature: 0 })))).map(({ text, tokens }) => ({ text, tokens }));
 await model.dispose();
-process.stdout.write(JSON.stringify({ devices: listDevices(), results }));
+process.stdout.write(JSON.stringify({ devices: listDevices(), results, together }));
 `;
 
 
-function run(path: string, backend: string): { devices: { kind: string; backend: string }[]; results: { text: string; tokens: number[] }[] } {
+type Generated = { text: string; tokens: number[] }[];
+
+function run(path: string, backend: string): { devices: { kind: string; backend: string }[]; results: Generated; together: Generated } {
   const driver: Record<string, string> = process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES || !existsSync(lavapipe) ? {} : { VK_DRIVER_FILES: lavapipe, GGML_VK_VISIBLE_DEVICES: '0' };
   const env = { ...process.env, ...driver, GPT4ALL_BACKEND: backend, NODE_PATH: nodePathWithPlatformPackage('vulkan') };
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', generate, path, backend, String(maxTokens), ...prompts], { cwd: __dirname, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -60,6 +65,9 @@ describe.skipIf(process.platform !== 'linux' || !existsSync(addon))('vulkan gree
       expect(vulkan.results[i]!.tokens, prompt).toEqual(cpu.results[i]!.tokens);
       expect(vulkan.results[i]!.text, prompt).toBe(cpu.results[i]!.text);
       expect(new Set(cpu.results[i]!.tokens).size, prompt).toBeGreaterThan(8);
+      // Sequences generated together give what one context gives alone, on both backends.
+      expect(cpu.together[i]!.tokens, prompt).toEqual(cpu.results[i]!.tokens);
+      expect(vulkan.together[i]!.tokens, prompt).toEqual(cpu.results[i]!.tokens);
     }
   });
 });

@@ -96,6 +96,7 @@ impl Context {
             0 => default_threads(),
             n => check_threads(n)?,
         };
+        let gpu_backend = crate::device::list_devices()?.iter().any(|d| d.kind != crate::device::DEVICE_KINDS[0]);
         let create = |pooling: sys::llama_pooling_type| {
             let mut p = unsafe { sys::llama_context_default_params() };
             // llama.cpp splits n_ctx evenly between the sequences' KV streams.
@@ -107,7 +108,11 @@ impl Context {
             p.embeddings = params.embeddings;
             p.pooling_type = pooling;
             p.n_seq_max = if params.embeddings { EMBEDDING_SEQUENCES } else { parallel };
-            p.kv_unified = params.embeddings;
+            // A KV stream per sequence, except where a GPU backend may compute: ggml-vulkan
+            // corrupts the heap with several streams (seen on Mesa's lavapipe, also with no layer
+            // offloaded: large batches go to the GPU). One unified cache avoids it; each sequence
+            // is still held to `context_size`.
+            p.kv_unified = params.embeddings || (parallel > 1 && gpu_backend);
             p.no_perf = true;
             let ((raw, assertion), lines) = crate::log::capture(|| {
                 guard::call(|message, size| unsafe {

@@ -109,10 +109,15 @@ describe('bad input', () => {
 
   it('answers CORS only for the allowed origins', async () => {
     const preflight = (origin: string) =>
-      fetch(chatUrl(), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      fetch(chatUrl(), {
+        method: 'OPTIONS',
+        // What the official SDK sends from a browser: its own headers besides the usual two.
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-stainless-os,x-stainless-retry-count' },
+      });
     const allowed = await preflight('http://allowed.example');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://allowed.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/x-stainless-retry-count/i);
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -90,7 +90,8 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
       await app.register(cors, {
         origin: resolved.cors.includes('*') ? '*' : resolved.cors,
         methods: ['GET', 'POST'],
-        allowedHeaders: ['Authorization', 'Content-Type'],
+        // The headers a preflight asks for are allowed (no fixed list): OpenAI's SDKs send their
+        // own (`X-Stainless-*`) with every request.
         maxAge: 600,
       });
     }

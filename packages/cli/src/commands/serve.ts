@@ -1,21 +1,15 @@
 import { DEFAULTS } from '@gpt4all/chat';
+import type { ServeOptions } from '@gpt4all/server';
 import { Command, Option } from 'commander';
 import { defaultModel } from '../default-model.js';
 import { signalExitCode } from '../interrupt-signal.js';
 import { collect, integerInRange } from '../parse-number.js';
 
-interface ServeFlags {
+/** The flags, named as the server's options they pass on. */
+type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'modelsDir'> & {
   model?: string[];
-  host?: string;
-  port?: number;
-  parallel?: number;
-  threads?: number;
-  apiKey?: string;
-  cors?: string[];
-  contextSize?: number;
-  modelsDir?: string;
   lazy?: boolean;
-}
+};
 
 /**
  * `gpt4all serve`: an OpenAI-compatible HTTP API over local models (`@gpt4all/server`'s
