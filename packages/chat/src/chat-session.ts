@@ -14,6 +14,7 @@ import { catalogSampling, pickSampling, resolveSampling, stopStrings, type Sampl
 import { isMessage, sessionOptionsFromJSON, type ChatSessionJSON } from './session-json.js';
 import type { AbortedReplyPolicy, ChatReply, ChatSessionOptions, SendOptions } from './session-options.js';
 import { TaskQueue } from './task-queue.js';
+import { ExactTextStream } from './exact-text-stream.js';
 
 /** @internal How a session gets its context: its own (the default), or one it shares and does not dispose. */
 export interface SessionContextSource {
@@ -294,6 +295,7 @@ export class ChatSession {
     let windowStart: number;
     let opensReasoning = false;
     const splitter = { current: undefined as ReturnType<typeof createOutputSplitter> | undefined };
+    const exact = new ExactTextStream();
     try {
       const context = await this.#getContext();
       const fitted = fitConversation({
@@ -323,7 +325,8 @@ export class ChatSession {
           emit || options.onToken
             ? (chunk) => {
                 options.onToken?.(chunk.text, chunk.token);
-                const parts = pushSplit(splitter.current!, chunk.text);
+                exact.generated(chunk.text);
+                const parts = exact.adjust(pushSplit(splitter.current!, chunk.text));
                 if (emit) for (const part of parts) emit(part);
               }
             : undefined,
@@ -335,7 +338,7 @@ export class ChatSession {
     }
 
     const { parts, result: parsed } = finishSplit(splitter.current, result.text, result.finishReason === 'length');
-    if (emit) for (const part of parts) emit(part);
+    if (emit) for (const part of exact.adjust(parts)) emit(part);
     const toolCalls: ToolCall[] = [];
     const invalidToolCalls: InvalidToolCall[] = parsed.problems.map(({ reason, raw }) => ({ reason, raw }));
     for (const call of parsed.toolCalls) {
@@ -353,6 +356,7 @@ export class ChatSession {
     // A reply that is plain text keeps its text exactly as generated.
     const plain = parsed.reasoning === undefined && parsed.toolCalls.length === 0 && parsed.problems.length === 0;
     const text = plain ? result.text : parsed.text;
+    if (emit && plain) for (const part of exact.rest(text)) emit(part);
 
     if (this.#epoch === epoch) {
       this.#windowStart = windowStart;

@@ -1,3 +1,4 @@
+import { ensureTestModel } from '@gpt4all/test-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelPath } from '../test/models.js';
 import { greedy, loadOptions } from '../test/helpers.js';
@@ -27,6 +28,22 @@ describe('streamCompletion', () => {
     expect(streamed.usage.prompt_tokens).toBe(whole.usage.prompt_tokens);
     // The same prompt again: all of it was in the cache.
     expect(streamed.usage.cached_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams a plain reply exactly, leading and trailing whitespace included', async () => {
+    // The output splitter trims what surrounds an answer; a plain reply keeps it.
+    const path = await ensureTestModel({ architecture: 'qwen2', vocab: 'qwen2', chatTemplate: 'Qwen-Qwen2.5-7B-Instruct', size: 'tiny', seed: 9, script: { emit: ['  Indented', ' reply.', '\n\n'] } });
+    await using spaced = await loadModel(path, { ...loadOptions, catalog: false });
+    const ask: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
+    for (const maxTokens of [1, 2, 40]) {
+      const whole = await createCompletion(spaced, ask, { ...greedy, maxTokens });
+      const stream = streamCompletion(spaced, ask, { ...greedy, maxTokens });
+      let text = '';
+      for await (const piece of stream) text += piece;
+      expect(text).toBe(whole.choices[0].message.content);
+      expect((await stream.result).choices[0].message.content).toBe(whole.choices[0].message.content);
+    }
+    expect((await createCompletion(spaced, ask, greedy)).choices[0].message.content).toBe('  Indented reply.\n\n');
   });
 
   it('keeps reasoning apart in its parts', async () => {
