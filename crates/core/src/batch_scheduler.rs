@@ -9,8 +9,8 @@
 //! whichever thread completed the set, with the context's one thread pool. Sequences join and
 //! leave between steps, and one step holds at most `batch_size` tokens: single-token decode steps
 //! first, then chunks of new prompts, so a long prompt never stalls the others for more than a
-//! batch. As in llama.cpp's server, a sequence is given to the caller whose prompt shares the
-//! longest prefix with what it holds, so a conversation returns to its own KV cache.
+//! batch. As in llama.cpp's server, a call gets the sequence whose cache its prompt continues,
+//! so a conversation returns to its own KV cache.
 use crate::context::{common_prefix, BatchPart, Context, ContextParams};
 use crate::defaults;
 use crate::error::{Error, Result};
@@ -214,12 +214,7 @@ impl BatchScheduler {
         let mut state = self.lock();
         loop {
             if state.waiting.front() == Some(&ticket) {
-                let free = (0..state.slots.len()).filter(|&i| !state.slots[i].busy);
-                let best = free.max_by_key(|&i| {
-                    let shared = common_prefix(state.context.sequence_tokens(i), prompt);
-                    (shared, std::cmp::Reverse(state.slots[i].last_used))
-                });
-                if let Some(seq) = best {
+                if let Some(seq) = choose_sequence(&state, prompt) {
                     state.waiting.pop_front();
                     state.clock += 1;
                     let clock = state.clock;
@@ -329,6 +324,23 @@ impl BatchScheduler {
         }
         self.changed.notify_all();
     }
+}
+
+/// The free sequence to give `prompt`: the one whose cache the prompt continues (it shares at
+/// least half of what the sequence holds, as a conversation's next turn does), the longest such
+/// prefix first; else an empty one; else the least recently used. A shared BOS token or system
+/// prompt alone does not take another conversation's cache.
+fn choose_sequence(state: &State, prompt: &[Token]) -> Option<usize> {
+    let free = || (0..state.slots.len()).filter(|&i| !state.slots[i].busy);
+    let held = |i: usize| state.context.sequence_tokens(i);
+    let continued = free()
+        .map(|i| (common_prefix(held(i), prompt), i))
+        .filter(|&(shared, i)| shared > 0 && shared * 2 >= held(i).len())
+        .max_by_key(|&(shared, i)| (shared, std::cmp::Reverse(state.slots[i].last_used)));
+    if let Some((_, seq)) = continued {
+        return Some(seq);
+    }
+    free().find(|&i| held(i).is_empty()).or_else(|| free().min_by_key(|&i| state.slots[i].last_used))
 }
 
 /// A step can run when some sequence has a part pending and every busy one has: the others are

@@ -34,18 +34,22 @@ describe('a context of several sequences', () => {
 
   it('interleaves the streams of concurrent generations, and each ends on its own', async () => {
     await using model = await loadModel(await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', seed: 42 }));
-    await using context = await model.createContext({ contextSize: 256, threads: 2, parallel: 2 });
+    await using context = await model.createContext({ contextSize: 512, threads: 2, parallel: 2 });
     const order: string[] = [];
+    let aStarted!: () => void;
+    const started = new Promise<void>((resolve) => (aStarted = resolve));
     const run = async (name: string, prompt: string, maxTokens: number) => {
       let count = 0;
       for await (const chunk of context.stream(prompt, { temperature: 0, maxTokens })) {
         if (chunk.token >= 0) order.push(name);
+        if (name === 'a') aStarted();
         count++;
       }
       return count;
     };
-    const [a, b] = await Promise.all([run('a', prompts[0]!, 40), run('b', prompts[1]!, 10)]);
-    expect(a).toBeGreaterThanOrEqual(40);
+    // b starts once a is generating: one at a time, all of b would come after a's 300 tokens.
+    const [a, b] = await Promise.all([run('a', prompts[0]!, 300), started.then(() => run('b', prompts[1]!, 10))]);
+    expect(a).toBeGreaterThanOrEqual(300);
     expect(b).toBeGreaterThanOrEqual(10);
     // b finished while a was still generating: its tokens are not all after a's.
     expect(order.lastIndexOf('b')).toBeLessThan(order.lastIndexOf('a'));
@@ -97,7 +101,9 @@ describe('a context of several sequences', () => {
     await using context = await model.createContext({ contextSize: 512, threads: 2, parallel: 2 });
     const a = model.tokenize('Conversation A: the first speaker says hello and asks about the weather.', { addSpecial: true });
     const b = model.tokenize('Conversation B: a different person wants to know the capital of France.', { addSpecial: true });
-    const [ra, rb] = await Promise.all([context.generate(a, { temperature: 0, maxTokens: 8 }), context.generate(b, { temperature: 0, maxTokens: 8 })]);
+    // One after the other: a's cache must survive b, whose prompt shares only the BOS token with it.
+    const ra = await context.generate(a, { temperature: 0, maxTokens: 8 });
+    const rb = await context.generate(b, { temperature: 0, maxTokens: 8 });
     // Each next turn continues its own history; the order is swapped so that no sequence is
     // handed out by chance.
     const nextB = context.generate([...b, ...rb.tokens, ...model.tokenize(' And Spain?')], { temperature: 0, maxTokens: 4 });
