@@ -326,16 +326,17 @@ impl BatchScheduler {
     }
 }
 
-/// The free sequence to give `prompt`: the one whose cache the prompt continues (it shares at
-/// least half of what the sequence holds, as a conversation's next turn does), the longest such
-/// prefix first; else an empty one; else the least recently used. A shared BOS token or system
-/// prompt alone does not take another conversation's cache.
+/// The free sequence to give `prompt`: one whose cache is worth reusing, the longest shared
+/// prefix first: the prompt continues it (shares at least half of what it holds, as a
+/// conversation's next turn does) or is mostly in it (at least half of the prompt, as a restart
+/// after the same system prompt is); else an empty one; else the least recently used. A shared
+/// BOS token alone does not take another conversation's cache.
 fn choose_sequence(state: &State, prompt: &[Token]) -> Option<usize> {
     let free = || (0..state.slots.len()).filter(|&i| !state.slots[i].busy);
     let held = |i: usize| state.context.sequence_tokens(i);
     let continued = free()
         .map(|i| (common_prefix(held(i), prompt), i))
-        .filter(|&(shared, i)| shared > 0 && shared * 2 >= held(i).len())
+        .filter(|&(shared, i)| shared > 0 && (shared * 2 >= held(i).len() || shared * 2 >= prompt.len()))
         .max_by_key(|&(shared, i)| (shared, std::cmp::Reverse(state.slots[i].last_used)));
     if let Some((_, seq)) = continued {
         return Some(seq);

@@ -10,7 +10,7 @@ const entry = (raw: Record<string, unknown>): CatalogEntry => {
 
 describe('sampling defaults', () => {
   it("are GPT4All's when nothing overrides them", () => {
-    expect(resolveSampling()).toEqual({ temperature: 0.7, topK: 40, topP: 0.4, minP: 0, repeatPenalty: 1.18, repeatLastN: 64, maxTokens: 200 });
+    expect(resolveSampling()).toEqual({ temperature: 0.7, topK: 40, topP: 0.4, minP: 0, repeatPenalty: 1.18, repeatLastN: 64, frequencyPenalty: 0, presencePenalty: 0, maxTokens: 200 });
     expect(resolveSampling()).toEqual(GPT4ALL_DEFAULTS);
   });
 
