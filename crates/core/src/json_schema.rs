@@ -77,13 +77,21 @@ const KIND_KEYWORDS: [(&str, &[&str]); 4] = [
 /// reads (an unresolvable `$ref`, an unknown `type`, an invalid regular expression);
 /// [`Error::SchemaUnsupported`] for a keyword the grammar cannot enforce (see the module docs).
 pub fn json_schema_to_grammar(schema_json: &str) -> Result<String> {
-    let schema: Value = serde_json::from_str(schema_json)
+    let schema = parse_schema(schema_json)
         .map_err(|e| Error::SchemaInvalid { reason: format!("the schema is not JSON: {e}") })?;
     check_supported(&schema)?;
     let mut rewritten = schema.clone();
     let ranges = number_range::extract(&mut rewritten, 0, &number_range::nonce(schema_json));
     let grammar = convert(&rewritten.to_string()).map_err(|e| locate_pattern(e, &schema))?;
     refuse_inverted_repetition(number_range::substitute(calendar_dates(grammar), &ranges, &integer_rule)?)
+}
+
+/// Parses schema text. Through serde_json's reader, not `from_str`: `from_str` locates an error with
+/// the memchr crate, whose AVX2 routines (chosen at run time) would be the only AVX code in the
+/// addon, which must hold baseline x86-64 code alone (tests/native-binaries.test.ts). A schema is
+/// small, so the reader's slower byte-at-a-time scan costs nothing that matters.
+fn parse_schema(schema_json: &str) -> serde_json::Result<Value> {
+    serde_json::from_reader(schema_json.as_bytes())
 }
 
 /// A schema whose bounds contradict each other in a way the checks do not see (a `pattern` such
@@ -145,7 +153,7 @@ pub fn build_grammar(schemas: &[(String, String)], rules: &[(String, String)]) -
     let mut rewritten = Vec::new();
     let nonce = number_range::nonce(&schemas.iter().map(|(_, s)| s.as_str()).collect::<String>());
     for (name, schema_json) in schemas {
-        let mut schema: Value = serde_json::from_str(schema_json)
+        let mut schema = parse_schema(schema_json)
             .map_err(|e| Error::SchemaInvalid { reason: format!("schema '{name}' is not JSON: {e}") })?;
         check_supported(&schema)?;
         // Converted alone first, so that an unsupported pattern is reported with its place.
