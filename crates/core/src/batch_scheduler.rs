@@ -30,6 +30,9 @@ const ABORT_POLL: Duration = Duration::from_millis(10);
 pub struct BatchScheduler {
     state: Mutex<State>,
     changed: Condvar,
+    /// Tickets of the calls waiting for a sequence, oldest first. Its own lock, never held long:
+    /// a call takes its place from the JS thread, which must not wait for a step's decode.
+    line: Mutex<Line>,
     model: Arc<Model>,
     context_size: u32,
     batch_size: u32,
@@ -40,11 +43,14 @@ pub struct BatchScheduler {
 struct State {
     context: Context,
     slots: Vec<Slot>,
-    /// Tickets of the calls waiting for a sequence, oldest first.
-    waiting: VecDeque<u64>,
-    next_ticket: u64,
     /// Counts sequence hand-outs, for least-recently-used choice.
     clock: u64,
+}
+
+#[derive(Default)]
+struct Line {
+    waiting: VecDeque<u64>,
+    next_ticket: u64,
 }
 
 #[derive(Default)]
@@ -81,13 +87,8 @@ impl BatchScheduler {
             threads: context.threads(),
             parallel,
             changed: Condvar::new(),
-            state: Mutex::new(State {
-                context,
-                slots: (0..parallel).map(|_| Slot::default()).collect(),
-                waiting: VecDeque::new(),
-                next_ticket: 0,
-                clock: 0,
-            }),
+            line: Mutex::new(Line::default()),
+            state: Mutex::new(State { context, slots: (0..parallel).map(|_| Slot::default()).collect(), clock: 0 }),
         })
     }
 
@@ -133,21 +134,30 @@ impl BatchScheduler {
 
     /// Places a call in line.
     fn enqueue(&self) -> Result<u64> {
-        let mut state = self.lock();
-        if state.waiting.len() >= defaults::MAX_WAITING as usize {
-            return Err(Error::QueueFull { parallel: self.parallel, waiting: state.waiting.len() });
+        let mut line = self.line();
+        if line.waiting.len() >= defaults::MAX_WAITING as usize {
+            return Err(Error::QueueFull { parallel: self.parallel, waiting: line.waiting.len() });
         }
-        let ticket = state.next_ticket;
-        state.next_ticket += 1;
-        state.waiting.push_back(ticket);
+        let ticket = line.next_ticket;
+        line.next_ticket += 1;
+        line.waiting.push_back(ticket);
         Ok(ticket)
     }
 
-    /// Leaves the line.
+    /// Leaves the line, if still in it.
     fn leave(&self, ticket: u64) {
-        let mut state = self.lock();
-        state.waiting.retain(|&t| t != ticket);
-        self.changed.notify_all();
+        let before = {
+            let mut line = self.line();
+            let before = line.waiting.len();
+            line.waiting.retain(|&t| t != ticket);
+            before != line.waiting.len()
+        };
+        if before {
+            // The next in line may be waiting for this one to go. Notified under the state lock,
+            // so that no waiter misses it between its check and its wait.
+            let _state = self.lock();
+            self.changed.notify_all();
+        }
     }
 
     fn generate_in_turn(
@@ -158,25 +168,20 @@ impl BatchScheduler {
         abort: &AtomicBool,
         on_chunk: &mut dyn FnMut(Chunk),
     ) -> Result<Generation> {
-        let checked = self
-            .check_prompt(prompt)
-            .and_then(|()| Sampler::new(&params.sampling, self.context_size, &self.model, params.grammar.as_ref()));
-        let sampler = match checked {
-            Ok(sampler) => sampler,
-            Err(e) => {
-                self.leave(ticket);
-                return Err(e);
-            }
-        };
+        // Leaves the line however this call ends, a panic included: a ticket left at its front
+        // would stop every later call.
+        let _in_line = InLine { scheduler: self, ticket };
+        self.check_prompt(prompt)?;
+        let sampler = Sampler::new(&params.sampling, self.context_size, &self.model, params.grammar.as_ref())?;
         let seq = match self.acquire(ticket, prompt, abort) {
             Ok(seq) => seq,
             Err(Error::Aborted) => return Ok(aborted(prompt.len())),
             Err(e) => return Err(e),
         };
+        // Releases the sequence when dropped, a panic included: a busy sequence with nothing
+        // pending would stop every step.
         let mut sequence = Sequence { scheduler: self, seq, logits: -1 };
-        let result = generate_on(&mut sequence, sampler, prompt, params, abort, on_chunk);
-        self.release(seq);
-        result
+        generate_on(&mut sequence, sampler, prompt, params, abort, on_chunk)
     }
 
     fn check_prompt(&self, prompt: &[Token]) -> Result<()> {
@@ -204,6 +209,10 @@ impl BatchScheduler {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn line(&self) -> MutexGuard<'_, Line> {
+        self.line.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn wait<'a>(&self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         self.changed.wait_timeout(state, ABORT_POLL).unwrap_or_else(|e| e.into_inner()).0
     }
@@ -213,9 +222,10 @@ impl BatchScheduler {
     fn acquire(&self, ticket: u64, prompt: &[Token], abort: &AtomicBool) -> Result<usize> {
         let mut state = self.lock();
         loop {
-            if state.waiting.front() == Some(&ticket) {
+            let first = self.line().waiting.front() == Some(&ticket);
+            if first {
                 if let Some(seq) = choose_sequence(&state, prompt) {
-                    state.waiting.pop_front();
+                    self.line().waiting.pop_front();
                     state.clock += 1;
                     let clock = state.clock;
                     let slot = &mut state.slots[seq];
@@ -228,7 +238,7 @@ impl BatchScheduler {
                 }
             }
             if abort.load(Ordering::Relaxed) {
-                state.waiting.retain(|&t| t != ticket);
+                self.line().waiting.retain(|&t| t != ticket);
                 self.changed.notify_all();
                 return Err(Error::Aborted);
             }
@@ -397,12 +407,31 @@ impl Drop for Ticket {
     }
 }
 
-/// One busy sequence of a scheduler, as the generation loop sees it.
+/// A call's place in line while it checks its prompt and waits for a sequence; dropped, it
+/// leaves the line (if it has not left it for a sequence).
+struct InLine<'a> {
+    scheduler: &'a BatchScheduler,
+    ticket: u64,
+}
+
+impl Drop for InLine<'_> {
+    fn drop(&mut self) {
+        self.scheduler.leave(self.ticket);
+    }
+}
+
+/// One busy sequence of a scheduler, as the generation loop sees it; dropped, it is free again.
 struct Sequence<'a> {
     scheduler: &'a BatchScheduler,
     seq: usize,
     /// Batch position of the logits to sample from, after the last evaluation.
     logits: i32,
+}
+
+impl Drop for Sequence<'_> {
+    fn drop(&mut self) {
+        self.scheduler.release(self.seq);
+    }
 }
 
 impl SequenceEval for Sequence<'_> {

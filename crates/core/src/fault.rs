@@ -1,5 +1,5 @@
 //! Fault injection for the bindings' tests: with `GPT4ALL_INJECT_PANIC=<point>` in the
-//! environment, the engine panics when it reaches that point (`generate`, `embed`), so a test
+//! environment, the engine panics when it reaches that point (`generate`, `prefill`, `embed`), so a test
 //! can prove that a panic never crosses a binding's boundary and the process goes on.
 
 /// Panics if `GPT4ALL_INJECT_PANIC` names `point`. Read on every call (an environment lookup,

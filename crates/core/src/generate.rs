@@ -190,6 +190,8 @@ pub(crate) fn generate_on(
         Err(e) => return Err(e),
     }
     generation.timings.prompt_ms = elapsed_ms(started);
+    // Here a sequence of a batch scheduler is taken and its prompt is in the cache.
+    crate::fault::point("prefill");
 
     let window = match params.sampling.repeat_last_n {
         n if n < 0 => prompt.len(),

@@ -104,4 +104,16 @@ describe('abort', () => {
     expect(chat.disposed).toBe(true);
     await expect(chat.send('Hello?')).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
   });
+
+  it('stops a running regenerate() when the session is disposed', async () => {
+    const chat = model.createChatSession(options);
+    await chat.send('Tell me a long story.', short);
+    let seen = 0;
+    let disposed: Promise<void> | undefined;
+    const reply = await chat.regenerate({ onToken: () => ++seen === 2 && (disposed = chat.dispose()) });
+    await disposed;
+    expect(reply.finishReason).toBe('abort');
+    expect(reply.usage.completionTokens).toBeLessThan(options.maxTokens);
+    expect(chat.disposed).toBe(true);
+  });
 });

@@ -151,7 +151,7 @@ export class ChatSession {
    * @throws {ChatError} `ERR_INVALID_STATE` when there is no user message to answer.
    */
   regenerate(options: SendOptions = {}): Promise<ChatReply> {
-    return this.#queue.run(() => this.#converse(undefined, options, undefined));
+    return this.#queue.run(() => this.#converse(undefined, { ...options, signal: this.#untilDisposed(options.signal) }, undefined));
   }
 
   /**
@@ -245,7 +245,9 @@ export class ChatSession {
         if (reply.toolCalls.length === 0 || reply.finishReason === 'abort' || !tools.every((tool) => tool?.execute)) break;
         const results: ChatMessage[] = [];
         for (const [i, call] of reply.toolCalls.entries()) {
-          const content = await runTool(tools[i]!.execute!, call, options.signal);
+          // Once aborted, no further tool runs (a tool may have side effects); the calls left get
+          // a result that says so, so that no call in the history lacks one.
+          const content = options.signal?.aborted ? JSON.stringify({ error: 'not run: the reply was aborted' }) : await runTool(tools[i]!.execute!, call, options.signal);
           emit?.({ type: 'tool-result', toolCallId: call.id, name: call.name, content });
           results.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
         }

@@ -66,7 +66,12 @@ describe('streamCompletion', () => {
     ];
     const stream = streamCompletion(model, calling, options);
     for await (const _ of stream);
-    expect((await stream.result).choices[0].finish_reason).toMatch(/^(stop|length)$/);
+    const answered = await stream.result;
+    expect(answered.choices[0].finish_reason).toMatch(/^(stop|length)$/);
+    // The call and its result are in the prompt.
+    const plain = streamCompletion(model, messages, options);
+    for await (const _ of plain);
+    expect(answered.usage.prompt_tokens).toBeGreaterThan((await plain.result).usage.prompt_tokens + 10);
     expect(() => streamCompletion(model, messages.slice(0, 1), options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 

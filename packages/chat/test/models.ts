@@ -1,24 +1,14 @@
 // The generated models the chat tests run on (random weights, real tokenizers). Each is written
 // once into the repository's .cache/test-models and shared by every test file and example.
-import { ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
+import { DEEPSEEK_R1_REASONER_MODEL, QWEN_CHAT_MODEL, ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
 
 export const testModels = {
   /** Qwen2 with the real Qwen 2.5 vocabulary and chat template: the chat model. */
-  chat: { architecture: 'qwen2', vocab: 'qwen2', chatTemplate: 'Qwen-Qwen2.5-7B-Instruct', size: 'tiny', seed: 21 },
+  chat: QWEN_CHAT_MODEL,
   /** LLaMA with the Llama 3 vocabulary and chat template (which trims every message). */
   llama3: { architecture: 'llama', vocab: 'llama-bpe', chatTemplate: 'meta-llama-Llama-3.1-8B-Instruct', size: 'tiny', seed: 6 },
-  /**
-   * LLaMA with a DeepSeek vocabulary and llama.cpp's DeepSeek R1 template, which drops the reasoning
-   * (up to `</think>`) from replies in history; scripted to reason, then answer.
-   */
-  deepseekR1: {
-    architecture: 'llama',
-    vocab: 'deepseek-coder',
-    chatTemplate: 'llama-cpp-deepseek-r1',
-    size: 'tiny',
-    seed: 5,
-    script: { emit: ['Let me think', '</think>', 'The answer is 4.'] },
-  },
+  /** DeepSeek R1's template, scripted to reason, then answer. */
+  deepseekR1: DEEPSEEK_R1_REASONER_MODEL,
   /** LLaMA with the SentencePiece vocabulary and no chat template. */
   plain: { architecture: 'llama', vocab: 'llama-spm', size: 'tiny', seed: 1 },
   /** BERT wide enough that 128 dimensions are a real cut, with a 512-token context. */

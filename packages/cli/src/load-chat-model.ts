@@ -29,6 +29,8 @@ export async function loadChatModel(name: string, options: LoadChatModelOptions)
       modelPath: options.modelsDir,
       catalog: catalogSource(options),
       threads: options.threads,
+      // One conversation at a time: one sequence, half the KV cache of the default pool.
+      parallel: 1,
       signal: options.signal,
       onDownloadProgress: (progress: DownloadProgress) => {
         download ??= createDownloadReporter(label);

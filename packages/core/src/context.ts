@@ -193,7 +193,11 @@ export class Context {
   #schedule<T>(task: () => Promise<T>): Promise<T> {
     if (this.parallel === 1) return this.#enqueue(task);
     if (this.#disposed) return Promise.reject(new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed'));
-    const run = this.#queue.catch(() => {}).then(task);
+    const run = this.#queue.catch(() => {}).then(() => {
+      // A dispose() between this call and its start finds no running flag to abort.
+      this.#check();
+      return task();
+    });
     this.#concurrent.add(run);
     const forget = () => this.#concurrent.delete(run);
     run.then(forget, forget);

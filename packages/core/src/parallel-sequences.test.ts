@@ -132,17 +132,38 @@ describe('a context of several sequences', () => {
     await expect(model.createContext({ contextSize: 64, parallel: 2, embeddings: true })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
-  it('is disposed with generations running: they end with `abort`', async () => {
-    await using model = await loadModel(await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', seed: 47 }));
-    const context = await model.createContext({ contextSize: 256, threads: 2, parallel: 2 });
-    const running = prompts.slice(0, 3).map((prompt) => context.generate(prompt, { temperature: 0, maxTokens: 200 }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  it('is disposed with generations running and waiting: the running end with `abort` at once, the waiting never start', async () => {
+    // Scripted to say " la" forever: only maxTokens, an abort or a full context ends a generation.
+    await using model = await loadModel(await ensureTestModel({ architecture: 'qwen2', vocab: 'qwen2', size: 'tiny', seed: 23, script: { emit: [' la'], then: ' la' } }));
+    const context = await model.createContext({ contextSize: 4096, threads: 2, parallel: 2 });
+    // Disposed once the first two have each generated a token (the third waits for a sequence).
+    const seen = new Set<number>();
+    let bothRunning!: () => void;
+    const bothStarted = new Promise<void>((resolve) => (bothRunning = resolve));
+    const onToken = (i: number) => () => {
+      if (seen.add(i).size === 2) bothRunning();
+    };
+    const running = [0, 1, 2].map((i) => context.generate(prompts[i]!, { temperature: 0, maxTokens: 4000, onToken: onToken(i) }));
+    await bothStarted;
     await context.dispose();
-    const results = await Promise.allSettled(running);
-    for (const result of results) {
-      if (result.status === 'fulfilled') expect(['abort', 'length']).toContain(result.value.finishReason);
-      else expect(result.reason).toMatchObject({ code: 'ERR_DISPOSED' });
+    const [first, second, third] = await Promise.allSettled(running);
+    for (const result of [first, second]) {
+      expect(result).toMatchObject({ status: 'fulfilled', value: { finishReason: 'abort' } });
+      expect((result as PromiseFulfilledResult<GenerateResult>).value.completionTokens).toBeLessThan(1000);
     }
+    // The third waited for a sequence: it ends without a token.
+    if (third!.status === 'fulfilled') expect(third!.value).toMatchObject({ finishReason: 'abort', completionTokens: 0 });
+    else expect(third!.reason).toMatchObject({ code: 'ERR_DISPOSED' });
     expect(context.disposed).toBe(true);
+  });
+
+  it('is disposed before a generation it was given starts: the generation never runs', async () => {
+    await using model = await loadModel(await ensureTestModel({ architecture: 'qwen2', vocab: 'qwen2', size: 'tiny', seed: 23, script: { emit: [' la'], then: ' la' } }));
+    const context = await model.createContext({ contextSize: 4096, threads: 2, parallel: 2 });
+    let tokens = 0;
+    const generation = context.generate('Go', { temperature: 0, maxTokens: 4000, onToken: () => void tokens++ });
+    await context.dispose();
+    await expect(generation).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+    expect(tokens).toBe(0);
   });
 });

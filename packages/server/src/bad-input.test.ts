@@ -2,7 +2,7 @@
 // status, a full queue gets 429 with Retry-After, and a client that leaves stops its generation.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idOf, metricValue, postJson, quietServer } from '../test/helpers.js';
+import { idOf, metricValue, postJson, quietServer, until } from '../test/helpers.js';
 import { testModelPath } from '../test/models.js';
 import { startServer, type RunningServer } from './index.js';
 
@@ -25,15 +25,6 @@ const errorShape = { error: { message: expect.any(String), type: 'invalid_reques
 
 async function metrics(): Promise<string> {
   return (await fetch(`${server.url}/metrics`)).text();
-}
-
-/** Waits until `check` holds (polling the server), or fails after `ms`. */
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the server');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('bad input', () => {
@@ -62,7 +53,7 @@ describe('bad input', () => {
     expect(response.body).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param, code } });
   });
 
-  it('names what it cannot serve: an unknown model (404), n > 1, logprobs, image parts, a conversation ending with the assistant', async () => {
+  it('names what it cannot serve: an unknown model (404), n > 1, logprobs, image parts, messages missing what their role needs, stream_options without stream, a conversation ending with the assistant', async () => {
     const unknown = await postJson(chatUrl(), ask('gpt-4o'));
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'model_not_found', param: 'model', type: 'invalid_request_error' } } });
     expect(unknown.body.error.message).toContain(ids.chat);
@@ -70,6 +61,18 @@ describe('bad input', () => {
     expect(await postJson(chatUrl(), ask(ids.chat, { logprobs: true }))).toMatchObject({ status: 400, body: { error: { code: 'unsupported_parameter', param: 'logprobs' } } });
     const image = { model: ids.chat, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:,' } }] }] };
     expect(await postJson(chatUrl(), image)).toMatchObject({ status: 400, body: { error: { code: 'unsupported_content', param: 'messages[0].content[1]' } } });
+    const missing = (messages: unknown[]) => postJson(chatUrl(), { model: ids.chat, messages });
+    expect(await missing([{ role: 'user', content: null }])).toMatchObject({ status: 400, body: { error: { code: 'missing_required_parameter', param: 'messages[0].content' } } });
+    expect(await missing([{ role: 'system' }, { role: 'user', content: 'Hi' }])).toMatchObject({ status: 400, body: { error: { param: 'messages[0].content' } } });
+    const call = { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } };
+    const noCallId = [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', content: '1' }];
+    expect(await missing(noCallId)).toMatchObject({ status: 400, body: { error: { code: 'missing_required_parameter', param: 'messages[2].tool_call_id' } } });
+    expect(await missing([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: null }, { role: 'user', content: 'Hi' }])).toMatchObject({ status: 400, body: { error: { param: 'messages[1].content' } } });
+    expect(await postJson(chatUrl(), ask(ids.chat, { stream_options: { include_usage: true } }))).toMatchObject({ status: 400, body: { error: { code: 'invalid_value', param: 'stream_options' } } });
+    const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+    const cutShort = await postJson(chatUrl(), ask(ids.chat, { tools: [weather], tool_choice: 'required', max_tokens: 2 }));
+    expect(cutShort).toMatchObject({ status: 400, body: { error: { code: 'ERR_TOOL_CALL_INVALID', message: expect.stringContaining('maxTokens') } } });
+    expect(await postJson(chatUrl(), ask(ids.chat, { max_tokens: 1e308 }))).toMatchObject({ status: 400, body: { error: { code: 'invalid_value', param: 'max_tokens' } } });
     const trailing = { model: ids.chat, messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }] };
     expect(await postJson(chatUrl(), trailing)).toMatchObject({ status: 400, body: { error: { param: 'messages[1].role' } } });
     expect(await postJson(`${server.url}/v1/completions`, { model: ids.chat, prompt: 'x', echo: true })).toMatchObject({ status: 400, body: { error: { param: 'echo' } } });

@@ -16,6 +16,9 @@ export interface ModelLoading {
   onAdmission?: (id: string, state: { running: number; waiting: number }) => void;
 }
 
+/** Where a served model stands: loaded at startup or by a request, not loaded yet (`loadOnFirstRequest`), or its last load failed. */
+export type ModelState = 'loaded' | 'loading' | 'unloaded' | 'failed';
+
 /** A model the server serves: its id and other names, its admission queue, and the model once loaded. */
 export class ServedModel {
   readonly source: string;
@@ -24,6 +27,8 @@ export class ServedModel {
   #aliases: string[];
   #loading: Promise<Model> | undefined;
   #options: LoadModelOptions;
+  #state: ModelState;
+  #loadError: string | undefined;
 
   /** @internal Made by {@link ModelRegistry.open}. */
   constructor(source: string, model: Model | undefined, loading: ModelLoading) {
@@ -32,6 +37,7 @@ export class ServedModel {
     this.#aliases = modelAliases(source, model);
     this.#options = loading.loadOptions;
     this.#loading = model && Promise.resolve(model);
+    this.#state = model ? 'loaded' : 'unloaded';
     this.admission = new AdmissionQueue(loading.parallel, loading.maxQueue, (state) => loading.onAdmission?.(this.id, state));
   }
 
@@ -48,16 +54,32 @@ export class ServedModel {
     if (!this.#loading) {
       const loading = loadModel(this.source, this.#options);
       this.#loading = loading;
+      this.#state = 'loading';
       loading.then(
         (model) => {
           this.#aliases = [...new Set([...this.#aliases, ...modelAliases(this.source, model)])];
+          this.#state = 'loaded';
+          this.#loadError = undefined;
         },
-        () => {
-          if (this.#loading === loading) this.#loading = undefined;
+        (error: unknown) => {
+          if (this.#loading !== loading) return;
+          this.#loading = undefined;
+          this.#state = 'failed';
+          this.#loadError = error instanceof Error ? error.message : String(error);
         },
       );
     }
     return this.#loading;
+  }
+
+  /** Whether the model is loaded: `failed` until a request loads it after a failed load. */
+  get state(): ModelState {
+    return this.#state;
+  }
+
+  /** Why the last load failed, while {@link state} is `failed`. */
+  get loadError(): string | undefined {
+    return this.#state === 'failed' ? this.#loadError : undefined;
   }
 
   /** Frees the model (waiting for a load in progress). */

@@ -147,6 +147,8 @@ describe('tools', () => {
       messages: [...request.messages, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: '{"temperature": 18}' }],
     });
     expect(next.choices[0]!.finish_reason).toBe('tool_calls');
+    // The prompt grew by the call and its result (some 40 tokens as Qwen's template writes them).
+    expect(next.usage!.prompt_tokens).toBeGreaterThan(completion.usage!.prompt_tokens + 25);
   });
 
   it("forces a valid call with tool_choice naming a tool, even from a random model, arguments fitting the schema", async () => {

@@ -1,5 +1,5 @@
 import type { SamplingOptions } from '@gpt4all/chat';
-import { unsupportedParameter } from './api-error.js';
+import { ApiError, unsupportedParameter } from './api-error.js';
 import { nullable } from './nullable-schema.js';
 
 /** The generation fields `/v1/chat/completions` and `/v1/completions` share, as OpenAI names them. */
@@ -31,8 +31,9 @@ export const SAMPLING_PROPERTIES = {
   top_k: nullable({ type: 'integer', minimum: 0 }),
   min_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
   repeat_penalty: nullable({ type: 'number', exclusiveMinimum: 0 }),
-  max_tokens: nullable({ type: 'integer', minimum: 1 }),
-  max_completion_tokens: nullable({ type: 'integer', minimum: 1 }),
+  // The engine counts tokens in 32 bits (a larger count would be refused deep in the engine, not here).
+  max_tokens: nullable({ type: 'integer', minimum: 1, maximum: 0xffff_ffff }),
+  max_completion_tokens: nullable({ type: 'integer', minimum: 1, maximum: 0xffff_ffff }),
   stop: nullable({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 16 }] }),
   seed: nullable({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   n: nullable({ type: 'integer' }),
@@ -47,9 +48,13 @@ export const SAMPLING_PROPERTIES = {
  * The request's sampling as `@gpt4all/chat` takes it; fields left out (or null) keep the
  * model's defaults (its catalog entry's, else GPT4All's). `max_completion_tokens` wins over
  * the older `max_tokens`.
- * @throws {ApiError} 400 `unsupported_parameter` for `n` other than 1.
+ * @throws {ApiError} 400 `unsupported_parameter` for `n` other than 1, and 400 `invalid_value`
+ *   for `stream_options` without `stream: true` (as OpenAI answers it).
  */
 export function samplingOptions(body: SamplingRequest): SamplingOptions & { stop?: string[] } {
+  if (body.stream_options != null && body.stream !== true) {
+    throw new ApiError("stream_options is only allowed when 'stream' is true.", { status: 400, param: 'stream_options', code: 'invalid_value' });
+  }
   if (body.n != null && body.n !== 1) throw unsupportedParameter('n', `n must be 1: this server generates one choice per request (got ${body.n}).`);
   const options: SamplingOptions & { stop?: string[] } = {};
   if (body.temperature != null) options.temperature = body.temperature;

@@ -81,6 +81,8 @@ describe('loadOnFirstRequest', () => {
     const server = await startServer({ ...quietServer, models: ['my-model', '/nonexistent/broken.gguf'], modelsDir: dir, loadOnFirstRequest: true });
     try {
       expect(server.models).toEqual(['my-model', 'broken']);
+      const states = async () => ((await (await fetch(`${server.url}/health`)).json()) as { models: { state: string; error?: string }[] }).models;
+      expect((await states()).map((m) => m.state)).toEqual(['unloaded', 'unloaded']);
       const ask = (model: string) => postJson(`${server.url}/v1/chat/completions`, { model, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 2 });
       // Requests arriving during the load share it.
       const [a, b] = await Promise.all([ask('my-model'), ask('my-model.gguf')]);
@@ -89,6 +91,10 @@ describe('loadOnFirstRequest', () => {
       expect(broken.status).toBe(500);
       expect(broken.body.error).toMatchObject({ type: 'server_error', code: 'ERR_MODEL_NOT_FOUND' });
       expect(broken.body.error.message).not.toMatch(/\n\s+at /);
+      // Health tells a probe which model is up and why the other is not.
+      const [loaded, failed] = await states();
+      expect(loaded).toMatchObject({ state: 'loaded' });
+      expect(failed).toMatchObject({ state: 'failed', error: broken.body.error.message });
     } finally {
       await server.close();
     }
@@ -101,7 +107,7 @@ describe('createServer', () => {
     try {
       expect(app.gpt4all.models).toEqual([idOf(chat)]);
       const health = await app.inject({ method: 'GET', url: '/health' });
-      expect(health.json()).toEqual({ status: 'ok', models: [{ id: idOf(chat), running: 0, waiting: 0 }] });
+      expect(health.json()).toEqual({ status: 'ok', models: [{ id: idOf(chat), state: 'loaded', running: 0, waiting: 0 }] });
       const models = await app.inject({ method: 'GET', url: '/v1/models' });
       expect(models.json().data.map((m: { id: string }) => m.id)).toEqual([idOf(chat)]);
     } finally {

@@ -22,6 +22,8 @@ const BAD_REQUEST_CODES = new Set([
   'ERR_EMBEDDING_PREFIX_REQUIRED',
   'ERR_TEMPLATE_RAISED',
   'ERR_TEMPLATE_LIMIT',
+  // A forced call is grammar-constrained: it fails only when max_tokens cuts it short.
+  'ERR_TOOL_CALL_INVALID',
 ]);
 
 /**

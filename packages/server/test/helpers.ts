@@ -41,3 +41,12 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   }
   return sum;
 }
+
+/** Waits until `check` holds (polling the server), or fails after `ms`. */
+export async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the server');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

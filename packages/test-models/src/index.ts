@@ -51,6 +51,7 @@ export {
   type ResolvedScript,
   type ScriptSuccession,
 } from './model-script.js';
+export { DEEPSEEK_R1_REASONER_MODEL, QWEN_CHAT_MODEL } from './shared-models.js';
 export { spellText, type SpellOptions } from './spell-text.js';
 export {
   GENERATOR_VERSION,

@@ -119,7 +119,7 @@ describe('gpt4all pull', () => {
     expect(existsSync(join(models, FILE))).toBe(false);
   });
 
-  it('downloads a URL as it is, and names an unknown model with a typed error', async () => {
+  it('downloads a URL as it is, and names an unknown model and a URL it cannot fetch with typed errors', async () => {
     const url = await runCli(['pull', server.url(`/files/${FILE}`)], cli);
     expect(url).toMatchObject({ code: 0, stdout: `${join(models, FILE)}\n` });
     expect(await fileSha256(join(models, FILE))).toBe(content.sha256);
@@ -127,5 +127,9 @@ describe('gpt4all pull', () => {
     const unknown = await runCli(['pull', 'No Such Model'], cli);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: Model "No Such Model" not found\..* \(ERR_MODEL_NOT_FOUND\)\n$/);
+
+    const ftp = await runCli(['pull', 'ftp://example.com/model.gguf'], cli);
+    expect(ftp).toMatchObject({ code: 2, stdout: '' });
+    expect(ftp.stderr).toMatch(/^error: .*only http\(s\) URLs/);
   });
 });

@@ -2,6 +2,7 @@ import { AbortedError, defaultModelPath, downloadModel, retrieveModel, type Down
 import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { ExitCode } from '../exit-code.js';
+import { UsageError } from '../usage-error.js';
 import { formatBytes } from '../format-bytes.js';
 import { listenForInterrupt, signalExitCode } from '../interrupt-signal.js';
 import { addModelSourceOptions, downloadCatalogOptions, type ModelSourceFlags } from '../model-source-options.js';
@@ -36,6 +37,9 @@ export function pullCommand(): Command {
 }
 
 async function pull(model: string, flags: ModelSourceFlags): Promise<number> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(model) && !/^https?:\/\//i.test(model)) {
+    throw new UsageError(`cannot pull ${model}: only http(s) URLs can be downloaded`);
+  }
   const modelPath = defaultModelPath({ modelPath: flags.modelsDir });
   const reporter = createDownloadReporter(model);
   const onProgress = (progress: DownloadProgress): void => reporter.update(progress);

@@ -108,6 +108,7 @@ describe('gpt4all run', () => {
     ['an unknown option', ['run', 'm', 'p', '--bogus']],
     ['a temperature that is not a number', ['run', 'm', 'p', '--temperature', 'hot']],
     ['a negative thread count', ['run', 'm', 'p', '--threads', '-2']],
+    ['--max-tokens 0', ['run', 'm', 'p', '--max-tokens', '0']],
     ['--raw with --system', ['run', 'm', 'p', '--raw', '--system', 'x']],
     ['an empty prompt', ['run', 'm', '']],
     ['--json-schema that is not JSON', ['run', 'm', 'p', '--json-schema', '{"type":']],

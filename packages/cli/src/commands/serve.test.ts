@@ -73,14 +73,18 @@ describe.skipIf(!serverBuilt)('gpt4all serve', () => {
     expect(refused.status).toBe(401);
 
     const auth = { authorization: 'Bearer sesame' };
-    const inFlight = post(`${url}/v1/chat/completions`, { model: ids[0], messages: [{ role: 'user', content: 'sing' }], max_tokens: 300 }, auth);
+    // Long enough (a second or more) to be surely in flight when the signal comes, well within the grace period.
+    const inFlight = post(`${url}/v1/chat/completions`, { model: ids[0], messages: [{ role: 'user', content: 'sing' }], max_tokens: 600 }, auth);
     // Once the request is being answered, ask the server to stop.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const running = async () => /^gpt4all_running_requests\{[^}]*\} 1$/m.test(await (await fetch(`${url}/metrics`, { headers: auth })).text());
+    while (!(await running())) await new Promise((resolve) => setTimeout(resolve, 20));
     child!.process.kill('SIGINT');
     const response = await inFlight;
     expect(response.status).toBe(200);
-    const completion = (await response.json()) as { choices: { message: { content: string }; finish_reason: string }[] };
-    expect(completion.choices[0]!.message.content).toMatch(/^( la)+$/);
+    const completion = (await response.json()) as { choices: { message: { content: string }; finish_reason: string }[]; usage: { completion_tokens: number } };
+    // Finished in full, not cut short by the signal.
+    expect(completion.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: expect.stringMatching(/^( la)+$/) } });
+    expect(completion.usage.completion_tokens).toBe(600);
     const result = await child!.done;
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/SIGINT: finishing the requests in flight[\s\S]*\nstopped\n$/);

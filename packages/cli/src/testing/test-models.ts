@@ -1,10 +1,10 @@
 // The generated models the CLI tests run on (random weights, real tokenizers and templates),
 // written once by the global setup into the repository's .cache/test-models.
-import { ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
+import { DEEPSEEK_R1_REASONER_MODEL, QWEN_CHAT_MODEL, ensureTestModel, type TestModelOptions } from '@gpt4all/test-models';
 
 export const testModels = {
   /** Qwen2 with the real Qwen 2.5 vocabulary and chat template (the chat package's chat model). */
-  chat: { architecture: 'qwen2', vocab: 'qwen2', chatTemplate: 'Qwen-Qwen2.5-7B-Instruct', size: 'tiny', seed: 21 },
+  chat: QWEN_CHAT_MODEL,
   /** The same family, scripted: every reply is "Hello there!", then end of turn. */
   hello: {
     architecture: 'qwen2',
@@ -14,18 +14,8 @@ export const testModels = {
     seed: 22,
     script: { emit: ['Hello there!'] },
   },
-  /**
-   * LLaMA with a DeepSeek vocabulary and llama.cpp's DeepSeek R1 template, scripted to reason,
-   * then answer (the chat package's `deepseekR1`).
-   */
-  thinker: {
-    architecture: 'llama',
-    vocab: 'deepseek-coder',
-    chatTemplate: 'llama-cpp-deepseek-r1',
-    size: 'tiny',
-    seed: 5,
-    script: { emit: ['Let me think', '</think>', 'The answer is 4.'] },
-  },
+  /** DeepSeek R1's template, scripted to reason, then answer. */
+  thinker: DEEPSEEK_R1_REASONER_MODEL,
   /**
    * Scripted to repeat " la" without end, with a 32k-token context: a reply that streams for
    * seconds (until Ctrl-C stops it).

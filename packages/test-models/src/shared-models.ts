@@ -1,0 +1,26 @@
+// Test models that several packages' tests run on. Defined once here so that every package
+// writes (and caches) the very same file under .cache/test-models.
+import type { TestModelOptions } from './test-model.js';
+
+/** Qwen2 with the real Qwen 2.5 vocabulary and chat template: a chat model with random replies. */
+export const QWEN_CHAT_MODEL = {
+  architecture: 'qwen2',
+  vocab: 'qwen2',
+  chatTemplate: 'Qwen-Qwen2.5-7B-Instruct',
+  size: 'tiny',
+  seed: 21,
+} satisfies TestModelOptions;
+
+/**
+ * LLaMA with a DeepSeek vocabulary and llama.cpp's DeepSeek R1 template, which drops the
+ * reasoning (up to `</think>`) from replies in history; scripted to reason, then answer:
+ * "Let me think", "</think>", "The answer is 4.".
+ */
+export const DEEPSEEK_R1_REASONER_MODEL = {
+  architecture: 'llama',
+  vocab: 'deepseek-coder',
+  chatTemplate: 'llama-cpp-deepseek-r1',
+  size: 'tiny',
+  seed: 5,
+  script: { emit: ['Let me think', '</think>', 'The answer is 4.'] },
+} satisfies TestModelOptions;
