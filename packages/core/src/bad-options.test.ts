@@ -52,6 +52,9 @@ describe('bad options', () => {
       expect(Gpt4AllError.isInstance(reason), String(reason)).toBe(true);
       expect(reason.code).toBe('ERR_INVALID_ARGUMENT');
     }
+    // Named in the caller's terms, not napi's.
+    await expect(context.generate('Hello', { temperature: 'hot' as unknown as number })).rejects.toMatchObject({ message: 'invalid argument: temperature must be a number, not a string' });
+    await expect(model.createContext({ parallel: true as unknown as number })).rejects.toMatchObject({ message: 'invalid argument: parallel must be a number, not a boolean' });
   });
 
   it('quantize refuses a thread count ggml cannot run, and writes nothing', async () => {

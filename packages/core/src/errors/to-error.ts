@@ -33,7 +33,7 @@ const modelLoadCodes: ReadonlySet<string> = new Set(MODEL_LOAD_ERROR_CODES);
 export function toError(error: unknown, context: { path?: string } = {}): unknown {
   if (Gpt4AllError.isInstance(error)) return error;
   if (error instanceof Error && napiArgumentStatuses.has((error as { code?: string }).code ?? '')) {
-    return new Gpt4AllError('ERR_INVALID_ARGUMENT', `invalid argument: ${error.message}`, { cause: error });
+    return new Gpt4AllError('ERR_INVALID_ARGUMENT', `invalid argument: ${argumentProblem(error.message)}`, { cause: error });
   }
   if (!isEngineError(error)) return error;
   const { code, message, tokens, contextSize, keyword, schemaPath, offset, line, column } = error;
@@ -47,6 +47,22 @@ export function toError(error: unknown, context: { path?: string } = {}): unknow
     return new GrammarError(message, { offset: offset ?? undefined, line: line ?? undefined, column: column ?? undefined });
   }
   return new Gpt4AllError<EngineErrorCode>(code, message);
+}
+
+/** JavaScript's names for the Rust types napi-rs converts options to. */
+const jsTypes: Record<string, string> = { f64: 'a number', f32: 'a number', i32: 'a number', u32: 'a number', i64: 'a number', u64: 'a number', bool: 'a boolean', String: 'a string' };
+
+/**
+ * napi-rs's conversion failure in the caller's terms: "Failed to convert napi value String into
+ * rust type `f64` on NativeGenerateOptions.maxTokens" becomes "maxTokens must be a number, not a
+ * string". Other messages are kept as they are.
+ */
+function argumentProblem(message: string): string {
+  const match = /^Failed to convert napi value (\w+) into rust type `(\w+)` on \w+\.(\w+)$/.exec(message);
+  if (!match) return message;
+  const [, given, rustType, field] = match;
+  const wanted = jsTypes[rustType!] ?? `of type ${rustType}`;
+  return `${field} must be ${wanted}, not ${/^[AEIOU]/i.test(given!) ? 'an' : 'a'} ${given!.toLowerCase()}`;
 }
 
 /** Runs a synchronous native call, turning what it throws into a typed error. */
