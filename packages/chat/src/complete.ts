@@ -11,6 +11,8 @@ export interface CompleteOptions extends SamplingOptions {
   signal?: AbortSignal;
   /** Called with each piece of text as it is produced; `token` is the token id that produced it, or -1 for a last piece of text held back until the end (see `GenerationChunk` in @gpt4all/core). */
   onToken?: (text: string, token: number) => void;
+  /** Token id → logit bias; `-Infinity` bans a token (see `GenerateOptions.logitBias` in @gpt4all/core). */
+  logitBias?: Record<number, number> | ReadonlyMap<number, number>;
 }
 
 /** The outcome of `model.complete()`. */
@@ -34,6 +36,7 @@ export async function complete(model: Model, prompt: string, options: CompleteOp
     ...sampling,
     stop: stopStrings(options.stop),
     signal: options.signal,
+    logitBias: options.logitBias,
     onToken: onToken && ((chunk) => onToken(chunk.text, chunk.token)),
   });
   return {

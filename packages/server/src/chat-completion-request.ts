@@ -28,7 +28,6 @@ export interface ChatCompletionRequest extends SamplingRequest {
   response_format?: ResponseFormat | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
-  logit_bias?: Record<string, number> | null;
 }
 
 const content = {
@@ -104,6 +103,5 @@ export const CHAT_COMPLETION_SCHEMA = {
     }),
     logprobs: nullable({ type: 'boolean' }),
     top_logprobs: nullable({ type: 'integer', minimum: 0 }),
-    logit_bias: nullable({ type: 'object', additionalProperties: { type: 'number', minimum: -100, maximum: 100 } }),
   },
 } as const;

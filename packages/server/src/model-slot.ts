@@ -22,6 +22,8 @@ export interface ModelSlot {
    * client to tell (503).
    */
   finished(record: GenerationRecord): void;
+  /** Records an embeddings request's texts and their tokens. */
+  embedded(inputs: number, tokens: number): void;
   /** Frees the slot for the next request; calling it again does nothing. */
   release: ReleaseSlot;
 }
@@ -59,6 +61,7 @@ export async function takeModelSlot(context: ServerContext, request: FastifyRequ
         context.metrics.generation(served.id, record);
         if (record.finishReason === 'abort') throw signal.reason;
       },
+      embedded: (inputs, tokens) => context.metrics.embedding(served.id, inputs, tokens),
       release,
     };
   } catch (error) {

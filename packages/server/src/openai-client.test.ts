@@ -3,7 +3,8 @@
 // completions, embeddings, and errors as the client's APIError.
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idOf, quietServer } from '../test/helpers.js';
+import { TokenType, loadVocabulary, vocabularyTokens } from '@gpt4all/test-models';
+import { idOf, metricValue, quietServer } from '../test/helpers.js';
 import { testModelPath } from '../test/models.js';
 import { startServer, type RunningServer } from './index.js';
 
@@ -207,6 +208,26 @@ describe('completions', () => {
   });
 });
 
+describe('logit_bias', () => {
+  it('makes a token win (+100) or never appear (-100), in chat and text completions', async () => {
+    const vocabulary = vocabularyTokens(loadVocabulary('qwen2'));
+    const hello = vocabulary.find('hello', TokenType.NORMAL)!;
+    const boosted = { [String(hello)]: 100 };
+    const chat = await client.chat.completions.create({ model: ids.chat, messages: ask('Hi'), max_tokens: 3, temperature: 0, logit_bias: boosted });
+    expect(chat.choices[0]!.message.content).toBe('hellohellohello');
+    const text = await client.completions.create({ model: ids.chat, prompt: 'Once upon a time', max_tokens: 3, temperature: 0, logit_bias: boosted });
+    expect(text.choices[0]!.text).toBe('hellohellohello');
+    // The unbiased greedy reply's first token, banned: the reply starts otherwise.
+    const plain = await client.completions.create({ model: ids.chat, prompt: 'Once upon a time', max_tokens: 1, temperature: 0 });
+    const first = vocabulary.texts.findIndex((t) => t === plain.choices[0]!.text);
+    if (first >= 0) {
+      const banned = await client.completions.create({ model: ids.chat, prompt: 'Once upon a time', max_tokens: 1, temperature: 0, logit_bias: { [String(first)]: -100 } });
+      expect(banned.choices[0]!.text).not.toBe(plain.choices[0]!.text);
+    }
+    await expect(client.completions.create({ model: ids.chat, prompt: 'x', logit_bias: { cat: 5 } })).rejects.toMatchObject({ status: 400, param: 'logit_bias' });
+  });
+});
+
 describe('embeddings', () => {
   it('embeds a text or a list into unit vectors, as floats or base64 (the client default)', async () => {
     const base64 = await client.embeddings.create({ model: ids.embedder, input: ['The cat sat on the mat.', 'Stock markets fell.'] });
@@ -220,6 +241,11 @@ describe('embeddings', () => {
     expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
     const one = await client.embeddings.create({ model: ids.embedder, input: 'The cat sat on the mat.', encoding_format: 'float' });
     expect(one.data[0]!.embedding).toEqual(floats.data[0]!.embedding);
+    // Counted as embeddings, not as generations.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metricValue(metrics, 'gpt4all_embedded_inputs_total', { model: ids.embedder })).toBe(5);
+    expect(metricValue(metrics, 'gpt4all_embedded_tokens_total', { model: ids.embedder })).toBe(2 * floats.usage.prompt_tokens + one.usage.prompt_tokens);
+    expect(metricValue(metrics, 'gpt4all_generations_total', { model: ids.embedder })).toBe(0);
   });
 });
 

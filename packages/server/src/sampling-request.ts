@@ -20,6 +20,8 @@ export interface SamplingRequest {
   stream_options?: { include_usage?: boolean | null } | null;
   frequency_penalty?: number | null;
   presence_penalty?: number | null;
+  /** Token id (as a string) → bias added to its logit, -100 to 100 (-100 bans it in effect). */
+  logit_bias?: Record<string, number> | null;
   user?: string;
 }
 
@@ -41,6 +43,7 @@ export const SAMPLING_PROPERTIES = {
   stream_options: nullable({ type: 'object', properties: { include_usage: nullable({ type: 'boolean' }) } }),
   frequency_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
   presence_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+  logit_bias: nullable({ type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'number', minimum: -100, maximum: 100 } }),
   user: { type: 'string' },
 } as const;
 
@@ -51,12 +54,12 @@ export const SAMPLING_PROPERTIES = {
  * @throws {ApiError} 400 `unsupported_parameter` for `n` other than 1, and 400 `invalid_value`
  *   for `stream_options` without `stream: true` (as OpenAI answers it).
  */
-export function samplingOptions(body: SamplingRequest): SamplingOptions & { stop?: string[] } {
+export function samplingOptions(body: SamplingRequest): SamplingOptions & { stop?: string[]; logitBias?: Record<number, number> } {
   if (body.stream_options != null && body.stream !== true) {
     throw new ApiError("stream_options is only allowed when 'stream' is true.", { status: 400, param: 'stream_options', code: 'invalid_value' });
   }
   if (body.n != null && body.n !== 1) throw unsupportedParameter('n', `n must be 1: this server generates one choice per request (got ${body.n}).`);
-  const options: SamplingOptions & { stop?: string[] } = {};
+  const options: SamplingOptions & { stop?: string[]; logitBias?: Record<number, number> } = {};
   if (body.temperature != null) options.temperature = body.temperature;
   if (body.top_p != null) options.topP = body.top_p;
   if (body.top_k != null) options.topK = body.top_k;
@@ -68,5 +71,6 @@ export function samplingOptions(body: SamplingRequest): SamplingOptions & { stop
   if (maxTokens != null) options.maxTokens = maxTokens;
   if (body.seed != null) options.seed = body.seed;
   if (body.stop != null) options.stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
+  if (body.logit_bias != null) options.logitBias = Object.fromEntries(Object.entries(body.logit_bias).map(([token, bias]) => [Number(token), bias]));
   return options;
 }

@@ -34,6 +34,8 @@ export class ServerMetrics {
   readonly #promptTokens = new Counter({ name: 'gpt4all_prompt_tokens_total', help: 'Prompt tokens of finished generations, by model.', labelNames: ['model'], registers: [this.registry] });
   readonly #completionTokens = new Counter({ name: 'gpt4all_completion_tokens_total', help: 'Generated tokens, by model (aborted generations included).', labelNames: ['model'], registers: [this.registry] });
   readonly #generations = new Counter({ name: 'gpt4all_generations_total', help: 'Finished generations by model and finish reason (abort: the client left or the server closed).', labelNames: ['model', 'finish_reason'], registers: [this.registry] });
+  readonly #embeddedInputs = new Counter({ name: 'gpt4all_embedded_inputs_total', help: 'Texts embedded, by model.', labelNames: ['model'], registers: [this.registry] });
+  readonly #embeddedTokens = new Counter({ name: 'gpt4all_embedded_tokens_total', help: 'Tokens of the texts embedded, by model.', labelNames: ['model'], registers: [this.registry] });
   readonly #firstToken = new Histogram({
     name: 'gpt4all_time_to_first_token_seconds',
     help: 'Time from a request’s arrival (queueing included) to its first generated token, by model.',
@@ -58,6 +60,12 @@ export class ServerMetrics {
     this.#promptTokens.inc({ model }, record.promptTokens);
     this.#completionTokens.inc({ model }, record.completionTokens);
     this.#generations.inc({ model, finish_reason: record.finishReason });
+  }
+
+  /** One embeddings request: how many texts, of how many tokens in all. */
+  embedding(model: string, inputs: number, tokens: number): void {
+    this.#embeddedInputs.inc({ model }, inputs);
+    this.#embeddedTokens.inc({ model }, tokens);
   }
 
   firstToken(model: string, seconds: number): void {

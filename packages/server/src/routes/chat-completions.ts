@@ -32,7 +32,6 @@ export function chatCompletionsRoute(app: FastifyInstance, context: ServerContex
       tools: body.tools ?? undefined,
       toolChoice: body.tool_choice ?? undefined,
       responseFormat: body.response_format ?? undefined,
-      logitBias: body.logit_bias ? Object.fromEntries(Object.entries(body.logit_bias).map(([token, bias]) => [Number(token), bias])) : undefined,
       onToken: slot.firstToken,
     };
     const id = responseId('chatcmpl');

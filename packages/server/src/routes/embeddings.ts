@@ -40,7 +40,7 @@ export function embeddingsRoute(app: FastifyInstance, context: ServerContext): v
     try {
       const vectors = await embedTexts(slot.model, inputs, { dimensionality: body.dimensions, signal: slot.signal });
       const promptTokens = inputs.reduce((sum, input) => sum + slot.model.engine.tokenize(input).length, 0);
-      slot.finished({ promptTokens, completionTokens: 0, finishReason: 'stop' });
+      slot.embedded(inputs.length, promptTokens);
       return {
         object: 'list',
         data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: body.encoding_format === 'base64' ? base64(vector) : Array.from(vector) })),
