@@ -24,4 +24,9 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// Node prints a process warning as "(node:PID) [CODE] Warning: …" with a hint about
+// --trace-warnings; the CLI says it in one line of its own, like its errors.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => process.stderr.write(`warning: ${warning.message}\n`));
+
 await main(process.argv);
