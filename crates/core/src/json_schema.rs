@@ -7,12 +7,14 @@
 //! `properties`, `required`, `additionalProperties`, `items`, `prefixItems`, `minItems`,
 //! `maxItems`, `enum`, `const`, `anyOf`, `oneOf` (as `anyOf`), `allOf` (objects and strings),
 //! `$ref` into the same document (`$defs`, `definitions`), `pattern` (anchored regular
-//! expressions), `minLength`, `maxLength`, `format` (`date`, `time`, `date-time`, `uuid`) and
-//! integer `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum`. Annotations (`title`,
+//! expressions), `minLength`, `maxLength`, `format` (`date`, `time`, `date-time`, `uuid`; and
+//! through [`crate::string_formats`], `email`, `ipv4`, any format beside a `pattern`, and `\d`,
+//! `\w`, `\s` in patterns) and integer `minimum`/`maximum`/`exclusiveMinimum`/`exclusiveMaximum`. Annotations (`title`,
 //! `description`, `default`, `examples`, ...) and keywords outside JSON Schema are ignored, as
 //! the specification says.
 use crate::error::{Error, Result};
 use crate::number_range;
+use crate::string_formats;
 use gpt4all_llama_sys as sys;
 use serde_json::{Map, Value};
 use std::ffi::{c_char, CStr, CString};
@@ -81,6 +83,7 @@ pub fn json_schema_to_grammar(schema_json: &str) -> Result<String> {
         .map_err(|e| Error::SchemaInvalid { reason: format!("the schema is not JSON: {e}") })?;
     check_supported(&schema)?;
     let mut rewritten = schema.clone();
+    string_formats::rewrite(&mut rewritten);
     let ranges = number_range::extract(&mut rewritten, 0, &number_range::nonce(schema_json));
     let grammar = convert(&rewritten.to_string()).map_err(|e| locate_pattern(e, &schema))?;
     refuse_inverted_repetition(number_range::substitute(calendar_dates(grammar), &ranges, &integer_rule)?)
@@ -528,17 +531,21 @@ impl Checker<'_> {
                     }
                 }
                 if let Some(Value::String(format)) = schema.get("format") {
-                    if !FORMATS.contains(&format.as_str()) {
+                    // Beside a pattern, a format gives way to it (see `string_formats`).
+                    if !FORMATS.contains(&format.as_str())
+                        && !has("pattern")
+                        && string_formats::pattern_for(format).is_none()
+                    {
                         return Err(unsupported(
                             "format",
                             path,
-                            format!("format '{format}' has no grammar (supported: date, time, date-time, uuid)"),
+                            format!("format '{format}' has no grammar (supported: date, time, date-time, uuid, email, ipv4; or give a pattern)"),
                         ));
                     }
                 }
                 if has("pattern") || has("format") {
                     let winner = if has("pattern") { "pattern" } else { "format" };
-                    for dropped in ["format", "minLength", "maxLength"] {
+                    for dropped in ["minLength", "maxLength"] {
                         if dropped != winner && has(dropped) {
                             return Err(unsupported(
                                 dropped,
@@ -630,7 +637,8 @@ mod tests {
     fn refuses_what_the_converter_would_drop() {
         assert_eq!(keyword(json!({"type": "number", "minimum": 0.5})), Some("minimum".into()));
         assert_eq!(keyword(json!({"type": ["number", "null"], "maximum": 1})), Some("maximum".into()));
-        assert_eq!(keyword(json!({"type": "string", "format": "email"})), Some("format".into()));
+        assert_eq!(keyword(json!({"type": "string", "format": "uri"})), Some("format".into()));
+        assert_eq!(keyword(json!({"type": "string", "format": "email", "maxLength": 30})), Some("maxLength".into()));
         assert_eq!(keyword(json!({"type": "array", "uniqueItems": true})), Some("uniqueItems".into()));
         assert_eq!(keyword(json!({"not": {"type": "string"}})), Some("not".into()));
         assert_eq!(keyword(json!({"$ref": "#/$defs/a", "minLength": 2, "$defs": {"a": {}}})), Some("minLength".into()));
@@ -653,6 +661,8 @@ mod tests {
             json!({"anyOf": [{"type": "string"}, {"type": "null"}], "description": "d", "default": null}),
             json!({"type": "array", "items": {"enum": [1, 2]}, "minItems": 1, "maxItems": 3, "uniqueItems": false}),
             json!({"type": "string", "format": "date-time"}),
+            json!({"type": "string", "format": "email"}),
+            json!({"type": "string", "format": "uri", "pattern": "^https://"}),
             json!({"type": "integer", "exclusiveMinimum": 0, "x-vendor": true}),
         ] {
             check_supported(&schema).unwrap_or_else(|e| panic!("{schema}: {e}"));

@@ -37,6 +37,7 @@ mod model;
 mod number_range;
 mod quantize;
 mod sampler;
+mod string_formats;
 mod text_stream;
 mod utf8_prefix;
 

@@ -1,3 +1,4 @@
+import type { GenerationTimings } from '@gpt4all/core';
 import type { ToolCall as TemplateToolCall } from '@gpt4all/templates';
 import { withObjectArguments, type ChatMessage } from './chat-message.js';
 import { invalidArgument } from './errors/chat-error.js';
@@ -37,6 +38,8 @@ export interface ChatCompletion {
     /** Prompt tokens reused from the KV cache. */
     cached_tokens: number;
   };
+  /** Prefill and decode times and speeds of the reply (not in OpenAI's shape; llama-server adds the same). */
+  timings: GenerationTimings;
 }
 
 /**
@@ -88,6 +91,7 @@ export function toChatCompletion(model: Model, reply: ChatReply): ChatCompletion
       total_tokens: reply.usage.promptTokens + reply.usage.completionTokens,
       cached_tokens: reply.usage.cachedTokens,
     },
+    timings: reply.timings,
   };
 }
 

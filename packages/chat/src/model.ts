@@ -4,6 +4,7 @@ import { readModelTemplateInfo, type ModelTemplateInfo } from './chat-format.js'
 import { ChatSession, type SessionContextSource } from './chat-session.js';
 import { complete, type CompleteOptions, type Completion } from './complete.js';
 import { embed, type EmbedOptions } from './embed.js';
+import { findEmbeddingSpec } from './embedding-models.js';
 import { invalidArgument } from './errors/chat-error.js';
 import { PromptTokenizer } from './prompt-tokens.js';
 import { catalogSampling } from './sampling-defaults.js';
@@ -84,6 +85,15 @@ export class Model {
     if (typeof texts === 'string') return (await embed(this, [texts], options))[0]!;
     if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw invalidArgument('embed takes a string or a list of strings');
     return embed(this, texts, options);
+  }
+
+  /**
+   * The task prefixes this package knows for the model (`model.embed({ prefix })`): Nomic Embed's
+   * `['search_document', 'search_query', 'clustering', 'classification']`, `[]` for a known model
+   * without prefixes, `undefined` for a model it does not know (`embed` then needs `prefix`).
+   */
+  get embeddingTasks(): readonly string[] | undefined {
+    return findEmbeddingSpec(this.engine.info.name, this.engine.info.path)?.tasks;
   }
 
   /** Frees every session, the shared context and the weights. Calling it again does nothing. */

@@ -1,7 +1,7 @@
 // The generated models the server tests run on (random weights, real tokenizers and chat
 // templates; see @gpt4all/test-models). Each is written once into the repository's
 // .cache/test-models and shared by every test file.
-import { DEEPSEEK_R1_REASONER_MODEL, QWEN_CHAT_MODEL, ensureTestModel, loadVocabulary, spellText, type TestModelOptions } from '@gpt4all/test-models';
+import { BERT_EMBEDDING_MODEL, DEEPSEEK_R1_REASONER_MODEL, LOOPING_CHAT_MODEL, QWEN_CHAT_MODEL, ensureTestModel, loadVocabulary, spellText, type TestModelOptions } from '@gpt4all/test-models';
 
 /** A tool call in the Hermes / Qwen 2.5 format, spelled with distinct tokens so that a scripted model can say it. */
 export const SCRIPTED_TOOL_CALL = '<tool_call>\n{"name": "get_weather", "arguments": {}}\n</tool_call>';
@@ -21,9 +21,9 @@ const testModels = {
   /** LLaMA with a DeepSeek vocabulary and the DeepSeek R1 template, scripted to reason, then answer. */
   reasoner: DEEPSEEK_R1_REASONER_MODEL,
   /** Qwen2 scripted to say " ping pong" forever: a generation that only `max_tokens`, an abort or a full context ends. */
-  looper: { architecture: 'qwen2', vocab: 'qwen2', chatTemplate: 'Qwen-Qwen2.5-7B-Instruct', size: 'tiny', seed: 9, script: { emit: [' ping', ' pong'], then: ' ping' } },
+  looper: LOOPING_CHAT_MODEL,
   /** BERT with the BGE vocabulary: an embedding model. */
-  embedder: { architecture: 'bert', vocab: 'bert-bge', size: 'tiny', seed: 3 },
+  embedder: BERT_EMBEDDING_MODEL,
 } satisfies Record<string, TestModelOptions | (() => TestModelOptions)>;
 
 export type TestModelName = keyof typeof testModels;

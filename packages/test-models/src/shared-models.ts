@@ -24,3 +24,16 @@ export const DEEPSEEK_R1_REASONER_MODEL = {
   seed: 5,
   script: { emit: ['Let me think', '</think>', 'The answer is 4.'] },
 } satisfies TestModelOptions;
+
+/** Qwen2 scripted to say " ping pong" forever: a generation that only a token limit, an abort or a full context ends. */
+export const LOOPING_CHAT_MODEL = {
+  architecture: 'qwen2',
+  vocab: 'qwen2',
+  chatTemplate: 'Qwen-Qwen2.5-7B-Instruct',
+  size: 'tiny',
+  seed: 9,
+  script: { emit: [' ping', ' pong'], then: ' ping' },
+} satisfies TestModelOptions;
+
+/** BERT with the BGE vocabulary: an embedding model GPT4All does not know (no task prefix). */
+export const BERT_EMBEDDING_MODEL = { architecture: 'bert', vocab: 'bert-bge', size: 'tiny', seed: 3 } satisfies TestModelOptions;

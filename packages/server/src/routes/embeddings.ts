@@ -1,4 +1,3 @@
-import { ChatError, type EmbedOptions, type Model } from '@gpt4all/chat';
 import type { FastifyInstance } from 'fastify';
 import { takeModelSlot } from '../model-slot.js';
 import type { ServerContext } from '../server-context.js';
@@ -38,7 +37,9 @@ export function embeddingsRoute(app: FastifyInstance, context: ServerContext): v
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
     const slot = await takeModelSlot(context, request, reply, body.model, 'embed');
     try {
-      const vectors = await embedTexts(slot.model, inputs, { dimensionality: body.dimensions, signal: slot.signal });
+      // A model GPT4All knows gets its default prefix (undefined); any other none.
+      const prefix = slot.model.embeddingTasks === undefined ? '' : undefined;
+      const vectors = await slot.model.embed(inputs, { prefix, dimensionality: body.dimensions, signal: slot.signal });
       const promptTokens = inputs.reduce((sum, input) => sum + slot.model.engine.tokenize(input).length, 0);
       slot.embedded(inputs.length, promptTokens);
       return {
@@ -51,16 +52,6 @@ export function embeddingsRoute(app: FastifyInstance, context: ServerContext): v
       slot.release();
     }
   });
-}
-
-/** Embeds with the model's default task prefix, or none for a model GPT4All does not know. */
-async function embedTexts(model: Model, texts: string[], options: EmbedOptions): Promise<Float32Array[]> {
-  try {
-    return await model.embed(texts, options);
-  } catch (error) {
-    if (!ChatError.isInstance(error) || error.code !== 'ERR_EMBEDDING_PREFIX_REQUIRED') throw error;
-    return model.embed(texts, { ...options, prefix: '' });
-  }
 }
 
 /** The vector's float32 values, little-endian, in base64 (what OpenAI's clients decode). */
