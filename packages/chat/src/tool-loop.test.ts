@@ -141,7 +141,7 @@ describe('responseFormat', () => {
     }
     const object = await session.send('Anything', { seed: 4, maxTokens: 400, responseFormat: { type: 'json_object' } });
     expect(typeof JSON.parse(object.text)).toBe('object');
-    await expect(session.send('x', { responseFormat: { type: 'json_schema', schema: { type: 'string', format: 'email' } } })).rejects.toMatchObject({
+    await expect(session.send('x', { responseFormat: { type: 'json_schema', schema: { type: 'string', format: 'uri' } } })).rejects.toMatchObject({
       code: 'ERR_SCHEMA_UNSUPPORTED',
       keyword: 'format',
     });

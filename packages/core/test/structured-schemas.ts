@@ -70,6 +70,23 @@ export const structuredSchemas: Record<string, JsonSchema> = {
     required: ['probability', 'temperature', 'price'],
     additionalProperties: false,
   },
+  // Formats as zod writes them (a format beside its pattern, with \d) and ipv4 from its format alone.
+  'zod-style formats': {
+    type: 'object',
+    properties: {
+      ip: { type: 'string', format: 'ipv4' },
+      // zod 4's `z.iso.datetime()`, as its toJSONSchema writes it.
+      at: {
+        type: 'string',
+        format: 'date-time',
+        pattern:
+          '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$',
+      },
+      code: { type: 'string', pattern: '^[\\dA-F]{4}\\s?\\w{2}$' },
+    },
+    required: ['ip', 'at', 'code'],
+    additionalProperties: false,
+  },
   tuple: { type: 'array', prefixItems: [word(3), range(0, 99), { type: 'boolean' }] },
   'array of objects': {
     type: 'array',
