@@ -14,6 +14,19 @@ export function signalExitCode(signal: NodeJS.Signals): number {
 }
 
 /**
+ * Ends the process by `signal` itself, its default action, as if no handler had been installed:
+ * the exit status is what shells expect (128 + its number), and no exit handlers run. That matters
+ * while a model generates: `process.exit()` runs llama.cpp's C++ destructors under its running
+ * threads, which can crash the process (a segfault instead of the signal).
+ */
+export function exitBySignal(signal: NodeJS.Signals): never {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  // The signal is delivered at once; should anything still run, it must not go on.
+  process.exit(signalExitCode(signal));
+}
+
+/**
  * Turns the first SIGINT or SIGTERM into an abort, so that the command can stop cleanly (a
  * download keeps its partial file, a reply ends where it is); a second one, from someone who does
  * not want to wait, exits at once with 128 + the signal's number.
@@ -22,7 +35,7 @@ export function listenForInterrupt(): Interrupt {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (received !== undefined) process.exit(signalExitCode(signal));
+    if (received !== undefined) exitBySignal(signal);
     received = signal;
     controller.abort(signal);
   };

@@ -1,7 +1,7 @@
 import { loadModel, type Model } from '@gpt4all/chat';
 import type { DownloadProgress } from '@gpt4all/download';
 import { basename } from 'node:path';
-import { catalogSource, type ModelSourceFlags } from './model-source-options.js';
+import { catalogSource, resolveModelArgument, type ModelSourceFlags } from './model-source-options.js';
 import { createDownloadReporter, type DownloadReporter } from './progress/download-reporter.js';
 import { LoadProgressLine } from './progress/load-progress-line.js';
 
@@ -25,7 +25,7 @@ export async function loadChatModel(name: string, options: LoadChatModelOptions)
   const label = /[/\\]/.test(name) && !name.startsWith('hf:') ? basename(name) : name;
   const load = new LoadProgressLine(label);
   try {
-    return await loadModel(name, {
+    return await loadModel(resolveModelArgument(name, options), {
       modelPath: options.modelsDir,
       catalog: catalogSource(options),
       threads: options.threads,

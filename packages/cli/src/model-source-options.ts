@@ -1,6 +1,7 @@
-import { fetchCatalog, type Catalog } from '@gpt4all/download';
+import { defaultModelPath, fetchCatalog, type Catalog } from '@gpt4all/download';
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /**
  * The catalog the CLI resolves model names with, when `--catalog-url` is not given: a URL or a
@@ -41,6 +42,27 @@ export async function downloadCatalogOptions(flags: ModelSourceFlags): Promise<{
   if (source === undefined) return {};
   if (isUrl(source)) return { catalogUrl: source };
   return { catalog: await fetchCatalog({ file: source }) };
+}
+
+/**
+ * The model a command is given, as `loadModel` should see it: a bare name that is a file in the
+ * working directory, and not one in the model directory, is that file (`gpt4all run model.gguf`
+ * in the folder that holds it), where `loadModel` alone would look in the model directory and the
+ * catalog. Anything else is passed on as it is.
+ */
+export function resolveModelArgument(name: string, flags: ModelSourceFlags): string {
+  if (/[/\\]/.test(name) || name.startsWith('hf:')) return name;
+  const here = resolve(name);
+  const inModelDirectory = join(defaultModelPath({ modelPath: flags.modelsDir }), name);
+  return isFile(here) && !existsSync(inModelDirectory) ? here : name;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isUrl(source: string): boolean {

@@ -26,6 +26,9 @@ const BAD_REQUEST_CODES = new Set([
   'ERR_TOOL_CALL_INVALID',
 ]);
 
+// Node's codes for a peer that closed the connection under a read or a write.
+const CLIENT_GONE_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED', 'EPIPE']);
+
 /**
  * Maps anything a request can fail with to the {@link ApiError} it is answered with:
  * fastify's body errors (malformed JSON 400, body too large 413, wrong media type 415, schema
@@ -60,6 +63,11 @@ function mapError(error: unknown): ApiError {
       return new ApiError('Send the request body as JSON, with Content-Type: application/json.', { status: 415, code: 'unsupported_media_type' }, { cause: error });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('The Content-Length header does not match the body.', { status: 400, code: 'invalid_content_length' }, { cause: error });
+  }
+  // The client went away (a body cut off, a closed socket): nobody reads the answer, and it is
+  // not the server's fault, so it is no 5xx and not logged; 499 as nginx names it.
+  if (typeof fastifyError?.code === 'string' && CLIENT_GONE_CODES.has(fastifyError.code)) {
+    return new ApiError('The client closed the connection before the request was complete.', { status: 499, code: 'client_closed_request' }, { cause: error });
   }
   // Only a client still there reads it: the server closed before its request could finish.
   if (error instanceof RequestAbortedError || (Gpt4AllError.isInstance(error) && error.code === 'ERR_ABORTED')) {

@@ -1,6 +1,6 @@
 import { createCompletion, loadModel, type Model } from '@gpt4all/chat';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliOptions } from '../testing/cli-process.js';
 import { tempDir } from '../testing/temp-dir.js';
@@ -43,6 +43,12 @@ describe('gpt4all run', () => {
     const result = await runCli(['run', chatModel, 'Name a colour.', ...greedy], cli);
     expect(result).toMatchObject({ code: 0, stdout: text });
     expect(result.stderr).not.toContain(text);
+  });
+
+  it('takes a bare file name in the working directory as that file', async () => {
+    const text = await expected([{ role: 'user', content: 'Name a colour.' }]);
+    const result = await runCli(['run', basename(chatModel), 'Name a colour.', ...greedy], { ...cli, cwd: dirname(chatModel) });
+    expect(result).toMatchObject({ code: 0, stdout: text });
   });
 
   it('reads the prompt from stdin when it is absent or -', async () => {

@@ -89,4 +89,19 @@ describe.skipIf(!serverBuilt)('gpt4all serve', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/SIGINT: finishing the requests in flight[\s\S]*\nstopped\n$/);
   });
+
+  it('a second SIGTERM during a generation ends the process by the signal at once, not by exit handlers', async () => {
+    const { url, ids } = await serve(['--model', endless, '--context-size', '4096']);
+    const inFlight = post(`${url}/v1/chat/completions`, { model: ids[0], messages: [{ role: 'user', content: 'sing' }], max_tokens: 3000 }).catch(() => undefined);
+    const running = async () => /^gpt4all_running_requests\{[^}]*\} 1$/m.test(await (await fetch(`${url}/metrics`)).text());
+    while (!(await running())) await new Promise((resolve) => setTimeout(resolve, 20));
+    child!.process.kill('SIGTERM');
+    await child!.waitForStderr(/SIGTERM: finishing the requests in flight/, 10_000);
+    child!.process.kill('SIGTERM');
+    const result = await child!.done;
+    // Killed by SIGTERM (status 143 to a shell), never SIGSEGV or SIGABRT from destructors running under the decode threads.
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.code).toBe(143);
+    await inFlight;
+  });
 });

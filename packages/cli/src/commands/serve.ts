@@ -2,7 +2,8 @@ import { DEFAULTS } from '@gpt4all/chat';
 import type { ServeOptions } from '@gpt4all/server';
 import { Command, Option } from 'commander';
 import { defaultModel } from '../default-model.js';
-import { signalExitCode } from '../interrupt-signal.js';
+import { resolveModelArgument } from '../model-source-options.js';
+import { exitBySignal } from '../interrupt-signal.js';
 import { collect, integerInRange } from '../parse-number.js';
 
 /** The flags, named as the server's options they pass on. */
@@ -38,7 +39,7 @@ export function serveCommand(): Command {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const models = flags.model ?? [await defaultModel('gpt4all serve --model <model>', flags)];
+  const models = flags.model?.map((model) => resolveModelArgument(model, flags)) ?? [await defaultModel('gpt4all serve --model <model>', flags)];
   // Imported here: the server (fastify and all) is only needed by this command.
   const { startServer } = await import('@gpt4all/server');
   const server = await startServer({
@@ -59,7 +60,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) process.exit(signalExitCode(signal));
+      if (stopping) exitBySignal(signal);
       stopping = true;
       process.stderr.write(`${signal}: finishing the requests in flight, then stopping\n`);
       server.close().then(resolve, (error: unknown) => {

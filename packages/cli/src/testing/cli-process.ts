@@ -13,12 +13,16 @@ export interface CliOptions {
   input?: string;
   /** Kill the process after this long (ms). Default 60 000. */
   timeoutMs?: number;
+  /** Working directory. Default: this process's. */
+  cwd?: string;
 }
 
 /** How a finished run went. */
 export interface CliResult {
   /** Exit status (128 + the signal's number when a signal ended it). */
   code: number;
+  /** The signal that ended it, if one did (not an exit through `process.exit`). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -46,7 +50,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Cli
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -65,7 +69,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Cli
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       for (const listener of listeners) listener();
-      resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2), stdout, stderr });
+      resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2), signal, stdout, stderr });
     });
   });
   return {
