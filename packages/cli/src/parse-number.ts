@@ -10,8 +10,9 @@ import { InvalidArgumentError } from 'commander';
 export function numberInRange(min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError('not a number.');
-    if (number < min || number > max) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
+    if (value.trim() === '' || Number.isNaN(number)) throw new InvalidArgumentError('not a number.');
+    if (!Number.isFinite(number)) throw new InvalidArgumentError('must be a finite number.');
+    if (number < min || number > max) throw new InvalidArgumentError(max === Number.POSITIVE_INFINITY ? `must be at least ${min}.` : `must be between ${min} and ${max}.`);
     return number;
   };
 }

@@ -43,6 +43,8 @@ describe('bad input', () => {
     ['max_tokens as a fraction', 400, 'invalid_type', 'max_tokens', { ...ask('x'), max_tokens: 1.5 }],
     ['max_tokens of 0', 400, 'invalid_value', 'max_tokens', { ...ask('x'), max_tokens: 0 }],
     ['stop as a number', 400, 'invalid_type', 'stop', { ...ask('x'), stop: 5 }],
+    ['more than 16 stop strings', 400, 'invalid_value', 'stop', { ...ask('x'), stop: Array.from({ length: 17 }, (_, i) => `s${i}`) }],
+    ['a stop string that is a number', 400, 'invalid_type', 'stop[1]', { ...ask('x'), stop: ['a', 5] }],
     ['a negative seed', 400, 'invalid_value', 'seed', { ...ask('x'), seed: -1 }],
     ['stream as a string', 400, 'invalid_type', 'stream', { ...ask('x'), stream: 'yes' }],
     ['an unknown response_format', 400, 'invalid_value', 'response_format.type', { ...ask('x'), response_format: { type: 'xml' } }],
@@ -51,6 +53,13 @@ describe('bad input', () => {
     const response = await postJson(chatUrl(), body);
     expect(response.status).toBe(status);
     expect(response.body).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param, code } });
+  });
+
+  it('drops a __proto__ key (prototype poisoning) and serves the rest of the body', async () => {
+    const body = `{"model": ${JSON.stringify(ids.chat)}, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 2, "__proto__": {"polluted": true}}`;
+    const response = await fetch(chatUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it('names what it cannot serve: an unknown model (404), n > 1, logprobs, image parts, messages missing what their role needs, stream_options without stream, a conversation ending with the assistant', async () => {

@@ -56,6 +56,10 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
       // A closing server answers new requests itself, in OpenAI's error shape.
       return503OnClosing: false,
       forceCloseConnections: 'idle',
+      // A `__proto__` or `constructor.prototype` key (prototype poisoning) is dropped, not answered
+      // with "not valid JSON" for a body that is: none of this API's fields has such a name.
+      onProtoPoisoning: 'remove',
+      onConstructorPoisoning: 'remove',
       // Types as sent: a string where a number belongs is an error, not converted.
       ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
     }) as unknown as ServerApp;

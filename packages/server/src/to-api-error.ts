@@ -91,8 +91,23 @@ function mapError(error: unknown): ApiError {
 }
 
 /** A schema violation: 400 whose `param` is the field, as OpenAI names it (`messages[0].role`). */
+/**
+ * The issue that says most about what is wrong. A field with alternatives (`anyOf`: a string or
+ * a list, or null) fails every branch; the deepest issue (a list's item) and then one that is not
+ * about the type (a list too long) name the real problem, where the first would say "must be
+ * string or null" of a list that is one item too long.
+ */
+function mostSpecific(issues: ValidationIssue[]): ValidationIssue {
+  const candidates = issues.filter((i) => i.keyword !== 'anyOf' && i.keyword !== 'oneOf');
+  if (candidates.length === 0) return issues[0] ?? {};
+  const depth = (i: ValidationIssue) => (i.instancePath ?? '').split('/').length;
+  const deepest = Math.max(...candidates.map(depth));
+  const atDepth = candidates.filter((i) => depth(i) === deepest);
+  return atDepth.find((i) => i.keyword !== 'type') ?? atDepth[0]!;
+}
+
 function validationError(issues: ValidationIssue[]): ApiError {
-  const issue = issues[0] ?? {};
+  const issue = mostSpecific(issues);
   const missing = issue.keyword === 'required' && typeof issue.params?.['missingProperty'] === 'string' ? issue.params['missingProperty'] : undefined;
   const path = [...(issue.instancePath ?? '').split('/').filter((s) => s !== ''), ...(missing === undefined ? [] : [missing])];
   const param = path.reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name === '' ? segment : `${name}.${segment}`), '');
