@@ -1,14 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { nativeTestConfig } from '../../vitest.config.base.js';
 
-// Native addons run in forked processes. The machine is small and shared: one test file at a
-// time, and every model is generated once by the global setup.
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    pool: 'forks',
-    maxWorkers: 1,
-    testTimeout: 60_000,
-    hookTimeout: 300_000,
-    globalSetup: ['./test/global-setup.ts'],
-  },
-});
+// One test file at a time: each loads its own models.
+export default nativeTestConfig({ maxWorkers: 1, include: ['src/**/*.test.ts'], globalSetup: './test/global-setup.ts' });

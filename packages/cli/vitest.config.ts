@@ -1,15 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { nativeTestConfig } from '../../vitest.config.base.js';
 
 // Every test runs the built `gpt4all` bin as a child process (the global setup builds it and
-// writes the test models). The machine is small and shared, and each child loads a model with
-// native threads, so test files run one at a time.
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    pool: 'forks',
-    maxWorkers: 1,
-    testTimeout: 60_000,
-    hookTimeout: 300_000,
-    globalSetup: ['src/testing/global-setup.ts'],
-  },
-});
+// writes the test models); each child loads a model with native threads, so one file at a time.
+export default nativeTestConfig({ maxWorkers: 1, include: ['src/**/*.test.ts'], globalSetup: 'src/testing/global-setup.ts' });

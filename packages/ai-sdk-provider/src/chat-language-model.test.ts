@@ -3,16 +3,13 @@ import { createCompletion, loadModel, type Model } from '@gpt4all/chat';
 import { generateText, streamText, type ModelMessage, type ToolSet } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOptions, testModelPath } from '../test/models.js';
-import { createGpt4All, type Gpt4AllProvider } from './index.js';
+import { useProvider } from '../test/provider.js';
+import { createGpt4All } from './index.js';
 
-let gpt4all: Gpt4AllProvider;
+const gpt4all = useProvider({ parallel: 2 });
 let chatPath: string;
 beforeAll(async () => {
-  gpt4all = createGpt4All({ ...loadOptions, parallel: 2 });
   chatPath = await testModelPath('chat');
-});
-afterAll(async () => {
-  await gpt4all?.dispose();
 });
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -20,7 +17,7 @@ const greedy = { temperature: 0, seed: 1 } as const;
 
 describe('generateText and streamText', () => {
   it('stream the same text that generateText returns at temperature 0, with usage and timings', async () => {
-    const model = gpt4all(chatPath);
+    const model = gpt4all()(chatPath);
     const prompt = 'Name three colours.';
     const generated = await generateText({ model, prompt, maxOutputTokens: 24, ...greedy });
     expect(generated.text.length).toBeGreaterThan(0);
@@ -47,7 +44,7 @@ describe('generateText and streamText', () => {
       { role: 'assistant', content: 'Hello! How can I help?' },
       { role: 'user', content: [{ type: 'text', text: 'Tell me ' }, { type: 'text', text: 'a joke.' }] },
     ];
-    const generated = await generateText({ model: gpt4all(chatPath), system: 'Be brief.', messages, maxOutputTokens: 16, ...greedy });
+    const generated = await generateText({ model: gpt4all()(chatPath), system: 'Be brief.', messages, maxOutputTokens: 16, ...greedy });
     await using direct = await loadModel(chatPath, loadOptions);
     const expected = await createCompletion(
       direct,
@@ -64,7 +61,7 @@ describe('generateText and streamText', () => {
   });
 
   it('reuses the KV cache when a conversation grows by a turn', async () => {
-    const model = gpt4all(chatPath);
+    const model = gpt4all()(chatPath);
     const first = await generateText({ model, prompt: 'Count to three.', maxOutputTokens: 8, ...greedy });
     const second = await generateText({
       model,
@@ -77,7 +74,7 @@ describe('generateText and streamText', () => {
   });
 
   it('keeps a thinking model’s reasoning apart from the answer, streamed and not', async () => {
-    const model = gpt4all(await testModelPath('reasoner'));
+    const model = gpt4all()(await testModelPath('reasoner'));
     const generated = await generateText({ model, prompt: 'What is 2 + 2?', maxOutputTokens: 40, ...greedy });
     expect(generated.reasoningText).toContain('Let me think');
     expect(generated.text).toContain('The answer is 4.');
@@ -91,14 +88,14 @@ describe('generateText and streamText', () => {
   });
 
   it('ends at a stop sequence, which is not in the text', async () => {
-    const model = gpt4all(await testModelPath('looper'));
+    const model = gpt4all()(await testModelPath('looper'));
     const { text, finishReason } = await generateText({ model, prompt: 'Go.', stopSequences: [' pong ping'], maxOutputTokens: 40, ...greedy });
     expect(text).toBe(' ping');
     expect(finishReason).toBe('stop');
   });
 
   it('stops generateText and streamText through abortSignal', async () => {
-    const model = gpt4all(await testModelPath('looper'));
+    const model = gpt4all()(await testModelPath('looper'));
     const aborting = new AbortController();
     setTimeout(() => aborting.abort(), 300);
     await expect(generateText({ model, prompt: 'Go.', maxOutputTokens: 100_000, abortSignal: aborting.signal, maxRetries: 0 })).rejects.toMatchObject({ name: 'AbortError' });
@@ -119,7 +116,7 @@ describe('generateText and streamText', () => {
   });
 
   it('rejects a prompt longer than the context with ContextOverflowError, and files it cannot read', async () => {
-    const model = gpt4all(chatPath);
+    const model = gpt4all()(chatPath);
     await expect(generateText({ model, prompt: 'word '.repeat(40_000), maxRetries: 0 })).rejects.toMatchObject({ code: 'ERR_CONTEXT_OVERFLOW' });
     const image = { type: 'file' as const, data: new Uint8Array([137, 80, 78, 71]), mediaType: 'image/png' };
     await expect(generateText({ model, messages: [{ role: 'user', content: [image] }], maxRetries: 0 })).rejects.toThrow(/file parts of type 'image\/png'/);
@@ -130,19 +127,19 @@ describe('generateText and streamText', () => {
   });
 
   it('reports a model that cannot be found as a typed error, and loads it at the next call once it is there', async () => {
-    const missing = gpt4all('/nonexistent/model.gguf');
+    const missing = gpt4all()('/nonexistent/model.gguf');
     await expect(generateText({ model: missing, prompt: 'Hi', maxRetries: 0 })).rejects.toMatchObject({ code: 'ERR_MODEL_NOT_FOUND' });
   });
 
   it('warns about what a local model has no equivalent for', async () => {
     const webSearch = { type: 'provider' as const, id: 'openai.web_search' as const, name: 'web_search', args: {} };
-    const result = await generateText({ model: gpt4all(chatPath), prompt: 'Hi', maxOutputTokens: 2, reasoning: 'high', tools: { web_search: webSearch } as unknown as ToolSet, ...greedy });
+    const result = await generateText({ model: gpt4all()(chatPath), prompt: 'Hi', maxOutputTokens: 2, reasoning: 'high', tools: { web_search: webSearch } as unknown as ToolSet, ...greedy });
     expect(result.warnings?.map((w) => ('feature' in w ? w.feature : ''))).toEqual(["provider-defined tool 'openai.web_search'", 'reasoning']);
   });
 
   it('takes llama.cpp samplers and a GBNF grammar through providerOptions.gpt4all', async () => {
     const { text } = await generateText({
-      model: gpt4all(chatPath),
+      model: gpt4all()(chatPath),
       prompt: 'Answer yes or no.',
       providerOptions: { gpt4all: { grammar: 'root ::= "yes" | "no"', minP: 0.1 } },
       temperature: 1,
@@ -152,7 +149,7 @@ describe('generateText and streamText', () => {
   });
 
   it('runs concurrent calls together on the shared context', async () => {
-    const model = gpt4all(chatPath);
+    const model = gpt4all()(chatPath);
     const prompts = ['One', 'Two', 'Three'];
     const alone: string[] = [];
     for (const prompt of prompts) alone.push((await generateText({ model, prompt, maxOutputTokens: 12, ...greedy })).text);

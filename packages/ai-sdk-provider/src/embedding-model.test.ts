@@ -3,24 +3,20 @@ import { loadModel } from '@gpt4all/chat';
 import { cosineSimilarity, embed, embedMany } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOptions, testModelPath } from '../test/models.js';
-import { createGpt4All, type Gpt4AllProvider } from './index.js';
+import { useProvider } from '../test/provider.js';
 
-let gpt4all: Gpt4AllProvider;
+const gpt4all = useProvider();
 let embedderPath: string;
 beforeAll(async () => {
-  gpt4all = createGpt4All(loadOptions);
   embedderPath = await testModelPath('embedder');
-});
-afterAll(async () => {
-  await gpt4all?.dispose();
 });
 
 describe('embeddings', () => {
   it('embed and embedMany give the unit vectors model.embed() gives, with token usage', async () => {
-    const model = gpt4all.embeddingModel(embedderPath);
+    const model = gpt4all().embeddingModel(embedderPath);
     const texts = ['The cat sat on the mat.', 'A dog barked.', 'Stocks fell today.'];
     const many = await embedMany({ model, values: texts });
-    const one = await embed({ model: gpt4all.textEmbeddingModel(embedderPath), value: texts[0]! });
+    const one = await embed({ model: gpt4all().textEmbeddingModel(embedderPath), value: texts[0]! });
     await using direct = await loadModel(embedderPath, loadOptions);
     const expected = await direct.embed(texts, { prefix: '' });
     expect(many.embeddings).toHaveLength(3);
@@ -33,7 +29,7 @@ describe('embeddings', () => {
   });
 
   it('splits long lists into batches and cuts vectors to `dimensions` (unit length)', async () => {
-    const model = gpt4all.embeddingModel(embedderPath, { dimensions: 16 });
+    const model = gpt4all().embeddingModel(embedderPath, { dimensions: 16 });
     const values = Array.from({ length: 300 }, (_, i) => `text number ${i}`);
     const { embeddings } = await embedMany({ model, values });
     expect(embeddings).toHaveLength(300);
@@ -46,6 +42,6 @@ describe('embeddings', () => {
   it('stops through abortSignal', async () => {
     const aborting = new AbortController();
     aborting.abort();
-    await expect(embedMany({ model: gpt4all.embeddingModel(embedderPath), values: ['a', 'b'], abortSignal: aborting.signal, maxRetries: 0 })).rejects.toThrow();
+    await expect(embedMany({ model: gpt4all().embeddingModel(embedderPath), values: ['a', 'b'], abortSignal: aborting.signal, maxRetries: 0 })).rejects.toThrow();
   });
 });

@@ -4,17 +4,13 @@
 import { generateObject, generateText, Output, streamObject } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadOptions, testModelPath } from '../test/models.js';
-import { createGpt4All, type Gpt4AllProvider } from './index.js';
+import { testModelPath } from '../test/models.js';
+import { useProvider } from '../test/provider.js';
 
-let gpt4all: Gpt4AllProvider;
+const gpt4all = useProvider();
 let chatPath: string;
 beforeAll(async () => {
-  gpt4all = createGpt4All(loadOptions);
   chatPath = await testModelPath('chat');
-});
-afterAll(async () => {
-  await gpt4all?.dispose();
 });
 
 const person = z.object({
@@ -29,14 +25,14 @@ const person = z.object({
 describe('structured output', () => {
   it('generateObject returns an object valid against a zod schema, at every seed', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const { object, finishReason } = await generateObject({ model: gpt4all(chatPath), schema: person, prompt: 'Invent a person.', temperature: 1, seed, maxOutputTokens: 600 });
+      const { object, finishReason } = await generateObject({ model: gpt4all()(chatPath), schema: person, prompt: 'Invent a person.', temperature: 1, seed, maxOutputTokens: 600 });
       expect(finishReason).toBe('stop');
       expect(person.safeParse(object).success).toBe(true);
     }
   });
 
   it('streamObject streams partial objects and ends with a valid one', async () => {
-    const stream = streamObject({ model: gpt4all(chatPath), schema: person, prompt: 'Invent a person.', temperature: 1, seed: 7, maxOutputTokens: 600 });
+    const stream = streamObject({ model: gpt4all()(chatPath), schema: person, prompt: 'Invent a person.', temperature: 1, seed: 7, maxOutputTokens: 600 });
     let partials = 0;
     for await (const partial of stream.partialObjectStream) {
       expect(typeof partial).toBe('object');
@@ -47,22 +43,22 @@ describe('structured output', () => {
   });
 
   it('an array output and generateText with Output.object are valid too', async () => {
-    const { object } = await generateObject({ model: gpt4all(chatPath), output: 'array', schema: z.object({ city: z.string().max(12) }), prompt: 'List cities.', temperature: 1, seed: 3, maxOutputTokens: 300 });
+    const { object } = await generateObject({ model: gpt4all()(chatPath), output: 'array', schema: z.object({ city: z.string().max(12) }), prompt: 'List cities.', temperature: 1, seed: 3, maxOutputTokens: 300 });
     expect(Array.isArray(object)).toBe(true);
-    const { output } = await generateText({ model: gpt4all(chatPath), output: Output.object({ schema: person }), prompt: 'Invent a person.', temperature: 1, seed: 9, maxOutputTokens: 600 });
+    const { output } = await generateText({ model: gpt4all()(chatPath), output: Output.object({ schema: person }), prompt: 'Invent a person.', temperature: 1, seed: 9, maxOutputTokens: 600 });
     expect(person.safeParse(output).success).toBe(true);
   });
 
   it('zod string formats written with patterns (date-time, ipv4) are enforced', async () => {
     const visit = z.object({ seen: z.iso.datetime(), from: z.ipv4() });
     for (const seed of [11, 12]) {
-      const { object } = await generateObject({ model: gpt4all(chatPath), schema: visit, prompt: 'A visit.', temperature: 1, seed, maxOutputTokens: 600 });
+      const { object } = await generateObject({ model: gpt4all()(chatPath), schema: visit, prompt: 'A visit.', temperature: 1, seed, maxOutputTokens: 600 });
       expect(visit.safeParse(object).success).toBe(true);
     }
   });
 
   it('without a schema, JSON mode gives any JSON object', async () => {
-    const { object } = await generateObject({ model: gpt4all(chatPath), output: 'no-schema', prompt: 'Some JSON.', temperature: 1, seed: 2, maxOutputTokens: 200 });
+    const { object } = await generateObject({ model: gpt4all()(chatPath), output: 'no-schema', prompt: 'Some JSON.', temperature: 1, seed: 2, maxOutputTokens: 200 });
     expect(object).not.toBeUndefined();
   });
 });

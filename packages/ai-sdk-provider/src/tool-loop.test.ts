@@ -3,17 +3,13 @@
 import { generateText, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadOptions, testModelPath } from '../test/models.js';
-import { createGpt4All, type Gpt4AllProvider } from './index.js';
+import { testModelPath } from '../test/models.js';
+import { useProvider } from '../test/provider.js';
 
-let gpt4all: Gpt4AllProvider;
+const gpt4all = useProvider();
 let chatPath: string;
 beforeAll(async () => {
-  gpt4all = createGpt4All(loadOptions);
   chatPath = await testModelPath('chat');
-});
-afterAll(async () => {
-  await gpt4all?.dispose();
 });
 
 const calls: { city: string }[] = [];
@@ -32,7 +28,7 @@ describe('a tool loop', () => {
   it('runs two steps with stopWhen: a call (forced in step 1), its result, then an answer', async () => {
     calls.length = 0;
     const result = await generateText({
-      model: gpt4all(chatPath),
+      model: gpt4all()(chatPath),
       tools,
       stopWhen: stepCountIs(2),
       // A random-weight model would not choose a tool by itself: the first step requires one.
@@ -60,7 +56,7 @@ describe('a tool loop', () => {
   it('streams the same loop: tool input, call, result, then text', async () => {
     calls.length = 0;
     const stream = streamText({
-      model: gpt4all(chatPath),
+      model: gpt4all()(chatPath),
       tools,
       stopWhen: stepCountIs(2),
       prepareStep: ({ stepNumber }) => ({ toolChoice: stepNumber === 0 ? { type: 'tool', toolName: 'get_weather' } : 'none' }),
@@ -79,7 +75,7 @@ describe('a tool loop', () => {
 
   it('a forced tool call the model cannot finish (token limit) is a typed error, and the tool is not run', async () => {
     calls.length = 0;
-    const call = generateText({ model: gpt4all(chatPath), tools, toolChoice: 'required', prompt: 'Weather?', temperature: 1, seed: 3, maxOutputTokens: 3, maxRetries: 0 });
+    const call = generateText({ model: gpt4all()(chatPath), tools, toolChoice: 'required', prompt: 'Weather?', temperature: 1, seed: 3, maxOutputTokens: 3, maxRetries: 0 });
     await expect(call).rejects.toMatchObject({ code: 'ERR_TOOL_CALL_INVALID', message: expect.stringMatching(/truncated/) });
     expect(calls).toHaveLength(0);
   });

@@ -51,7 +51,7 @@ export {
   type ResolvedScript,
   type ScriptSuccession,
 } from './model-script.js';
-export { BERT_EMBEDDING_MODEL, DEEPSEEK_R1_REASONER_MODEL, LOOPING_CHAT_MODEL, QWEN_CHAT_MODEL } from './shared-models.js';
+export { BERT_EMBEDDING_MODEL, DEEPSEEK_R1_REASONER_MODEL, INTEGRATION_TEST_MODELS, LOOPING_CHAT_MODEL, integrationTestModelPath, QWEN_CHAT_MODEL } from './shared-models.js';
 export { spellText, type SpellOptions } from './spell-text.js';
 export {
   GENERATOR_VERSION,

@@ -1,5 +1,6 @@
 // Test models that several packages' tests run on. Defined once here so that every package
 // writes (and caches) the very same file under .cache/test-models.
+import { ensureTestModel } from './model-cache.js';
 import type { TestModelOptions } from './test-model.js';
 
 /** Qwen2 with the real Qwen 2.5 vocabulary and chat template: a chat model with random replies. */
@@ -37,3 +38,20 @@ export const LOOPING_CHAT_MODEL = {
 
 /** BERT with the BGE vocabulary: an embedding model GPT4All does not know (no task prefix). */
 export const BERT_EMBEDDING_MODEL = { architecture: 'bert', vocab: 'bert-bge', size: 'tiny', seed: 3 } satisfies TestModelOptions;
+
+/** The models the integration packages' tests run on (`@gpt4all/ai-sdk-provider`, `@gpt4all/langchain`). */
+export const INTEGRATION_TEST_MODELS = {
+  /** Random replies, Hermes-style tool calls (Qwen 2.5's template). */
+  chat: QWEN_CHAT_MODEL,
+  /** Reasons, then answers. */
+  reasoner: DEEPSEEK_R1_REASONER_MODEL,
+  /** Says " ping pong" until stopped. */
+  looper: LOOPING_CHAT_MODEL,
+  /** An embedding model. */
+  embedder: BERT_EMBEDDING_MODEL,
+} satisfies Record<string, TestModelOptions>;
+
+/** Writes (once) and returns the path of one of {@link INTEGRATION_TEST_MODELS}. */
+export function integrationTestModelPath(name: keyof typeof INTEGRATION_TEST_MODELS): Promise<string> {
+  return ensureTestModel(INTEGRATION_TEST_MODELS[name]);
+}

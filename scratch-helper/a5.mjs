@@ -1,0 +1,22 @@
+import { QWEN, LOOP, BERT, t } from './m.mjs';
+import { createGpt4All } from '@gpt4all/ai-sdk-provider';
+import { generateText, streamText, generateObject, streamObject, embed, embedMany } from 'ai';
+import { z } from 'zod';
+const g = createGpt4All({ threads: 1 });
+const m = g(LOOP);
+const e = (x) => `${x?.name}: ${x?.message}`;
+// abort before call (model not loaded yet)
+await t('abort before call, unloaded model', async () => { const ac = new AbortController(); ac.abort(new Error('mine')); try { await generateText({ model: g(QWEN), prompt: 'hi', abortSignal: ac.signal, maxOutputTokens: 5 }); return 'NO ERROR'; } catch (x) { return e(x); } });
+await t('abort before call', async () => { const ac = new AbortController(); ac.abort(); try { const r = await generateText({ model: m, prompt: 'hi', abortSignal: ac.signal, maxOutputTokens: 5 }); return 'NO ERROR ' + r.text; } catch (x) { return e(x); } });
+await t('abort before streamText', async () => { const ac = new AbortController(); ac.abort(); const s = streamText({ model: m, prompt: 'hi', abortSignal: ac.signal, maxOutputTokens: 5, onError: () => {} }); const parts = []; try { for await (const p of s.fullStream) parts.push(p.type); } catch (x) { parts.push('THROW ' + e(x)); } return parts.join(','); });
+await t('abort after 10ms generateText (unbounded)', async () => { try { const r = await generateText({ model: m, prompt: 'hi', abortSignal: AbortSignal.timeout(30), maxOutputTokens: 100000 }); return 'NO ERROR ' + r.text.length + ' ' + r.finishReason; } catch (x) { return e(x); } });
+await t('abort mid-stream', async () => { const ac = new AbortController(); const s = streamText({ model: m, prompt: 'hi', abortSignal: ac.signal, maxOutputTokens: 100000, onError: () => {}, onAbort: () => parts.push('onAbort') }); const parts = []; let n = 0; try { for await (const p of s.fullStream) { parts.push(p.type); if (p.type === 'text-delta' && ++n === 3) ac.abort(); } } catch (x) { parts.push('THROW ' + e(x)); } return parts.join(','); });
+await t('abort on first token', async () => { const ac = new AbortController(); const s = streamText({ model: m, prompt: 'hi', abortSignal: ac.signal, maxOutputTokens: 100000, onError: () => {} }); const parts = []; try { for await (const p of s.fullStream) { parts.push(p.type); if (p.type === 'text-delta') ac.abort(); } } catch (x) { parts.push('THROW ' + e(x)); } try { await s.text; parts.push('text ok'); } catch (x) { parts.push('text THROW ' + e(x)); } return parts.join(','); });
+await t('break out of textStream', async () => { const s = streamText({ model: m, prompt: 'hi', maxOutputTokens: 100000 }); let n = 0; for await (const d of s.textStream) if (++n === 3) break; const r = await generateText({ model: m, prompt: 'hi', maxOutputTokens: 4 }); return r.text; });
+await t('abort generateObject', async () => { try { await generateObject({ model: g(QWEN), prompt: 'x', schema: z.object({ s: z.string() }), abortSignal: AbortSignal.timeout(200), maxOutputTokens: 100000 }); return 'NO ERROR'; } catch (x) { return e(x); } });
+await t('abort streamObject', async () => { const s = streamObject({ model: g(QWEN), prompt: 'x', schema: z.object({ s: z.string() }), abortSignal: AbortSignal.timeout(200), maxOutputTokens: 100000, onError: () => {} }); let n = 0; try { for await (const p of s.partialObjectStream) n++; } catch (x) { return 'THROW ' + e(x) + ' after ' + n; } try { await s.object; return 'object ok?'; } catch (x) { return 'object rejects ' + e(x) + ' after ' + n; } });
+const emb = g.embeddingModel(BERT);
+await t('embedMany abort before', async () => { const ac = new AbortController(); ac.abort(); try { await embedMany({ model: emb, values: ['a', 'b'], abortSignal: ac.signal }); return 'NO ERROR'; } catch (x) { return e(x); } });
+await t('embedMany abort during (5000 docs)', async () => { const vals = Array.from({ length: 5000 }, (_, i) => 'document number ' + i + ' lorem ipsum dolor sit amet '.repeat(5)); const st = Date.now(); try { await embedMany({ model: emb, values: vals, abortSignal: AbortSignal.timeout(300) }); return 'NO ERROR ' + (Date.now() - st); } catch (x) { return e(x) + ' after ' + (Date.now() - st) + 'ms'; } }, 120000);
+await t('after aborts, model still works', async () => (await generateText({ model: m, prompt: 'hi', maxOutputTokens: 4, temperature: 0 })).text);
+await g.dispose();
