@@ -146,13 +146,13 @@ impl BatchScheduler {
 
     /// Leaves the line, if still in it.
     fn leave(&self, ticket: u64) {
-        let before = {
+        let was_waiting = {
             let mut line = self.line();
-            let before = line.waiting.len();
+            let length = line.waiting.len();
             line.waiting.retain(|&t| t != ticket);
-            before != line.waiting.len()
+            length != line.waiting.len()
         };
-        if before {
+        if was_waiting {
             // The next in line may be waiting for this one to go. Notified under the state lock,
             // so that no waiter misses it between its check and its wait.
             let _state = self.lock();
@@ -222,10 +222,11 @@ impl BatchScheduler {
     fn acquire(&self, ticket: u64, prompt: &[Token], abort: &AtomicBool) -> Result<usize> {
         let mut state = self.lock();
         loop {
-            let first = self.line().waiting.front() == Some(&ticket);
-            if first {
+            let mut line = self.line();
+            if line.waiting.front() == Some(&ticket) {
                 if let Some(seq) = choose_sequence(&state, prompt) {
-                    self.line().waiting.pop_front();
+                    line.waiting.pop_front();
+                    drop(line);
                     state.clock += 1;
                     let clock = state.clock;
                     let slot = &mut state.slots[seq];
@@ -238,10 +239,11 @@ impl BatchScheduler {
                 }
             }
             if abort.load(Ordering::Relaxed) {
-                self.line().waiting.retain(|&t| t != ticket);
+                line.waiting.retain(|&t| t != ticket);
                 self.changed.notify_all();
                 return Err(Error::Aborted);
             }
+            drop(line);
             state = self.wait(state);
         }
     }

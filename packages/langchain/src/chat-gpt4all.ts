@@ -130,7 +130,10 @@ export class ChatGpt4All extends BaseChatModel<ChatGpt4AllCallOptions, AIMessage
     if (this.streaming) {
       let whole: ChatGenerationChunk | undefined;
       for await (const chunk of this._streamResponseChunks(messages, options, runManager)) whole = whole ? whole.concat(chunk) : chunk;
-      return { generations: whole ? [{ text: whole.text, message: new AIMessage({ ...whole.message }), generationInfo: whole.generationInfo }] : [] };
+      if (!whole) return { generations: [] };
+      const { content, tool_calls, additional_kwargs, usage_metadata, response_metadata } = whole.message as AIMessageChunk;
+      const message = new AIMessage({ content, tool_calls, additional_kwargs, usage_metadata, response_metadata });
+      return { generations: [{ text: whole.text, message, generationInfo: whole.generationInfo }] };
     }
     const model = await this.#handle.get();
     const completion = await createCompletion(model, toChatMessages(messages), { ...this.invocationParams(options), signal: options.signal });

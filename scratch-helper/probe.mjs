@@ -1,2 +1,0 @@
-import { QWEN, R1, LOOP, BERT } from './m.mjs';
-console.log(QWEN, R1, LOOP, BERT);
