@@ -14,6 +14,7 @@
 //! the specification says.
 use crate::error::{Error, Result};
 use crate::number_range;
+use crate::root_reference;
 use crate::string_formats;
 use gpt4all_llama_sys as sys;
 use serde_json::{Map, Value};
@@ -83,6 +84,7 @@ pub fn json_schema_to_grammar(schema_json: &str) -> Result<String> {
         .map_err(|e| Error::SchemaInvalid { reason: format!("the schema is not JSON: {e}") })?;
     check_supported(&schema)?;
     let mut rewritten = schema.clone();
+    root_reference::rewrite(&mut rewritten);
     string_formats::rewrite(&mut rewritten);
     let ranges = number_range::extract(&mut rewritten, 0, &number_range::nonce(schema_json));
     let grammar = convert(&rewritten.to_string()).map_err(|e| locate_pattern(e, &schema))?;
@@ -255,6 +257,18 @@ pub fn check_supported(schema: &Value) -> Result<()> {
     Checker { root: schema }.visit(schema, "#")
 }
 
+/// A `propertyNames` schema that every string satisfies: `true`, `{}`, or `{"type": "string"}`
+/// (annotations aside).
+fn names_any_string(value: &Value) -> bool {
+    match value {
+        Value::Bool(true) => true,
+        Value::Object(schema) => {
+            schema.iter().all(|(k, v)| NOT_CONSTRAINING.contains(&k.as_str()) || (k == "type" && v == "string"))
+        }
+        _ => false,
+    }
+}
+
 fn contradictory(path: &str, reason: impl std::fmt::Display) -> Error {
     Error::SchemaInvalid { reason: format!("at {path}: {reason}, so no value can match") }
 }
@@ -276,6 +290,11 @@ impl Checker<'_> {
         for (keyword, value) in schema {
             let allowed_false = matches!(keyword.as_str(), "unevaluatedProperties" | "additionalItems" | "uniqueItems")
                 && value == &Value::Bool(false);
+            // Every key of a JSON object is a string: `propertyNames` that asks only that (zod's
+            // `z.record(z.string(), …)` writes it) constrains nothing.
+            if keyword == "propertyNames" && names_any_string(value) {
+                continue;
+            }
             if (UNENFORCED.contains(&keyword.as_str())
                 || matches!(keyword.as_str(), "unevaluatedProperties" | "additionalItems" | "uniqueItems"))
                 && !allowed_false

@@ -36,6 +36,7 @@ mod log;
 mod model;
 mod number_range;
 mod quantize;
+mod root_reference;
 mod sampler;
 mod string_formats;
 mod text_stream;

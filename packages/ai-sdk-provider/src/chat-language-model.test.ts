@@ -120,15 +120,21 @@ describe('generateText and streamText', () => {
     await expect(generateText({ model, prompt: 'word '.repeat(40_000), maxRetries: 0 })).rejects.toMatchObject({ code: 'ERR_CONTEXT_OVERFLOW' });
     const image = { type: 'file' as const, data: new Uint8Array([137, 80, 78, 71]), mediaType: 'image/png' };
     await expect(generateText({ model, messages: [{ role: 'user', content: [image] }], maxRetries: 0 })).rejects.toThrow(/file parts of type 'image\/png'/);
-    // An inline text file is read.
-    const file = { type: 'file' as const, data: { type: 'text' as const, text: 'The sky is green.' }, mediaType: 'text/plain' };
-    const read = await generateText({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'Read: ' }, file] }], maxOutputTokens: 2, ...greedy });
-    expect(read.usage.inputTokens).toBeGreaterThan(10);
+    // Text files are read: inline text, or the bytes of a text/* file, as the same prompt.
+    const usageOf = async (file: { type: 'file'; data: unknown; mediaType: string }) =>
+      (await generateText({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'Read: ' }, file as never] }], maxOutputTokens: 1, ...greedy })).usage.inputTokens;
+    const inline = await usageOf({ type: 'file', data: { type: 'text', text: 'The sky is green.' }, mediaType: 'text/plain' });
+    expect(inline).toBeGreaterThan(10);
+    expect(await usageOf({ type: 'file', data: new TextEncoder().encode('The sky is green.'), mediaType: 'text/plain' })).toBe(inline);
+    expect(await usageOf({ type: 'file', data: Buffer.from('The sky is green.').toString('base64'), mediaType: 'text/markdown' })).toBe(inline);
   });
 
-  it('reports a model that cannot be found as a typed error, and loads it at the next call once it is there', async () => {
+  it('reports a model that cannot be found as a typed error; an aborted call does not wait for a load', async () => {
     const missing = gpt4all()('/nonexistent/model.gguf');
     await expect(generateText({ model: missing, prompt: 'Hi', maxRetries: 0 })).rejects.toMatchObject({ code: 'ERR_MODEL_NOT_FOUND' });
+    await using fresh = createGpt4All(loadOptions);
+    const reason = new Error('user left');
+    await expect(generateText({ model: fresh(chatPath), prompt: 'Hi', abortSignal: AbortSignal.abort(reason), maxRetries: 0 })).rejects.toBe(reason);
   });
 
   it('warns about what a local model has no equivalent for', async () => {

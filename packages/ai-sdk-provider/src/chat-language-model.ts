@@ -13,6 +13,7 @@ import { createCompletion, streamCompletion, type ChatCompletion, type Model, ty
 import { toCompletionOptions } from './call-options.js';
 import type { Gpt4AllChatSettings } from './chat-settings.js';
 import { toChatMessages } from './convert-prompt.js';
+import { loaded } from './loaded-model.js';
 
 /**
  * A local GGUF chat model as an AI SDK language model (specification v4). Calls run in this
@@ -37,13 +38,13 @@ export class Gpt4AllChatLanguageModel implements LanguageModelV4 {
   }
 
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
-    const model = await this.#model();
+    const model = await loaded(this.#model, options.abortSignal);
     const { completion: completionOptions, warnings } = toCompletionOptions(options, this.#settings);
     const completion = await createCompletion(model, toChatMessages(options.prompt), completionOptions);
     throwIfAborted(options.abortSignal, completion);
     const { message } = completion.choices[0];
     const content: LanguageModelV4Content[] = [];
-    if (message.reasoning_content !== undefined) content.push({ type: 'reasoning', text: message.reasoning_content });
+    if (message.reasoning_content) content.push({ type: 'reasoning', text: message.reasoning_content });
     if (message.content !== '') content.push({ type: 'text', text: message.content });
     for (const call of message.tool_calls ?? []) content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input: call.function.arguments });
     return {
@@ -57,7 +58,7 @@ export class Gpt4AllChatLanguageModel implements LanguageModelV4 {
   }
 
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
-    const model = await this.#model();
+    const model = await loaded(this.#model, options.abortSignal);
     const { completion: completionOptions, warnings } = toCompletionOptions(options, this.#settings);
     const reply = streamCompletion(model, toChatMessages(options.prompt), completionOptions);
     const parts = reply.parts[Symbol.asyncIterator]();

@@ -70,8 +70,18 @@ function toolOutputText(output: LanguageModelV4ToolResultOutput): string {
   }
 }
 
-/** An inline text file's text; anything else (images, audio, URLs) is not something a text-only model reads. */
+/**
+ * A text file's text: inline text, or the bytes (or base64) of a `text/*`, JSON or XML file as
+ * UTF-8. Anything else (images, audio, URLs to fetch) is not something a text-only model reads.
+ */
 function fileText(part: Pick<LanguageModelV4FilePart, 'data' | 'mediaType'>): string {
   if (part.data.type === 'text') return part.data.text;
-  throw new UnsupportedFunctionalityError({ functionality: `file parts of type '${part.mediaType}' (GGUF chat models here are text-only; inline text files are read)` });
+  if (part.data.type === 'data' && TEXT_MEDIA_TYPE.test(part.mediaType)) {
+    const { data } = part.data;
+    return typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  }
+  throw new UnsupportedFunctionalityError({ functionality: `file parts of type '${part.mediaType}' (GGUF chat models here are text-only; text files are read)` });
 }
+
+/** Media types whose bytes are text. */
+const TEXT_MEDIA_TYPE = /^(text(\/|$)|application\/(json|xml|x-ndjson|yaml|x-yaml)$|[^/]+\/[^/]+\+(json|xml)$)/i;

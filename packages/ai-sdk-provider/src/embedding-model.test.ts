@@ -39,9 +39,9 @@ describe('embeddings', () => {
     }
   });
 
-  it('stops through abortSignal', async () => {
-    const aborting = new AbortController();
-    aborting.abort();
-    await expect(embedMany({ model: gpt4all().embeddingModel(embedderPath), values: ['a', 'b'], abortSignal: aborting.signal, maxRetries: 0 })).rejects.toThrow();
+  it('stops through abortSignal, with the signal’s reason', async () => {
+    await expect(embedMany({ model: gpt4all().embeddingModel(embedderPath), values: ['a', 'b'], abortSignal: AbortSignal.abort(), maxRetries: 0 })).rejects.toMatchObject({ name: 'AbortError' });
+    const values = Array.from({ length: 2000 }, (_, i) => `a long list of texts, number ${i}`);
+    await expect(embedMany({ model: gpt4all().embeddingModel(embedderPath), values, abortSignal: AbortSignal.timeout(50), maxRetries: 0 })).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });

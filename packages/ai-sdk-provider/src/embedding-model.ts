@@ -1,5 +1,6 @@
 import type { EmbeddingModelV4, EmbeddingModelV4CallOptions, EmbeddingModelV4Result } from '@ai-sdk/provider';
 import type { EmbedOptions, Model } from '@gpt4all/chat';
+import { loaded } from './loaded-model.js';
 
 /**
  * Settings of an embedding model (`gpt4all.embeddingModel(modelId, settings)`): those of
@@ -41,15 +42,15 @@ export class Gpt4AllEmbeddingModel implements EmbeddingModelV4 {
   }
 
   async doEmbed(options: EmbeddingModelV4CallOptions): Promise<EmbeddingModelV4Result> {
-    const model = await this.#model();
+    const model = await loaded(this.#model, options.abortSignal);
     const extra = (options.providerOptions?.gpt4all ?? {}) as { prefix?: string };
     const prefix = extra.prefix ?? this.#settings.prefix ?? (model.embeddingTasks === undefined ? '' : undefined);
-    const vectors = await model.embed(options.values, {
-      prefix,
-      dimensionality: options.dimensions ?? this.#settings.dimensions,
-      longText: this.#settings.longText,
-      signal: options.abortSignal,
-    });
+    const vectors = await model
+      .embed(options.values, { prefix, dimensionality: options.dimensions ?? this.#settings.dimensions, longText: this.#settings.longText, signal: options.abortSignal })
+      .catch((error: unknown) => {
+        // Stopped by the caller: the signal's reason, as for language models and `fetch`.
+        throw options.abortSignal?.aborted ? options.abortSignal.reason : error;
+      });
     const tokens = options.values.reduce((sum, text) => sum + model.engine.tokenize(text).length, 0);
     return { embeddings: vectors.map((vector) => Array.from(vector)), usage: { tokens }, warnings: [] };
   }

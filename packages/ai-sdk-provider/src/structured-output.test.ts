@@ -57,6 +57,23 @@ describe('structured output', () => {
     }
   });
 
+  it('recursive zod types (a getter that refers to the type itself: "$ref": "#") are enforced', async () => {
+    interface Node {
+      name: string;
+      kids: Node[];
+    }
+    const node: z.ZodType<Node> = z.object({
+      name: z.string().max(4),
+      get kids() {
+        return z.array(node).max(1);
+      },
+    });
+    for (const seed of [4, 5]) {
+      const { object } = await generateObject({ model: gpt4all()(chatPath), schema: node, prompt: 'A tree.', temperature: 1, seed, maxOutputTokens: 1500 });
+      expect(node.safeParse(object).success).toBe(true);
+    }
+  });
+
   it('without a schema, JSON mode gives any JSON object', async () => {
     const { object } = await generateObject({ model: gpt4all()(chatPath), output: 'no-schema', prompt: 'Some JSON.', temperature: 1, seed: 2, maxOutputTokens: 200 });
     expect(object).not.toBeUndefined();

@@ -1,6 +1,6 @@
 // Tools through the `ai` package: a two-step loop in which the SDK runs the tool and the model
 // answers with its result.
-import { generateText, stepCountIs, streamText, tool } from 'ai';
+import { generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { testModelPath } from '../test/models.js';
@@ -78,5 +78,24 @@ describe('a tool loop', () => {
     const call = generateText({ model: gpt4all()(chatPath), tools, toolChoice: 'required', prompt: 'Weather?', temperature: 1, seed: 3, maxOutputTokens: 3, maxRetries: 0 });
     await expect(call).rejects.toMatchObject({ code: 'ERR_TOOL_CALL_INVALID', message: expect.stringMatching(/truncated/) });
     expect(calls).toHaveLength(0);
+  });
+
+  it('calls tools, then answers in a schema (Output.object): the SDK sends the schema on every step', async () => {
+    calls.length = 0;
+    const answer = z.object({ warm: z.boolean(), city: z.enum(['Paris', 'Lyon']) });
+    const result = await generateText({
+      model: gpt4all()(chatPath),
+      tools,
+      output: Output.object({ schema: answer }),
+      stopWhen: stepCountIs(3),
+      prepareStep: ({ stepNumber }) => ({ toolChoice: stepNumber === 0 ? 'required' : 'none' }),
+      prompt: 'Is it warm in Paris?',
+      temperature: 1,
+      seed: 3,
+      maxOutputTokens: 200,
+    });
+    expect(result.steps[0]!.toolCalls).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+    expect(answer.safeParse(result.output).success).toBe(true);
   });
 });

@@ -146,4 +146,26 @@ describe('responseFormat', () => {
       keyword: 'format',
     });
   });
+
+  it('with tools: a forced call wins (it has no text to shape); with auto, the reply is a call or JSON of the schema', async () => {
+    await using model = await loadModel(await modelPath(), { ...loadOptions, catalog: false });
+    const schema = { type: 'object', properties: { answer: { enum: ['yes', 'no'] } }, required: ['answer'], additionalProperties: false };
+    const ask: ChatMessage[] = [{ role: 'user', content: 'Is it warm in Paris?' }];
+    const forced = await createCompletion(model, ask, { tools: [weather], toolChoice: 'required', responseFormat: { type: 'json_schema', schema }, temperature: 1, seed: 2, maxTokens: 60 });
+    expect(forced.choices[0].message.tool_calls).toHaveLength(1);
+    const kinds = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const reply = await createCompletion(model, ask, { tools: [weather], toolChoice: 'auto', responseFormat: { type: 'json_schema', schema }, temperature: 1, seed, maxTokens: 60 });
+      const { content, tool_calls: calls } = reply.choices[0].message;
+      if (calls?.length) {
+        kinds.add('call');
+        expect(['Paris', 'Lyon']).toContain((JSON.parse(calls[0]!.function.arguments) as { city: string }).city);
+      } else {
+        kinds.add('json');
+        expect(['yes', 'no']).toContain((JSON.parse(content) as { answer: string }).answer);
+      }
+    }
+    // Both branches of the grammar are open to the model.
+    expect([...kinds].sort()).toEqual(['call', 'json']);
+  });
 });

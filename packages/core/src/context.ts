@@ -89,14 +89,14 @@ export class Context {
    */
   generate(prompt: string | number[], options: GenerateOptions = {}): Promise<GenerateResult> {
     const { flag, release } = abortFlagFor(this.#binding, options.signal);
-    return this.#schedule(() => this.#generate(prompt, options, flag, undefined)).finally(release);
+    return this.#schedule(() => this.#generate(prompt, options, flag, undefined), options.signal, () => abortedBeforeStart(this.#promptLength(prompt))).finally(release);
   }
 
   /** Like {@link Context.generate}, as an async iterator of chunks. Leaving the loop early stops generation. */
   stream(prompt: string | number[], options: GenerateOptions = {}): GenerationStream {
     const { flag, release } = abortFlagFor(this.#binding, options.signal);
     const chunks = new ChunkQueue<GenerationChunk>(() => flag.abort());
-    const result = this.#schedule(() => this.#generate(prompt, options, flag, chunks)).finally(release);
+    const result = this.#schedule(() => this.#generate(prompt, options, flag, chunks), options.signal, () => abortedBeforeStart(this.#promptLength(prompt))).finally(release);
     result.then(
       () => chunks.end(),
       (error) => chunks.end(error),
@@ -190,8 +190,8 @@ export class Context {
    * A generation: queued behind earlier operations on a context of one sequence; at once on one
    * of several, whose scheduler gives it a sequence (or makes it wait for one).
    */
-  #schedule<T>(task: () => Promise<T>): Promise<T> {
-    if (this.parallel === 1) return this.#enqueue(task);
+  #schedule<T>(task: () => Promise<T>, signal: AbortSignal | undefined, aborted: () => T): Promise<T> {
+    if (this.parallel === 1) return this.#enqueueAbortable(task, signal, aborted);
     if (this.#disposed) return Promise.reject(new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed'));
     const run = this.#queue.catch(() => {}).then(() => {
       // A dispose() between this call and its start finds no running flag to abort.
@@ -204,6 +204,27 @@ export class Context {
     return run;
   }
 
+  /**
+   * {@link Context.#enqueue}, but a `signal` that aborts while the task still waits its turn
+   * settles it at once with `aborted()`, and the task is skipped when its turn comes: a caller
+   * that gives up does not wait for the generations ahead of it.
+   */
+  #enqueueAbortable<T>(task: () => Promise<T>, signal: AbortSignal | undefined, aborted: () => T): Promise<T> {
+    if (!signal) return this.#enqueue(task);
+    let started = false;
+    const queued = this.#enqueue(() => {
+      started = true;
+      return signal.aborted ? Promise.resolve(aborted()) : task();
+    });
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        if (!started) resolve(aborted());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      queued.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
   /** Runs `task` after every earlier operation on this context. */
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
     if (this.#disposed) return Promise.reject(new Gpt4AllError('ERR_DISPOSED', 'the context has been disposed'));
@@ -213,6 +234,11 @@ export class Context {
     });
     this.#queue = run;
     return run;
+  }
+
+  /** Tokens in `prompt`, as a generation counts them. */
+  #promptLength(prompt: string | number[]): number {
+    return typeof prompt === 'string' ? this.model.tokenize(prompt, { addSpecial: true, special: true }).length : prompt.length;
   }
 
   #generate(
@@ -269,6 +295,19 @@ function nativeLogitBias(bias: GenerateOptions['logitBias']): NativeLogitBias[] 
     }
     return { token, bias: value };
   });
+}
+
+/** The result of a generation whose signal aborted it before it started: nothing evaluated or generated. */
+function abortedBeforeStart(promptTokens: number): GenerateResult {
+  return {
+    text: '',
+    tokens: [],
+    finishReason: 'abort',
+    promptTokens,
+    cachedTokens: 0,
+    completionTokens: 0,
+    timings: { promptMs: 0, generateMs: 0, promptTokensPerSecond: 0, tokensPerSecond: 0 },
+  };
 }
 
 function toResult(native: NativeGeneration): GenerateResult {

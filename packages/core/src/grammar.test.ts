@@ -75,6 +75,17 @@ describe('unsupported schemas', () => {
     expect((error as Error).message).toContain(keyword);
   });
 
+  it('reads what zod writes: records (propertyNames of any string) and recursion through "$ref": "#"', () => {
+    const record = { type: 'object', propertyNames: { type: 'string' }, additionalProperties: { type: 'integer' } };
+    expect(jsonSchemaToGrammar(record)).toBe(jsonSchemaToGrammar({ type: 'object', additionalProperties: { type: 'integer' } }));
+    expect(catchError(() => jsonSchemaToGrammar({ type: 'object', propertyNames: { pattern: '^a' } }))).toMatchObject({ code: 'ERR_SCHEMA_UNSUPPORTED', keyword: 'propertyNames' });
+    const tree = { type: 'object', properties: { name: { type: 'string', maxLength: 4 }, kids: { type: 'array', items: { $ref: '#' }, maxItems: 2 } }, required: ['name', 'kids'], additionalProperties: false };
+    const viaDefs = { $defs: { node: { ...tree, properties: { ...tree.properties, kids: { ...tree.properties.kids, items: { $ref: '#/$defs/node' } } } } }, $ref: '#/$defs/node' };
+    const grammar = jsonSchemaToGrammar(tree);
+    expect(grammar).toContain('kids');
+    expect(grammar.split('\n').length).toBe(jsonSchemaToGrammar(viaDefs).split('\n').length);
+  });
+
   it('enforces format email through a pattern of its own, and refuses it beside a length bound', () => {
     const grammar = jsonSchemaToGrammar({ type: 'string', format: 'email' });
     expect(grammar).toContain('"@"');

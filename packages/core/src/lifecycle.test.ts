@@ -41,6 +41,28 @@ describe('abort', () => {
     await context.dispose();
   });
 
+  it('settles a generation aborted while it waits behind another at once, and skips it', async () => {
+    const context = await model.createContext({ contextSize: 512, parallel: 1 });
+    const running = context.generate('Once upon a time', { maxTokens: 400, temperature: 0 });
+    let firstDone = false;
+    void running.then(() => (firstDone = true));
+    const waiting = new AbortController();
+    const queued = context.stream('Hello', { maxTokens: 50, signal: waiting.signal });
+    setTimeout(() => waiting.abort(), 20);
+    const chunks: string[] = [];
+    for await (const chunk of queued) chunks.push(chunk.text);
+    const result = await queued.result;
+    // Settled before the 400-token generation ahead of it ended.
+    expect(firstDone).toBe(false);
+    expect(result).toMatchObject({ finishReason: 'abort', completionTokens: 0, text: '' });
+    expect(result.promptTokens).toBe(model.tokenize('Hello', { addSpecial: true, special: true }).length);
+    expect(chunks).toEqual([]);
+    expect((await running).completionTokens).toBeGreaterThan(20);
+    // The context goes on.
+    expect((await context.generate('Hello', { maxTokens: 3, temperature: 0 })).completionTokens).toBe(3);
+    await context.dispose();
+  });
+
   it('returns at once for an already aborted signal', async () => {
     const context = await model.createContext({ contextSize: 512 });
     const result = await context.generate('Hello', { maxTokens: 50, signal: AbortSignal.abort() });

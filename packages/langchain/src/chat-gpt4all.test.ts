@@ -5,7 +5,7 @@
 // with OpenAI-formatted, zod and runnable tools, streamed tool calls, structured output (with
 // and without the raw message), and abort.
 import { createCompletion, loadModel } from '@gpt4all/chat';
-import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage, trimMessages, type BaseMessage } from '@langchain/core/messages';
 import { RunnableLambda } from '@langchain/core/runnables';
 import { tool } from '@langchain/core/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,16 @@ describe('ChatGpt4All: generation', () => {
     ).rejects.toThrow();
     expect(text.startsWith(' ping pong')).toBe(true);
     expect((await looper.invoke('Go.', { stop: [' pong'] })).content).toBe(' ping');
+  });
+
+  it('counts tokens with the model’s own tokenizer, without the network, so trimMessages works', async () => {
+    await using direct = await loadModel(chatPath, loadOptions);
+    expect(await chat.getNumTokens('hello world, how are you?')).toBe(direct.engine.tokenize('hello world, how are you?').length);
+    const history = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? new HumanMessage(`question number ${i}`) : new AIMessage(`answer number ${i}`)));
+    const trimmed = await trimMessages(history, { maxTokens: 40, tokenCounter: chat, strategy: 'last' });
+    expect(trimmed.length).toBeGreaterThan(0);
+    expect(trimmed.length).toBeLessThan(history.length);
+    expect(trimmed.at(-1)!.content).toBe(history.at(-1)!.content);
   });
 
   it('rejects what a text model cannot read and prompts longer than the context, with typed errors', async () => {

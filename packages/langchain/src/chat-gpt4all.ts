@@ -16,7 +16,7 @@ import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager
 import type { BaseLanguageModelInput, StructuredOutputMethodOptions, ToolDefinition } from '@langchain/core/language_models/base';
 import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams, type BindToolsInput, type LangSmithParams } from '@langchain/core/language_models/chat_models';
 import { assembleStructuredOutputPipeline, createContentParser, createFunctionCallingParser } from '@langchain/core/language_models/structured_output';
-import { AIMessage, AIMessageChunk, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, type BaseMessage, type MessageContent, type UsageMetadata } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
@@ -122,6 +122,16 @@ export class ChatGpt4All extends BaseChatModel<ChatGpt4AllCallOptions, AIMessage
     };
   }
 
+  /**
+   * Tokens in `content` by the model's own tokenizer (text blocks only; no BOS), loading the model
+   * if needed. LangChain's default would fetch a tiktoken vocabulary over the network.
+   */
+  override async getNumTokens(content: MessageContent): Promise<number> {
+    const text = typeof content === 'string' ? content : content.map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : '')).join('');
+    const model = await this.#handle.get();
+    return model.engine.tokenize(text, { addSpecial: false }).length;
+  }
+
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<ChatGpt4AllCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, ChatGpt4AllCallOptions> {
     return this.withConfig({ tools: tools.map((tool) => convertToOpenAITool(tool)), ...kwargs });
   }
@@ -142,7 +152,7 @@ export class ChatGpt4All extends BaseChatModel<ChatGpt4AllCallOptions, AIMessage
     const message = new AIMessage({
       content: reply.content,
       tool_calls: (reply.tool_calls ?? []).map((call) => ({ id: call.id, name: call.function.name, args: JSON.parse(call.function.arguments) as Record<string, unknown>, type: 'tool_call' })),
-      additional_kwargs: reply.reasoning_content !== undefined ? { reasoning_content: reply.reasoning_content } : {},
+      additional_kwargs: reply.reasoning_content ? { reasoning_content: reply.reasoning_content } : {},
       usage_metadata: usageMetadata(completion),
       response_metadata: responseMetadata(completion),
     });
