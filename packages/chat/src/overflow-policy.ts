@@ -68,7 +68,7 @@ export function fitConversation(request: FitRequest): FittedPrompt {
   // With only the last turn left, a reply shorter than asked for beats no reply.
   if (tokens.length < contextSize) return fitted(tokens, start);
   throw new ContextOverflowError(
-    `the last message is too long: with the system message it needs ${tokens.length} tokens, and the context holds ${contextSize}`,
+    `the last message is too long: ${system.length > 0 ? 'with the system message ' : ''}it needs ${tokens.length} tokens, and the context holds ${contextSize}`,
     tokens.length,
     contextSize,
   );
