@@ -63,9 +63,6 @@ const NOT_CONSTRAINING: [&str; 16] = [
     "nullable",
 ];
 
-/// The formats the converter has rules for (`get_format` in `common/json-schema.cpp`).
-const FORMATS: [&str; 9] = ["date", "time", "date-time", "uuid", "uuid1", "uuid2", "uuid3", "uuid4", "uuid5"];
-
 /// Which kind of value each type-specific keyword constrains.
 const KIND_KEYWORDS: [(&str, &[&str]); 4] = [
     ("object", &["properties", "additionalProperties", "required"]),
@@ -84,11 +81,17 @@ pub fn json_schema_to_grammar(schema_json: &str) -> Result<String> {
         .map_err(|e| Error::SchemaInvalid { reason: format!("the schema is not JSON: {e}") })?;
     check_supported(&schema)?;
     let mut rewritten = schema.clone();
-    root_reference::rewrite(&mut rewritten);
-    string_formats::rewrite(&mut rewritten);
+    prepare(&mut rewritten);
     let ranges = number_range::extract(&mut rewritten, 0, &number_range::nonce(schema_json));
     let grammar = convert(&rewritten.to_string()).map_err(|e| locate_pattern(e, &schema))?;
     refuse_inverted_repetition(number_range::substitute(calendar_dates(grammar), &ranges, &integer_rule)?)
+}
+
+/// What the converter is given instead of a schema: recursion through the root made explicit
+/// ([`root_reference`]) and formats and pattern shorthands it lacks written out ([`string_formats`]).
+fn prepare(schema: &mut Value) {
+    root_reference::rewrite(schema);
+    string_formats::rewrite(schema);
 }
 
 /// Parses schema text. Through serde_json's reader, not `from_str`: `from_str` locates an error with
@@ -163,6 +166,7 @@ pub fn build_grammar(schemas: &[(String, String)], rules: &[(String, String)]) -
         check_supported(&schema)?;
         // Converted alone first, so that an unsupported pattern is reported with its place.
         json_schema_to_grammar(schema_json)?;
+        prepare(&mut schema);
         ranges.extend(number_range::extract(&mut schema, ranges.len(), &nonce));
         rewritten.push((name.clone(), schema.to_string()));
     }
@@ -550,15 +554,13 @@ impl Checker<'_> {
                     }
                 }
                 if let Some(Value::String(format)) = schema.get("format") {
-                    // Beside a pattern, a format gives way to it (see `string_formats`).
-                    if !FORMATS.contains(&format.as_str())
-                        && !has("pattern")
-                        && string_formats::pattern_for(format).is_none()
-                    {
+                    // A known format beside a pattern gives way to it (see `string_formats`); an
+                    // unknown one would still be checked by validators, which the pattern may not satisfy.
+                    if !string_formats::is_known(format) {
                         return Err(unsupported(
                             "format",
                             path,
-                            format!("format '{format}' has no grammar (supported: date, time, date-time, uuid, email, ipv4; or give a pattern)"),
+                            format!("format '{format}' has no grammar (supported: date, time, date-time, uuid, email, ipv4)"),
                         ));
                     }
                 }
@@ -657,6 +659,7 @@ mod tests {
         assert_eq!(keyword(json!({"type": "number", "minimum": 0.5})), Some("minimum".into()));
         assert_eq!(keyword(json!({"type": ["number", "null"], "maximum": 1})), Some("maximum".into()));
         assert_eq!(keyword(json!({"type": "string", "format": "uri"})), Some("format".into()));
+        assert_eq!(keyword(json!({"type": "string", "format": "uri", "pattern": "^https://"})), Some("format".into()));
         assert_eq!(keyword(json!({"type": "string", "format": "email", "maxLength": 30})), Some("maxLength".into()));
         assert_eq!(keyword(json!({"type": "array", "uniqueItems": true})), Some("uniqueItems".into()));
         assert_eq!(keyword(json!({"not": {"type": "string"}})), Some("not".into()));
@@ -681,7 +684,7 @@ mod tests {
             json!({"type": "array", "items": {"enum": [1, 2]}, "minItems": 1, "maxItems": 3, "uniqueItems": false}),
             json!({"type": "string", "format": "date-time"}),
             json!({"type": "string", "format": "email"}),
-            json!({"type": "string", "format": "uri", "pattern": "^https://"}),
+            json!({"type": "string", "format": "date-time", "pattern": "^[0-9]{4}"}),
             json!({"type": "integer", "exclusiveMinimum": 0, "x-vendor": true}),
         ] {
             check_supported(&schema).unwrap_or_else(|e| panic!("{schema}: {e}"));

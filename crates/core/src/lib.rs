@@ -38,6 +38,7 @@ mod number_range;
 mod quantize;
 mod root_reference;
 mod sampler;
+mod schema_walk;
 mod string_formats;
 mod text_stream;
 mod utf8_prefix;

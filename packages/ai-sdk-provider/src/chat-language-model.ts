@@ -25,7 +25,7 @@ export class Gpt4AllChatLanguageModel implements LanguageModelV4 {
   readonly specificationVersion = 'v4';
   readonly provider = 'gpt4all';
   readonly modelId: string;
-  /** Only text goes in: files are read only when their content is inline text. */
+  /** No URL is fetched: files are read when they are text (inline, or the bytes of a text file). */
   readonly supportedUrls: Record<string, RegExp[]> = {};
   readonly #settings: Gpt4AllChatSettings;
   readonly #model: () => Promise<Model>;

@@ -76,7 +76,8 @@ function toolOutputText(output: LanguageModelV4ToolResultOutput): string {
  */
 function fileText(part: Pick<LanguageModelV4FilePart, 'data' | 'mediaType'>): string {
   if (part.data.type === 'text') return part.data.text;
-  if (part.data.type === 'data' && TEXT_MEDIA_TYPE.test(part.mediaType)) {
+  // Parameters (`; charset=utf-8`) aside: the bytes are read as UTF-8.
+  if (part.data.type === 'data' && TEXT_MEDIA_TYPE.test(part.mediaType.split(';')[0]!.trim())) {
     const { data } = part.data;
     return typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   }

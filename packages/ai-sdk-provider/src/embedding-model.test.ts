@@ -41,7 +41,10 @@ describe('embeddings', () => {
 
   it('stops through abortSignal, with the signal’s reason', async () => {
     await expect(embedMany({ model: gpt4all().embeddingModel(embedderPath), values: ['a', 'b'], abortSignal: AbortSignal.abort(), maxRetries: 0 })).rejects.toMatchObject({ name: 'AbortError' });
-    const values = Array.from({ length: 2000 }, (_, i) => `a long list of texts, number ${i}`);
-    await expect(embedMany({ model: gpt4all().embeddingModel(embedderPath), values, abortSignal: AbortSignal.timeout(50), maxRetries: 0 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    // Mid-embedding: the model is loaded first, so the timeout lands while texts are embedded.
+    const model = gpt4all().embeddingModel(embedderPath);
+    await embedMany({ model, values: ['warm-up'] });
+    const values = Array.from({ length: 4000 }, (_, i) => `a long list of texts, number ${i}`);
+    await expect(embedMany({ model, values, abortSignal: AbortSignal.timeout(100), maxRetries: 0 })).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });

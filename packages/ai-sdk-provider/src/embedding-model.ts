@@ -44,7 +44,7 @@ export class Gpt4AllEmbeddingModel implements EmbeddingModelV4 {
   async doEmbed(options: EmbeddingModelV4CallOptions): Promise<EmbeddingModelV4Result> {
     const model = await loaded(this.#model, options.abortSignal);
     const extra = (options.providerOptions?.gpt4all ?? {}) as { prefix?: string };
-    const prefix = extra.prefix ?? this.#settings.prefix ?? (model.embeddingTasks === undefined ? '' : undefined);
+    const prefix = extra.prefix ?? this.#settings.prefix ?? null;
     const vectors = await model
       .embed(options.values, { prefix, dimensionality: options.dimensions ?? this.#settings.dimensions, longText: this.#settings.longText, signal: options.abortSignal })
       .catch((error: unknown) => {

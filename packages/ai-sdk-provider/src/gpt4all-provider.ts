@@ -52,7 +52,9 @@ export function createGpt4All(settings: Gpt4AllProviderSettings = {}): Gpt4AllPr
       if (!model) {
         model = loadModel(id, settings);
         loaded.set(id, model);
-        model.catch(() => loaded.delete(id)); // a failed load is tried again by the next call
+        // A failed load is tried again by the next call (unless dispose() has started a new one).
+        const failed = model;
+        failed.catch(() => loaded.get(id) === failed && loaded.delete(id));
       }
       return model;
     };

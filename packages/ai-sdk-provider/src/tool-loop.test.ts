@@ -98,4 +98,29 @@ describe('a tool loop', () => {
     expect(calls).toHaveLength(1);
     expect(answer.safeParse(result.output).success).toBe(true);
   });
+
+  it("with toolChoice 'auto' and a schema, every step is a call or the schema's JSON", async () => {
+    calls.length = 0;
+    const answer = z.object({ warm: z.boolean() });
+    const result = await generateText({
+      model: gpt4all()(chatPath),
+      tools,
+      output: Output.object({ schema: answer }),
+      stopWhen: stepCountIs(4),
+      prepareStep: ({ stepNumber }) => ({ toolChoice: stepNumber === 0 ? 'required' : 'auto' }),
+      prompt: 'Is it warm in Lyon?',
+      temperature: 1,
+      seed: 5,
+      maxOutputTokens: 200,
+    }).catch((error: unknown) => error as Error);
+    // However many calls the model makes, each is a valid call and the last step (if it is not a
+    // call) is the JSON; the run ends in an object unless all four steps were calls.
+    const steps = 'steps' in result ? result.steps : [];
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      if (step.toolCalls.length > 0) expect(['Paris', 'Lyon']).toContain((step.toolCalls[0]!.input as { city: string }).city);
+      else expect(answer.safeParse(JSON.parse(step.text)).success).toBe(true);
+    }
+    expect(calls.length).toBe(steps.filter((step) => step.toolCalls.length > 0).length);
+  });
 });

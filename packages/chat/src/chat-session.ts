@@ -312,7 +312,10 @@ export class ChatSession {
       // Whether the prompt ends inside a thinking block does not depend on the turns left out.
       opensReasoning = promptOpensReasoning(renderPrompt(this.#format, conversation, withTools ? tools : undefined), format);
       const grammar = options.grammar ?? replyGrammar({ format, tools, toolChoice, schema, promptOpensReasoning: opensReasoning });
-      splitter.current = createOutputSplitter(format, { promptOpensReasoning: opensReasoning, tools });
+      // With a response schema, a family whose calls are bare JSON writes the answer alone (see
+      // replyGrammar), and its JSON is not read as a call.
+      const jsonAnswer = schema !== undefined && toolChoice === 'auto' && format.startsWithCall;
+      splitter.current = createOutputSplitter(jsonAnswer ? { ...format, startsWithCall: false } : format, { promptOpensReasoning: opensReasoning, tools });
       result = await context.generate(fitted.tokens, {
         ...sampling,
         maxTokens: Math.min(replyLimit, fitted.replyRoom),

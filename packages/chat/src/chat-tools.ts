@@ -2,7 +2,7 @@ import type { JsonSchema } from '@gpt4all/core';
 import type { ToolDefinition } from '@gpt4all/templates';
 import type { ValidateFunction } from 'ajv';
 import { invalidArgument } from './errors/chat-error.js';
-import { compileJsonSchema } from './json-schema-validator.js';
+import { JsonSchemaCompiler } from './json-schema-validator.js';
 
 /**
  * A tool the model may call, in OpenAI's shape (`{ type: 'function', function: { name,
@@ -79,6 +79,7 @@ export class ToolSet {
   constructor(tools: readonly ChatTool[] | undefined) {
     if (tools !== undefined && !Array.isArray(tools)) throw invalidArgument('tools must be a list of { type: "function", function: { name, parameters } }');
     this.tools = [...(tools ?? [])];
+    const compiler = new JsonSchemaCompiler();
     for (const tool of this.tools) {
       const name = tool?.function?.name;
       if (tool?.type !== 'function' || typeof name !== 'string' || !TOOL_NAME.test(name)) {
@@ -87,7 +88,7 @@ export class ToolSet {
       if (this.#validators.has(name)) throw invalidArgument(`two tools are named '${name}'`);
       if (tool.execute !== undefined && typeof tool.execute !== 'function') throw invalidArgument(`tool '${name}': execute must be a function`);
       try {
-        this.#validators.set(name, compileJsonSchema(tool.function.parameters ?? { type: 'object' }));
+        this.#validators.set(name, compiler.compile(tool.function.parameters ?? { type: 'object' }));
       } catch (cause) {
         throw invalidArgument(`tool '${name}': parameters is not a valid JSON Schema (${(cause as Error).message})`);
       }

@@ -38,7 +38,10 @@ export interface ChatCompletion {
     /** Prompt tokens reused from the KV cache. */
     cached_tokens: number;
   };
-  /** Prefill and decode times and speeds of the reply (not in OpenAI's shape; llama-server adds the same). */
+  /**
+   * Prefill and decode times and speeds of the reply (not in OpenAI's shape; llama-server adds the
+   * same). With tools the session runs itself, those of the last round; `usage` counts them all.
+   */
   timings: GenerationTimings;
 }
 

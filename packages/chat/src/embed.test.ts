@@ -103,6 +103,11 @@ describe('embed', () => {
     const nomic = await loadModel(path, { ...loadOptions, catalog: false });
     const byDefault = await nomic.embed(texts[0]!);
     expectClose(byDefault, await nomic.embed(texts[0]!, { prefix: 'search_document' }));
+    // `null`: the default of a model GPT4All knows, none for one it does not.
+    expectClose(await nomic.embed(texts[0]!, { prefix: null }), byDefault);
+    expectClose(await bert.embed(texts[0]!, { prefix: null }), await bert.embed(texts[0]!, { prefix: '' }));
+    expect(nomic.embeddingTasks).toEqual(['search_document', 'search_query', 'clustering', 'classification']);
+    expect(bert.embeddingTasks).toBeUndefined();
     const query = await nomic.embed(texts[0]!, { prefix: 'search_query' });
     expect(Array.from(query)).not.toEqual(Array.from(byDefault));
     await expect(nomic.embed('x', { prefix: 'summarize' })).rejects.toThrow(/search_document.*search_query.*clustering.*classification/);

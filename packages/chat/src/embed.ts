@@ -8,9 +8,11 @@ export interface EmbedOptions {
   /**
    * Task prefix. For Nomic models: `'search_document'` (default), `'search_query'`, `'clustering'`
    * or `'classification'`; the text is embedded as `"<prefix>: <text>"`. Models this package does
-   * not know need it explicitly (`''` for none), as GPT4All requires.
+   * not know need it explicitly (`''` for none), as GPT4All requires; `null` takes the model's
+   * default where this package knows the model, and none where it does not (what APIs without a
+   * prefix, like OpenAI's, want).
    */
-  prefix?: string;
+  prefix?: string | null;
   /**
    * Length of the vectors: the first `dimensionality` components of the full vector, scaled back
    * to unit length (Matryoshka). Default: the model's embedding length.
@@ -60,8 +62,9 @@ export async function embed(model: Model, texts: readonly string[], options: Emb
   return sums.map((sum) => unit(sum.subarray(0, dimensions)));
 }
 
-function resolvePrefix(spec: EmbeddingModelSpec | undefined, prefix: string | undefined, name: string): string {
-  if (prefix !== undefined && typeof prefix !== 'string') throw invalidArgument('prefix must be a string');
+function resolvePrefix(spec: EmbeddingModelSpec | undefined, given: string | null | undefined, name: string): string {
+  if (given !== undefined && given !== null && typeof given !== 'string') throw invalidArgument('prefix must be a string or null');
+  const prefix = given === null ? (spec ? undefined : '') : given;
   if (!spec) {
     if (prefix === undefined) {
       throw new ChatError(

@@ -22,8 +22,9 @@ export interface ReplyShape {
  *   starts is finished well-formed; text before it is free);
  * - a `responseFormat` schema: JSON valid against it, from the first token;
  * - both, with `'auto'`: a tool call or that JSON, from the first token (a step of a tool loop
- *   whose final answer has a schema); a forced call has no text for the schema to shape, so the
- *   call's grammar alone applies.
+ *   whose final answer has a schema), except for families whose calls are bare JSON (Llama 3's),
+ *   where the JSON alone; a forced call has no text for the schema to shape, so the call's
+ *   grammar alone applies.
  *
  * Where the prompt opens a thinking block, a grammar from the first token would keep the model
  * inside it; it starts instead with the closing tag, so the reply's reasoning is empty.
@@ -33,7 +34,9 @@ export function replyGrammar(shape: ReplyShape): Grammar | undefined {
   const forced = toolChoice !== 'auto' && toolChoice !== 'none' && tools.length > 0;
   const schema = forced ? undefined : shape.schema;
   const closeReasoning = shape.promptOpensReasoning && format.reasoning ? `${gbnfLiteral(`${format.reasoning.close}\n\n`)} ` : '';
-  if (schema !== undefined && toolChoice === 'auto' && tools.length > 0) {
+  // A family whose call is a bare JSON object at the start of the reply (Llama 3's) cannot tell
+  // a JSON answer from a call: there, the schema alone applies.
+  if (schema !== undefined && toolChoice === 'auto' && tools.length > 0 && !format.startsWithCall) {
     const plan = toolCallGrammarPlan(format, tools, 'required', { promptOpensReasoning: shape.promptOpensReasoning });
     const schemas = Object.fromEntries([...plan.schemas.map(({ name, schema: s }) => [name, s as JsonSchema]), ['gpt4all-json', schema]]);
     const rules = Object.fromEntries(plan.rules.map(({ name, body }) => [name === 'root' ? 'gpt4all-call' : name, body]));

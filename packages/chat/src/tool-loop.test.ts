@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadOptions } from '../test/helpers.js';
+import { testModelPath } from '../test/models.js';
 import type { ChatTool } from './chat-tools.js';
 import { ChatError, createCompletion, loadModel, type ChatMessage } from './index.js';
 
@@ -167,5 +168,17 @@ describe('responseFormat', () => {
     }
     // Both branches of the grammar are open to the model.
     expect([...kinds].sort()).toEqual(['call', 'json']);
+  });
+
+  it('for a family whose calls are bare JSON (Llama 3), the reply with tools and a schema is the JSON answer, never read as a call', async () => {
+    await using model = await loadModel(await testModelPath('llama3'), { ...loadOptions, catalog: false });
+    const schema = { type: 'object', properties: { name: { enum: ['get_weather', 'other'] }, answer: { enum: ['yes', 'no'] } }, required: ['name', 'answer'], additionalProperties: false };
+    for (const seed of [1, 2, 3]) {
+      const reply = await createCompletion(model, [{ role: 'user', content: 'Is it warm?' }], { tools: [weather], responseFormat: { type: 'json_schema', schema }, temperature: 1, seed, maxTokens: 80 });
+      const { content, tool_calls: calls } = reply.choices[0].message;
+      expect(calls).toBeUndefined();
+      const value = JSON.parse(content) as { name: string; answer: string };
+      expect(['yes', 'no']).toContain(value.answer);
+    }
   });
 });

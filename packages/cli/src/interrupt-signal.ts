@@ -20,9 +20,13 @@ export function signalExitCode(signal: NodeJS.Signals): number {
  * threads, which can crash the process (a segfault instead of the signal).
  */
 export function exitBySignal(signal: NodeJS.Signals): never {
+  // Windows has no signals to re-raise: killing oneself there is exit code 1.
+  if (process.platform === 'win32') process.exit(signalExitCode(signal));
   process.removeAllListeners(signal);
   process.kill(process.pid, signal);
-  // The signal is delivered at once; should anything still run, it must not go on.
+  // Another thread (llama.cpp's, libuv's) may take the signal a moment later: wait for it
+  // rather than run the exit handlers now.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
   process.exit(signalExitCode(signal));
 }
 

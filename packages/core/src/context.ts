@@ -211,14 +211,21 @@ export class Context {
    */
   #enqueueAbortable<T>(task: () => Promise<T>, signal: AbortSignal | undefined, aborted: () => T): Promise<T> {
     if (!signal) return this.#enqueue(task);
+    if (this.#disposed) return this.#enqueue(task); // rejects with ERR_DISPOSED
+    if (signal.aborted) return Promise.resolve().then(aborted);
     let started = false;
     const queued = this.#enqueue(() => {
       started = true;
-      return signal.aborted ? Promise.resolve(aborted()) : task();
+      return signal.aborted ? Promise.resolve().then(aborted) : task();
     });
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
-        if (!started) resolve(aborted());
+        if (started) return;
+        try {
+          resolve(aborted());
+        } catch (error) {
+          reject(error);
+        }
       };
       signal.addEventListener('abort', onAbort, { once: true });
       queued.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

@@ -64,10 +64,15 @@ export interface GenerationChunk {
   token: number;
 }
 
+/** How long a generation took (llama.cpp's `llama_perf_context` split, measured by the engine). */
 export interface GenerationTimings {
+  /** Milliseconds spent evaluating the prompt tokens not found in the KV cache (prefill). */
   promptMs: number;
+  /** Milliseconds spent generating tokens (decode), from the first sampled token to the last. */
   generateMs: number;
+  /** Prompt tokens evaluated per second (0 when none were). */
   promptTokensPerSecond: number;
+  /** Tokens generated per second (0 when none were). */
   tokensPerSecond: number;
 }
 

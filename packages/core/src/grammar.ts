@@ -35,8 +35,10 @@ export interface Grammar {
  *
  * @throws {SchemaError} `ERR_SCHEMA_INVALID` for a schema that is not one (an unresolvable
  *   `$ref`, an unknown `type`, an invalid `pattern`), `ERR_SCHEMA_UNSUPPORTED` naming the keyword
- *   for one the grammar cannot enforce (`multipleOf`, `uniqueItems`, `not`, `format: email`,
+ *   for one the grammar cannot enforce (`multipleOf`, `uniqueItems`, `not`, `format: uri`,
  *   ranges on `number` rather than `integer`, ...; the list is in `crates/core/src/json_schema.rs`).
+ *   Beyond llama.cpp's converter: `format: email` and `ipv4`, a known format beside a `pattern`
+ *   (the pattern wins), `\d`/`\w`/`\s` in patterns, `"$ref": "#"` and `propertyNames` of any string.
  */
 export function jsonSchemaToGrammar(schema: JsonSchema | string): string {
   return grammarOf(loadBinding().binding.jsonSchemaToGrammar(schemaText(schema, 'schema')));

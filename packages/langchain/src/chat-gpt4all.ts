@@ -145,7 +145,7 @@ export class ChatGpt4All extends BaseChatModel<ChatGpt4AllCallOptions, AIMessage
       const message = new AIMessage({ content, tool_calls, additional_kwargs, usage_metadata, response_metadata });
       return { generations: [{ text: whole.text, message, generationInfo: whole.generationInfo }] };
     }
-    const model = await this.#handle.get();
+    const model = await this.#handle.get(options.signal);
     const completion = await createCompletion(model, toChatMessages(messages), { ...this.invocationParams(options), signal: options.signal });
     throwIfAborted(options.signal, completion);
     const { message: reply, finish_reason } = completion.choices[0];
@@ -160,7 +160,7 @@ export class ChatGpt4All extends BaseChatModel<ChatGpt4AllCallOptions, AIMessage
   }
 
   async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
-    const model = await this.#handle.get();
+    const model = await this.#handle.get(options.signal);
     const stream = streamCompletion(model, toChatMessages(messages), { ...this.invocationParams(options), signal: options.signal });
     let calls = 0;
     for await (const part of stream.parts) {

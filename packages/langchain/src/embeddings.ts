@@ -62,9 +62,8 @@ export class Gpt4AllEmbeddings extends Embeddings implements AsyncDisposable {
     const tasks = model.embeddingTasks;
     const nomic = tasks?.includes('search_query') === true;
     const given = kind === 'document' ? this.#params.documentPrefix : (this.#params.queryPrefix ?? (nomic ? undefined : this.#params.documentPrefix));
-    const fallback = kind === 'query' && nomic ? 'search_query' : undefined;
-    // A model GPT4All does not know has no prefix unless one is given.
-    const prefix = given ?? fallback ?? (tasks === undefined ? '' : undefined);
+    // Otherwise the model's default where GPT4All knows it, none where it does not.
+    const prefix = given ?? (kind === 'query' && nomic ? 'search_query' : null);
     return { prefix, dimensionality: this.#params.dimensionality, longText: this.#params.longText };
   }
 

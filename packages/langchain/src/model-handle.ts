@@ -19,13 +19,23 @@ export class ModelHandle {
     this.name = source instanceof Model ? source.displayName : source;
   }
 
-  get(): Promise<Model> {
+  /** The model, once loaded; a `signal` that aborts first rejects at once (the load goes on, for the next call). */
+  get(signal?: AbortSignal): Promise<Model> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.#source instanceof Model) return Promise.resolve(this.#source);
     if (!this.#loading) {
-      this.#loading = loadModel(this.#source, this.#options);
-      this.#loading.catch(() => (this.#loading = undefined));
+      const loading = loadModel(this.#source, this.#options);
+      // A failed load is tried again by the next call (unless dispose() has started a new one).
+      loading.catch(() => this.#loading === loading && (this.#loading = undefined));
+      this.#loading = loading;
     }
-    return this.#loading;
+    if (!signal) return this.#loading;
+    const loading = this.#loading;
+    return new Promise<Model>((resolve, reject) => {
+      const onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      loading.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   async dispose(): Promise<void> {

@@ -113,8 +113,9 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
         throw new ApiError(message, { status: 401, code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
       }
     });
-    app.setErrorHandler(async (error, _request, reply) => {
-      const apiError = toApiError(error, resolved.log);
+    app.setErrorHandler(async (error, request, reply) => {
+      const clientGone = request.raw.destroyed || request.raw.socket?.destroyed === true;
+      const apiError = toApiError(error, resolved.log, { clientGone });
       return reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
     });
     app.setNotFoundHandler(async (request, reply) => {

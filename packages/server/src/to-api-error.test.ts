@@ -7,10 +7,14 @@ describe('toApiError', () => {
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
     for (const code of ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED', 'EPIPE']) {
-      const gone = toApiError(Object.assign(new Error('Premature close'), { code }), log);
+      const gone = toApiError(Object.assign(new Error('Premature close'), { code }), log, { clientGone: true });
       expect(gone).toMatchObject({ status: 499, code: 'client_closed_request' });
     }
     expect(lines).toEqual([]);
+    // The same error of another socket, with the request's client still there, is the server's.
+    expect(toApiError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), log, { clientGone: false })).toMatchObject({ status: 500 });
+    expect(lines).toHaveLength(1);
+    lines.length = 0;
     expect(toApiError(new Error('boom'), log)).toMatchObject({ status: 500 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error: .*boom/s);

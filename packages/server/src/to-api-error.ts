@@ -37,10 +37,11 @@ const CLIENT_GONE_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', '
  * and values 400 with their `ERR_…` code; a disposed model or a request stopped by the server's
  * closing 503), and anything else 500 with a
  * generic message so that no stack or internal detail leaks. With `log`, the cause of a 5xx
- * (its stack) is logged.
+ * (its stack) is logged. A connection error (`ECONNRESET`, premature close) of a request whose
+ * client is gone (`request.clientGone`) is 499 and not logged.
  */
-export function toApiError(error: unknown, log?: (line: string) => void): ApiError {
-  const apiError = mapError(error);
+export function toApiError(error: unknown, log?: (line: string) => void, request?: { clientGone: boolean }): ApiError {
+  const apiError = mapError(error, request?.clientGone === true);
   // A 5xx is the server's fault: its cause goes to the log (never to the client).
   if (apiError.status >= 500 && log && apiError.code !== 'server_shutting_down') {
     const cause = apiError.cause ?? error;
@@ -49,7 +50,7 @@ export function toApiError(error: unknown, log?: (line: string) => void): ApiErr
   return apiError;
 }
 
-function mapError(error: unknown): ApiError {
+function mapError(error: unknown, clientGone: boolean): ApiError {
   if (ApiError.isInstance(error)) return error;
   const fastifyError = error as { code?: unknown; statusCode?: unknown; validation?: ValidationIssue[]; message?: unknown };
   if (Array.isArray(fastifyError?.validation)) return validationError(fastifyError.validation);
@@ -64,9 +65,9 @@ function mapError(error: unknown): ApiError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('The Content-Length header does not match the body.', { status: 400, code: 'invalid_content_length' }, { cause: error });
   }
-  // The client went away (a body cut off, a closed socket): nobody reads the answer, and it is
-  // not the server's fault, so it is no 5xx and not logged; 499 as nginx names it.
-  if (typeof fastifyError?.code === 'string' && CLIENT_GONE_CODES.has(fastifyError.code)) {
+  // The request's client went away (a body cut off, its socket closed): nobody reads the answer,
+  // and it is not the server's fault, so it is no 5xx and not logged; 499 as nginx names it.
+  if (clientGone && typeof fastifyError?.code === 'string' && CLIENT_GONE_CODES.has(fastifyError.code)) {
     return new ApiError('The client closed the connection before the request was complete.', { status: 499, code: 'client_closed_request' }, { cause: error });
   }
   // Only a client still there reads it: the server closed before its request could finish.
@@ -90,7 +91,6 @@ function mapError(error: unknown): ApiError {
   return new ApiError('The server had an error while processing the request.', { status: 500, code: 'internal_error' }, { cause: error });
 }
 
-/** A schema violation: 400 whose `param` is the field, as OpenAI names it (`messages[0].role`). */
 /**
  * The issue that says most about what is wrong. A field with alternatives (`anyOf`: a string or
  * a list, or null) fails every branch; the deepest issue (a list's item) and then one that is not
@@ -106,6 +106,7 @@ function mostSpecific(issues: ValidationIssue[]): ValidationIssue {
   return atDepth.find((i) => i.keyword !== 'type') ?? atDepth[0]!;
 }
 
+/** A schema violation: 400 whose `param` is the field, as OpenAI names it (`messages[0].role`). */
 function validationError(issues: ValidationIssue[]): ApiError {
   const issue = mostSpecific(issues);
   const missing = issue.keyword === 'required' && typeof issue.params?.['missingProperty'] === 'string' ? issue.params['missingProperty'] : undefined;

@@ -37,9 +37,8 @@ export function embeddingsRoute(app: FastifyInstance, context: ServerContext): v
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
     const slot = await takeModelSlot(context, request, reply, body.model, 'embed');
     try {
-      // A model GPT4All knows gets its default prefix (undefined); any other none.
-      const prefix = slot.model.embeddingTasks === undefined ? '' : undefined;
-      const vectors = await slot.model.embed(inputs, { prefix, dimensionality: body.dimensions, signal: slot.signal });
+      // A model GPT4All knows gets its default prefix, any other none.
+      const vectors = await slot.model.embed(inputs, { prefix: null, dimensionality: body.dimensions, signal: slot.signal });
       const promptTokens = inputs.reduce((sum, input) => sum + slot.model.engine.tokenize(input).length, 0);
       slot.embedded(inputs.length, promptTokens);
       return {
