@@ -15,12 +15,17 @@ export const generatedModels = {
   },
 };
 
-/** The `--model` value, or a generated model of `kind` (announced as random weights). */
+let announced = false;
+
+/** The `--model` value, or a generated model of `kind` (announced once as random weights). */
 export async function modelOrGenerated(model, kind) {
   if (model) return model;
   const path = await ensureTestModel(generatedModels[kind]);
-  console.log('No --model given: using a generated test model with RANDOM WEIGHTS (expect gibberish).');
-  console.log('Pass --model with a GGUF path or a GPT4All model name for a real one.\n');
+  if (!announced) {
+    console.log('No --model given: using a generated test model with RANDOM WEIGHTS (expect gibberish).');
+    console.log('Pass --model with a GGUF path or a GPT4All model name for a real one.\n');
+    announced = true;
+  }
   return path;
 }
 
