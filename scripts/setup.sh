@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "System packages (compiler, CMake, Ninja, ccache, libclang for bindgen, curl, QEMU for the emulated-CPU tests, Go and Python for the other-language bindings)"
+step "System packages (compiler, CMake, Ninja, ccache, libclang for bindgen, curl, QEMU for the emulated-CPU tests, Chromium for the web app tests, Go and Python for the other-language bindings)"
 if command -v dpkg-query >/dev/null 2>&1; then
-  bash scripts/install-debian-packages.sh build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config qemu-user-static binutils
+  bash scripts/install-debian-packages.sh build-essential cmake ninja-build ccache libclang-dev clang git curl pkg-config qemu-user-static binutils chromium
   command -v go >/dev/null 2>&1 || bash scripts/install-debian-packages.sh golang-go
   python3 -c "import ensurepip, venv" >/dev/null 2>&1 || bash scripts/install-debian-packages.sh python3-venv
 else

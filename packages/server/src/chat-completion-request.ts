@@ -28,6 +28,8 @@ export interface ChatCompletionRequest extends SamplingRequest {
   response_format?: ResponseFormat | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
+  /** Extension: a Jinja chat template used instead of the model's for this request. */
+  chat_template?: string | null;
 }
 
 const content = {
@@ -103,5 +105,6 @@ export const CHAT_COMPLETION_SCHEMA = {
     }),
     logprobs: nullable({ type: 'boolean' }),
     top_logprobs: nullable({ type: 'integer', minimum: 0 }),
+    chat_template: nullable({ type: 'string', minLength: 1 }),
   },
 } as const;

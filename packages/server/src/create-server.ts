@@ -1,10 +1,20 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { defaultModelPath } from '@gpt4all/download';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setMaxListeners } from 'node:events';
 import { ApiError } from './api-error.js';
 import { apiKeyCheck } from './api-key-check.js';
+import { AppEventBus } from './app-api/app-event-bus.js';
+import { AppModelList } from './app-api/app-model-list.js';
+import { DownloadManager } from './app-api/download-manager.js';
+import { ServerCatalog } from './app-api/server-catalog.js';
 import { isLocalHostHeader, isLoopbackHost } from './loopback-host.js';
 import { ModelRegistry } from './model-registry.js';
+import { appCatalogRoute } from './routes/app-catalog.js';
+import { appDownloadsRoute } from './routes/app-downloads.js';
+import { appEventsRoute } from './routes/app-events.js';
+import { appInfoRoute } from './routes/app-info.js';
+import { appModelsRoute } from './routes/app-models.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { completionsRoute } from './routes/completions.js';
 import { embeddingsRoute } from './routes/embeddings.js';
@@ -16,6 +26,7 @@ import { resolveServeOptions, type ServeOptions } from './serve-options.js';
 import type { ServerContext } from './server-context.js';
 import { ServerMetrics } from './server-metrics.js';
 import { toApiError } from './to-api-error.js';
+import { registerWebApp } from './web-app.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,19 +48,34 @@ export type ServerApp = FastifyInstance & { readonly gpt4all: { readonly models:
 export async function createServer(options: ServeOptions): Promise<ServerApp> {
   const resolved = resolveServeOptions(options);
   const metrics = new ServerMetrics();
+  const events = new AppEventBus();
+  const modelsDir = defaultModelPath({ modelPath: resolved.modelsDir });
   const registry = await ModelRegistry.open(resolved.models, {
-    loadOptions: { modelPath: resolved.modelsDir, threads: resolved.threads, parallel: resolved.parallel, contextSize: resolved.contextSize },
+    loadOptions: { modelPath: modelsDir, catalog: resolved.catalogUrl, threads: resolved.threads, parallel: resolved.parallel, contextSize: resolved.contextSize },
     lazy: resolved.loadOnFirstRequest,
     parallel: resolved.parallel,
     maxQueue: resolved.maxQueue,
+    modelsDir,
     onAdmission: (id, state) => metrics.admission(id, state),
+    onLoad: (id, report) => events.emit({ type: 'model-load', id, ...report }),
   });
   try {
     for (const served of registry.models) metrics.admission(served.id, { running: 0, waiting: 0 });
     const shutdown = new AbortController();
     // Every request in flight listens to it: many listeners are its purpose, not a leak.
     setMaxListeners(0, shutdown.signal);
-    const context: ServerContext = { options: resolved, registry, metrics, shutdown: shutdown.signal };
+    const catalog = new ServerCatalog(resolved.catalogUrl, modelsDir);
+    const context: ServerContext = {
+      options: resolved,
+      registry,
+      metrics,
+      shutdown: shutdown.signal,
+      modelsDir,
+      events,
+      catalog,
+      downloads: new DownloadManager({ modelsDir, catalog, events }),
+      appModels: new AppModelList(registry, catalog, modelsDir),
+    };
     const app = Fastify({
       logger: false,
       bodyLimit: resolved.bodyLimit,
@@ -108,7 +134,7 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
         throw new ApiError('This server only answers requests addressed to this machine (Host: localhost or 127.0.0.1).', { status: 403, code: 'host_not_allowed' });
       }
       const path = request.url.split('?')[0]!;
-      if (checkKey && (path === '/v1' || path.startsWith('/v1/')) && !checkKey(request.headers.authorization)) {
+      if (checkKey && isKeyedPath(path) && !checkKey(request.headers.authorization)) {
         const message = request.headers.authorization ? 'Incorrect API key provided.' : 'Missing API key: send it as `Authorization: Bearer <key>`.';
         throw new ApiError(message, { status: 401, code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
       }
@@ -118,16 +144,23 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
       const apiError = toApiError(error, resolved.log, { clientGone });
       return reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
     });
-    app.setNotFoundHandler(async (request, reply) => {
+    const notFound = async (request: FastifyRequest, reply: FastifyReply) => {
       const apiError = new ApiError(`There is no route ${request.method} ${request.url.split('?')[0]}.`, { status: 404, code: 'not_found' });
       return reply.code(404).send(apiError.toBody());
-    });
+    };
+    if (resolved.webAppDir) await registerWebApp(app, resolved.webAppDir, notFound);
+    else app.setNotFoundHandler(notFound);
     chatCompletionsRoute(app, context);
     completionsRoute(app, context);
     embeddingsRoute(app, context);
     modelsRoute(app, context, unixSeconds());
     healthRoute(app, context);
     metricsRoute(app, context);
+    appInfoRoute(app, context);
+    appModelsRoute(app, context);
+    appCatalogRoute(app, context);
+    appDownloadsRoute(app, context);
+    appEventsRoute(app, context);
 
     let grace: NodeJS.Timeout | undefined;
     app.addHook('preClose', async () => {
@@ -140,6 +173,7 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
     app.addHook('onClose', async () => {
       clearTimeout(grace);
       shutdown.abort();
+      await context.downloads.close();
       await registry.dispose();
     });
     return app;
@@ -147,4 +181,9 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
     await registry.dispose();
     throw error;
   }
+}
+
+/** The paths that need the API key, when the server has one: the OpenAI API and the web app's. */
+function isKeyedPath(path: string): boolean {
+  return ['/v1', '/api'].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }

@@ -10,3 +10,15 @@ export { SERVER_DEFAULTS } from './serve-options.js';
 export type { RunningServer, ServeOptions } from './serve-options.js';
 export { ApiError } from './api-error.js';
 export type { ApiErrorBody, ApiErrorType } from './api-error.js';
+export type {
+  AppInfo,
+  GenerationDefaults,
+  AppModelState,
+  AppModel,
+  LoadModelRequest,
+  AppCatalogEntry,
+  StartDownloadRequest,
+  DownloadState,
+  AppEvent,
+  CompletionTimings,
+} from './app-api/app-api.js';

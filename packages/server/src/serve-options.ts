@@ -1,8 +1,17 @@
 import { DEFAULTS, Gpt4AllError } from '@gpt4all/chat';
+import { resolve } from 'node:path';
+
+/** The environment variable that names the catalog when `catalogUrl` is not given (the CLI's too). */
+export const CATALOG_URL_ENV = 'GPT4ALL_CATALOG_URL';
 
 /** How {@link startServer} serves models. Only `models` is required. */
 export interface ServeOptions {
-  /** The models to serve: paths, catalog names or file names, as `@gpt4all/chat`'s `loadModel` accepts them. */
+  /**
+   * The models to serve: paths, catalog names or file names, as `@gpt4all/chat`'s `loadModel`
+   * accepts them. May be empty: every model installed in `modelsDir` is also served on demand
+   * (named by its file name, loaded by its first request), which is how the web app starts on a
+   * machine with nothing installed yet.
+   */
   models: string[];
   /** Interface to bind. Default `'127.0.0.1'` (loopback only); another host logs a warning when there is no `apiKey`. */
   host?: string;
@@ -16,7 +25,7 @@ export interface ServeOptions {
   parallel?: number;
   /** CPU threads of each model (passed to `loadModel`). Default: the engine's (physical cores). */
   threads?: number;
-  /** When set, every `/v1` request needs `Authorization: Bearer <apiKey>` (else 401). */
+  /** When set, every `/v1` and `/api` request needs `Authorization: Bearer <apiKey>` (else 401). */
   apiKey?: string;
   /** Origins allowed to call the server from a browser (CORS; `'*'` for any). Default: CORS off. */
   cors?: string[];
@@ -34,6 +43,17 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Milliseconds `close()` lets generations in flight run before it aborts them. Default 10 000. */
   closeGraceMs?: number;
+  /**
+   * The model catalog (`models3.json` format) that names models, `GET /api/catalog` lists and
+   * `POST /api/downloads` downloads from: an http(s) URL or a file path. Default
+   * `$GPT4ALL_CATALOG_URL` when set (as the CLI reads it), else GPT4All's (`DEFAULT_CATALOG_URL`).
+   */
+  catalogUrl?: string;
+  /**
+   * A built web app to serve at `/` (a directory with `index.html` and `assets/`, such as
+   * `@gpt4all/web`'s `dist`). Default: none (`/` answers 404 as any unknown path).
+   */
+  webAppDir?: string;
 }
 
 /** A server that {@link startServer} started. */
@@ -71,6 +91,10 @@ export interface ResolvedServeOptions extends Required<Pick<ServeOptions, 'host'
   cors: string[] | undefined;
   contextSize: number | undefined;
   modelsDir: string | undefined;
+  /** A URL or an absolute path; undefined for GPT4All's catalog. */
+  catalogUrl: string | undefined;
+  /** An absolute path. */
+  webAppDir: string | undefined;
 }
 
 /**
@@ -80,8 +104,8 @@ export interface ResolvedServeOptions extends Required<Pick<ServeOptions, 'host'
 export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
   const { models } = options;
-  if (!Array.isArray(models) || models.length === 0 || !models.every((m) => typeof m === 'string' && m !== '')) {
-    throw invalid('models must be a non-empty list of model paths, catalog names or file names');
+  if (!Array.isArray(models) || !models.every((m) => typeof m === 'string' && m !== '')) {
+    throw invalid('models must be a list of model paths, catalog names or file names');
   }
   const apiKey = options.apiKey;
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) throw invalid('apiKey must be a non-empty string');
@@ -92,6 +116,9 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (typeof log !== 'function') throw invalid('log must be a function');
   if (options.modelsDir !== undefined && typeof options.modelsDir !== 'string') throw invalid('modelsDir must be a string');
+  const catalogUrl = options.catalogUrl ?? (process.env[CATALOG_URL_ENV]?.trim() || undefined);
+  if (catalogUrl !== undefined && (typeof catalogUrl !== 'string' || catalogUrl === '')) throw invalid('catalogUrl must be a non-empty string');
+  if (options.webAppDir !== undefined && (typeof options.webAppDir !== 'string' || options.webAppDir === '')) throw invalid('webAppDir must be a non-empty string');
   return {
     models: [...models],
     host,
@@ -105,6 +132,9 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     apiKey,
     cors: cors && [...cors],
     modelsDir: options.modelsDir,
+    // A file path is made absolute now, so that it means the same wherever it is used later.
+    catalogUrl: catalogUrl === undefined || /^https?:\/\//i.test(catalogUrl) ? catalogUrl : resolve(catalogUrl),
+    webAppDir: options.webAppDir === undefined ? undefined : resolve(options.webAppDir),
     log,
     closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? SERVER_DEFAULTS.closeGraceMs, 0, 2 ** 31 - 1),
   };

@@ -16,7 +16,8 @@ beforeAll(async () => {
 
 describe('options', () => {
   it.each([
-    ['no models', { models: [] }, /models must be a non-empty list/],
+    ['models that are not a list', { models: 'model.gguf' }, /models must be a list/],
+    ['an empty model name', { models: [''] }, /models must be a list of model paths/],
     ['a port out of range', { port: 70000 }, /port must be a whole number from 0 to 65535/],
     ['parallel 0', { parallel: 0 }, /parallel must be a whole number from 1/],
     ['parallel over the engine’s most', { parallel: DEFAULTS.maxParallel + 1 }, /parallel must be a whole number from 1 to/],

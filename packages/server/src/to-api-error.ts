@@ -24,7 +24,12 @@ const BAD_REQUEST_CODES = new Set([
   'ERR_TEMPLATE_LIMIT',
   // A forced call is grammar-constrained: it fails only when max_tokens cuts it short.
   'ERR_TOOL_CALL_INVALID',
+  // A model file name that is not a plain file name of the model directory (`../x`).
+  'ERR_UNSAFE_FILENAME',
 ]);
+
+// @gpt4all codes of a service the server depends on failing (the model catalog's host), not the server.
+const UPSTREAM_STATUS: Record<string, number> = { ERR_CATALOG_UNAVAILABLE: 503, ERR_CATALOG_INVALID: 502 };
 
 // Node's codes for a peer that closed the connection under a read or a write.
 const CLIENT_GONE_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED', 'EPIPE']);
@@ -83,6 +88,8 @@ function mapError(error: unknown, clientGone: boolean): ApiError {
   }
   if (Gpt4AllError.isInstance(error)) {
     if (BAD_REQUEST_CODES.has(error.code)) return new ApiError(error.message, { status: 400, code: error.code }, { cause: error });
+    const upstream = UPSTREAM_STATUS[error.code];
+    if (upstream !== undefined) return new ApiError(error.message, { status: upstream, code: error.code }, { cause: error });
     if (error.code === 'ERR_DISPOSED') return new ApiError('The server is shutting down.', { status: 503, code: 'server_shutting_down' }, { cause: error });
     return new ApiError(error.message, { status: 500, code: error.code }, { cause: error });
   }

@@ -2,6 +2,7 @@ import { DEFAULTS } from '@gpt4all/chat';
 import type { ServeOptions } from '@gpt4all/server';
 import { Command, Option } from 'commander';
 import { defaultModel } from '../default-model.js';
+import { UsageError } from '../usage-error.js';
 import { resolveModelArgument } from '../model-source-options.js';
 import { exitBySignal } from '../interrupt-signal.js';
 import { collect, integerInRange } from '../parse-number.js';
@@ -10,11 +11,14 @@ import { collect, integerInRange } from '../parse-number.js';
 type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'modelsDir'> & {
   model?: string[];
   lazy?: boolean;
+  /** False with `--no-web`. */
+  web: boolean;
 };
 
 /**
  * `gpt4all serve`: an OpenAI-compatible HTTP API over local models (`@gpt4all/server`'s
- * `startServer`; without `--model`, the only installed model). Flags left out are left to the
+ * `startServer`; without `--model`, the only installed model) and the web app (`@gpt4all/web`) at
+ * `/` unless `--no-web`. Flags left out are left to the
  * server's defaults (`SERVER_DEFAULTS`: 127.0.0.1, port 4891), which the help text names. Prints
  * the URL and the model ids on stderr once it listens. SIGINT or SIGTERM closes it gracefully
  * (no new connections, requests in flight finish) and exits 0; a second signal exits at once with
@@ -23,7 +27,7 @@ type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve models over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, ...)')
-    .option('--model <model>', 'a model to serve: catalog name, file name, hf: reference or path (repeatable; default: the only installed model)', collect)
+    .option('--model <model>', 'a model to serve: catalog name, file name, hf: reference or path (repeatable; default: the only installed model, else each installed one on demand)', collect)
     .option('--host <host>', 'address to listen on (default: 127.0.0.1, this machine only)')
     .addOption(new Option('--port <port>', 'port to listen on, 0 for any free one (default: 4891, as GPT4All\'s API server)').argParser(integerInRange(0, 65535)))
     .addOption(new Option('--parallel <n>', `requests each model generates at once, decoded together (default: ${DEFAULTS.parallel})`).argParser(integerInRange(1)))
@@ -33,15 +37,17 @@ export function serveCommand(): Command {
     .addOption(new Option('--context-size <n>', `tokens each of a model's sequences holds (default: the catalog's, else ${DEFAULTS.contextSize})`).argParser(integerInRange(16)))
     .option('--models-dir <dir>', 'model directory (default: $GPT4ALL_MODEL_PATH, else ~/.cache/gpt4all)')
     .option('--lazy', 'load each model on its first request instead of at start')
+    .option('--no-web', 'do not serve the web app at / (only the APIs)')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const models = flags.model?.map((model) => resolveModelArgument(model, flags)) ?? [await defaultModel('gpt4all serve --model <model>', flags)];
+  const models = flags.model?.map((model) => resolveModelArgument(model, flags)) ?? (await installedDefault(flags));
   // Imported here: the server (fastify and all) is only needed by this command.
   const { startServer } = await import('@gpt4all/server');
+  const webAppDir = flags.web ? (await import('@gpt4all/web')).webAppDir : undefined;
   const server = await startServer({
     models,
     host: flags.host,
@@ -53,9 +59,12 @@ async function serve(flags: ServeFlags): Promise<void> {
     contextSize: flags.contextSize,
     modelsDir: flags.modelsDir,
     loadOnFirstRequest: flags.lazy,
+    webAppDir,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stderr.write(`serving ${server.models.join(', ')} on ${server.url}\n`);
+  const served = server.models.length > 0 ? server.models.join(', ') : 'the models of the model directory, on demand';
+  process.stderr.write(`serving ${served} on ${server.url}\n`);
+  if (webAppDir) process.stderr.write(`web app: ${server.url}/\n`);
   process.stderr.write(`OpenAI base URL: ${server.url}/v1 (Ctrl-C stops)\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -74,4 +83,18 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.stderr.write('stopped\n');
   // Exit now: nothing of the closed server (timers, model threads) may hold the process.
   process.exit(0);
+}
+
+/**
+ * Without `--model`: the only installed model, loaded at start. With none or several installed,
+ * none is loaded at start: each installed one is loaded by the first request that names it, and
+ * the web app can download one.
+ */
+async function installedDefault(flags: ServeFlags): Promise<string[]> {
+  try {
+    return [await defaultModel('gpt4all serve --model <model>', flags)];
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return [];
+  }
 }

@@ -61,6 +61,15 @@ export async function runDownload(target: DownloadTarget, options: SessionOption
   await mkdir(options.directory, { recursive: true });
   const meter = new ProgressMeter(options.events.progress);
   meter.total = target.size;
+  try {
+    return await locked(target, paths, options, meter);
+  } finally {
+    meter.stop();
+  }
+}
+
+/** {@link runDownload} once its progress meter exists: a verified file already there, else a transfer under the lock. */
+async function locked(target: DownloadTarget, paths: PartPaths, options: SessionOptions, meter: ProgressMeter): Promise<DownloadResult> {
   if (!options.force) {
     // Fast path without the lock (works in a read-only model directory).
     const present = await existingResult(target, paths, options, meter);

@@ -28,12 +28,16 @@ const WINDOW_MS = 3000;
 
 /**
  * Turns byte counters into throttled progress reports with speed and ETA.
- * Reports at most every `intervalMs`, plus forced ones (phase changes, end).
+ * Reports at most every `intervalMs`, plus forced ones (phase changes, end). A count held back
+ * is reported when the interval ends, so a transfer that stalls still shows how far it got;
+ * {@link ProgressMeter.stop} ends that once the download is over.
  */
 export class ProgressMeter {
   private samples: { time: number; bytes: number }[] = [];
   private lastEmit = 0;
   private phase: DownloadPhase = 'downloading';
+  private held: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly emit: (progress: DownloadProgress) => void,
@@ -50,10 +54,20 @@ export class ProgressMeter {
     this.update(bytes, true);
   }
 
-  /** Records `bytes` done; reports when the interval has passed or `force` is set. */
+  /** Records `bytes` done; reports now when the interval has passed or `force` is set, else when it ends. */
   update(bytes: number, force = false): void {
     const now = performance.now();
-    if (!force && now - this.lastEmit < this.intervalMs) return;
+    const wait = this.intervalMs - (now - this.lastEmit);
+    if (!force && wait > 0) {
+      this.held = bytes;
+      // unref: a pending report never keeps the process alive.
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        if (this.held !== undefined) this.update(this.held, true);
+      }, wait).unref();
+      return;
+    }
+    this.stop();
     this.lastEmit = now;
     this.samples.push({ time: now, bytes });
     while (this.samples.length > 2 && now - (this.samples[0] as { time: number }).time > WINDOW_MS) this.samples.shift();
@@ -63,5 +77,12 @@ export class ProgressMeter {
     const remaining = this.total === undefined ? undefined : Math.max(0, this.total - bytes);
     const eta = remaining === undefined ? undefined : remaining === 0 ? 0 : speed > 0 ? remaining / speed : undefined;
     this.emit({ phase: this.phase, bytes, total: this.total, speed, eta, resumedFrom: this.resumedFrom });
+  }
+
+  /** Drops a count held back (the download is over: nothing is reported after its end). */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.held = undefined;
   }
 }

@@ -1,10 +1,13 @@
 import { createCompletion, streamCompletion, type ChatCompletion, type CreateCompletionOptions } from '@gpt4all/chat';
+import type { ChatRenderer } from '@gpt4all/templates';
 import type { FastifyInstance } from 'fastify';
 import { unsupportedParameter } from '../api-error.js';
 import { CHAT_COMPLETION_SCHEMA, type ChatCompletionRequest } from '../chat-completion-request.js';
+import { completionTimings } from '../completion-timings.js';
 import { takeModelSlot, type ModelSlot } from '../model-slot.js';
 import { toChatMessages } from '../openai-messages.js';
 import { openAIUsage } from '../openai-usage.js';
+import { chatTemplateError, requestChatTemplate } from '../request-chat-template.js';
 import { responseId, unixSeconds } from '../response-id.js';
 import { samplingOptions } from '../sampling-request.js';
 import type { ServerContext } from '../server-context.js';
@@ -15,7 +18,9 @@ import { toApiError } from '../to-api-error.js';
  * `POST /v1/chat/completions`: OpenAI's chat completions, answered by `@gpt4all/chat`
  * (`createCompletion`, or `streamCompletion` with `stream: true`), which renders the messages
  * with the model's chat template, applies stop strings, grammars for `response_format` and
- * forced tool calls, and parses tool calls and reasoning.
+ * forced tool calls, and parses tool calls and reasoning. Extensions: `chat_template` (a Jinja
+ * template used instead of the model's; 400 when it does not parse or fails to render), and
+ * `timings` (`CompletionTimings`) in the response, or in a stream's last chunks.
  */
 export function chatCompletionsRoute(app: FastifyInstance, context: ServerContext): void {
   app.post<{ Body: ChatCompletionRequest }>('/v1/chat/completions', { schema: { body: CHAT_COMPLETION_SCHEMA } }, async (request, reply) => {
@@ -23,9 +28,20 @@ export function chatCompletionsRoute(app: FastifyInstance, context: ServerContex
     if (body.logprobs === true || (body.top_logprobs ?? 0) > 0) throw unsupportedParameter(body.logprobs === true ? 'logprobs' : 'top_logprobs', 'logprobs are not supported by this server.');
     const messages = toChatMessages(body.messages);
     const sampling = samplingOptions(body);
+    const chatTemplate = body.chat_template ?? undefined;
+    // A template that does not parse is refused before the request waits for (or loads) its model.
+    if (chatTemplate !== undefined) requestChatTemplate(chatTemplate);
     const slot = await takeModelSlot(context, request, reply, body.model, 'generate');
+    let template: ChatRenderer | undefined;
+    try {
+      template = chatTemplate === undefined ? undefined : requestChatTemplate(chatTemplate, slot.model);
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
     const options: CreateCompletionOptions = {
       ...sampling,
+      template,
       signal: slot.signal,
       // The caller's messages are the prompt: one that does not fit is an error, never cut short.
       contextOverflow: 'error',
@@ -37,7 +53,9 @@ export function chatCompletionsRoute(app: FastifyInstance, context: ServerContex
     const id = responseId('chatcmpl');
     if (body.stream !== true) {
       try {
-        const completion = await createCompletion(slot.model, messages, options);
+        const completion = await createCompletion(slot.model, messages, options).catch((error: unknown) => {
+          throw chatTemplateError(error);
+        });
         return chatCompletionBody(id, slot, completion);
       } finally {
         slot.release();
@@ -76,9 +94,12 @@ export function chatCompletionsRoute(app: FastifyInstance, context: ServerContex
           }
           const completion = await stream.result;
           const finishReason = finished(slot, completion);
+          const timings = completionTimings(completion);
           send({});
-          events.send(chunk({}, finishReason));
-          if (includeUsage) events.send({ id, object: 'chat.completion.chunk', created, model: slot.served.id, system_fingerprint: null, choices: [], usage: openAIUsage(usageOf(completion)) });
+          events.send({ ...chunk({}, finishReason), timings });
+          if (includeUsage) events.send({ id, object: 'chat.completion.chunk', created, model: slot.served.id, system_fingerprint: null, choices: [], usage: openAIUsage(usageOf(completion)), timings });
+        } catch (error) {
+          throw chatTemplateError(error);
         } finally {
           slot.release();
         }
@@ -115,6 +136,8 @@ function chatCompletionBody(id: string, slot: ModelSlot, completion: ChatComplet
       },
     ],
     usage: openAIUsage(usageOf(completion)),
+    // Not in OpenAI's shape: llama-server's prefill and decode times (the web app shows tokens/s).
+    timings: completionTimings(completion),
   };
 }
 

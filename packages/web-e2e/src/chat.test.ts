@@ -1,0 +1,193 @@
+// The chat page in a real Chromium against `gpt4all serve`: streamed Markdown replies, stop,
+// regenerate, edit-and-continue, conversations kept across reloads, settings sent with requests,
+// accessibility (axe-core) and screenshots.
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, screenshot, seriousViolations } from './testing/browser.js';
+import { startGuiServer, type GuiServer } from './testing/gui-server.js';
+import { MARKDOWN_REPLY } from './testing/test-models.js';
+
+let server: GuiServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startGuiServer({ installed: { 'Markdown-Test.gguf': 'markdown', 'Endless-Test.gguf': 'endless', 'Thinker-Test.gguf': 'thinker' } });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Opens the app on a new conversation with the model `filename`. */
+async function newChat(page: Page, filename: string): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.getByTestId('new-chat').click();
+  const select = page.getByTestId('model-select');
+  const value = await select.locator('option').filter({ hasText: filename.replace(/\.gguf$/, '') }).first().getAttribute('value');
+  await select.selectOption(value!);
+}
+
+/** Types a message and sends it with Enter; resolves with the chat request the page sent. */
+async function send(page: Page, text: string): Promise<Request> {
+  const request = page.waitForRequest((r) => r.url().endsWith('/v1/chat/completions') && r.method() === 'POST');
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('composer').press('Enter');
+  return request;
+}
+
+const assistantMessages = (page: Page) => page.locator('[data-testid="message"][data-role="assistant"]');
+const userMessages = (page: Page) => page.locator('[data-testid="message"][data-role="user"]');
+
+describe('chat', () => {
+  it('streams a reply rendered as Markdown, with tokens/s and context use; the conversation survives a reload', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Markdown-Test.gguf');
+    const request = await send(page, 'Say hello');
+    const body = request.postDataJSON() as { stream: boolean; model: string; messages: { role: string; content: string }[] };
+    expect(body.stream).toBe(true);
+    expect(body.model).toContain('Markdown-Test');
+    expect(body.messages.at(-1)).toEqual({ role: 'user', content: 'Say hello' });
+
+    const reply = assistantMessages(page).last();
+    await expect.poll(() => reply.locator('strong').textContent(), { timeout: 30_000 }).toBe('there');
+    // The fenced block is a highlighted code element, not literal backticks.
+    await expect.poll(() => reply.locator('pre code').textContent()).toContain('console.log(42);');
+    expect(await reply.locator('pre code .hljs-number, pre code [class*="hljs-"]').count()).toBeGreaterThan(0);
+    expect(await reply.textContent()).not.toContain('```');
+    await expect.poll(() => page.getByTestId('stats').last().textContent()).toMatch(/tok\/s/);
+    expect(await page.getByTestId('stats').last().textContent()).toMatch(/\d+ ?\/ ?\d+/);
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('conversation-item').count()).toBeGreaterThan(0);
+    await page.getByTestId('conversation-item').filter({ hasText: 'Say hello' }).first().click();
+    await expect.poll(() => userMessages(page).first().textContent()).toContain('Say hello');
+    await expect.poll(() => assistantMessages(page).first().locator('strong').textContent()).toBe('there');
+    await context.close();
+  });
+
+  it('Esc stops a reply mid-stream, and the stop button does too', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Endless-Test.gguf');
+    await send(page, 'Sing');
+    const reply = assistantMessages(page).last();
+    await expect.poll(async () => ((await reply.textContent()) ?? '').split('la').length, { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.getByTestId('composer').press('Escape');
+    await expect.poll(() => page.getByTestId('stop').count()).toBe(0);
+    const stopped = await reply.textContent();
+    await page.waitForTimeout(500);
+    expect(await reply.textContent()).toBe(stopped);
+
+    await send(page, 'Again');
+    const second = assistantMessages(page).last();
+    await expect.poll(async () => ((await second.textContent()) ?? '').split('la').length, { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.getByTestId('stop').click();
+    await expect.poll(() => page.getByTestId('stop').count()).toBe(0);
+    const length = (await second.textContent())!.length;
+    await page.waitForTimeout(500);
+    expect((await second.textContent())!.length).toBe(length);
+    await context.close();
+  });
+
+  it('regenerates the last reply, and edits a past message to continue from there', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Markdown-Test.gguf');
+    await send(page, 'First question');
+    await expect.poll(() => assistantMessages(page).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('stats').count()).toBe(1);
+    await send(page, 'Second question');
+    await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(2);
+
+    // Regenerate: the same history is sent again without the old reply, and it is replaced.
+    const regenerated = page.waitForRequest((r) => r.url().endsWith('/v1/chat/completions'));
+    await page.getByTestId('regenerate').last().click();
+    const again = (await regenerated).postDataJSON() as { messages: { role: string; content: string }[] };
+    expect(again.messages.filter((m) => m.role !== 'system').map((m) => m.content)).toEqual(['First question', MARKDOWN_REPLY, 'Second question']);
+    await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(2);
+    expect(await assistantMessages(page).count()).toBe(2);
+
+    // Edit the first question: what came after it goes, and the conversation continues from the edit.
+    await userMessages(page).first().hover();
+    await userMessages(page).first().getByTestId('edit').click();
+    await page.getByRole('textbox', { name: /edit/i }).fill('Edited question');
+    const edited = page.waitForRequest((r) => r.url().endsWith('/v1/chat/completions'));
+    await page.getByTestId('edit-save').click();
+    const body = (await edited).postDataJSON() as { messages: { role: string; content: string }[] };
+    expect(body.messages.filter((m) => m.role !== 'system').map((m) => m.content)).toEqual(['Edited question']);
+    await expect.poll(() => assistantMessages(page).count(), { timeout: 30_000 }).toBe(1);
+    expect(await userMessages(page).count()).toBe(1);
+    expect(await userMessages(page).first().textContent()).toContain('Edited question');
+    await context.close();
+  });
+
+  it('sends the settings of the conversation: temperature, sampling, max tokens, system message and a custom template', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Markdown-Test.gguf');
+    await page.getByTestId('settings-toggle').click();
+    await page.getByTestId('setting-temperature').fill('1.3');
+    await page.getByTestId('setting-top-k').fill('17');
+    await page.getByTestId('setting-max-tokens').fill('64');
+    await page.getByTestId('system-message').fill('You are terse.');
+    const request = await send(page, 'Hi');
+    const body = request.postDataJSON() as Record<string, unknown> & { messages: { role: string; content: string }[] };
+    expect(body.temperature).toBe(1.3);
+    expect(body.top_k).toBe(17);
+    expect(body.max_tokens).toBe(64);
+    expect(body.messages[0]).toEqual({ role: 'system', content: 'You are terse.' });
+    await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(1);
+
+    // A custom template is previewed live in the browser, then sent with the request.
+    await page.getByTestId('setting-template').selectOption({ label: 'Custom' });
+    const template = "{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
+    await page.getByTestId('template-editor').fill(template);
+    await expect.poll(() => page.getByTestId('template-preview').textContent()).toContain('[user]');
+    const withTemplate = await send(page, 'Templated');
+    expect((withTemplate.postDataJSON() as { chat_template?: string }).chat_template).toBe(template);
+    await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(2);
+
+    // A broken template is reported in the preview, not sent.
+    await page.getByTestId('template-editor').fill('{% for m in messages %}');
+    await expect.poll(() => page.getByTestId('template-preview').textContent()).toMatch(/error|expected|unexpected|end/i);
+    await context.close();
+  });
+
+  it('shows the reasoning of a thinking model collapsed', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Thinker-Test.gguf');
+    await send(page, 'What is 2 + 2?');
+    const reply = assistantMessages(page).last();
+    await expect.poll(() => reply.textContent(), { timeout: 30_000 }).toContain('The answer is 4.');
+    const reasoning = reply.getByTestId('reasoning');
+    expect(await reasoning.evaluate((element) => element.tagName)).toBe('DETAILS');
+    expect(await reasoning.getAttribute('open')).toBeNull();
+    expect(await reasoning.textContent()).toContain('Let me think');
+    await context.close();
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const viewport of ['desktop', 'phone'] as const) {
+      it(`has no serious accessibility violations (${colorScheme}, ${viewport}), and is photographed`, async () => {
+        const { context, page } = await openPage(browser, { colorScheme, viewport });
+        if (viewport === 'phone') {
+          await page.goto(`${server.url}/`);
+          await page.getByTestId('sidebar-toggle').click();
+          await page.getByTestId('new-chat').click();
+        } else {
+          await newChat(page, 'Markdown-Test.gguf');
+        }
+        if (viewport === 'phone') {
+          const select = page.getByTestId('model-select');
+          const value = await select.locator('option').filter({ hasText: 'Markdown-Test' }).first().getAttribute('value');
+          await select.selectOption(value!);
+        }
+        await send(page, 'Show me some code');
+        await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(1);
+        // Nothing wider than the window at 375 px.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
+        expect(await seriousViolations(page)).toEqual([]);
+        await screenshot(page, `chat-${colorScheme}-${viewport}`);
+        await context.close();
+      });
+    }
+  }
+});

@@ -1,0 +1,109 @@
+/**
+ * Every request of the app goes through here: it adds the API key, asks the user for one when
+ * the server answers 401 (and again when the key is wrong), and turns the server's OpenAI-shaped
+ * errors into {@link ServerError}s with the server's message.
+ */
+import { signal } from '@preact/signals';
+
+const KEY_STORAGE = 'gpt4all.apiKey';
+
+function storedKey(): string | null {
+  try {
+    return localStorage.getItem(KEY_STORAGE);
+  } catch {
+    return null; // storage disabled: the key lives for this page only
+  }
+}
+
+export const apiKey = signal<string | null>(storedKey());
+
+/** Set while the API key dialog is open; `wrongKey` when the key sent was refused. */
+export const apiKeyRequest = signal<{ wrongKey: boolean } | null>(null);
+
+let keyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+
+/** An error answer of the server, with its message. */
+export class ServerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+function askForKey(): Promise<void> {
+  apiKeyRequest.value = { wrongKey: apiKey.value !== null };
+  return new Promise((resolve, reject) => keyWaiters.push({ resolve, reject }));
+}
+
+/** The dialog's answer: retries the requests that waited for a key. */
+export function submitApiKey(key: string): void {
+  apiKey.value = key;
+  try {
+    localStorage.setItem(KEY_STORAGE, key);
+  } catch {
+    // Kept in memory only.
+  }
+  apiKeyRequest.value = null;
+  const waiters = keyWaiters;
+  keyWaiters = [];
+  for (const waiter of waiters) waiter.resolve();
+}
+
+/** The dialog was closed without a key: the requests that waited fail. */
+export function cancelApiKey(): void {
+  apiKeyRequest.value = null;
+  const waiters = keyWaiters;
+  keyWaiters = [];
+  for (const waiter of waiters) waiter.reject(new ServerError('This server needs an API key.', 401));
+}
+
+/** The message of an error answer: `{error: {message}}`, else the status. */
+export async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    if (typeof body.error === 'object' && typeof body.error?.message === 'string') return body.error.message;
+    if (typeof body.error === 'string') return body.error;
+    if (typeof body.message === 'string') return body.message;
+  } catch {
+    // Not JSON: fall through to the status.
+  }
+  return `The server answered ${response.status} ${response.statusText}`.trim();
+}
+
+/**
+ * `fetch` of a path of this server (relative, so the app also works below a path prefix).
+ * Resolves with a 2xx response; throws a ServerError otherwise.
+ */
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  for (;;) {
+    const headers = new Headers(init.headers);
+    if (apiKey.value) headers.set('Authorization', `Bearer ${apiKey.value}`);
+    const response = await fetch(path, { ...init, headers });
+    if (response.status === 401) {
+      await response.body?.cancel();
+      await askForKey();
+      continue;
+    }
+    if (!response.ok) throw new ServerError(await errorMessage(response), response.status);
+    return response;
+  }
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await apiFetch(path, signal ? { signal } : {});
+  return (await response.json()) as T;
+}
+
+export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<T | null> {
+  const response = await apiFetch(path, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    ...(signal && { signal }),
+  });
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text ? (JSON.parse(text) as T) : null;
+}

@@ -1,0 +1,73 @@
+/** The page: sidebar, top bar, the current page, the settings drawer and the dialogs. */
+import { useSignal, useSignalEffect } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import { ApiKeyDialog } from './api-key-dialog.js';
+import { connectEvents } from './app-events.js';
+import { ChatView } from './chat-view.js';
+import {
+  conversations,
+  conversationsLoaded,
+  createConversation,
+  currentConversation,
+  loadStoredConversations,
+} from './conversations-state.js';
+import { ErrorAlert } from './error-alert.js';
+import { ModelsPage } from './models-page.js';
+import { chatHref, navigate, route } from './router.js';
+import { applyEvent, refreshAll, serverChecked } from './server-state.js';
+import { SettingsDrawer } from './settings-drawer.js';
+import { Sidebar } from './sidebar.js';
+import { TopBar } from './top-bar.js';
+
+export function App() {
+  const sidebarOpen = useSignal(false);
+  const settingsOpen = useSignal(false);
+
+  useEffect(() => {
+    void refreshAll();
+    void loadStoredConversations();
+    let first = true;
+    return connectEvents(applyEvent, () => {
+      // Events may have been missed while disconnected.
+      if (!first) void refreshAll();
+      first = false;
+    });
+  }, []);
+
+  // `#/chat` (or an id that no longer exists) opens the latest conversation, or a new one.
+  useSignalEffect(() => {
+    const current = route.value;
+    if (!conversationsLoaded.value || !serverChecked.value || current.page !== 'chat' || currentConversation.value) return;
+    const latest = conversations.value[0] ?? createConversation();
+    navigate(chatHref(latest.id));
+  });
+
+  // On a narrow screen the sidebar is an overlay: close it once a conversation or page is chosen.
+  useSignalEffect(() => {
+    void route.value;
+    sidebarOpen.value = false;
+  });
+
+  const page = route.value.page;
+  return (
+    <div class={`app${sidebarOpen.value ? ' sidebar-open' : ''}`}>
+      <Sidebar />
+      <div class="workspace">
+        <TopBar
+          sidebarOpen={sidebarOpen.value}
+          onToggleSidebar={() => (sidebarOpen.value = !sidebarOpen.value)}
+          settingsOpen={settingsOpen.value}
+          onToggleSettings={() => (settingsOpen.value = !settingsOpen.value)}
+        />
+        <ErrorAlert />
+        <div class="page-area">
+          <main class="page">{page === 'models' ? <ModelsPage /> : <ChatView />}</main>
+          {page === 'chat' && settingsOpen.value && currentConversation.value && (
+            <SettingsDrawer conversation={currentConversation.value} onClose={() => (settingsOpen.value = false)} />
+          )}
+        </div>
+      </div>
+      <ApiKeyDialog />
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * Sending, regenerating and editing: loads the conversation's model with its context size when
+ * needed (showing the load's progress), streams the reply, and saves it with its stats.
+ */
+import { signal } from '@preact/signals';
+import { apiFetch } from './api-client.js';
+import { buildChatRequest, type PresetSource } from './chat-request.js';
+import { applyChunk, emptyReply, type StreamedReply } from './chat-stream.js';
+import type { Conversation, Message, ReplyStats } from './conversation.js';
+import { newId } from './conversation.js';
+import { defaultModelId, getConversation, titleIfUntitled, updateConversation } from './conversations-state.js';
+import { showError } from './error-state.js';
+import { loadModel, models, refreshModels } from './server-state.js';
+import { readSse } from './sse-reader.js';
+
+export interface Generation {
+  conversationId: string;
+  phase: 'loading' | 'streaming';
+  modelId: string;
+  reply: StreamedReply;
+  controller: AbortController;
+}
+
+/** The reply being generated (one at a time), shown under the conversation's messages. */
+export const generation = signal<Generation | null>(null);
+
+/**
+ * The context size each model was last loaded with at our request, by model id: the server may
+ * load fewer tokens than asked (the model's trained length), and asking again would reload it.
+ */
+const loadedFor = new Map<string, { asked: number; got: number | null }>();
+
+async function ensureLoaded(modelId: string, contextSize: number, signal: AbortSignal): Promise<number | null> {
+  await refreshModels().catch(() => {});
+  const model = models.value.find((m) => m.id === modelId);
+  if (!model) throw new Error(`The model "${modelId}" is not installed any more. Pick another one.`);
+  const earlier = loadedFor.get(modelId);
+  const sameAsAsked = earlier !== undefined && earlier.asked === contextSize && earlier.got === model.contextSize;
+  if (model.state === 'loaded' && (model.contextSize === contextSize || sameAsAsked)) return model.contextSize;
+  const loaded = await loadModel(modelId, contextSize, signal);
+  const got = loaded?.contextSize ?? null;
+  loadedFor.set(modelId, { asked: contextSize, got });
+  return got;
+}
+
+/** Loads @gpt4all/templates (a separate chunk) only when the conversation uses a preset. */
+async function presetSources(conversation: Conversation): Promise<PresetSource> {
+  if (conversation.settings.template.kind !== 'preset') return () => undefined;
+  const { getPreset } = await import('./template-engine.js');
+  return (name) => getPreset(name)?.template;
+}
+
+function statsOf(reply: StreamedReply, contextSize: number | null): ReplyStats {
+  return {
+    tokensPerSecond: reply.timings?.predicted_per_second ?? null,
+    totalTokens: reply.totalTokens,
+    contextSize,
+  };
+}
+
+async function generate(conversation: Conversation): Promise<void> {
+  if (generation.value) return;
+  const modelId = conversation.modelId;
+  if (!modelId) {
+    showError(new Error('Pick a model for this conversation first (Models page to download one).'));
+    return;
+  }
+  const controller = new AbortController();
+  const current: Generation = { conversationId: conversation.id, phase: 'loading', modelId, reply: emptyReply(), controller };
+  generation.value = current;
+  const update = (change: Partial<Generation>) => {
+    Object.assign(current, change);
+    generation.value = { ...current };
+  };
+  let contextSize: number | null = conversation.settings.contextSize;
+  try {
+    contextSize = (await ensureLoaded(modelId, conversation.settings.contextSize, controller.signal)) ?? contextSize;
+    update({ phase: 'streaming' });
+    const response = await apiFetch('v1/chat/completions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      body: JSON.stringify(buildChatRequest(conversation, conversation.messages, await presetSources(conversation))),
+      signal: controller.signal,
+    });
+    if (!response.body) throw new Error('The server sent no reply.');
+    for await (const event of readSse(response.body)) {
+      if (event.data === '[DONE]') break;
+      update({ reply: applyChunk(current.reply, event.data) });
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) showError(error);
+  } finally {
+    generation.value = null;
+    const { reply } = current;
+    // A stopped reply keeps what arrived; an empty one (failed, or stopped before any text) is dropped.
+    if (reply.content || reply.reasoning) {
+      const message: Message = { id: newId(), role: 'assistant', content: reply.content, stats: statsOf(reply, contextSize) };
+      if (reply.reasoning) message.reasoning = reply.reasoning;
+      updateConversation(conversation.id, (c) => ({ ...c, messages: [...c.messages, message] }), true);
+    }
+  }
+}
+
+export async function sendMessage(conversationId: string, text: string): Promise<void> {
+  const conversation = getConversation(conversationId);
+  if (!conversation || generation.value || text.trim() === '') return;
+  const updated = updateConversation(
+    conversationId,
+    (c) => ({
+      ...c,
+      // A conversation opened before the model list arrived has no model yet: use the default one.
+      modelId: c.modelId ?? defaultModelId(),
+      title: titleIfUntitled(c, text),
+      messages: [...c.messages, { id: newId(), role: 'user', content: text }],
+    }),
+    true,
+  );
+  if (updated) await generate(updated);
+}
+
+/** Replaces the last reply with a new one. */
+export async function regenerate(conversationId: string): Promise<void> {
+  const conversation = getConversation(conversationId);
+  if (!conversation || generation.value) return;
+  const messages = [...conversation.messages];
+  while (messages.at(-1)?.role === 'assistant') messages.pop();
+  if (messages.length === 0) return;
+  const updated = updateConversation(conversationId, (c) => ({ ...c, messages }), true);
+  if (updated) await generate(updated);
+}
+
+/** Changes a past user message, drops everything after it, and answers it anew. */
+export async function editMessage(conversationId: string, messageId: string, text: string): Promise<void> {
+  const conversation = getConversation(conversationId);
+  if (!conversation || generation.value || text.trim() === '') return;
+  const index = conversation.messages.findIndex((m) => m.id === messageId);
+  if (index === -1) return;
+  const messages = [...conversation.messages.slice(0, index), { ...conversation.messages[index]!, content: text }];
+  const updated = updateConversation(
+    conversationId,
+    (c) => ({ ...c, messages, title: index === 0 && !c.title ? titleIfUntitled(c, text) : c.title }),
+    true,
+  );
+  if (updated) await generate(updated);
+}
+
+export function stopGeneration(): void {
+  generation.value?.controller.abort();
+}

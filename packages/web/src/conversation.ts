@@ -1,0 +1,60 @@
+/** The shape of a conversation as the app keeps it (IndexedDB) and exports it (JSON). */
+
+/** Which chat template a conversation's requests use. */
+export type TemplateChoice =
+  | { kind: 'model' } // the model's own: no `chat_template` sent
+  | { kind: 'preset'; name: string } // a preset of @gpt4all/templates, sent as its Jinja source
+  | { kind: 'custom'; source: string }; // the user's Jinja
+
+export interface ConversationSettings {
+  temperature: number;
+  topP: number;
+  topK: number;
+  minP: number;
+  repeatPenalty: number;
+  maxTokens: number;
+  contextSize: number;
+  systemMessage: string;
+  template: TemplateChoice;
+}
+
+/** Speed and context use of one reply, from the stream's last chunks. */
+export interface ReplyStats {
+  /** Tokens/s of the reply, when the server sent `timings`. */
+  tokensPerSecond: number | null;
+  /** Tokens in the context after the reply (prompt + reply), when the server sent `usage`. */
+  totalTokens: number | null;
+  contextSize: number | null;
+}
+
+export interface Message {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  /** A thinking model's reasoning (`reasoning_content`). */
+  reasoning?: string;
+  stats?: ReplyStats;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  /** An AppModel id, or null before one is picked. */
+  modelId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  messages: Message[];
+  settings: ConversationSettings;
+}
+
+export const TITLE_LENGTH = 40;
+
+/** A conversation's title: the first user message's first 40 characters, on one line. */
+export function titleFromMessage(content: string): string {
+  const line = content.replace(/\s+/g, ' ').trim();
+  return line.length > TITLE_LENGTH ? line.slice(0, TITLE_LENGTH) : line || 'New chat';
+}
+
+export function newId(): string {
+  return crypto.randomUUID();
+}

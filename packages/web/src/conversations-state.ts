@@ -1,0 +1,100 @@
+/** The conversations (newest first), mirrored to IndexedDB on every change. */
+import { computed, signal } from '@preact/signals';
+import type { Conversation } from './conversation.js';
+import { newId, titleFromMessage } from './conversation.js';
+import { FALLBACK_DEFAULTS, settingsFromDefaults } from './conversation-settings.js';
+import * as store from './conversation-store.js';
+import { showError } from './error-state.js';
+import { chatHref, navigate, route } from './router.js';
+import { info, models } from './server-state.js';
+
+export const conversations = signal<Conversation[]>([]);
+export const conversationsLoaded = signal(false);
+
+export const currentConversation = computed(() => {
+  const current = route.value;
+  if (current.page !== 'chat' || current.conversationId === null) return null;
+  return conversations.value.find((c) => c.id === current.conversationId) ?? null;
+});
+
+const byRecency = (a: Conversation, b: Conversation) => b.updatedAt - a.updatedAt;
+
+export async function loadStoredConversations(): Promise<void> {
+  try {
+    conversations.value = (await store.loadConversations()).sort(byRecency);
+  } catch (error) {
+    showError(new Error(`Saved conversations could not be read: ${error instanceof Error ? error.message : String(error)}`));
+  } finally {
+    conversationsLoaded.value = true;
+  }
+}
+
+/** The model a new conversation starts with: a loaded one, else the first installed. */
+export function defaultModelId(): string | null {
+  const list = models.value;
+  return (list.find((m) => m.state === 'loaded') ?? list[0])?.id ?? null;
+}
+
+export function getConversation(id: string): Conversation | undefined {
+  return conversations.value.find((c) => c.id === id);
+}
+
+/** Applies a change in memory and saves it. `touch` moves it to the top of the list. */
+export function updateConversation(id: string, change: (c: Conversation) => Conversation, touch = false): Conversation | undefined {
+  const existing = getConversation(id);
+  if (!existing) return undefined;
+  const updated = { ...change(existing), ...(touch && { updatedAt: Date.now() }) };
+  conversations.value = conversations.value.map((c) => (c.id === id ? updated : c)).sort(byRecency);
+  store.saveConversation(updated).catch(showError);
+  return updated;
+}
+
+export function createConversation(modelId: string | null = defaultModelId()): Conversation {
+  const now = Date.now();
+  const conversation: Conversation = {
+    id: newId(),
+    title: '',
+    modelId,
+    createdAt: now,
+    updatedAt: now,
+    messages: [],
+    settings: settingsFromDefaults(info.value?.defaults ?? FALLBACK_DEFAULTS),
+  };
+  conversations.value = [conversation, ...conversations.value];
+  store.saveConversation(conversation).catch(showError);
+  return conversation;
+}
+
+/** "New chat": an empty conversation is reused rather than piling up empty ones. */
+export function openNewChat(modelId?: string): void {
+  const empty = conversations.value.find((c) => c.messages.length === 0);
+  const conversation = empty ?? createConversation(modelId ?? defaultModelId());
+  // The empty one may predate the model list (created at start): give it a model now.
+  const model = modelId ?? empty?.modelId ?? defaultModelId();
+  if (empty && model !== empty.modelId) updateConversation(empty.id, (c) => ({ ...c, modelId: model }));
+  navigate(chatHref(conversation.id));
+}
+
+export function renameConversation(id: string, title: string): void {
+  updateConversation(id, (c) => ({ ...c, title: title.trim() }));
+}
+
+export function displayTitle(conversation: Conversation): string {
+  return conversation.title || 'New chat';
+}
+
+export function titleIfUntitled(conversation: Conversation, firstMessage: string): string {
+  return conversation.title || titleFromMessage(firstMessage);
+}
+
+export async function removeConversation(id: string): Promise<void> {
+  conversations.value = conversations.value.filter((c) => c.id !== id);
+  await store.deleteConversation(id).catch(showError);
+}
+
+/** Imported conversations replace those with the same id. */
+export async function importConversations(imported: Conversation[]): Promise<void> {
+  const ids = new Set(imported.map((c) => c.id));
+  conversations.value = [...conversations.value.filter((c) => !ids.has(c.id)), ...imported].sort(byRecency);
+  await Promise.all(imported.map((c) => store.saveConversation(c)));
+}

@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from './markdown.js';
+
+describe('renderMarkdown', () => {
+  it('renders Markdown', () => {
+    const html = renderMarkdown('# Title\n\n**bold** and `code`\n\n- a\n- b');
+    expect(html).toContain('<h1>Title</h1>');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<code>code</code>');
+    expect(html).toContain('<li>a</li>');
+  });
+
+  it('removes <script> and event handlers', () => {
+    const html = renderMarkdown('Hello <script>alert(1)</script> <b onclick="alert(2)">x</b> <a href="javascript:alert(3)">y</a>');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain('alert(1)');
+    expect(html).not.toContain('onclick');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('<b>x</b>');
+  });
+
+  it('loads no remote images', () => {
+    expect(renderMarkdown('![x](https://example.com/a.png) <img src="https://example.com/b.png" onerror="alert(1)">')).not.toMatch(/<img/i);
+  });
+
+  it('highlights code of a registered language and escapes others', () => {
+    const html = renderMarkdown('```python\ndef f(): return 1\n```\n\n```brainfuck\n<script>\n```');
+    expect(html).toContain('hljs-keyword');
+    expect(html).toContain('language-python');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('renders unfinished Markdown while it streams', () => {
+    expect(renderMarkdown('```js\nconst a = 1')).toContain('<pre>');
+  });
+
+  it('opens links in a new tab without opener', () => {
+    const html = renderMarkdown('[site](https://example.com)');
+    expect(html).toContain('target="_blank"');
+    expect(html).toContain('rel="noopener noreferrer"');
+  });
+});

@@ -1,0 +1,74 @@
+/** The current conversation's settings: system message, sampling, context size and chat template. */
+import { useSignal } from '@preact/signals';
+import type { Conversation, ConversationSettings } from './conversation.js';
+import { FALLBACK_DEFAULTS, settingsFromDefaults } from './conversation-settings.js';
+import { updateConversation } from './conversations-state.js';
+import { CloseIcon } from './icons.js';
+import { NumberSetting } from './number-setting.js';
+import { info } from './server-state.js';
+import { lazy, Suspense } from 'preact/compat';
+
+// The template setting brings the Jinja engine (@gpt4all/templates): a chunk of its own.
+const TemplateSetting = lazy(() => import('./template-setting.js').then((module) => module.TemplateSetting));
+
+export function SettingsDrawer({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
+  // Bumped by "Reset": remounts the uncontrolled fields with the new values.
+  const generationKey = useSignal(0);
+  const settings = conversation.settings;
+  const set = (change: Partial<ConversationSettings>) =>
+    updateConversation(conversation.id, (c) => ({ ...c, settings: { ...c.settings, ...change } }));
+
+  return (
+    <aside id="settings" class="settings-drawer" aria-label="Conversation settings" data-testid="settings-panel">
+      <div class="drawer-header">
+        <h2>Settings</h2>
+        <button type="button" class="icon-button" aria-label="Close settings" onClick={onClose}>
+          <CloseIcon />
+        </button>
+      </div>
+      <div class="drawer-body" key={`${conversation.id}-${generationKey.value}`}>
+        <div class="field">
+          <label for="system-message">System message</label>
+          <textarea
+            id="system-message"
+            data-testid="system-message"
+            rows={4}
+            value={settings.systemMessage}
+            placeholder="E.g. You are a concise assistant."
+            onInput={(event) => set({ systemMessage: event.currentTarget.value })}
+          />
+        </div>
+        <NumberSetting id="setting-temperature" label="Temperature" hint="Higher is more creative, lower more focused." value={settings.temperature} min={0} max={2} step={0.05} onChange={(temperature) => set({ temperature })} />
+        <NumberSetting id="setting-top-p" label="Top-p" value={settings.topP} min={0} max={1} step={0.05} onChange={(topP) => set({ topP })} />
+        <NumberSetting id="setting-top-k" label="Top-k" value={settings.topK} min={0} step={1} integer onChange={(topK) => set({ topK })} />
+        <NumberSetting id="setting-min-p" label="Min-p" value={settings.minP} min={0} max={1} step={0.01} onChange={(minP) => set({ minP })} />
+        <NumberSetting id="setting-repeat-penalty" label="Repeat penalty" value={settings.repeatPenalty} min={0} max={3} step={0.01} onChange={(repeatPenalty) => set({ repeatPenalty })} />
+        <NumberSetting id="setting-max-tokens" label="Max tokens of a reply" value={settings.maxTokens} min={1} step={1} integer onChange={(maxTokens) => set({ maxTokens })} />
+        <NumberSetting
+          id="setting-context-size"
+          label="Context size (tokens)"
+          hint="How much of the conversation the model sees. Changing it reloads the model."
+          value={settings.contextSize}
+          min={128}
+          step={1}
+          integer
+          onChange={(contextSize) => set({ contextSize })}
+        />
+        <Suspense fallback={<p class="hint">Loading the chat template settings…</p>}>
+          <TemplateSetting conversation={conversation} onChange={(template) => set({ template })} />
+        </Suspense>
+        <button
+          type="button"
+          class="button"
+          onClick={() => {
+            const defaults = settingsFromDefaults(info.value?.defaults ?? FALLBACK_DEFAULTS);
+            set({ ...defaults, systemMessage: settings.systemMessage, template: settings.template });
+            generationKey.value++;
+          }}
+        >
+          Reset sampling to defaults
+        </button>
+      </div>
+    </aside>
+  );
+}
