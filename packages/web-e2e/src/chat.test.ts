@@ -1,6 +1,7 @@
 // The chat page in a real Chromium against `gpt4all serve`: streamed Markdown replies, stop,
 // regenerate, edit-and-continue, conversations kept across reloads, settings sent with requests,
 // accessibility (axe-core) and screenshots.
+import { readFileSync } from 'node:fs';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot, seriousViolations } from './testing/browser.js';
@@ -161,6 +162,65 @@ describe('chat', () => {
     expect(await reasoning.evaluate((element) => element.tagName)).toBe('DETAILS');
     expect(await reasoning.getAttribute('open')).toBeNull();
     expect(await reasoning.textContent()).toContain('Let me think');
+    await context.close();
+  });
+
+  it('Shift+Enter breaks the line; conversations are renamed, exported, deleted and imported again', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Markdown-Test.gguf');
+    const composer = page.getByTestId('composer');
+    await composer.type('first line');
+    await composer.press('Shift+Enter');
+    await composer.type('second line');
+    expect(await composer.inputValue()).toBe('first line\nsecond line');
+    expect(await userMessages(page).count()).toBe(0);
+    const request = page.waitForRequest((r) => r.url().endsWith('/v1/chat/completions'));
+    await composer.press('Enter');
+    expect(((await request).postDataJSON() as { messages: { content: string }[] }).messages.at(-1)!.content).toBe('first line\nsecond line');
+    await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(1);
+
+    const item = page.getByTestId('conversation-item').filter({ hasText: 'first line' });
+    await item.getByTestId('rename').click();
+    await page.getByTestId('rename-input').fill('Renamed chat');
+    await page.getByTestId('rename-input').press('Enter');
+    await page.reload();
+    const renamed = page.getByTestId('conversation-item').filter({ hasText: 'Renamed chat' });
+    await expect.poll(() => renamed.count()).toBe(1);
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export').click();
+    const file = await (await download).path();
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    expect(JSON.stringify(exported)).toContain('Renamed chat');
+    expect(JSON.stringify(exported)).toContain('first line\\nsecond line');
+
+    await renamed.getByTestId('delete').click();
+    await expect.poll(() => renamed.count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('new-chat').waitFor();
+    expect(await renamed.count()).toBe(0);
+
+    // A file that is not an export is refused with a message; the export comes back whole.
+    await page.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"not": "conversations"}') });
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
+    await page.getByTestId('import').setInputFiles(file);
+    await expect.poll(() => renamed.count()).toBe(1);
+    await renamed.locator('a').click();
+    await expect.poll(() => userMessages(page).first().textContent()).toContain('second line');
+    await expect.poll(() => assistantMessages(page).first().locator('strong').textContent()).toBe('there');
+    await context.close();
+  });
+
+  it('loads the model with the conversation\'s context size', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Endless-Test.gguf');
+    await page.getByTestId('settings-toggle').click();
+    await page.getByTestId('setting-context-size').fill('1024');
+    await page.getByTestId('setting-max-tokens').fill('8');
+    await send(page, 'Count');
+    await expect.poll(() => page.getByTestId('stats').last().textContent(), { timeout: 30_000 }).toMatch(/\/ 1024 tokens/);
+    const models = (await (await fetch(`${server.url}/api/models`)).json()) as { models: { id: string; contextSize: number | null }[] };
+    expect(models.models.find((m) => m.id.includes('Endless-Test'))?.contextSize).toBe(1024);
     await context.close();
   });
 
