@@ -246,6 +246,10 @@ describe('chat', () => {
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
         expect(await seriousViolations(page)).toEqual([]);
         await screenshot(page, `chat-${colorScheme}-${viewport}`);
+        // The settings drawer (with the template preview) too.
+        await page.getByTestId('settings-toggle').click();
+        await page.getByTestId('settings-panel').waitFor();
+        expect(await seriousViolations(page)).toEqual([]);
         await context.close();
       });
     }

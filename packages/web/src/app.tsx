@@ -1,6 +1,6 @@
 /** The page: sidebar, top bar, the current page, the settings drawer and the dialogs. */
 import { useSignal, useSignalEffect } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { ApiKeyDialog } from './api-key-dialog.js';
 import { connectEvents } from './app-events.js';
 import { ChatView } from './chat-view.js';
@@ -42,10 +42,16 @@ export function App() {
     navigate(chatHref(latest.id));
   });
 
-  // On a narrow screen the sidebar is an overlay: close it once a conversation or page is chosen.
+  // On a narrow screen the sidebar is an overlay: close it once a conversation or page is chosen,
+  // but not when `#/chat` resolves to the latest conversation by itself (the app finishing loading
+  // must not close a sidebar the user just opened).
+  const lastRoute = useRef(route.value);
   useSignalEffect(() => {
-    void route.value;
-    sidebarOpen.value = false;
+    const current = route.value;
+    const previous = lastRoute.current;
+    lastRoute.current = current;
+    const resolved = previous.page === 'chat' && previous.conversationId === null && current.page === 'chat';
+    if (!resolved) sidebarOpen.value = false;
   });
 
   const page = route.value.page;
