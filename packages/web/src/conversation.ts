@@ -1,4 +1,5 @@
 /** The shape of a conversation as the app keeps it (IndexedDB) and exports it (JSON). */
+import type { GenerationDefaults } from './app-api-types.js';
 
 /** Which chat template a conversation's requests use. */
 export type TemplateChoice =
@@ -6,14 +7,8 @@ export type TemplateChoice =
   | { kind: 'preset'; name: string } // a preset of @gpt4all/templates, sent as its Jinja source
   | { kind: 'custom'; source: string }; // the user's Jinja
 
-export interface ConversationSettings {
-  temperature: number;
-  topP: number;
-  topK: number;
-  minP: number;
-  repeatPenalty: number;
-  maxTokens: number;
-  contextSize: number;
+/** The server's generation defaults (what a new conversation starts from), plus the conversation's system message and template. */
+export interface ConversationSettings extends GenerationDefaults {
   systemMessage: string;
   template: TemplateChoice;
 }
