@@ -72,9 +72,12 @@ describe('downloads', () => {
       expect((await postJson(`${server.url}/api/downloads`, { filename: FILE })).status).toBe(202);
       const progress = await events.waitFor(isDownload('downloading', (d) => d.receivedBytes > 1024 * 1024));
       expect(progress.download.bytesPerSecond).toBeGreaterThan(0);
-      // Deleting a model while it downloads is a conflict.
-      const conflict = await fetch(`${server.url}/api/models/${FILE}`, { method: 'DELETE' });
-      expect(conflict.status).toBe(409);
+      // A model being downloaded is not installed yet: DELETE finds no model (by its name, or by a
+      // name that would complete to it), and the partial file stays.
+      for (const name of [FILE, FILE.replace(/\.gguf$/, ''), `${FILE}.part`]) {
+        expect((await fetch(`${server.url}/api/models/${name}`, { method: 'DELETE' })).status, name).toBe(404);
+      }
+      expect(existsSync(join(dir, "models", `${FILE}.part`))).toBe(true);
 
       const cancel = await fetch(`${server.url}/api/downloads/${FILE}`, { method: 'DELETE' });
       expect(cancel.status).toBe(200);

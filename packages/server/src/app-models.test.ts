@@ -2,7 +2,7 @@
 // that was not given with `models` can be chatted with by its file name (loaded on demand, with
 // model-load events over /api/events), /api/models/load reloads with another context size,
 // DELETE removes a model, and the API key and path rules of /v1 hold for /api.
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,13 @@ describe('an installed model that is not served', () => {
       expect((await postJson(`${server.url}/v1/chat/completions`, ask(INSTALLED))).status).toBe(404);
       const again = await fetch(`${server.url}/api/models/${INSTALLED}`, { method: 'DELETE' });
       expect(again.status).toBe(404);
+      // Other files and folders of the model directory are not models: never deleted.
+      await writeFile(join(dir, 'localdocs_v2.db'), 'not a model');
+      await mkdir(join(dir, 'folder.gguf'), { recursive: true });
+      for (const name of ['localdocs_v2.db', 'folder.gguf']) {
+        expect((await fetch(`${server.url}/api/models/${name}`, { method: 'DELETE' })).status, name).toBe(404);
+        expect(existsSync(join(dir, name)), name).toBe(true);
+      }
     } finally {
       events.close();
     }
@@ -127,7 +134,8 @@ describe('guards', () => {
     const keyed = await startServer({ ...quietServer, models: [chat], modelsDir: dir, apiKey: 'secret', loadOnFirstRequest: true, catalogUrl: join(dir, 'catalog.json') });
     const events = await AppEventsClient.open(keyed.url, { authorization: 'Bearer secret' });
     try {
-      for (const path of ['/api/models', '/api/info', '/api/events', '/api/catalog', '/api/downloads']) {
+      // Percent-encoded paths reach the same routes (the router decodes them): they need the key too.
+      for (const path of ['/api/models', '/api/info', '/api/events', '/api/catalog', '/api/downloads', '/%61pi/info', '/v%31/models', '/%61%70%69/models']) {
         const response = await fetch(`${keyed.url}${path}`);
         expect(response.status, path).toBe(401);
         expect(((await response.json()) as any).error.code).toBe('invalid_api_key');
@@ -135,6 +143,8 @@ describe('guards', () => {
       const info = await fetch(`${keyed.url}/api/info`, { headers: { authorization: 'Bearer secret' } });
       expect(((await info.json()) as any).apiKeyRequired).toBe(true);
       expect((await fetch(`${keyed.url}/api/models`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect((await fetch(`${keyed.url}/%61pi/models/x.gguf`, { method: 'DELETE' })).status).toBe(401);
+      expect((await fetch(`${keyed.url}/v%31/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     } finally {
       const started = Date.now();
       await keyed.close();

@@ -133,8 +133,7 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
       if (loopback && !isLocalHostHeader(request.headers.host)) {
         throw new ApiError('This server only answers requests addressed to this machine (Host: localhost or 127.0.0.1).', { status: 403, code: 'host_not_allowed' });
       }
-      const path = request.url.split('?')[0]!;
-      if (checkKey && isKeyedPath(path) && !checkKey(request.headers.authorization)) {
+      if (checkKey && isKeyedRequest(request) && !checkKey(request.headers.authorization)) {
         const message = request.headers.authorization ? 'Incorrect API key provided.' : 'Missing API key: send it as `Authorization: Bearer <key>`.';
         throw new ApiError(message, { status: 401, code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer' } });
       }
@@ -183,7 +182,17 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
   }
 }
 
-/** The paths that need the API key, when the server has one: the OpenAI API and the web app's. */
-function isKeyedPath(path: string): boolean {
-  return ['/v1', '/api'].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+/**
+ * Whether a request needs the API key, when the server has one: the OpenAI API and the web app's
+ * (`/v1`, `/api`). Judged by the route that will answer it, and by its path once percent-decoded
+ * as the router decodes it (`/%61pi/info` is `/api/info`); a path that does not decode needs the key.
+ */
+function isKeyedRequest(request: FastifyRequest): boolean {
+  const keyed = (path: string) => ['/v1', '/api'].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  if (request.routeOptions.url !== undefined && keyed(request.routeOptions.url)) return true;
+  try {
+    return keyed(decodeURIComponent(request.url.split('?')[0]!));
+  } catch {
+    return true;
+  }
 }

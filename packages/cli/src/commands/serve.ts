@@ -32,7 +32,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--port <port>', 'port to listen on, 0 for any free one (default: 4891, as GPT4All\'s API server)').argParser(integerInRange(0, 65535)))
     .addOption(new Option('--parallel <n>', `requests each model generates at once, decoded together (default: ${DEFAULTS.parallel})`).argParser(integerInRange(1)))
     .addOption(new Option('--threads <n>', 'CPU threads per model (default: the physical cores)').argParser(integerInRange(1)))
-    .option('--api-key <key>', 'require `Authorization: Bearer <key>` on every /v1 request')
+    .option('--api-key <key>', 'require `Authorization: Bearer <key>` on every /v1 and /api request (the web app asks for it)')
     .option('--cors <origin>', 'allow browser requests from this origin (repeatable; * for any)', collect)
     .addOption(new Option('--context-size <n>', `tokens each of a model's sequences holds (default: the catalog's, else ${DEFAULTS.contextSize})`).argParser(integerInRange(16)))
     .option('--models-dir <dir>', 'model directory (default: $GPT4ALL_MODEL_PATH, else ~/.cache/gpt4all)')

@@ -19,7 +19,8 @@ const LOAD_SCHEMA = {
  *   the requests running on it, when `contextSize` differs); 404 `model_not_found`; progress as
  *   `model-load` events;
  * - `DELETE /api/models/:filename` → 204: unloads it and deletes its file(s); 400 for a name that
- *   is not a plain file name, 404 when there is no such file, 409 while it is being downloaded.
+ *   is not a plain file name, 404 when it is not an installed model's file (as listed), 409 while
+ *   it is being downloaded.
  */
 export function appModelsRoute(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/models', async (): Promise<{ models: AppModel[] }> => ({ models: await context.appModels.list() }));
@@ -35,10 +36,15 @@ export function appModelsRoute(app: FastifyInstance, context: ServerContext): vo
 
   app.delete<{ Params: { filename: string } }>('/api/models/:filename', async (request, reply) => {
     const filename = assertSafeFilename(request.params.filename);
+    // Only a model `GET /api/models` lists, by its exact file name: never another file of the
+    // directory (a LocalDocs database, a download's `.part`), nor a name that `removeModel` would
+    // complete to one (`x` → `x.gguf`, which may be downloading).
+    const installed = (await context.appModels.installed()).find((model) => model.filename === filename);
+    if (!installed) throw new ApiError(`There is no model file '${filename}' in ${context.modelsDir}.`, { status: 404, param: 'filename', code: 'model_not_found' });
     if (context.downloads.isRunning(filename)) {
       throw new ApiError(`'${filename}' is being downloaded: cancel the download first.`, { status: 409, param: 'filename', code: 'download_in_progress' });
     }
-    const served = context.registry.findByPath(join(context.modelsDir, filename));
+    const served = context.registry.findByPath(installed.path);
     if (served) {
       await served.unload(requestSignal(reply.raw, context.shutdown));
       context.registry.forget(served);
