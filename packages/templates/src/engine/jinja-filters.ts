@@ -23,6 +23,7 @@ import {
 import { CallArguments } from './call-arguments.js';
 import { pythonRepr, pythonStr } from './python-format.js';
 import { pythonJsonDumps } from './python-json.js';
+import { checkBuiltLength } from './render-budget.js';
 import { formatPercent, htmlEscape } from './percent-format.js';
 import { pythonRound } from './python-round.js';
 import { getAttribute } from './member-access.js';
@@ -84,12 +85,16 @@ function toFloat(value: RuntimeValue, args: CallArguments): RuntimeValue {
 
 function indentFilter(value: RuntimeValue, args: CallArguments): RuntimeValue {
   const width = args.get(0, 'width');
-  const indentation = width !== undefined && isString(width) ? stringOf(width) : ' '.repeat(args.number(0, 'width', 4));
+  const widthCount = width !== undefined && isString(width) ? stringOf(width).length : Math.max(0, args.number(0, 'width', 4));
+  checkBuiltLength(widthCount, 'indent');
+  const indentation = width !== undefined && isString(width) ? stringOf(width) : ' '.repeat(widthCount);
   const first = args.boolean(1, 'first', false);
   const blank = args.boolean(2, 'blank', false);
   // jinja2 appends a newline before splitlines(), then joins with "\n".
-  const lines = `${text(value)}\n`.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  const input = text(value);
+  const lines = `${input}\n`.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
   lines.pop();
+  checkBuiltLength(input.length + lines.length * indentation.length, 'indent');
   let result: string;
   if (blank) result = lines.join(`\n${indentation}`);
   else {

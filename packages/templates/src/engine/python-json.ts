@@ -16,6 +16,7 @@ import {
 } from './engine-values.js';
 import { formatPythonFloat } from './python-format.js';
 import { TemplateRenderError } from '../template-error.js';
+import { checkBuiltLength } from './render-budget.js';
 
 /** The keyword arguments of Python's `json.dumps` that the `tojson` filter forwards. */
 export interface PythonJsonOptions {
@@ -93,12 +94,15 @@ function pythonJsonNumber(value: RuntimeValue): string {
  */
 export function pythonJsonDumps(value: RuntimeValue, options: PythonJsonOptions = {}): string {
   const ensureAscii = options.ensureAscii ?? false;
+  if (typeof options.indent === 'number') checkBuiltLength(options.indent, 'tojson');
   const indent =
     options.indent === null || options.indent === undefined
       ? null
       : typeof options.indent === 'number'
         ? ' '.repeat(Math.max(0, options.indent))
         : options.indent;
+  // Indentation is most of what a huge `indent` builds: counted before each piece is made.
+  let indentationBuilt = 0;
   const [itemSeparator, keySeparator] = options.separators ?? (indent === null ? [', ', ': '] : [',', ': ']);
 
   const encode = (current: RuntimeValue, depth: number): string => {
@@ -108,6 +112,10 @@ export function pythonJsonDumps(value: RuntimeValue, options: PythonJsonOptions 
     if (isString(current)) return pythonJsonString(stringOf(current), ensureAscii);
     if (isGenerator(current)) {
       throw new TemplateRenderError('Object of type generator is not JSON serializable', 'TypeError');
+    }
+    if (indent !== null && (isList(current) || isDict(current))) {
+      indentationBuilt += indent.length * (depth + 1) * (lengthOfContainer(current) + 1);
+      checkBuiltLength(indentationBuilt, 'tojson');
     }
     const newline = indent === null ? '' : `\n${indent.repeat(depth + 1)}`;
     const closing = indent === null ? '' : `\n${indent.repeat(depth)}`;
@@ -129,4 +137,9 @@ export function pythonJsonDumps(value: RuntimeValue, options: PythonJsonOptions 
     throw new TemplateRenderError(`Object of type ${typeName} is not JSON serializable`, 'TypeError');
   };
   return encode(value, 0);
+}
+
+/** Items of a list or entries of a dict: the lines `json.dumps` indents in it. */
+function lengthOfContainer(value: RuntimeValue): number {
+  return isList(value) ? itemsOf(value).length : [...entriesOf(value)].length;
 }

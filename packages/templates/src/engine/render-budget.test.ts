@@ -25,6 +25,21 @@ describe('render budget', () => {
     expect(limitError('{% for i in range(10 ** 12) %}x{% endfor %}').limit).toBe('steps');
   });
 
+  it('refuses a huge indentation before building it (indent, tojson)', () => {
+    const messages = [{ role: 'user', content: 'a\nb\nc' }, { role: 'assistant', content: 'd' }];
+    for (const template of [
+      '{{ messages | tojson(indent=100000000) }}',
+      '{{ messages | tojson(indent=2000000) }}',
+      '{{ "a\\na\\na\\na" | indent(100000000) }}',
+      '{{ ("x\\n" * 100000) | indent(1000) }}',
+    ]) {
+      expect(limitError(template, { messages }).limit, template).toBe('output');
+    }
+    // Ordinary widths render as jinja2 does.
+    expect(compileTemplate('{{ messages | tojson(indent=2) }}').render({ messages: [1] })).toBe('[\n  1\n]');
+    expect(compileTemplate('{{ "a\\nb" | indent(2) }}').render({})).toBe('a\n  b');
+  });
+
   it('stops nested loops that would run for hours', () => {
     const error = limitError(
       '{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}',

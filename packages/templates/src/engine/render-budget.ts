@@ -19,6 +19,18 @@ export const DEFAULT_LIMITS: Required<RenderLimits> = {
   maxDepth: 1_000,
 };
 
+/**
+ * Rejects a string of `length` characters that a filter is about to build, above the default
+ * output limit: filters build their result in one piece (an `indent` or `tojson(indent=...)`
+ * with a huge width would take seconds and gigabytes before the render's own size check saw it).
+ * @throws {TemplateLimitError} `limit: 'output'`.
+ */
+export function checkBuiltLength(length: number, what: string): void {
+  if (length > DEFAULT_LIMITS.maxOutputLength) {
+    throw new TemplateLimitError('output', `${what} would produce more than ${DEFAULT_LIMITS.maxOutputLength} characters`);
+  }
+}
+
 // Reading the clock on every step would dominate the cost of small steps.
 const CLOCK_INTERVAL = 1024;
 
