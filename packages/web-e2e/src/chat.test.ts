@@ -20,9 +20,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Opens the app on a new conversation with the model `filename`. */
+/** Opens the app (unless it is open) on a new conversation with the model `filename`. */
 async function newChat(page: Page, filename: string): Promise<void> {
-  await page.goto(`${server.url}/`);
+  // A navigation would reload the page and end what it runs: only the first call opens it.
+  if (!page.url().startsWith(server.url)) await page.goto(`${server.url}/`);
   await page.getByTestId('new-chat').click();
   const select = page.getByTestId('model-select');
   const value = await select.locator('option').filter({ hasText: filename.replace(/\.gguf$/, '') }).first().getAttribute('value');
@@ -87,6 +88,31 @@ describe('chat', () => {
     const length = (await second.textContent())!.length;
     await page.waitForTimeout(500);
     expect((await second.textContent())!.length).toBe(length);
+    await context.close();
+  });
+
+  it('generates in two conversations at once: each has its own stop button', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Endless-Test.gguf');
+    await send(page, 'Sing forever');
+    const endless = assistantMessages(page).last();
+    await expect.poll(async () => ((await endless.textContent()) ?? '').split('la').length, { timeout: 30_000 }).toBeGreaterThan(3);
+    const singing = page.url();
+
+    // Another conversation is free to send while the first one still streams.
+    await newChat(page, 'Markdown-Test.gguf');
+    expect(await page.getByTestId('stop').count()).toBe(0);
+    await send(page, 'Meanwhile');
+    await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(1);
+    expect(await assistantMessages(page).last().locator('strong').textContent()).toBe('there');
+    // The sidebar shows which conversation is still writing.
+    expect(await page.getByTestId('conversation-item').locator('.generating').count()).toBe(1);
+
+    await page.goto(singing);
+    await expect.poll(() => page.getByTestId('stop').count()).toBe(1);
+    await page.getByTestId('stop').click();
+    await expect.poll(() => page.getByTestId('stop').count()).toBe(0);
+    expect(await page.getByTestId('conversation-item').locator('.generating').count()).toBe(0);
     await context.close();
   });
 
@@ -194,6 +220,7 @@ describe('chat', () => {
     expect(JSON.stringify(exported)).toContain('Renamed chat');
     expect(JSON.stringify(exported)).toContain('first line\\nsecond line');
 
+    page.once('dialog', (dialog) => void dialog.accept());
     await renamed.getByTestId('delete').click();
     await expect.poll(() => renamed.count()).toBe(0);
     await page.reload();

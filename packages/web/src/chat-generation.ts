@@ -21,8 +21,23 @@ export interface Generation {
   controller: AbortController;
 }
 
-/** The reply being generated (one at a time), shown under the conversation's messages. */
-export const generation = signal<Generation | null>(null);
+/**
+ * The replies being generated, by conversation id (one per conversation; several conversations
+ * may generate at once, as the server's parallel sequences allow), shown under their messages.
+ */
+export const generations = signal<ReadonlyMap<string, Generation>>(new Map());
+
+/** The reply being generated in a conversation, if any. */
+export function generationOf(conversationId: string): Generation | undefined {
+  return generations.value.get(conversationId);
+}
+
+function setGeneration(conversationId: string, value: Generation | undefined): void {
+  const next = new Map(generations.value);
+  if (value) next.set(conversationId, value);
+  else next.delete(conversationId);
+  generations.value = next;
+}
 
 /**
  * The context size each model was last loaded with at our request, by model id: the server may
@@ -59,7 +74,7 @@ function statsOf(reply: StreamedReply, contextSize: number | null): ReplyStats {
 }
 
 async function generate(conversation: Conversation): Promise<void> {
-  if (generation.value) return;
+  if (generationOf(conversation.id)) return;
   const modelId = conversation.modelId;
   if (!modelId) {
     showError(new Error('Pick a model for this conversation first (Models page to download one).'));
@@ -67,10 +82,10 @@ async function generate(conversation: Conversation): Promise<void> {
   }
   const controller = new AbortController();
   const current: Generation = { conversationId: conversation.id, phase: 'loading', modelId, reply: emptyReply(), controller };
-  generation.value = current;
+  setGeneration(conversation.id, current);
   const update = (change: Partial<Generation>) => {
     Object.assign(current, change);
-    generation.value = { ...current };
+    setGeneration(conversation.id, { ...current });
   };
   let contextSize: number | null = conversation.settings.contextSize;
   try {
@@ -90,7 +105,7 @@ async function generate(conversation: Conversation): Promise<void> {
   } catch (error) {
     if (!controller.signal.aborted) showError(error);
   } finally {
-    generation.value = null;
+    setGeneration(conversation.id, undefined);
     const { reply } = current;
     // A stopped reply keeps what arrived; an empty one (failed, or stopped before any text) is dropped.
     if (reply.content || reply.reasoning) {
@@ -103,7 +118,7 @@ async function generate(conversation: Conversation): Promise<void> {
 
 export async function sendMessage(conversationId: string, text: string): Promise<void> {
   const conversation = getConversation(conversationId);
-  if (!conversation || generation.value || text.trim() === '') return;
+  if (!conversation || generationOf(conversationId) || text.trim() === '') return;
   const updated = updateConversation(
     conversationId,
     (c) => ({
@@ -121,7 +136,7 @@ export async function sendMessage(conversationId: string, text: string): Promise
 /** Replaces the last reply with a new one. */
 export async function regenerate(conversationId: string): Promise<void> {
   const conversation = getConversation(conversationId);
-  if (!conversation || generation.value) return;
+  if (!conversation || generationOf(conversationId)) return;
   const messages = [...conversation.messages];
   while (messages.at(-1)?.role === 'assistant') messages.pop();
   if (messages.length === 0) return;
@@ -132,7 +147,7 @@ export async function regenerate(conversationId: string): Promise<void> {
 /** Changes a past user message, drops everything after it, and answers it anew. */
 export async function editMessage(conversationId: string, messageId: string, text: string): Promise<void> {
   const conversation = getConversation(conversationId);
-  if (!conversation || generation.value || text.trim() === '') return;
+  if (!conversation || generationOf(conversationId) || text.trim() === '') return;
   const index = conversation.messages.findIndex((m) => m.id === messageId);
   if (index === -1) return;
   const messages = [...conversation.messages.slice(0, index), { ...conversation.messages[index]!, content: text }];
@@ -144,6 +159,7 @@ export async function editMessage(conversationId: string, messageId: string, tex
   if (updated) await generate(updated);
 }
 
-export function stopGeneration(): void {
-  generation.value?.controller.abort();
+/** Stops the reply being generated in a conversation. */
+export function stopGeneration(conversationId: string): void {
+  generationOf(conversationId)?.controller.abort();
 }

@@ -1,6 +1,6 @@
 /** The current conversation: its messages, the reply being generated, and the composer. */
 import { useEffect, useRef } from 'preact/hooks';
-import { editMessage, generation, regenerate, sendMessage, stopGeneration } from './chat-generation.js';
+import { editMessage, generationOf, regenerate, sendMessage, stopGeneration } from './chat-generation.js';
 import { Composer } from './composer.js';
 import { currentConversation } from './conversations-state.js';
 import { LoadProgress } from './load-progress.js';
@@ -9,9 +9,9 @@ import { models } from './server-state.js';
 
 export function ChatView() {
   const conversation = currentConversation.value;
-  const active = generation.value;
   const list = useRef<HTMLDivElement>(null);
-  const mine = active && conversation && active.conversationId === conversation.id ? active : null;
+  // Only this conversation's reply: another conversation may be generating at the same time.
+  const mine = (conversation && generationOf(conversation.id)) ?? null;
 
   // Follow the reply as it grows, unless the user scrolled up to read.
   useEffect(() => {
@@ -24,7 +24,7 @@ export function ChatView() {
   if (!conversation) return <p class="empty-state">Loading…</p>;
   const messages = conversation.messages;
   const lastAssistant = messages.at(-1)?.role === 'assistant' ? messages.length - 1 : -1;
-  const busy = active !== null;
+  const busy = mine !== null;
 
   return (
     <section class="chat" aria-label={`Chat: ${conversation.title || 'New chat'}`}>
@@ -64,7 +64,7 @@ export function ChatView() {
         key={conversation.id}
         generating={busy}
         onSend={(text) => void sendMessage(conversation.id, text)}
-        onStop={stopGeneration}
+        onStop={() => stopGeneration(conversation.id)}
       />
     </section>
   );

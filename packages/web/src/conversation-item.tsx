@@ -1,5 +1,6 @@
 /** One conversation in the sidebar: its link, rename (inline) and delete. */
 import { useSignal } from '@preact/signals';
+import { generationOf, stopGeneration } from './chat-generation.js';
 import type { Conversation } from './conversation.js';
 import { displayTitle, removeConversation, renameConversation } from './conversations-state.js';
 import { PencilIcon, TrashIcon } from './icons.js';
@@ -8,6 +9,7 @@ import { chatHref } from './router.js';
 export function ConversationItem({ conversation, current }: { conversation: Conversation; current: boolean }) {
   const renaming = useSignal(false);
   const title = displayTitle(conversation);
+  const generating = generationOf(conversation.id) !== undefined;
 
   if (renaming.value) {
     const finish = (input: HTMLInputElement, save: boolean) => {
@@ -37,6 +39,7 @@ export function ConversationItem({ conversation, current }: { conversation: Conv
     <li class={`conversation-item${current ? ' current' : ''}`} data-testid="conversation-item">
       <a href={chatHref(conversation.id)} aria-current={current ? 'page' : undefined} title={title}>
         {title}
+        {generating && <span class="generating" aria-label="(writing a reply)" />}
       </a>
       <button
         type="button"
@@ -54,7 +57,11 @@ export function ConversationItem({ conversation, current }: { conversation: Conv
         data-testid="delete"
         aria-label={`Delete “${title}”`}
         title="Delete"
-        onClick={() => void removeConversation(conversation.id)}
+        onClick={() => {
+          if (!window.confirm(`Delete the conversation “${title}”? This cannot be undone.`)) return;
+          stopGeneration(conversation.id);
+          void removeConversation(conversation.id);
+        }}
       >
         <TrashIcon />
       </button>
