@@ -238,6 +238,30 @@ describe('chat', () => {
     await context.close();
   });
 
+  it('keeps what two tabs add to the same conversation', async () => {
+    const { context, page: first } = await openPage(browser);
+    await newChat(first, 'Markdown-Test.gguf');
+    await send(first, 'from tab one');
+    await expect.poll(() => first.getByTestId('stats').count(), { timeout: 30_000 }).toBe(1);
+    const second = await context.newPage();
+    await second.goto(first.url());
+    await expect.poll(() => userMessages(second).count()).toBe(1);
+
+    await send(first, 'again from tab one');
+    await expect.poll(() => first.getByTestId('stats').count(), { timeout: 30_000 }).toBe(2);
+    await send(second, 'from tab two');
+    await expect.poll(() => second.getByTestId('stats').count(), { timeout: 30_000 }).toBe(3);
+
+    await first.reload();
+    const expected = ['from tab one', 'again from tab one', 'from tab two'];
+    await expect.poll(() => userMessages(first).count()).toBe(3);
+    const texts = await userMessages(first).allTextContents();
+    expected.forEach((text, index) => expect(texts[index]).toContain(text));
+    expect(texts[0]).not.toContain('again');
+    expect(await assistantMessages(first).count()).toBe(3);
+    await context.close();
+  });
+
   it('loads the model with the conversation\'s context size', async () => {
     const { context, page } = await openPage(browser);
     await newChat(page, 'Endless-Test.gguf');

@@ -19,6 +19,27 @@ export const currentConversation = computed(() => {
 
 const byRecency = (a: Conversation, b: Conversation) => b.updatedAt - a.updatedAt;
 
+/**
+ * Other tabs of the app are told of every save and delete, and apply them to their own copy: a
+ * tab must never write back a stale conversation over what another tab added to it.
+ */
+type TabMessage = { type: 'saved'; conversation: Conversation } | { type: 'deleted'; id: string };
+const tabs = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('gpt4all-conversations');
+tabs?.addEventListener('message', (event: MessageEvent<TabMessage>) => {
+  const message = event.data;
+  if (message.type === 'deleted') {
+    conversations.value = conversations.value.filter((c) => c.id !== message.id);
+    return;
+  }
+  const others = conversations.value.filter((c) => c.id !== message.conversation.id);
+  conversations.value = [message.conversation, ...others].sort(byRecency);
+});
+
+function save(conversation: Conversation): Promise<void> {
+  tabs?.postMessage({ type: 'saved', conversation } satisfies TabMessage);
+  return store.saveConversation(conversation);
+}
+
 export async function loadStoredConversations(): Promise<void> {
   try {
     conversations.value = (await store.loadConversations()).sort(byRecency);
@@ -45,7 +66,7 @@ export function updateConversation(id: string, change: (c: Conversation) => Conv
   if (!existing) return undefined;
   const updated = { ...change(existing), ...(touch && { updatedAt: Date.now() }) };
   conversations.value = conversations.value.map((c) => (c.id === id ? updated : c)).sort(byRecency);
-  store.saveConversation(updated).catch(showError);
+  save(updated).catch(showError);
   return updated;
 }
 
@@ -61,7 +82,7 @@ export function createConversation(modelId: string | null = defaultModelId()): C
     settings: settingsFromDefaults(info.value?.defaults ?? FALLBACK_DEFAULTS),
   };
   conversations.value = [conversation, ...conversations.value];
-  store.saveConversation(conversation).catch(showError);
+  save(conversation).catch(showError);
   return conversation;
 }
 
@@ -89,12 +110,14 @@ export function titleIfUntitled(conversation: Conversation, firstMessage: string
 
 export async function removeConversation(id: string): Promise<void> {
   conversations.value = conversations.value.filter((c) => c.id !== id);
+  tabs?.postMessage({ type: 'deleted', id } satisfies TabMessage);
   await store.deleteConversation(id).catch(showError);
 }
 
-/** Imported conversations replace those with the same id. */
+/** Imported conversations replace those with the same id (within the file too: the last one wins). */
 export async function importConversations(imported: Conversation[]): Promise<void> {
-  const ids = new Set(imported.map((c) => c.id));
-  conversations.value = [...conversations.value.filter((c) => !ids.has(c.id)), ...imported].sort(byRecency);
-  await Promise.all(imported.map((c) => store.saveConversation(c)));
+  const unique = [...new Map(imported.map((c) => [c.id, c])).values()];
+  const ids = new Set(unique.map((c) => c.id));
+  conversations.value = [...conversations.value.filter((c) => !ids.has(c.id)), ...unique].sort(byRecency);
+  await Promise.all(unique.map((c) => save(c)));
 }
