@@ -12,6 +12,7 @@ import {
   loadStoredConversations,
 } from './conversations-state.js';
 import { ErrorAlert } from './error-alert.js';
+import { clearError } from './error-state.js';
 import { ModelsPage } from './models-page.js';
 import { chatHref, navigate, route } from './router.js';
 import { applyEvent, refreshAll, serverChecked } from './server-state.js';
@@ -52,6 +53,8 @@ export function App() {
     lastRoute.current = current;
     const resolved = previous.page === 'chat' && previous.conversationId === null && current.page === 'chat';
     if (!resolved) sidebarOpen.value = false;
+    // An error belongs to the page it happened on.
+    if (previous.page !== current.page) clearError();
   });
 
   const page = route.value.page;

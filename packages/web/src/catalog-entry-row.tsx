@@ -7,7 +7,10 @@ import { cancelDownload, downloads, startDownload } from './server-state.js';
 
 /** The catalog's description is HTML: shown as its text only (an inert parse, nothing loaded). */
 function plainText(html: string): string {
-  return new DOMParser().parseFromString(html, 'text/html').body.textContent?.trim() ?? '';
+  const body = new DOMParser().parseFromString(html, 'text/html').body;
+  // The text of a script or style is code, not description.
+  for (const element of body.querySelectorAll('script, style, template')) element.remove();
+  return body.textContent?.trim() ?? '';
 }
 
 export function CatalogEntryRow({ entry }: { entry: AppCatalogEntry }) {
@@ -66,10 +69,11 @@ export function CatalogEntryRow({ entry }: { entry: AppCatalogEntry }) {
             type="button"
             class="button primary"
             data-testid="resume-download"
-            aria-label={`Resume download of ${entry.name}`}
+            aria-label={`${state === 'failed' ? 'Retry' : 'Resume'} download of ${entry.name}`}
             onClick={() => startDownload(entry.filename).catch(showError)}
           >
-            Resume
+            {/* Both continue from the bytes on disk; after a failure there may be none. */}
+            {state === 'failed' ? 'Retry' : 'Resume'}
           </button>
         ) : (
           <button

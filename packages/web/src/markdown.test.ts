@@ -11,13 +11,20 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<li>a</li>');
   });
 
-  it('removes <script> and event handlers', () => {
-    const html = renderMarkdown('Hello <script>alert(1)</script> <b onclick="alert(2)">x</b> <a href="javascript:alert(3)">y</a>');
-    expect(html).not.toMatch(/<script/i);
-    expect(html).not.toContain('alert(1)');
-    expect(html).not.toContain('onclick');
+  it('shows raw HTML as text, never as elements (no script, no handler runs)', () => {
+    const html = renderMarkdown('Hello <script>alert(1)</script> <b onclick="alert(2)">x</b> <iframe src="/api/info"></iframe>');
+    const page = document.createElement('div');
+    page.innerHTML = html;
+    expect(page.querySelectorAll('script, iframe, [onclick]')).toHaveLength(0);
+    expect(page.textContent).toContain('<script>alert(1)</script>');
+    expect(page.textContent).toContain('<b onclick="alert(2)">x</b>');
+    expect(page.textContent).toContain('<iframe src="/api/info"></iframe>');
+  });
+
+  it('drops javascript: links', () => {
+    const html = renderMarkdown('[y](javascript:alert(3)) and [z](https://example.com)');
     expect(html).not.toContain('javascript:');
-    expect(html).toContain('<b>x</b>');
+    expect(html).toContain('href="https://example.com"');
   });
 
   it('loads no remote images', () => {

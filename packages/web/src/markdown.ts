@@ -40,6 +40,11 @@ const marked = new Marked({
   gfm: true,
   breaks: false,
   renderer: {
+    // Raw HTML in a reply is shown as the text it is (a model explaining HTML writes tags), never
+    // interpreted: sanitizing it would make such text vanish.
+    html({ text }) {
+      return escapeHtml(text);
+    },
     code({ text, lang }) {
       const name = (lang ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
       const known = name !== '' && hljs.getLanguage(name) !== undefined;
