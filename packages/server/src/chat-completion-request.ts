@@ -30,6 +30,12 @@ export interface ChatCompletionRequest extends SamplingRequest {
   top_logprobs?: number | null;
   /** Extension: a Jinja chat template used instead of the model's for this request. */
   chat_template?: string | null;
+  /**
+   * Extension: what happens when the messages do not fit the model's context: `'error'` (the
+   * default, as OpenAI answers: 400 `context_length_exceeded`) or `'drop-oldest'` (the oldest turns
+   * after the system message are left out until the rest fits, as GPT4All's chat does).
+   */
+  context_overflow?: 'error' | 'drop-oldest' | null;
 }
 
 const content = {
@@ -106,5 +112,6 @@ export const CHAT_COMPLETION_SCHEMA = {
     logprobs: nullable({ type: 'boolean' }),
     top_logprobs: nullable({ type: 'integer', minimum: 0 }),
     chat_template: nullable({ type: 'string', minLength: 1 }),
+    context_overflow: nullable({ type: 'string', enum: ['error', 'drop-oldest'] }),
   },
 } as const;

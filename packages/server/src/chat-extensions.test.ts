@@ -71,3 +71,28 @@ describe('timings', () => {
     expect(chunks.slice(0, last).every((c) => c.timings === undefined)).toBe(true);
   });
 });
+
+describe('context_overflow', () => {
+  // Six long turns: far more than the model's context (2048 tokens) holds.
+  const long = Array.from({ length: 6 }, (_, index) => ({ role: index % 2 === 0 ? 'user' : 'assistant', content: `turn ${index} ${'word '.repeat(600)}` }));
+  const messages = [{ role: 'system', content: 'Be brief.' }, ...long, { role: 'user', content: 'And now?' }];
+
+  it('is an error by default, as OpenAI answers', async () => {
+    const refused = await chat({ messages });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('context_length_exceeded');
+  });
+
+  it("'drop-oldest' leaves out the oldest turns until the rest fits", async () => {
+    const answered = await chat({ messages, context_overflow: 'drop-oldest' });
+    expect(answered.status).toBe(200);
+    expect(answered.body.usage.prompt_tokens).toBeLessThan(2048);
+    expect(answered.body.usage.prompt_tokens).toBeGreaterThan(600);
+  });
+
+  it('refuses another value', async () => {
+    const bad = await chat({ messages, context_overflow: 'truncate' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/context_overflow/);
+  });
+});

@@ -262,6 +262,22 @@ describe('chat', () => {
     await context.close();
   });
 
+  it('goes on when the conversation outgrows the context, leaving out its oldest turns', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Markdown-Test.gguf');
+    await page.getByTestId('settings-toggle').click();
+    await page.getByTestId('setting-context-size').fill('256');
+    // Each turn takes about 120 of the 256 tokens: the third no longer fits with the first two.
+    for (let turn = 1; turn <= 3; turn++) {
+      const request = await send(page, `turn ${turn}: ${'word '.repeat(100)}`);
+      expect((request.postDataJSON() as { context_overflow?: string }).context_overflow).toBe('drop-oldest');
+      await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(turn);
+    }
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId('stats').last().textContent()).toMatch(/\/ 256 tokens/);
+    await context.close();
+  });
+
   it('loads the model with the conversation\'s context size', async () => {
     const { context, page } = await openPage(browser);
     await newChat(page, 'Endless-Test.gguf');

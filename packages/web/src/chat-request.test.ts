@@ -42,6 +42,7 @@ describe('buildChatRequest', () => {
       min_p: 0.05,
       repeat_penalty: 1.1,
       max_tokens: 256,
+      context_overflow: 'drop-oldest',
     });
   });
 

@@ -12,6 +12,8 @@ export interface ChatCompletionBody {
   min_p: number;
   repeat_penalty: number;
   max_tokens: number;
+  /** The server's extension: a long conversation leaves out its oldest turns rather than fail. */
+  context_overflow: 'drop-oldest';
   chat_template?: string;
 }
 
@@ -54,6 +56,8 @@ export function buildChatRequest(
     min_p: settings.minP,
     repeat_penalty: settings.repeatPenalty,
     max_tokens: settings.maxTokens,
+    // As GPT4All's chat: a conversation longer than the context goes on, without its oldest turns.
+    context_overflow: 'drop-oldest',
   };
   const template = templateSource(settings, presetSource);
   if (template !== undefined) body.chat_template = template;

@@ -18,7 +18,8 @@ import { toApiError } from '../to-api-error.js';
  * `POST /v1/chat/completions`: OpenAI's chat completions, answered by `@gpt4all/chat`
  * (`createCompletion`, or `streamCompletion` with `stream: true`), which renders the messages
  * with the model's chat template, applies stop strings, grammars for `response_format` and
- * forced tool calls, and parses tool calls and reasoning. Extensions: `chat_template` (a Jinja
+ * forced tool calls, and parses tool calls and reasoning. Extensions: `context_overflow`
+ * (`'drop-oldest'` leaves out the oldest turns that do not fit), `chat_template` (a Jinja
  * template used instead of the model's; 400 when it does not parse or fails to render), and
  * `timings` (`CompletionTimings`) in the response, or in a stream's last chunks.
  */
@@ -43,8 +44,9 @@ export function chatCompletionsRoute(app: FastifyInstance, context: ServerContex
       ...sampling,
       template,
       signal: slot.signal,
-      // The caller's messages are the prompt: one that does not fit is an error, never cut short.
-      contextOverflow: 'error',
+      // The caller's messages are the prompt: one that does not fit is an error, never cut short,
+      // unless the caller asks for the oldest turns to be left out (the web app does).
+      contextOverflow: body.context_overflow ?? 'error',
       tools: body.tools ?? undefined,
       toolChoice: body.tool_choice ?? undefined,
       responseFormat: body.response_format ?? undefined,
