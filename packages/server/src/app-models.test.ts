@@ -154,3 +154,33 @@ describe('guards', () => {
     }
   });
 });
+
+describe('maxLoadedModels', () => {
+  it('unloads the least recently used idle model served on demand before loading another', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'gpt4all-app-max-loaded-'));
+    for (const name of ['a.gguf', 'b.gguf', 'c.gguf']) await copyFile(chat, join(own, name));
+    await writeFile(join(own, 'catalog.json'), '[]');
+    const limited = await startServer({ ...quietServer, models: [], modelsDir: own, contextSize: 256, maxLoadedModels: 2, catalogUrl: join(own, 'catalog.json') });
+    try {
+      const states = async () => {
+        const list = ((await (await fetch(`${limited.url}/api/models`)).json()) as { models: AppModel[] }).models;
+        return Object.fromEntries(list.map((m) => [m.filename, m.state]));
+      };
+      const use = async (name: string) => expect((await postJson(`${limited.url}/v1/chat/completions`, ask(name))).status).toBe(200);
+      await use('a.gguf');
+      await use('b.gguf');
+      expect(await states()).toEqual({ 'a.gguf': 'loaded', 'b.gguf': 'loaded', 'c.gguf': 'unloaded' });
+      await use('c.gguf');
+      expect(await states()).toEqual({ 'a.gguf': 'unloaded', 'b.gguf': 'loaded', 'c.gguf': 'loaded' });
+      await use('a.gguf');
+      expect(await states()).toEqual({ 'a.gguf': 'loaded', 'b.gguf': 'unloaded', 'c.gguf': 'loaded' });
+    } finally {
+      await limited.close();
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it('is checked', async () => {
+    await expect(startServer({ ...quietServer, models: [], modelsDir: dir, maxLoadedModels: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/maxLoadedModels/) });
+  });
+});

@@ -56,6 +56,7 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
     parallel: resolved.parallel,
     maxQueue: resolved.maxQueue,
     modelsDir,
+    maxLoaded: resolved.maxLoadedModels,
     onAdmission: (id, state) => metrics.admission(id, state),
     onLoad: (id, report) => events.emit({ type: 'model-load', id, ...report }),
   });

@@ -22,6 +22,13 @@ export interface ModelLoading {
   onLoad?: (id: string, report: LoadReport) => void;
   /** The model directory (absolute): its `.gguf` files can be named by file name and are served on demand. */
   modelsDir?: string;
+  /**
+   * Most models loaded at once: before another loads, the least recently used idle model served
+   * on demand is unloaded (those given to the server stay). Undefined: no limit.
+   */
+  maxLoaded?: number;
+  /** @internal Set by the registry: awaited before each load (makes room under `maxLoaded`). */
+  beforeLoad?: (served: ServedModel) => Promise<void>;
 }
 
 /** Where a model's load stands (see {@link ModelLoading.onLoad}). */
@@ -47,6 +54,9 @@ export class ServedModel {
   #loadError: string | undefined;
   #loaded: Model | undefined;
   #onLoad: ModelLoading['onLoad'];
+  #hooks: ModelLoading;
+  /** When a request last asked for the model (`performance.now()`, ms): the least recent is unloaded first. */
+  lastUsed = 0;
   /** True for a model of the model directory served because a request named it (not one of `ServeOptions.models`). */
   readonly onDemand: boolean;
 
@@ -60,6 +70,7 @@ export class ServedModel {
     this.#loaded = model;
     this.#state = model ? 'loaded' : 'unloaded';
     this.#onLoad = loading.onLoad;
+    this.#hooks = loading;
     this.onDemand = onDemand;
     this.admission = new AdmissionQueue(loading.parallel, loading.maxQueue, (state) => loading.onAdmission?.(this.id, state));
   }
@@ -94,12 +105,15 @@ export class ServedModel {
    * during the load wait for the same one. A failed load is tried again by the next request.
    */
   model(): Promise<Model> {
+    this.lastUsed = performance.now();
     if (!this.#loading) {
       const report = (state: ModelState, progress: number, error: string | null = null) => this.#onLoad?.(this.id, { state, progress, error });
       const throttle = new ProgressThrottle<number>((progress) => {
         if (this.#loading === loading) report('loading', progress);
       });
-      const loading = loadModel(this.source, { ...this.#options, onLoadProgress: (progress) => throttle.push(progress, progress >= 1) });
+      const options = { ...this.#options, onLoadProgress: (progress: number) => throttle.push(progress, progress >= 1) };
+      const beforeLoad = this.#hooks.beforeLoad?.(this) ?? Promise.resolve();
+      const loading = beforeLoad.then(() => loadModel(this.source, options));
       this.#loading = loading;
       this.#state = 'loading';
       report('loading', 0);
@@ -200,6 +214,25 @@ export class ModelRegistry {
   private constructor(models: ServedModel[], loading: ModelLoading) {
     this.#models = models;
     this.#loading = loading;
+    loading.beforeLoad = (served) => this.#makeRoom(served);
+  }
+
+  /**
+   * Unloads the least recently used idle models served on demand until `served` can load within
+   * `maxLoaded` (a model with requests running or waiting is never unloaded under them; when
+   * every loaded model is busy or was given to the server, `served` loads anyway).
+   */
+  async #makeRoom(served: ServedModel): Promise<void> {
+    const max = this.#loading.maxLoaded;
+    if (max === undefined) return;
+    const loaded = () => this.#models.filter((m) => m !== served && (m.state === 'loaded' || m.state === 'loading'));
+    const idle = loaded()
+      .filter((m) => m.onDemand && m.state === 'loaded' && m.admission.running === 0 && m.admission.waiting === 0)
+      .sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const model of idle) {
+      if (loaded().length < max) return;
+      await model.unload(new AbortController().signal);
+    }
   }
 
   /** The served models: those given first, then those of the model directory served since. */
@@ -212,7 +245,9 @@ export class ModelRegistry {
    * @throws the load error of a model that cannot be loaded (after freeing those loaded before it),
    *   or `ERR_INVALID_ARGUMENT` when two models get the same id.
    */
-  static async open(sources: readonly string[], loading: ModelLoading): Promise<ModelRegistry> {
+  static async open(sources: readonly string[], given: ModelLoading): Promise<ModelRegistry> {
+    // One object for the registry and its models: the registry sets its `beforeLoad` hook in it.
+    const loading: ModelLoading = { ...given };
     const models: ServedModel[] = [];
     try {
       for (const source of sources) {

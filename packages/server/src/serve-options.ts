@@ -44,6 +44,12 @@ export interface ServeOptions {
   /** Milliseconds `close()` lets generations in flight run before it aborts them. Default 10 000. */
   closeGraceMs?: number;
   /**
+   * Most models loaded at once. Before a model of the model directory that a request names is
+   * loaded, the least recently used idle ones served that way are unloaded (those in `models`
+   * stay loaded). Default 3 (as ollama's `OLLAMA_MAX_LOADED_MODELS` on a CPU).
+   */
+  maxLoadedModels?: number;
+  /**
    * The model catalog (`models3.json` format) that names models, `GET /api/catalog` lists and
    * `POST /api/downloads` downloads from: an http(s) URL or a file path. Default
    * `$GPT4ALL_CATALOG_URL` when set (as the CLI reads it), else GPT4All's (`DEFAULT_CATALOG_URL`).
@@ -81,10 +87,11 @@ export const SERVER_DEFAULTS = Object.freeze({
   maxQueue: 32,
   bodyLimit: 4 * 1024 * 1024,
   closeGraceMs: 10_000,
+  maxLoadedModels: 3,
 });
 
 /** {@link ServeOptions} with defaults filled in and values checked. */
-export interface ResolvedServeOptions extends Required<Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'maxQueue' | 'bodyLimit' | 'loadOnFirstRequest' | 'log' | 'closeGraceMs'>> {
+export interface ResolvedServeOptions extends Required<Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'maxQueue' | 'bodyLimit' | 'loadOnFirstRequest' | 'log' | 'closeGraceMs' | 'maxLoadedModels'>> {
   models: string[];
   threads: number | undefined;
   apiKey: string | undefined;
@@ -137,6 +144,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     webAppDir: options.webAppDir === undefined ? undefined : resolve(options.webAppDir),
     log,
     closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? SERVER_DEFAULTS.closeGraceMs, 0, 2 ** 31 - 1),
+    maxLoadedModels: integer('maxLoadedModels', options.maxLoadedModels ?? SERVER_DEFAULTS.maxLoadedModels, 1, 1000),
   };
 }
 

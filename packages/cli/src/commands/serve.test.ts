@@ -48,6 +48,7 @@ describe.skipIf(!serverBuilt)('gpt4all serve', () => {
     expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.host}`);
     expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.port}`);
     expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.parallel})`);
+    expect(help.stdout).toContain(`(default: ${SERVER_DEFAULTS.maxLoadedModels})`);
   });
 
   it('serves /v1/models and chat completions; SIGTERM closes it and exits 0', async () => {

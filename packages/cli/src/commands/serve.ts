@@ -8,7 +8,7 @@ import { exitBySignal } from '../interrupt-signal.js';
 import { collect, integerInRange } from '../parse-number.js';
 
 /** The flags, named as the server's options they pass on. */
-type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'modelsDir'> & {
+type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'modelsDir' | 'maxLoadedModels'> & {
   model?: string[];
   lazy?: boolean;
   /** False with `--no-web`. */
@@ -37,6 +37,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--context-size <n>', `tokens each of a model's sequences holds (default: the catalog's, else ${DEFAULTS.contextSize})`).argParser(integerInRange(16)))
     .option('--models-dir <dir>', 'model directory (default: $GPT4ALL_MODEL_PATH, else ~/.cache/gpt4all)')
     .option('--lazy', 'load each model on its first request instead of at start')
+    .addOption(new Option('--max-loaded-models <n>', `most models loaded at once; the least recently used one loaded on demand makes room (default: 3)`).argParser(integerInRange(1)))
     .option('--no-web', 'do not serve the web app at / (only the APIs)')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
@@ -59,6 +60,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     contextSize: flags.contextSize,
     modelsDir: flags.modelsDir,
     loadOnFirstRequest: flags.lazy,
+    maxLoadedModels: flags.maxLoadedModels,
     webAppDir,
     log: (line) => process.stderr.write(`${line}\n`),
   });
