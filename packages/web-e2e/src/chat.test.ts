@@ -91,6 +91,20 @@ describe('chat', () => {
     await context.close();
   });
 
+  it('keeps the part of a reply that had arrived when the page is reloaded mid-stream', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Endless-Test.gguf');
+    await send(page, 'Sing until I leave');
+    const reply = assistantMessages(page).last();
+    await expect.poll(async () => ((await reply.textContent()) ?? '').split('la').length, { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.waitForTimeout(1500);
+    await page.reload();
+    await expect.poll(() => userMessages(page).count()).toBe(1);
+    await expect.poll(async () => ((await assistantMessages(page).first().textContent()) ?? '').split('la').length).toBeGreaterThan(5);
+    expect(await page.getByTestId('stop').count()).toBe(0);
+    await context.close();
+  });
+
   it('generates in two conversations at once: each has its own stop button', async () => {
     const { context, page } = await openPage(browser);
     await newChat(page, 'Endless-Test.gguf');

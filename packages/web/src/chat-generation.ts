@@ -8,7 +8,7 @@ import { buildChatRequest, type PresetSource } from './chat-request.js';
 import { applyChunk, emptyReply, type StreamedReply } from './chat-stream.js';
 import type { Conversation, Message, ReplyStats } from './conversation.js';
 import { newId } from './conversation.js';
-import { defaultModelId, getConversation, titleIfUntitled, updateConversation } from './conversations-state.js';
+import { defaultModelId, getConversation, saveDraftReply, titleIfUntitled, updateConversation } from './conversations-state.js';
 import { showError } from './error-state.js';
 import { loadModel, models, refreshModels } from './server-state.js';
 import { readSse } from './sse-reader.js';
@@ -26,6 +26,8 @@ export interface Generation {
  * may generate at once, as the server's parallel sequences allow), shown under their messages.
  */
 export const generations = signal<ReadonlyMap<string, Generation>>(new Map());
+
+const DRAFT_SAVE_MS = 1000;
 
 /** The reply being generated in a conversation, if any. */
 export function generationOf(conversationId: string): Generation | undefined {
@@ -98,9 +100,16 @@ async function generate(conversation: Conversation): Promise<void> {
       signal: controller.signal,
     });
     if (!response.body) throw new Error('The server sent no reply.');
+    // The reply so far is stored about once a second: a reload while it streams keeps it.
+    const draftId = newId();
+    let draftSavedAt = performance.now();
     for await (const event of readSse(response.body)) {
       if (event.data === '[DONE]') break;
       update({ reply: applyChunk(current.reply, event.data) });
+      if (performance.now() - draftSavedAt > DRAFT_SAVE_MS && (current.reply.content || current.reply.reasoning)) {
+        draftSavedAt = performance.now();
+        saveDraftReply(conversation.id, { id: draftId, role: 'assistant', content: current.reply.content, ...(current.reply.reasoning && { reasoning: current.reply.reasoning }) });
+      }
     }
   } catch (error) {
     if (!controller.signal.aborted) showError(error);

@@ -1,6 +1,6 @@
 /** The conversations (newest first), mirrored to IndexedDB on every change. */
 import { computed, signal } from '@preact/signals';
-import type { Conversation } from './conversation.js';
+import type { Conversation, Message } from './conversation.js';
 import { newId, titleFromMessage } from './conversation.js';
 import { FALLBACK_DEFAULTS, settingsFromDefaults } from './conversation-settings.js';
 import * as store from './conversation-store.js';
@@ -68,6 +68,16 @@ export function updateConversation(id: string, change: (c: Conversation) => Conv
   conversations.value = conversations.value.map((c) => (c.id === id ? updated : c)).sort(byRecency);
   save(updated).catch(showError);
   return updated;
+}
+
+/**
+ * Writes the conversation with `draft` (a reply still being written) appended, to storage only:
+ * a reload or a closed tab keeps what had arrived. The page's copy is left as it is; the reply's
+ * final save replaces the draft.
+ */
+export function saveDraftReply(id: string, draft: Message): void {
+  const existing = getConversation(id);
+  if (existing) store.saveConversation({ ...existing, messages: [...existing.messages, draft] }).catch(showError);
 }
 
 export function createConversation(modelId: string | null = defaultModelId()): Conversation {
