@@ -40,6 +40,19 @@ describe('conversation export/import', () => {
     expect(() => parseConversationsFile(JSON.stringify(file2))).toThrow('conversations[0].settings.temperature should be a number');
   });
 
+  it('refuses settings the server would refuse', () => {
+    for (const [key, bad, expected] of [
+      ['contextSize', 1e12, 'a whole number from 128 to 2147483647'],
+      ['maxTokens', 0.5, 'a whole number from 1 to 2147483647'],
+      ['temperature', 3, 'a number from 0 to 2'],
+      ['repeatPenalty', 0, 'a number from 0.01 to 3'],
+    ] as const) {
+      const file = JSON.parse(exportConversations([sample]));
+      file.conversations[0].settings[key] = bad;
+      expect(() => parseConversationsFile(JSON.stringify(file))).toThrow(`conversations[0].settings.${key} should be ${expected}`);
+    }
+  });
+
   it('fills optional fields', () => {
     const file = JSON.parse(exportConversations([sample]));
     delete file.conversations[0].settings.systemMessage;

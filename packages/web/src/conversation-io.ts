@@ -3,6 +3,7 @@
  * may come from anywhere: a bad file is refused as a whole with a message naming what is wrong.
  */
 import type { Conversation, ConversationSettings, Message, ReplyStats, TemplateChoice } from './conversation.js';
+import { inRange, SETTING_RANGES } from './conversation-settings.js';
 
 export const EXPORT_FORMAT = 'gpt4all-web-conversations';
 export const EXPORT_VERSION = 1;
@@ -52,14 +53,19 @@ function template(value: unknown, path: string): TemplateChoice {
 
 function settings(value: unknown, path: string): ConversationSettings {
   if (!isObject(value)) fail(path, 'an object');
+  const setting = (key: keyof typeof SETTING_RANGES): number => {
+    const range = SETTING_RANGES[key];
+    const number = num(value[key], `${path}.${key}`);
+    return inRange(number, range) ? number : fail(`${path}.${key}`, `${range.integer ? 'a whole number' : 'a number'} from ${range.min} to ${range.max}`);
+  };
   return {
-    temperature: num(value.temperature, `${path}.temperature`),
-    topP: num(value.topP, `${path}.topP`),
-    topK: num(value.topK, `${path}.topK`),
-    minP: num(value.minP, `${path}.minP`),
-    repeatPenalty: num(value.repeatPenalty, `${path}.repeatPenalty`),
-    maxTokens: num(value.maxTokens, `${path}.maxTokens`),
-    contextSize: num(value.contextSize, `${path}.contextSize`),
+    temperature: setting('temperature'),
+    topP: setting('topP'),
+    topK: setting('topK'),
+    minP: setting('minP'),
+    repeatPenalty: setting('repeatPenalty'),
+    maxTokens: setting('maxTokens'),
+    contextSize: setting('contextSize'),
     systemMessage: value.systemMessage === undefined ? '' : str(value.systemMessage, `${path}.systemMessage`),
     template: value.template === undefined ? { kind: 'model' } : template(value.template, `${path}.template`),
   };

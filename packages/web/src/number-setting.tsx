@@ -1,17 +1,15 @@
-/** A labelled number field that saves each valid value as it is typed. */
-interface Props {
+/** A labelled number field that saves each valid value (within its range) as it is typed. */
+import { inRange, type SettingRange } from './conversation-settings.js';
+
+interface Props extends SettingRange {
   id: string;
   label: string;
   hint?: string;
   value: number;
-  min: number;
-  max?: number;
-  step: number;
-  integer?: boolean;
   onChange: (value: number) => void;
 }
 
-export function NumberSetting({ id, label, hint, value, min, max, step, integer = false, onChange }: Props) {
+export function NumberSetting({ id, label, hint, value, min, max, step, integer, onChange }: Props) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -28,9 +26,7 @@ export function NumberSetting({ id, label, hint, value, min, max, step, integer 
         aria-describedby={hint ? `${id}-hint` : undefined}
         onInput={(event) => {
           const parsed = Number(event.currentTarget.value);
-          const valid =
-            event.currentTarget.value !== '' && Number.isFinite(parsed) && parsed >= min && (max === undefined || parsed <= max) && (!integer || Number.isInteger(parsed));
-          if (valid) onChange(parsed);
+          if (event.currentTarget.value !== '' && inRange(parsed, { min, max, step, integer })) onChange(parsed);
         }}
       />
       {hint && (

@@ -1,11 +1,11 @@
 /** The current conversation's settings: system message, sampling, context size and chat template. */
 import { useSignal } from '@preact/signals';
 import type { Conversation, ConversationSettings } from './conversation.js';
-import { FALLBACK_DEFAULTS, settingsFromDefaults } from './conversation-settings.js';
+import { FALLBACK_DEFAULTS, SETTING_RANGES, settingsFromDefaults } from './conversation-settings.js';
 import { updateConversation } from './conversations-state.js';
 import { CloseIcon } from './icons.js';
 import { NumberSetting } from './number-setting.js';
-import { info } from './server-state.js';
+import { info, models } from './server-state.js';
 import { lazy, Suspense } from 'preact/compat';
 
 // The template setting brings the Jinja engine (@gpt4all/templates): a chunk of its own.
@@ -17,6 +17,9 @@ export function SettingsDrawer({ conversation, onClose }: { conversation: Conver
   const settings = conversation.settings;
   const set = (change: Partial<ConversationSettings>) =>
     updateConversation(conversation.id, (c) => ({ ...c, settings: { ...c.settings, ...change } }));
+  // The engine never gives a model more context than it was trained with: say so.
+  const trained = models.value.find((m) => m.id === conversation.modelId)?.trainedContextSize ?? null;
+  const capped = trained !== null && settings.contextSize > trained;
 
   return (
     <aside id="settings" class="settings-drawer" aria-label="Conversation settings" data-testid="settings-panel">
@@ -38,20 +41,18 @@ export function SettingsDrawer({ conversation, onClose }: { conversation: Conver
             onInput={(event) => set({ systemMessage: event.currentTarget.value })}
           />
         </div>
-        <NumberSetting id="setting-temperature" label="Temperature" hint="Higher is more creative, lower more focused." value={settings.temperature} min={0} max={2} step={0.05} onChange={(temperature) => set({ temperature })} />
-        <NumberSetting id="setting-top-p" label="Top-p" value={settings.topP} min={0} max={1} step={0.05} onChange={(topP) => set({ topP })} />
-        <NumberSetting id="setting-top-k" label="Top-k" value={settings.topK} min={0} step={1} integer onChange={(topK) => set({ topK })} />
-        <NumberSetting id="setting-min-p" label="Min-p" value={settings.minP} min={0} max={1} step={0.01} onChange={(minP) => set({ minP })} />
-        <NumberSetting id="setting-repeat-penalty" label="Repeat penalty" value={settings.repeatPenalty} min={0} max={3} step={0.01} onChange={(repeatPenalty) => set({ repeatPenalty })} />
-        <NumberSetting id="setting-max-tokens" label="Max tokens of a reply" value={settings.maxTokens} min={1} step={1} integer onChange={(maxTokens) => set({ maxTokens })} />
+        <NumberSetting id="setting-temperature" label="Temperature" hint="Higher is more creative, lower more focused." value={settings.temperature} {...SETTING_RANGES.temperature} onChange={(temperature) => set({ temperature })} />
+        <NumberSetting id="setting-top-p" label="Top-p" value={settings.topP} {...SETTING_RANGES.topP} onChange={(topP) => set({ topP })} />
+        <NumberSetting id="setting-top-k" label="Top-k" value={settings.topK} {...SETTING_RANGES.topK} onChange={(topK) => set({ topK })} />
+        <NumberSetting id="setting-min-p" label="Min-p" value={settings.minP} {...SETTING_RANGES.minP} onChange={(minP) => set({ minP })} />
+        <NumberSetting id="setting-repeat-penalty" label="Repeat penalty" value={settings.repeatPenalty} {...SETTING_RANGES.repeatPenalty} onChange={(repeatPenalty) => set({ repeatPenalty })} />
+        <NumberSetting id="setting-max-tokens" label="Max tokens of a reply" value={settings.maxTokens} {...SETTING_RANGES.maxTokens} onChange={(maxTokens) => set({ maxTokens })} />
         <NumberSetting
           id="setting-context-size"
           label="Context size (tokens)"
-          hint="How much of the conversation the model sees. Changing it reloads the model."
+          hint={`How much of the conversation the model sees. Changing it reloads the model.${capped ? ` This model was trained with ${trained} tokens: it gets ${trained}.` : ''}`}
           value={settings.contextSize}
-          min={128}
-          step={1}
-          integer
+          {...SETTING_RANGES.contextSize}
           onChange={(contextSize) => set({ contextSize })}
         />
         <Suspense fallback={<p class="hint">Loading the chat template settings…</p>}>
