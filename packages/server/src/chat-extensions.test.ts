@@ -96,3 +96,16 @@ describe('context_overflow', () => {
     expect(bad.body.error.message).toMatch(/context_overflow/);
   });
 });
+
+describe('chat_template limits', () => {
+  it('stops a template that loops for hours within seconds, and the server answers others meanwhile', async () => {
+    const started = Date.now();
+    const looping = chat({ chat_template: '{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}' });
+    const health = fetch(`${server.url}/health`).then(() => Date.now() - started);
+    const response = await looping;
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('chat_template');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await health).toBeLessThan(15_000);
+  });
+});

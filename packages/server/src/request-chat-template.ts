@@ -3,6 +3,12 @@ import { jinjaRenderer, type ChatRenderer } from '@gpt4all/templates';
 import { ApiError } from './api-error.js';
 
 /**
+ * A request's template renders on the server's one event loop: it gets at most a million steps
+ * and 2 s (a real chat template of a long conversation takes thousands of steps and milliseconds).
+ */
+const REQUEST_TEMPLATE_LIMITS = { maxSteps: 1_000_000, timeoutMs: 2_000 };
+
+/**
  * The renderer of a request's `chat_template` (a `/v1/chat/completions` extension): always Jinja,
  * whatever it looks like (`@gpt4all/chat` would read a bare word as a preset name and a `%1` text
  * as a legacy template), with the model's BOS and EOS texts and its end-of-turn tokens as stop
@@ -11,9 +17,9 @@ import { ApiError } from './api-error.js';
  */
 export function requestChatTemplate(source: string, model?: Model): ChatRenderer {
   try {
-    if (!model) return jinjaRenderer(source);
+    if (!model) return jinjaRenderer(source, { limits: REQUEST_TEMPLATE_LIMITS });
     const { format, endOfTurn } = model.templateInfo();
-    return jinjaRenderer(source, { bosToken: format.bosToken, eosToken: format.eosToken, extraStopStrings: endOfTurn });
+    return jinjaRenderer(source, { bosToken: format.bosToken, eosToken: format.eosToken, extraStopStrings: endOfTurn, limits: REQUEST_TEMPLATE_LIMITS });
   } catch (error) {
     throw chatTemplateError(error);
   }

@@ -10,6 +10,7 @@ import {
 import { getPreset, type PresetName } from './presets.js';
 import { renderChat, type ChatMessage, type RenderChatOptions } from './render-chat.js';
 import { TemplateError } from './template-error.js';
+import type { RenderLimits } from './engine/render-budget.js';
 
 /** Something that turns a conversation into prompt text, with the strings that end a reply. */
 export interface ChatRenderer {
@@ -36,6 +37,8 @@ export interface ChatRendererOptions {
   eosToken?: string;
   /** More stop strings (e.g. the model's end-of-turn token). */
   extraStopStrings?: readonly string[];
+  /** Limits of each render (a template from an untrusted source gets tighter ones). Default: the engine's. */
+  limits?: RenderLimits;
 }
 
 function unique(values: readonly (string | undefined)[]): string[] {
@@ -43,7 +46,7 @@ function unique(values: readonly (string | undefined)[]): string[] {
 }
 
 function withTokens(options: ChatRendererOptions, render: RenderChatOptions = {}): RenderChatOptions {
-  return { bosToken: options.bosToken, eosToken: options.eosToken, ...stripUndefined(render) };
+  return { ...options.limits, bosToken: options.bosToken, eosToken: options.eosToken, ...stripUndefined(render) };
 }
 
 function stripUndefined(options: RenderChatOptions): RenderChatOptions {

@@ -83,6 +83,8 @@ export class PythonInterpreter extends Interpreter {
         return createString(pythonStr(this.value(node.expression, environment)));
       case ITERABLE_NODE: {
         const items = iterate(this.value(node.expression, environment));
+        // Every iteration of the loop counts, whether or not its body evaluates anything.
+        this.budget.spend(items.length);
         return createList(
           node.unpack ? items.map((item) => (isTuple(item) ? createList(itemsOf(item)) : item)) : items,
         );

@@ -40,6 +40,12 @@ describe('render budget', () => {
     expect(compileTemplate('{{ "a\\nb" | indent(2) }}').render({})).toBe('a\n  b');
   });
 
+  it('counts the iterations of loops with empty bodies', () => {
+    expect(limitError('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', {}, { maxSteps: 200_000 }).limit).toBe('steps');
+    // Under the step limit, the clock still stops them.
+    expect(limitError("{% for i in range(2000) %}{% for j in range(2000) %}{% endfor %}{% endfor %}", {}, { timeoutMs: 50 }).limit).toBe("time");
+  });
+
   it('stops nested loops that would run for hours', () => {
     const error = limitError(
       '{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}',

@@ -71,6 +71,21 @@ export class RenderBudget {
     this.depth--;
   }
 
+  /**
+   * Records `count` steps of work that evaluates no node, such as the iterations of a loop (a loop
+   * with an empty body evaluates nothing per item, yet nested ones can run for hours).
+   */
+  spend(count: number): void {
+    const before = this.steps;
+    this.steps += count;
+    if (this.steps > this.limits.maxSteps) {
+      throw new TemplateLimitError('steps', `Template exceeded ${this.limits.maxSteps} evaluation steps`);
+    }
+    if (Math.floor(this.steps / CLOCK_INTERVAL) !== Math.floor(before / CLOCK_INTERVAL) && now() > this.deadline) {
+      throw new TemplateLimitError('time', `Template rendering took longer than ${this.limits.timeoutMs} ms`);
+    }
+  }
+
   /** Rejects strings and lists longer than the output limit. */
   checkSize(length: number): void {
     if (length > this.limits.maxOutputLength) {
