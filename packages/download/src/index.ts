@@ -29,6 +29,7 @@ export {
   type RestartReason,
 } from './download/download-model.js';
 export type { ModelSource } from './download/download-target.js';
+export { partialDownloadBytes } from './download/part-file.js';
 export type { DownloadProgress, DownloadPhase } from './download/progress-meter.js';
 export type { RetryOptions } from './http/retry-policy.js';
 export { retrieveModel, type RetrieveModelOptions, type RetrievedModel } from './retrieve-model.js';

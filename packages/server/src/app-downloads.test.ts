@@ -54,7 +54,7 @@ const isDownload = (state: DownloadState['state'], more: (d: DownloadState) => b
 describe('GET /api/catalog', () => {
   it('lists the catalog’s models (not those hidden from the GUI), not installed yet', async () => {
     expect((await getJson('/api/catalog')).entries).toEqual([
-      { name: NAME, filename: FILE, sizeBytes: body.length, ramRequiredGiB: 1, parameters: '1 million', quantization: 'f32', description: '<p>A test model</p>', installed: false },
+      { name: NAME, filename: FILE, sizeBytes: body.length, ramRequiredGiB: 1, parameters: '1 million', quantization: 'f32', description: '<p>A test model</p>', installed: false, partialBytes: 0 },
     ]);
   });
 });
@@ -88,6 +88,8 @@ describe('downloads', () => {
       expect(part).toBeLessThan(body.length);
       await events.waitFor(isDownload('cancelled'));
       expect((await fetch(`${server.url}/api/downloads/${FILE}`, { method: 'DELETE' })).status).toBe(404);
+      // The catalog tells of the bytes to resume from (also after a restart, which forgets the download).
+      expect((await getJson('/api/catalog')).entries[0]).toMatchObject({ installed: false, partialBytes: part });
 
       // Progress events came at most ~10 a second.
       const progressEvents = events.events.filter((e) => e.type === 'download' && e.download.state === 'downloading').length;
@@ -109,7 +111,7 @@ describe('downloads', () => {
       expect(existsSync(join(dir, 'models', `${FILE}.part`))).toBe(false);
 
       expect((await getJson('/api/downloads')).downloads).toEqual([expect.objectContaining({ filename: FILE, state: 'done' })]);
-      expect((await getJson('/api/catalog')).entries[0].installed).toBe(true);
+      expect((await getJson('/api/catalog')).entries[0]).toMatchObject({ installed: true, partialBytes: 0 });
       expect((await getJson('/api/models')).models).toContainEqual(expect.objectContaining({ id: 'downloaded-chat', filename: FILE, catalogName: NAME, state: 'unloaded' }));
       const reply = await postJson(`${server.url}/v1/chat/completions`, { model: FILE, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 });
       expect(reply.status).toBe(200);

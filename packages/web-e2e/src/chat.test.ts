@@ -88,6 +88,8 @@ describe('chat', () => {
     const length = (await second.textContent())!.length;
     await page.waitForTimeout(500);
     expect((await second.textContent())!.length).toBe(length);
+    // A stopped reply says so.
+    expect(await page.getByTestId('reply-ending').allTextContents()).toEqual(['Stopped.', 'Stopped.']);
     await context.close();
   });
 
@@ -185,6 +187,9 @@ describe('chat', () => {
     const withTemplate = await send(page, 'Templated');
     expect((withTemplate.postDataJSON() as { chat_template?: string }).chat_template).toBe(template);
     await expect.poll(() => page.getByTestId('stats').count(), { timeout: 30_000 }).toBe(2);
+
+    // The conversation ends with a reply: the preview does not open another assistant turn after it.
+    expect((await page.getByTestId('template-preview').locator('pre').textContent())!.trimEnd().endsWith('[assistant]')).toBe(false);
 
     // A broken template is reported in the preview, not sent.
     await page.getByTestId('template-editor').fill('{% for m in messages %}');
@@ -292,6 +297,57 @@ describe('chat', () => {
     await context.close();
   });
 
+  it('refuses an out-of-range setting in its field; Esc closes the settings and gives focus back', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Markdown-Test.gguf');
+    await page.getByTestId('settings-toggle').click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="settings-panel"]') !== null)).toBe(true);
+    const temperature = page.getByTestId('setting-temperature');
+    const before = Number(await temperature.inputValue());
+    await temperature.fill('99');
+    expect(await temperature.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('setting-temperature-error').textContent()).toMatch(/from 0 to 2/);
+    const request = await send(page, 'Hi');
+    expect((request.postDataJSON() as { temperature: number }).temperature).toBe(before);
+    await temperature.fill('0.5');
+    expect(await temperature.getAttribute('aria-invalid')).toBe('false');
+    expect(await page.getByTestId('setting-temperature-error').count()).toBe(0);
+
+    await temperature.press('Escape');
+    await expect.poll(() => page.getByTestId('settings-panel').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-toggle');
+    await context.close();
+  });
+
+  it('at 375 px the conversations open over the chat and close with Esc, a tap outside or their close button', async () => {
+    const { context, page } = await openPage(browser, { viewport: 'phone' });
+    await page.goto(`${server.url}/`);
+    const toggle = page.getByTestId('sidebar-toggle');
+    const sidebarShown = () => page.locator('#sidebar').isVisible();
+    const focusedId = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-testid'));
+
+    await toggle.click();
+    await expect.poll(sidebarShown).toBe(true);
+    await expect.poll(focusedId).toBe('new-chat');
+    // What is behind it is out of reach while it is open.
+    expect(await page.evaluate(() => (document.querySelector('.workspace') as HTMLElement).inert)).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(sidebarShown).toBe(false);
+    await expect.poll(focusedId).toBe('sidebar-toggle');
+
+    await toggle.click();
+    await expect.poll(sidebarShown).toBe(true);
+    await page.mouse.click(360, 400); // right of the 300 px sidebar
+    await expect.poll(sidebarShown).toBe(false);
+
+    await toggle.click();
+    await page.getByTestId('sidebar-close').click();
+    await expect.poll(sidebarShown).toBe(false);
+    expect(await page.evaluate(() => (document.querySelector('.workspace') as HTMLElement).inert)).toBe(false);
+    await context.close();
+  });
+
   it('loads the model with the conversation\'s context size', async () => {
     const { context, page } = await openPage(browser);
     await newChat(page, 'Endless-Test.gguf');
@@ -300,6 +356,8 @@ describe('chat', () => {
     await page.getByTestId('setting-max-tokens').fill('8');
     await send(page, 'Count');
     await expect.poll(() => page.getByTestId('stats').last().textContent(), { timeout: 30_000 }).toMatch(/\/ 1024 tokens/);
+    // Eight tokens of an endless reply: it says it was cut off.
+    expect(await page.getByTestId('reply-ending').last().textContent()).toMatch(/max tokens/);
     const models = (await (await fetch(`${server.url}/api/models`)).json()) as { models: { id: string; contextSize: number | null }[] };
     expect(models.models.find((m) => m.id.includes('Endless-Test'))?.contextSize).toBe(1024);
     await context.close();

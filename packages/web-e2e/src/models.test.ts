@@ -20,7 +20,13 @@ beforeAll(async () => {
   const path = await testModelPath('downloadable');
   downloadSize = statSync(path).size;
   // The first transfer stalls a third of the way in, so the page surely shows a download in progress.
-  host = await startCatalogServer([{ name: 'Downloadable Test', filename: FILENAME, path }], { stallAt: Math.floor(downloadSize / 3) });
+  host = await startCatalogServer(
+    [
+      { name: 'Downloadable Test', filename: FILENAME, path },
+      { name: 'Vanished Test', filename: 'Vanished-Test.gguf', path, missing: true },
+    ],
+    { stallAt: Math.floor(downloadSize / 3) },
+  );
   server = await startGuiServer({ installed: { 'Markdown-Test.gguf': 'markdown' }, env: { GPT4ALL_CATALOG_URL: host.catalogUrl } });
   browser = await launchBrowser();
 });
@@ -82,6 +88,20 @@ describe('models page', () => {
     await expect
       .poll(() => page.locator('[data-testid="message"][data-role="assistant"]').last().textContent(), { timeout: 60_000 })
       .toContain('Downloaded and ready.');
+    await context.close();
+  });
+
+  it('says why a download failed (the host answers 404) and offers to retry it', async () => {
+    const { context, page } = await openPage(browser);
+    await openModels(page);
+    const entry = page.getByTestId('catalog-entry').filter({ hasText: 'Vanished Test' });
+    await entry.getByTestId('download').click();
+    await expect.poll(() => entry.locator('.inline-error').textContent()).toMatch(/Download failed: .*404/);
+    // The POST's answer ("downloading") arrived after the failure event: it must not win.
+    await page.waitForTimeout(500);
+    expect(await entry.getByTestId('download-progress').count()).toBe(0);
+    expect(await entry.getByTestId('resume-download').textContent()).toBe('Retry');
+    expect(existsSync(join(server.modelsDir, 'Vanished-Test.gguf'))).toBe(false);
     await context.close();
   });
 

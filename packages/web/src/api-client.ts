@@ -20,19 +20,30 @@ export const apiKey = signal<string | null>(storedKey());
 /** Set while the API key dialog is open; `wrongKey` when the key sent was refused. */
 export const apiKeyRequest = signal<{ wrongKey: boolean } | null>(null);
 
+/**
+ * True once the user closed the key dialog without a key: requests refused with 401 then fail at
+ * once instead of opening the dialog again (the events stream retries every few seconds), until
+ * the user asks for the dialog ({@link requestApiKey}).
+ */
+export const apiKeyDeclined = signal(false);
+
 let keyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
 /** An error answer of the server, with its message. */
 export class ServerError extends Error {
   constructor(
     message: string,
+    /** The HTTP status; 0 when the server could not be reached at all. */
     readonly status: number,
   ) {
     super(message);
   }
 }
 
+const keyNeeded = () => new ServerError('This server needs an API key.', 401);
+
 function askForKey(): Promise<void> {
+  if (apiKeyDeclined.value) return Promise.reject(keyNeeded());
   apiKeyRequest.value = { wrongKey: apiKey.value !== null };
   return new Promise((resolve, reject) => keyWaiters.push({ resolve, reject }));
 }
@@ -40,6 +51,7 @@ function askForKey(): Promise<void> {
 /** The dialog's answer: retries the requests that waited for a key. */
 export function submitApiKey(key: string): void {
   apiKey.value = key;
+  apiKeyDeclined.value = false;
   try {
     localStorage.setItem(KEY_STORAGE, key);
   } catch {
@@ -54,9 +66,16 @@ export function submitApiKey(key: string): void {
 /** The dialog was closed without a key: the requests that waited fail. */
 export function cancelApiKey(): void {
   apiKeyRequest.value = null;
+  apiKeyDeclined.value = true;
   const waiters = keyWaiters;
   keyWaiters = [];
-  for (const waiter of waiters) waiter.reject(new ServerError('This server needs an API key.', 401));
+  for (const waiter of waiters) waiter.reject(keyNeeded());
+}
+
+/** Opens the key dialog again after it was declined (the notice's "Enter API key"). */
+export function requestApiKey(): void {
+  apiKeyDeclined.value = false;
+  apiKeyRequest.value = { wrongKey: false };
 }
 
 /** The message of an error answer: `{error: {message}}`, else the status. */
@@ -81,7 +100,10 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   for (;;) {
     const headers = new Headers(init.headers);
     if (apiKey.value) headers.set('Authorization', `Bearer ${apiKey.value}`);
-    const response = await fetch(path, { ...init, headers });
+    const response = await fetch(path, { ...init, headers }).catch((error: unknown) => {
+      if (init.signal?.aborted) throw error;
+      throw new ServerError('Cannot reach the GPT4All server: is `gpt4all serve` still running?', 0);
+    });
     if (response.status === 401) {
       await response.body?.cancel();
       await askForKey();

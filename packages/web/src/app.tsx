@@ -1,6 +1,7 @@
 /** The page: sidebar, top bar, the current page, the settings drawer and the dialogs. */
 import { useSignal, useSignalEffect } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import { apiKey } from './api-client.js';
 import { ApiKeyDialog } from './api-key-dialog.js';
 import { connectEvents } from './app-events.js';
 import { ChatView } from './chat-view.js';
@@ -14,8 +15,10 @@ import {
 import { ErrorAlert } from './error-alert.js';
 import { clearError } from './error-state.js';
 import { ModelsPage } from './models-page.js';
+import { narrowScreen } from './narrow-screen.js';
 import { chatHref, navigate, route } from './router.js';
 import { applyEvent, refreshAll, serverChecked } from './server-state.js';
+import { ServerNotice } from './server-notice.js';
 import { SettingsDrawer } from './settings-drawer.js';
 import { Sidebar } from './sidebar.js';
 import { TopBar } from './top-bar.js';
@@ -34,6 +37,28 @@ export function App() {
       first = false;
     });
   }, []);
+
+  // A key given after the dialog was declined: fetch what was refused without it.
+  const keySeen = useRef(apiKey.value);
+  useSignalEffect(() => {
+    const key = apiKey.value;
+    if (key !== keySeen.current) void refreshAll();
+    keySeen.current = key;
+  });
+
+  // The overlay sidebar exists only on a narrow screen: widening the window closes it.
+  useSignalEffect(() => {
+    if (!narrowScreen.value) sidebarOpen.value = false;
+  });
+  const closeSidebar = () => {
+    sidebarOpen.value = false;
+    // After the render that lifts `inert` from the workspace, where the toggle is.
+    requestAnimationFrame(() => document.getElementById('sidebar-toggle')?.focus());
+  };
+  const closeSettings = () => {
+    settingsOpen.value = false;
+    document.getElementById('settings-toggle')?.focus();
+  };
 
   // `#/chat` (or an id that no longer exists) opens the latest conversation, or a new one.
   useSignalEffect(() => {
@@ -58,21 +83,25 @@ export function App() {
   });
 
   const page = route.value.page;
+  // While the overlay sidebar is open, what is behind it can be neither clicked nor tabbed to.
+  const overlay = sidebarOpen.value && narrowScreen.value;
   return (
     <div class={`app${sidebarOpen.value ? ' sidebar-open' : ''}`}>
-      <Sidebar />
-      <div class="workspace">
+      <Sidebar overlay={overlay} onClose={closeSidebar} />
+      {overlay && <div class="sidebar-backdrop" data-testid="sidebar-backdrop" onClick={closeSidebar} />}
+      <div class="workspace" inert={overlay}>
         <TopBar
           sidebarOpen={sidebarOpen.value}
           onToggleSidebar={() => (sidebarOpen.value = !sidebarOpen.value)}
           settingsOpen={settingsOpen.value}
           onToggleSettings={() => (settingsOpen.value = !settingsOpen.value)}
         />
+        <ServerNotice />
         <ErrorAlert />
         <div class="page-area">
           <main class="page">{page === 'models' ? <ModelsPage /> : <ChatView />}</main>
           {page === 'chat' && settingsOpen.value && currentConversation.value && (
-            <SettingsDrawer conversation={currentConversation.value} onClose={() => (settingsOpen.value = false)} />
+            <SettingsDrawer conversation={currentConversation.value} onClose={closeSettings} />
           )}
         </div>
       </div>

@@ -21,6 +21,8 @@ export function CatalogEntryRow({ entry }: { entry: AppCatalogEntry }) {
   const total = download?.totalBytes ?? entry.sizeBytes;
   const fraction = download && total ? Math.min(1, download.receivedBytes / total) : null;
   const installed = entry.installed || state === 'done';
+  // Bytes on disk from a download this server run does not know (started before a restart).
+  const leftOver = !download && !installed && entry.partialBytes > 0;
 
   return (
     <li class="card" data-testid="catalog-entry" data-filename={entry.filename}>
@@ -49,6 +51,12 @@ export function CatalogEntryRow({ entry }: { entry: AppCatalogEntry }) {
           </div>
         )}
         {state === 'cancelled' && <p class="meta">Paused at {formatBytes(download!.receivedBytes)}.</p>}
+        {leftOver && (
+          <p class="meta">
+            {formatBytes(entry.partialBytes)}
+            {entry.sizeBytes ? ` of ${formatBytes(entry.sizeBytes)}` : ''} downloaded earlier.
+          </p>
+        )}
         {state === 'failed' && <p class="inline-error">Download failed: {download!.error}</p>}
       </div>
       <div class="card-actions">
@@ -64,7 +72,7 @@ export function CatalogEntryRow({ entry }: { entry: AppCatalogEntry }) {
           >
             Cancel
           </button>
-        ) : state === 'cancelled' || state === 'failed' ? (
+        ) : state === 'cancelled' || state === 'failed' || leftOver ? (
           <button
             type="button"
             class="button primary"

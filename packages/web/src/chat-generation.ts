@@ -90,6 +90,7 @@ async function generate(conversation: Conversation): Promise<void> {
     setGeneration(conversation.id, { ...current });
   };
   let contextSize: number | null = conversation.settings.contextSize;
+  let failed = false;
   try {
     contextSize = (await ensureLoaded(modelId, conversation.settings.contextSize, controller.signal)) ?? contextSize;
     update({ phase: 'streaming' });
@@ -108,11 +109,15 @@ async function generate(conversation: Conversation): Promise<void> {
       update({ reply: applyChunk(current.reply, event.data) });
       if (performance.now() - draftSavedAt > DRAFT_SAVE_MS && (current.reply.content || current.reply.reasoning)) {
         draftSavedAt = performance.now();
-        saveDraftReply(conversation.id, { id: draftId, role: 'assistant', content: current.reply.content, ...(current.reply.reasoning && { reasoning: current.reply.reasoning }) });
+        // Marked interrupted: the reply replaces it when it ends, a reload finds it cut off.
+        saveDraftReply(conversation.id, { id: draftId, role: 'assistant', content: current.reply.content, ending: 'interrupted', ...(current.reply.reasoning && { reasoning: current.reply.reasoning }) });
       }
     }
   } catch (error) {
-    if (!controller.signal.aborted) showError(error);
+    if (!controller.signal.aborted) {
+      failed = true;
+      showError(error);
+    }
   } finally {
     setGeneration(conversation.id, undefined);
     const { reply } = current;
@@ -120,6 +125,8 @@ async function generate(conversation: Conversation): Promise<void> {
     if (reply.content || reply.reasoning) {
       const message: Message = { id: newId(), role: 'assistant', content: reply.content, stats: statsOf(reply, contextSize) };
       if (reply.reasoning) message.reasoning = reply.reasoning;
+      const ending = failed ? 'interrupted' : controller.signal.aborted ? 'stopped' : reply.finishReason === 'length' ? 'max-tokens' : undefined;
+      if (ending) message.ending = ending;
       updateConversation(conversation.id, (c) => ({ ...c, messages: [...c.messages, message] }), true);
     }
   }

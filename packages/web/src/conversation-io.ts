@@ -2,7 +2,7 @@
  * Export and import of conversations as a JSON file. Import checks every field, since the file
  * may come from anywhere: a bad file is refused as a whole with a message naming what is wrong.
  */
-import type { Conversation, ConversationSettings, Message, ReplyStats, TemplateChoice } from './conversation.js';
+import { REPLY_ENDINGS, type Conversation, type ConversationSettings, type Message, type ReplyEnding, type ReplyStats, type TemplateChoice } from './conversation.js';
 import { inRange, SETTING_RANGES } from './conversation-settings.js';
 
 export const EXPORT_FORMAT = 'gpt4all-web-conversations';
@@ -88,6 +88,10 @@ function message(value: unknown, path: string): Message {
   if (value.reasoning !== undefined) result.reasoning = str(value.reasoning, `${path}.reasoning`);
   const replyStats = stats(value.stats, `${path}.stats`);
   if (replyStats) result.stats = replyStats;
+  if (value.ending !== undefined) {
+    if (!REPLY_ENDINGS.includes(value.ending as ReplyEnding)) fail(`${path}.ending`, REPLY_ENDINGS.map((e) => `"${e}"`).join(' or '));
+    result.ending = value.ending as ReplyEnding;
+  }
   return result;
 }
 

@@ -27,7 +27,10 @@ export function ConversationItem({ conversation, current }: { conversation: Conv
           ref={(input) => input?.focus()}
           onKeyDown={(event) => {
             if (event.key === 'Enter') finish(event.currentTarget, true);
-            if (event.key === 'Escape') finish(event.currentTarget, false);
+            if (event.key === 'Escape') {
+              event.preventDefault(); // ends the rename only, not the overlay sidebar
+              finish(event.currentTarget, false);
+            }
           }}
           onBlur={(event) => finish(event.currentTarget, true)}
         />

@@ -29,7 +29,12 @@ export interface Message {
   /** A thinking model's reasoning (`reasoning_content`). */
   reasoning?: string;
   stats?: ReplyStats;
+  /** How a reply ended short, when it did: it reached its max tokens, the user stopped it, or an error cut it off. */
+  ending?: ReplyEnding;
 }
+
+export const REPLY_ENDINGS = ['max-tokens', 'stopped', 'interrupted'] as const;
+export type ReplyEnding = (typeof REPLY_ENDINGS)[number];
 
 export interface Conversation {
   id: string;

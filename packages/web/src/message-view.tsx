@@ -1,10 +1,17 @@
 /** One message: Markdown for replies (with collapsed reasoning), plain text for the user's, and its actions. */
 import { useSignal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
-import type { Message } from './conversation.js';
+import type { Message, ReplyEnding } from './conversation.js';
 import { CopyButton } from './copy-button.js';
 import { renderMarkdown } from './markdown.js';
 import { formatStats } from './reply-stats.js';
+
+// Said under a reply that ended short, so that a cut-off answer is not taken for a whole one.
+const ENDING_NOTES: Record<ReplyEnding, string> = {
+  'max-tokens': 'Cut off: the reply reached its max tokens (Settings).',
+  stopped: 'Stopped.',
+  interrupted: 'Interrupted before the end (an error, or the page was closed).',
+};
 
 interface Props {
   message: Message;
@@ -92,6 +99,11 @@ export function MessageView({ message, streaming = false, busy, canRegenerate = 
             <button type="button" class="button small" data-testid="regenerate" onClick={onRegenerate}>
               Regenerate
             </button>
+          )}
+          {message.ending && (
+            <span class="stats" data-testid="reply-ending">
+              {ENDING_NOTES[message.ending]}
+            </span>
           )}
           {message.stats && formatStats(message.stats) && (
             <span class="stats" data-testid="stats">

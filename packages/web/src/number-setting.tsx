@@ -1,4 +1,8 @@
-/** A labelled number field that saves each valid value (within its range) as it is typed. */
+/**
+ * A labelled number field that saves each valid value (within its range) as it is typed; an
+ * invalid one is not saved and the field says why (`aria-invalid`, the range under it).
+ */
+import { useSignal } from '@preact/signals';
 import { inRange, type SettingRange } from './conversation-settings.js';
 
 interface Props extends SettingRange {
@@ -10,6 +14,8 @@ interface Props extends SettingRange {
 }
 
 export function NumberSetting({ id, label, hint, value, min, max, step, integer, onChange }: Props) {
+  const invalid = useSignal(false);
+  const describedBy = [hint && `${id}-hint`, invalid.value && `${id}-error`].filter(Boolean).join(' ');
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -23,12 +29,21 @@ export function NumberSetting({ id, label, hint, value, min, max, step, integer,
         step={step}
         // Uncontrolled: a value half typed ("0.") must not be overwritten by the last valid one.
         defaultValue={String(value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
+        aria-invalid={invalid.value}
+        aria-describedby={describedBy || undefined}
         onInput={(event) => {
-          const parsed = Number(event.currentTarget.value);
-          if (event.currentTarget.value !== '' && inRange(parsed, { min, max, step, integer })) onChange(parsed);
+          const text = event.currentTarget.value;
+          const parsed = Number(text);
+          const valid = text !== '' && inRange(parsed, { min, max, step, integer });
+          invalid.value = !valid;
+          if (valid) onChange(parsed);
         }}
       />
+      {invalid.value && (
+        <small id={`${id}-error`} class="inline-error" data-testid={`${id}-error`}>
+          {`Not saved: use ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}. The conversation keeps ${value}.`}
+        </small>
+      )}
       {hint && (
         <small id={`${id}-hint`} class="hint">
           {hint}

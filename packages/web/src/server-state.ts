@@ -45,8 +45,16 @@ export async function refreshAll(): Promise<void> {
   await refreshCatalog();
 }
 
+/**
+ * Download events seen, by file name: a POST's answer is older than an event that arrived while it
+ * was on its way (a download that fails at once sends `failed` before the POST answers `downloading`).
+ */
+const downloadEventCounts = new Map<string, number>();
+
 export function applyEvent(event: AppEvent): void {
   if (event.type === 'download') {
+    const filename = event.download.filename;
+    downloadEventCounts.set(filename, (downloadEventCounts.get(filename) ?? 0) + 1);
     const previous = downloads.value[event.download.filename];
     downloads.value = { ...downloads.value, [event.download.filename]: event.download };
     if (event.download.state === 'done' && previous?.state !== 'done') {
@@ -61,15 +69,18 @@ export function applyEvent(event: AppEvent): void {
   }
 }
 
-export async function startDownload(filename: string): Promise<void> {
-  const state = await sendJson<DownloadState>('POST', 'api/downloads', { filename });
-  if (state) downloads.value = { ...downloads.value, [filename]: state };
+/** Sends a download request; its answer is shown unless an event about that download came first. */
+async function requestDownloadChange(method: 'POST' | 'DELETE', filename: string): Promise<void> {
+  const eventsBefore = downloadEventCounts.get(filename) ?? 0;
+  const state =
+    method === 'POST'
+      ? await sendJson<DownloadState>('POST', 'api/downloads', { filename })
+      : await sendJson<DownloadState>('DELETE', `api/downloads/${encodeURIComponent(filename)}`);
+  if (state && (downloadEventCounts.get(filename) ?? 0) === eventsBefore) downloads.value = { ...downloads.value, [filename]: state };
 }
 
-export async function cancelDownload(filename: string): Promise<void> {
-  const state = await sendJson<DownloadState>('DELETE', `api/downloads/${encodeURIComponent(filename)}`);
-  if (state) downloads.value = { ...downloads.value, [filename]: state };
-}
+export const startDownload = (filename: string) => requestDownloadChange('POST', filename);
+export const cancelDownload = (filename: string) => requestDownloadChange('DELETE', filename);
 
 export async function removeModel(filename: string): Promise<void> {
   await sendJson('DELETE', `api/models/${encodeURIComponent(filename)}`);

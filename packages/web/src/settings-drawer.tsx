@@ -1,5 +1,6 @@
 /** The current conversation's settings: system message, sampling, context size and chat template. */
 import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
 import type { Conversation, ConversationSettings } from './conversation.js';
 import { FALLBACK_DEFAULTS, SETTING_RANGES, settingsFromDefaults } from './conversation-settings.js';
 import { updateConversation } from './conversations-state.js';
@@ -20,11 +21,24 @@ export function SettingsDrawer({ conversation, onClose }: { conversation: Conver
   // The engine never gives a model more context than it was trained with: say so.
   const trained = models.value.find((m) => m.id === conversation.modelId)?.trainedContextSize ?? null;
   const capped = trained !== null && settings.contextSize > trained;
+  // Opening moves focus into the drawer (on a narrow screen it covers the chat); closing returns it to the toggle.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   return (
-    <aside id="settings" class="settings-drawer" aria-label="Conversation settings" data-testid="settings-panel">
+    <aside
+      id="settings"
+      class="settings-drawer"
+      aria-label="Conversation settings"
+      data-testid="settings-panel"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && !event.defaultPrevented) onClose();
+      }}
+    >
       <div class="drawer-header">
-        <h2>Settings</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          Settings
+        </h2>
         <button type="button" class="icon-button" aria-label="Close settings" onClick={onClose}>
           <CloseIcon />
         </button>
@@ -62,8 +76,9 @@ export function SettingsDrawer({ conversation, onClose }: { conversation: Conver
           type="button"
           class="button"
           onClick={() => {
-            const defaults = settingsFromDefaults(info.value?.defaults ?? FALLBACK_DEFAULTS);
-            set({ ...defaults, systemMessage: settings.systemMessage, template: settings.template });
+            // Sampling only: the reply length, context size, system message and template stay.
+            const { temperature, topP, topK, minP, repeatPenalty } = settingsFromDefaults(info.value?.defaults ?? FALLBACK_DEFAULTS);
+            set({ temperature, topP, topK, minP, repeatPenalty });
             generationKey.value++;
           }}
         >

@@ -32,7 +32,8 @@ export function TemplatePreview({ template, conversation, bosToken, eosToken }: 
     ];
     try {
       const text = renderChat(template, messages, {
-        addGenerationPrompt: true,
+        // The assistant's turn opens only after a user message: what the next request would end with.
+        addGenerationPrompt: messages.at(-1)?.role === 'user',
         bosToken: bosToken ?? '',
         eosToken: eosToken ?? '',
         // A preview must stay quick while the user types.

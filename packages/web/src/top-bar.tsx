@@ -18,6 +18,7 @@ export function TopBar({ sidebarOpen, onToggleSidebar, settingsOpen, onToggleSet
     <header class="top-bar">
       <button
         type="button"
+        id="sidebar-toggle"
         class="icon-button sidebar-toggle"
         data-testid="sidebar-toggle"
         aria-label="Conversations"
@@ -40,6 +41,7 @@ export function TopBar({ sidebarOpen, onToggleSidebar, settingsOpen, onToggleSet
         {page === 'chat' && (
           <button
             type="button"
+            id="settings-toggle"
             class="button"
             data-testid="settings-toggle"
             aria-expanded={settingsOpen}

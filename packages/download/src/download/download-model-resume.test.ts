@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FaultServer, makeContent } from '../testing/fault-server.js';
 import { fileSha256, listModelDir } from '../testing/temp-dir.js';
 import { downloadModel, type RestartReason } from './download-model.js';
+import { partialDownloadBytes } from './part-file.js';
 import { perTestServer } from '../testing/per-test-server.js';
 
 // Which `.part` files a new process may trust, and what it does with the others.
@@ -33,8 +34,12 @@ async function run(): Promise<{ restarts: RestartReason[]; result: Awaited<Retur
 
 describe('resuming a .part file left by an earlier process', () => {
   it('resumes a prefix without metadata when a checksum will verify it', async () => {
+    expect(await partialDownloadBytes(dir, 'm.gguf')).toBe(0);
     await writeFile(join(dir, 'm.gguf.part'), content.body.subarray(0, 300_000));
+    expect(await partialDownloadBytes(dir, 'm.gguf')).toBe(300_000);
+    await expect(partialDownloadBytes(dir, '../m.gguf')).rejects.toMatchObject({ code: 'ERR_UNSAFE_FILENAME' });
     const { restarts, result } = await run();
+    expect(await partialDownloadBytes(dir, 'm.gguf')).toBe(0);
     expect(restarts).toEqual([]);
     expect(server.requests[0]?.range).toBe('bytes=300000-');
     expect(result).toMatchObject({ resumedFrom: 300_000, entry: { name: 'M' } });

@@ -2,6 +2,7 @@ import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExpectedChecksum } from '../checksum/checksum.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { assertSafeFilename } from '../fs/safe-filename.js';
 
 /** Files that make up a download of `filename` into a directory. */
 export interface PartPaths {
@@ -81,4 +82,16 @@ async function unlinkIfPresent(path: string): Promise<void> {
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }
+}
+
+/**
+ * Bytes of an unfinished download of `filename` in `directory` (its `.part` file, left by a
+ * cancelled, failed or interrupted download); 0 when there is none. The next download of it
+ * resumes from them when it can trust them (resume metadata, or a checksum to verify them with),
+ * else starts over.
+ * @throws `UnsafeFilenameError` (`ERR_UNSAFE_FILENAME`) for a name that is not a plain file name.
+ */
+export async function partialDownloadBytes(directory: string, filename: string): Promise<number> {
+  assertSafeFilename(filename);
+  return fileSizeOrZero(partPaths(directory, filename).part);
 }

@@ -103,6 +103,11 @@ export interface AppCatalogEntry {
   /** The catalog's description (HTML from GPT4All's catalog: show as text). */
   description: string | null;
   installed: boolean;
+  /**
+   * Bytes of an unfinished download on disk (a `.part` file left by a cancel, a failure or a
+   * restart of the server), 0 when none: `POST /api/downloads` resumes from them when it can.
+   */
+  partialBytes: number;
 }
 
 /** `POST /api/downloads`. */

@@ -11,8 +11,10 @@ export interface HostedModel {
   /** Catalog display name. */
   name: string;
   filename: string;
-  /** The file served for it. */
+  /** The file served for it (and described in the catalog). */
   path: string;
+  /** Listed in the catalog, but its URL answers 404 (a catalog out of date). */
+  missing?: boolean;
 }
 
 export interface CatalogServer {
@@ -28,8 +30,8 @@ export interface CatalogServer {
 }
 
 export async function startCatalogServer(models: HostedModel[], options: { stallAt?: number } = {}): Promise<CatalogServer> {
-  const files = new Map<string, { path: string; size: number }>();
-  for (const model of models) files.set(model.filename, { path: model.path, size: (await stat(model.path)).size });
+  const files = new Map<string, { path: string; size: number; missing: boolean }>();
+  for (const model of models) files.set(model.filename, { path: model.path, size: (await stat(model.path)).size, missing: model.missing === true });
   let release: () => void = () => {};
   let gate = new Promise<void>((resolve) => (release = resolve));
   const requests: CatalogServer['requests'] = [];
@@ -43,7 +45,7 @@ export async function startCatalogServer(models: HostedModel[], options: { stall
     }
     const filename = decodeURIComponent(url.pathname.replace(/^\/files\//, ''));
     const file = files.get(filename);
-    if (!file) {
+    if (!file || file.missing) {
       response.writeHead(404).end();
       return;
     }
