@@ -22,3 +22,5 @@ export type {
   AppEvent,
   CompletionTimings,
 } from './app-api/app-api.js';
+export type { ChatCompletionRequest, RequestMessage, ContentPart } from './chat-completion-request.js';
+export type { SamplingRequest } from './sampling-request.js';

@@ -5,6 +5,7 @@ export type {
   AppInfo,
   AppModel,
   AppModelState,
+  ChatCompletionRequest,
   CompletionTimings,
   DownloadState,
   GenerationDefaults,

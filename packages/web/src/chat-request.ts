@@ -1,21 +1,15 @@
 /** The `/v1/chat/completions` request of a conversation: its messages and its settings. */
+import type { ChatCompletionRequest } from './app-api-types.js';
 import type { Conversation, ConversationSettings, Message } from './conversation.js';
 
-export interface ChatCompletionBody {
-  model: string;
-  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
-  stream: true;
-  stream_options: { include_usage: true };
-  temperature: number;
-  top_p: number;
-  top_k: number;
-  min_p: number;
-  repeat_penalty: number;
-  max_tokens: number;
-  /** The server's extension: a long conversation leaves out its oldest turns rather than fail. */
-  context_overflow: 'drop-oldest';
-  chat_template?: string;
-}
+/** The server's request, with the fields the app always sends made required. */
+export type ChatCompletionBody = Pick<ChatCompletionRequest, 'chat_template'> &
+  Required<
+    Pick<
+      ChatCompletionRequest,
+      'model' | 'messages' | 'stream' | 'stream_options' | 'temperature' | 'top_p' | 'top_k' | 'min_p' | 'repeat_penalty' | 'max_tokens' | 'context_overflow'
+    >
+  >;
 
 /**
  * A preset's Jinja source by name (`getPreset(name)?.template` of @gpt4all/templates, passed in
