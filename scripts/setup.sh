@@ -39,7 +39,7 @@ pnpm vendor
 step "Build (native addon variants and packages; cached after the first run)"
 pnpm build
 
-step "llama.cpp's own tools, for the CPU level the addon runs here (the reference for parity tests and benchmarks)"
+step "llama.cpp's own tools, for the CPU level the addon runs here (the reference for parity tests and benchmarks; a few quiet minutes the first time)"
 node scripts/build-llama-tools.mjs --cpu-level best --target llama-completion --target llama-bench --target llama-embedding
 
 if [ "${1:-}" != "--no-start" ]; then

@@ -1,14 +1,8 @@
-import { defaultModelPath, fetchCatalog, type Catalog } from '@gpt4all/download';
+import { CATALOG_URL_ENV, defaultModelPath, fetchCatalog, type Catalog } from '@gpt4all/download';
 import { Option, type Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/**
- * The catalog the CLI resolves model names with, when `--catalog-url` is not given: a URL or a
- * file path of a `models3.json`-style catalog. Unset: GPT4All's (`DEFAULT_CATALOG_URL` of
- * `@gpt4all/download`). Mirrors, offline machines and tests point it elsewhere.
- */
-export const CATALOG_URL_ENV = 'GPT4ALL_CATALOG_URL';
 
 /** Where models live and which catalog names them: the flags every model command takes. */
 export interface ModelSourceFlags {

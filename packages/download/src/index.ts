@@ -1,5 +1,5 @@
 // Catalog
-export { fetchCatalog, catalogCachePath, DEFAULT_CATALOG_URL, type FetchCatalogOptions } from './catalog/fetch-catalog.js';
+export { fetchCatalog, catalogCachePath, DEFAULT_CATALOG_URL, CATALOG_URL_ENV, type FetchCatalogOptions } from './catalog/fetch-catalog.js';
 export { parseCatalog, parseCatalogText, type Catalog, type InvalidEntryPolicy } from './catalog/parse-catalog.js';
 export {
   parseCatalogEntry,

@@ -45,6 +45,8 @@ describe('GET /api/models', () => {
       expect.objectContaining({ id: 'installed-model', filename: INSTALLED, state: 'unloaded', architecture: 'qwen2', contextSize: null, trainedContextSize: expect.any(Number), chatTemplate: null }),
     ]);
     expect(list[1]!.sizeBytes).toBeGreaterThan(0);
+    // OpenAI clients see the same models, the unloaded one too (a request naming it loads it).
+    expect((await getJson('/v1/models')).body.data.map((m: { id: string }) => m.id)).toEqual([idOf(chat), 'installed-model']);
   });
 });
 
@@ -62,7 +64,7 @@ describe('an installed model that is not served', () => {
       expect(loads[0]).toEqual({ type: 'model-load', id: 'installed-model', state: 'loading', progress: 0, error: null });
       expect(loads.at(-1)).toEqual({ type: 'model-load', id: 'installed-model', state: 'loaded', progress: 1, error: null });
       expect(events.text).toMatch(/^: connected\n\nevent: model-load\ndata: \{/);
-      // Its id names it too, and /v1/models lists it now.
+      // Its id names it too, and /v1/models lists it.
       expect((await postJson(`${server.url}/v1/chat/completions`, ask('installed-model'))).status).toBe(200);
       expect((await getJson('/v1/models')).body.data.map((m: { id: string }) => m.id)).toContain('installed-model');
       expect((await models()).find((m) => m.id === 'installed-model')).toMatchObject({ state: 'loaded', filename: INSTALLED, contextSize: 512 });
@@ -118,6 +120,26 @@ describe('an installed model that is not served', () => {
       }
     } finally {
       events.close();
+    }
+  });
+});
+
+describe('removing the model the server was started with', () => {
+  it('stops serving it: no ghost in /api/models or /v1/models', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'gpt4all-app-models-given-'));
+    await copyFile(chat, join(own, 'given.gguf'));
+    await writeFile(join(own, 'catalog.json'), '[]');
+    const given = await startServer({ ...quietServer, models: [join(own, 'given.gguf')], modelsDir: own, contextSize: 512, catalogUrl: join(own, 'catalog.json') });
+    try {
+      const list = async (path: string) => (await (await fetch(`${given.url}${path}`)).json()) as any;
+      expect((await list('/api/models')).models.map((m: AppModel) => m.id)).toEqual(['given']);
+      expect((await fetch(`${given.url}/api/models/given.gguf`, { method: 'DELETE' })).status).toBe(204);
+      expect((await list('/api/models')).models).toEqual([]);
+      expect((await list('/v1/models')).data).toEqual([]);
+      expect((await postJson(`${given.url}/v1/chat/completions`, ask('given'))).status).toBe(404);
+    } finally {
+      await given.close();
+      await rm(own, { recursive: true, force: true });
     }
   });
 });

@@ -281,9 +281,9 @@ export class ModelRegistry {
     return this.#models.find((m) => m.path === path || (!isAbsolute(m.source) && this.#loading.modelsDir !== undefined && join(this.#loading.modelsDir, m.source) === path));
   }
 
-  /** Stops serving a model that was served on demand (its file is gone); one of those given stays. */
+  /** Stops serving a model whose file was removed (one given to the server too: it cannot load any more). */
   forget(served: ServedModel): void {
-    if (served.onDemand) this.#models = this.#models.filter((m) => m !== served);
+    this.#models = this.#models.filter((m) => m !== served);
   }
 
   async dispose(): Promise<void> {

@@ -1,8 +1,6 @@
 import { DEFAULTS, Gpt4AllError } from '@gpt4all/chat';
+import { CATALOG_URL_ENV } from '@gpt4all/download';
 import { resolve } from 'node:path';
-
-/** The environment variable that names the catalog when `catalogUrl` is not given (the CLI's too). */
-export const CATALOG_URL_ENV = 'GPT4ALL_CATALOG_URL';
 
 /** How {@link startServer} serves models. Only `models` is required. */
 export interface ServeOptions {

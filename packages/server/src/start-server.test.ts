@@ -104,7 +104,8 @@ describe('loadOnFirstRequest', () => {
 
 describe('createServer', () => {
   it('builds the app without listening, for in-process requests', async () => {
-    const app = await createServer({ ...quietServer, models: [chat] });
+    // A model directory with nothing in it: /v1/models lists the given model only.
+    const app = await createServer({ ...quietServer, models: [chat], modelsDir: join(tmpdir(), 'gpt4all-no-such-dir') });
     try {
       expect(app.gpt4all.models).toEqual([idOf(chat)]);
       const health = await app.inject({ method: 'GET', url: '/health' });

@@ -12,7 +12,7 @@ let server: GuiServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startGuiServer({ installed: { 'Markdown-Test.gguf': 'markdown', 'Endless-Test.gguf': 'endless', 'Thinker-Test.gguf': 'thinker' } });
+  server = await startGuiServer({ installed: { 'Markdown-Test.gguf': 'markdown', 'Endless-Test.gguf': 'endless', 'Thinker-Test.gguf': 'thinker', 'Untemplated-Test.gguf': 'untemplated' } });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -194,6 +194,19 @@ describe('chat', () => {
     // A broken template is reported in the preview, not sent.
     await page.getByTestId('template-editor').fill('{% for m in messages %}');
     await expect.poll(() => page.getByTestId('template-preview').textContent()).toMatch(/error|expected|unexpected|end/i);
+    await context.close();
+  });
+
+  it('a model without a chat template: says where to pick one, then chats with a preset', async () => {
+    const { context, page } = await openPage(browser);
+    await newChat(page, 'Untemplated-Test.gguf');
+    await send(page, 'Hi');
+    await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 30_000 }).toMatch(/Settings → Chat template/);
+    await page.getByTestId('settings-toggle').click();
+    await page.getByTestId('setting-template').selectOption('preset:chatml');
+    await page.getByTestId('composer').fill('Again');
+    await page.getByTestId('composer').press('Enter');
+    await expect.poll(() => assistantMessages(page).last().textContent(), { timeout: 30_000 }).toContain('Templated now.');
     await context.close();
   });
 

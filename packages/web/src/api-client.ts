@@ -35,6 +35,8 @@ export class ServerError extends Error {
     message: string,
     /** The HTTP status; 0 when the server could not be reached at all. */
     readonly status: number,
+    /** The error's `code` (`ERR_NO_CHAT_TEMPLATE`, `context_length_exceeded`, ...), when it has one. */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -78,18 +80,19 @@ export function requestApiKey(): void {
   apiKeyRequest.value = { wrongKey: false };
 }
 
-/** The message of an error answer: `{error: {message}}`, else the status. */
-export async function errorMessage(response: Response): Promise<string> {
+/** The message and code of an error answer: `{error: {message, code}}`, else the status. */
+async function errorOf(response: Response): Promise<{ message: string; code: string | null }> {
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    if (typeof body.error === 'object' && typeof body.error?.message === 'string') return body.error.message;
-    if (typeof body.error === 'string') return body.error;
-    if (typeof body.message === 'string') return body.message;
+    const body = JSON.parse(text) as { error?: { message?: unknown; code?: unknown } | string; message?: unknown };
+    const code = typeof body.error === 'object' && typeof body.error?.code === 'string' ? body.error.code : null;
+    if (typeof body.error === 'object' && typeof body.error?.message === 'string') return { message: body.error.message, code };
+    if (typeof body.error === 'string') return { message: body.error, code };
+    if (typeof body.message === 'string') return { message: body.message, code };
   } catch {
     // Not JSON: fall through to the status.
   }
-  return `The server answered ${response.status} ${response.statusText}`.trim();
+  return { message: `The server answered ${response.status} ${response.statusText}`.trim(), code: null };
 }
 
 /**
@@ -109,7 +112,10 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
       await askForKey();
       continue;
     }
-    if (!response.ok) throw new ServerError(await errorMessage(response), response.status);
+    if (!response.ok) {
+      const { message, code } = await errorOf(response);
+      throw new ServerError(message, response.status, code);
+    }
     return response;
   }
 }

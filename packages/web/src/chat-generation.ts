@@ -3,7 +3,7 @@
  * needed (showing the load's progress), streams the reply, and saves it with its stats.
  */
 import { signal } from '@preact/signals';
-import { apiFetch } from './api-client.js';
+import { apiFetch, ServerError } from './api-client.js';
 import { buildChatRequest, type PresetSource } from './chat-request.js';
 import { applyChunk, emptyReply, type StreamedReply } from './chat-stream.js';
 import type { Conversation, Message, ReplyStats } from './conversation.js';
@@ -40,6 +40,9 @@ function setGeneration(conversationId: string, value: Generation | undefined): v
   else next.delete(conversationId);
   generations.value = next;
 }
+
+// The server's words are for API users ("pass `template`"): the app says where to pick one.
+const NO_TEMPLATE = 'This model has no chat template of its own: pick one in Settings → Chat template (a preset, or your own Jinja).';
 
 /**
  * The context size each model was last loaded with at our request, by model id: the server may
@@ -116,7 +119,7 @@ async function generate(conversation: Conversation): Promise<void> {
   } catch (error) {
     if (!controller.signal.aborted) {
       failed = true;
-      showError(error);
+      showError(error instanceof ServerError && error.code === 'ERR_NO_CHAT_TEMPLATE' ? new Error(NO_TEMPLATE) : error);
     }
   } finally {
     setGeneration(conversation.id, undefined);

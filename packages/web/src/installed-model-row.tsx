@@ -3,7 +3,7 @@ import type { AppModel } from './app-api-types.js';
 import { openNewChat } from './conversations-state.js';
 import { showError } from './error-state.js';
 import { formatBytes } from './format-units.js';
-import { modelLabel } from './model-select.js';
+import { modelLabel } from './model-label.js';
 import { removeModel } from './server-state.js';
 
 const STATE_LABELS: Record<AppModel['state'], string> = {
@@ -15,7 +15,8 @@ const STATE_LABELS: Record<AppModel['state'], string> = {
 
 // The browser's own confirm dialog: modal, accessible and impossible to miss.
 function confirmRemove(model: AppModel, name: string): void {
-  const question = `Remove ${name}? Its file (${formatBytes(model.sizeBytes)}) is deleted from this computer; you can download it again later.`;
+  const again = model.catalogName !== null ? '; you can download it again later' : '';
+  const question = `Remove ${name}? Its file (${formatBytes(model.sizeBytes)}) is deleted from this computer${again}.`;
   if (model.filename !== null && window.confirm(question)) removeModel(model.filename).catch(showError);
 }
 

@@ -1,5 +1,5 @@
 /** Shown while a conversation waits for its model to load (progress from `model-load` events). */
-import { modelLabel } from './model-select.js';
+import { modelLabel } from './model-label.js';
 import { modelLoads, models } from './server-state.js';
 
 export function LoadProgress({ modelId }: { modelId: string }) {

@@ -64,7 +64,7 @@ export function MessageView({ message, streaming = false, busy, canRegenerate = 
             }}
           />
           <div class="message-actions">
-            <button type="submit" class="button primary" data-testid="edit-save" disabled={busy}>
+            <button type="submit" class="button primary" data-testid="edit-save" disabled={busy || draft.value.trim() === ''}>
               Save and send
             </button>
             <button type="button" class="button" data-testid="edit-cancel" onClick={() => (editing.value = false)}>

@@ -3,6 +3,7 @@ import { signal } from '@preact/signals';
 import { getJson, sendJson } from './api-client.js';
 import type { AppCatalogEntry, AppEvent, AppInfo, AppModel, AppModelState, DownloadState } from './app-api-types.js';
 import { showError } from './error-state.js';
+import { byLabel } from './model-label.js';
 
 export const info = signal<AppInfo | null>(null);
 export const models = signal<AppModel[]>([]);
@@ -20,7 +21,7 @@ export async function refreshInfo(): Promise<void> {
 }
 
 export async function refreshModels(): Promise<void> {
-  models.value = (await getJson<{ models: AppModel[] }>('api/models')).models;
+  models.value = (await getJson<{ models: AppModel[] }>('api/models')).models.sort(byLabel);
 }
 
 export async function refreshCatalog(): Promise<void> {

@@ -44,11 +44,13 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 describe.skipIf(!serverBuilt)('gpt4all serve', () => {
   it('leaves the defaults to the server, and its help names them', async () => {
     const { SERVER_DEFAULTS } = await import('@gpt4all/server');
-    const help = await runCli(['serve', '--help']);
-    expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.host}`);
-    expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.port}`);
-    expect(help.stdout).toContain(`default: ${SERVER_DEFAULTS.parallel})`);
-    expect(help.stdout).toContain(`(default: ${SERVER_DEFAULTS.maxLoadedModels})`);
+    // Read as one line: the help wraps its descriptions at the terminal's width.
+    const help = (await runCli(['serve', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`default: ${SERVER_DEFAULTS.host}`);
+    expect(help).toContain(`default: ${SERVER_DEFAULTS.port}`);
+    expect(help).toContain(`default: ${SERVER_DEFAULTS.parallel})`);
+    expect(help).toContain(`(default: ${SERVER_DEFAULTS.maxLoadedModels})`);
+    expect(help).toContain('--catalog-url');
   });
 
   it('serves /v1/models and chat completions; SIGTERM closes it and exits 0', async () => {
@@ -66,6 +68,16 @@ describe.skipIf(!serverBuilt)('gpt4all serve', () => {
     const result = await child!.done;
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
+  });
+
+  it('--catalog-url names the catalog the web app offers (over $GPT4ALL_CATALOG_URL)', async () => {
+    const catalog = join(dir.path, 'other-catalog.json');
+    await writeFile(catalog, JSON.stringify([{ order: 'a', name: 'Other Model', filename: 'other.gguf', filesize: '1000', md5sum: '0'.repeat(32), url: 'http://127.0.0.1:9/other.gguf' }]));
+    const { url } = await serve(['--model', hello, '--catalog-url', catalog]);
+    const entries = ((await (await fetch(`${url}/api/catalog`)).json()) as { entries: { name: string }[] }).entries;
+    expect(entries.map((entry) => entry.name)).toEqual(['Other Model']);
+    child!.process.kill('SIGTERM');
+    expect((await child!.done).code).toBe(0);
   });
 
   it('--api-key requires the key; SIGINT lets a request in flight finish, then exits 0', async () => {

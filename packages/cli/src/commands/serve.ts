@@ -3,12 +3,12 @@ import type { ServeOptions } from '@gpt4all/server';
 import { Command, Option } from 'commander';
 import { defaultModel } from '../default-model.js';
 import { UsageError } from '../usage-error.js';
-import { resolveModelArgument } from '../model-source-options.js';
+import { addModelSourceOptions, catalogSource, resolveModelArgument, type ModelSourceFlags } from '../model-source-options.js';
 import { exitBySignal } from '../interrupt-signal.js';
 import { collect, integerInRange } from '../parse-number.js';
 
 /** The flags, named as the server's options they pass on. */
-type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'modelsDir' | 'maxLoadedModels'> & {
+type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'maxLoadedModels'> & ModelSourceFlags & {
   model?: string[];
   lazy?: boolean;
   /** False with `--no-web`. */
@@ -25,7 +25,7 @@ type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 
  * 128 + its number.
  */
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('serve models over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, ...)')
     .option('--model <model>', 'a model to serve: catalog name, file name, hf: reference or path (repeatable; default: the only installed model, else each installed one on demand)', collect)
     .option('--host <host>', 'address to listen on (default: 127.0.0.1, this machine only)')
@@ -35,10 +35,11 @@ export function serveCommand(): Command {
     .option('--api-key <key>', 'require `Authorization: Bearer <key>` on every /v1 and /api request (the web app asks for it)')
     .option('--cors <origin>', 'allow browser requests from this origin (repeatable; * for any)', collect)
     .addOption(new Option('--context-size <n>', `tokens each of a model's sequences holds (default: the catalog's, else ${DEFAULTS.contextSize})`).argParser(integerInRange(16)))
-    .option('--models-dir <dir>', 'model directory (default: $GPT4ALL_MODEL_PATH, else ~/.cache/gpt4all)')
     .option('--lazy', 'load each model on its first request instead of at start')
     .addOption(new Option('--max-loaded-models <n>', `most models loaded at once; the least recently used one loaded on demand makes room (default: 3)`).argParser(integerInRange(1)))
-    .option('--no-web', 'do not serve the web app at / (only the APIs)')
+    .option('--no-web', 'do not serve the web app at / (only the APIs)');
+  // The catalog names models for `--model` and is what the web app's Models page offers.
+  return addModelSourceOptions(command)
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -59,6 +60,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     cors: flags.cors,
     contextSize: flags.contextSize,
     modelsDir: flags.modelsDir,
+    catalogUrl: catalogSource(flags),
     loadOnFirstRequest: flags.lazy,
     maxLoadedModels: flags.maxLoadedModels,
     webAppDir,

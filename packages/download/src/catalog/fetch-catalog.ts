@@ -13,6 +13,12 @@ import { parseCatalogText, type Catalog, type InvalidEntryPolicy } from './parse
 /** GPT4All's published catalog. */
 export const DEFAULT_CATALOG_URL = 'https://gpt4all.io/models/models3.json';
 
+/**
+ * The environment variable that names another catalog (a URL or a file path) for the CLI and the
+ * server, when none is given: mirrors, offline machines and tests point it elsewhere.
+ */
+export const CATALOG_URL_ENV = 'GPT4ALL_CATALOG_URL';
+
 /** Options of {@link fetchCatalog}. */
 export interface FetchCatalogOptions {
   /** Catalog URL. Default {@link DEFAULT_CATALOG_URL}. Ignored when `file` is given. */

@@ -24,6 +24,11 @@ export const testModels = {
   },
   /** Reasons ("Let me think"), then answers "The answer is 4.". */
   thinker: DEEPSEEK_R1_REASONER_MODEL,
+  /**
+   * No chat template in the file, and a LLaMA SentencePiece vocabulary (with Qwen's, the engine
+   * would fall back to ChatML by its special tokens): the conversation must pick one.
+   */
+  untemplated: { architecture: 'llama', vocab: 'llama-spm', size: 'tiny', seed: 43, script: { emit: ['Templated now.'] } },
   /** Served by the loopback catalog for the download tests: every reply is "Downloaded and ready.". */
   downloadable: { ...qwen, size: 'tiny', seed: 42, script: { emit: ['Downloaded and ready.'] } },
 } satisfies Record<string, TestModelOptions>;
