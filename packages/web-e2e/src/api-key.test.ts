@@ -49,6 +49,9 @@ describe('API key', () => {
     await dialog.waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('api-key-notice').waitFor();
+    // Nothing claims there is no model: the key is what is missing.
+    await expect.poll(() => page.getByTestId('model-select').textContent()).toBe('API key needed');
+    expect(await page.locator('.empty-state').textContent()).toMatch(/API key/);
     // The events stream retries every 2 s: it must not open the dialog again.
     await page.waitForTimeout(3000);
     expect(await dialog.isVisible()).toBe(false);
@@ -63,8 +66,11 @@ describe('API key', () => {
     await page.getByTestId('api-key-input').fill('sesame');
     await page.getByTestId('api-key-input').press('Enter');
     await expect.poll(() => page.getByTestId('api-key-notice').count()).toBe(0);
-    // The models refused before are fetched now.
+    // The models refused before are fetched now, the open conversation gets one, and the
+    // "needs an API key" error of before is gone.
     await expect.poll(() => page.getByTestId('model-select').locator('option').filter({ hasText: 'Markdown-Test' }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('model-select').inputValue()).toContain('Markdown-Test');
+    expect(await page.getByTestId('error').count()).toBe(0);
     await context.close();
   });
 

@@ -349,6 +349,13 @@ describe('chat', () => {
     await expect.poll(sidebarShown).toBe(false);
     await expect.poll(focusedId).toBe('sidebar-toggle');
 
+    // Esc closes it also once focus has left it.
+    await toggle.click();
+    await expect.poll(sidebarShown).toBe(true);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Escape');
+    await expect.poll(sidebarShown).toBe(false);
+
     await toggle.click();
     await expect.poll(sidebarShown).toBe(true);
     await page.mouse.click(360, 400); // right of the 300 px sidebar

@@ -3,7 +3,7 @@
  * the server answers 401 (and again when the key is wrong), and turns the server's OpenAI-shaped
  * errors into {@link ServerError}s with the server's message.
  */
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 
 const KEY_STORAGE = 'gpt4all.apiKey';
 
@@ -26,6 +26,9 @@ export const apiKeyRequest = signal<{ wrongKey: boolean } | null>(null);
  * the user asks for the dialog ({@link requestApiKey}).
  */
 export const apiKeyDeclined = signal(false);
+
+/** The server wants a key the app does not have yet (the dialog is open, or was declined): nothing is listed until it is given. */
+export const apiKeyMissing = computed(() => apiKeyDeclined.value || apiKeyRequest.value !== null);
 
 let keyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 

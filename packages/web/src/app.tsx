@@ -10,14 +10,16 @@ import {
   conversationsLoaded,
   createConversation,
   currentConversation,
+  defaultModelId,
   loadStoredConversations,
+  updateConversation,
 } from './conversations-state.js';
 import { ErrorAlert } from './error-alert.js';
 import { clearError } from './error-state.js';
 import { ModelsPage } from './models-page.js';
 import { narrowScreen } from './narrow-screen.js';
 import { chatHref, navigate, route } from './router.js';
-import { applyEvent, refreshAll, serverChecked } from './server-state.js';
+import { applyEvent, models, refreshAll, serverChecked } from './server-state.js';
 import { ServerNotice } from './server-notice.js';
 import { SettingsDrawer } from './settings-drawer.js';
 import { Sidebar } from './sidebar.js';
@@ -42,8 +44,19 @@ export function App() {
   const keySeen = useRef(apiKey.value);
   useSignalEffect(() => {
     const key = apiKey.value;
-    if (key !== keySeen.current) void refreshAll();
+    if (key !== keySeen.current) {
+      clearError(); // "This server needs an API key" is answered now
+      void refreshAll();
+    }
     keySeen.current = key;
+  });
+
+  // A conversation opened before the models could be listed (no key yet) gets the default model
+  // once they are, as it would have had at its start.
+  useSignalEffect(() => {
+    const current = currentConversation.value;
+    if (!current || current.modelId !== null || current.messages.length > 0 || models.value.length === 0) return;
+    updateConversation(current.id, (c) => ({ ...c, modelId: defaultModelId() }));
   });
 
   // The overlay sidebar exists only on a narrow screen: widening the window closes it.
@@ -55,6 +68,17 @@ export function App() {
     // After the render that lifts `inert` from the workspace, where the toggle is.
     requestAnimationFrame(() => document.getElementById('sidebar-toggle')?.focus());
   };
+  // Esc closes the overlay wherever focus is (Tab can leave the sidebar for the page's body).
+  const overlay = sidebarOpen.value && narrowScreen.value;
+  useEffect(() => {
+    if (!overlay) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      // A rename field's Esc ends the rename only (it prevents the default).
+      if (event.key === 'Escape' && !event.defaultPrevented) closeSidebar();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [overlay]);
   const closeSettings = () => {
     settingsOpen.value = false;
     document.getElementById('settings-toggle')?.focus();
@@ -84,7 +108,6 @@ export function App() {
 
   const page = route.value.page;
   // While the overlay sidebar is open, what is behind it can be neither clicked nor tabbed to.
-  const overlay = sidebarOpen.value && narrowScreen.value;
   return (
     <div class={`app${sidebarOpen.value ? ' sidebar-open' : ''}`}>
       <Sidebar overlay={overlay} onClose={closeSidebar} />

@@ -1,5 +1,5 @@
 /** The current conversation: its messages, the reply being generated, and the composer. */
-import { apiKeyDeclined } from './api-client.js';
+import { apiKeyMissing } from './api-client.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { editMessage, generationOf, regenerate, sendMessage, stopGeneration } from './chat-generation.js';
 import { Composer } from './composer.js';
@@ -33,8 +33,8 @@ export function ChatView() {
       <div class="message-list" ref={list}>
         {messages.length === 0 && !mine && (
           <div class="empty-state">
-            {apiKeyDeclined.value ? (
-              <p>The models show once the server's API key is entered (see above).</p>
+            {apiKeyMissing.value ? (
+              <p>The models show once the server's API key is entered.</p>
             ) : models.value.length === 0 ? (
               <p>
                 No model is installed yet. <a href="#/models">Download one on the Models page</a>.

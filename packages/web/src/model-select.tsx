@@ -1,7 +1,7 @@
 /** The model of the current conversation, among the installed ones. */
 import type { Conversation } from './conversation.js';
 import { updateConversation } from './conversations-state.js';
-import { apiKeyDeclined } from './api-client.js';
+import { apiKeyMissing } from './api-client.js';
 import { modelLabel } from './model-label.js';
 import { models } from './server-state.js';
 
@@ -22,7 +22,7 @@ export function ModelSelect({ conversation }: { conversation: Conversation }) {
           updateConversation(conversation.id, (c) => ({ ...c, modelId }));
         }}
       >
-        {list.length === 0 && <option value="">{apiKeyDeclined.value ? 'API key needed' : 'No model installed'}</option>}
+        {list.length === 0 && <option value="">{apiKeyMissing.value ? 'API key needed' : 'No model installed'}</option>}
         {conversation.modelId === null && list.length > 0 && <option value="">Choose a model</option>}
         {conversation.modelId !== null && !known && <option value={conversation.modelId}>{conversation.modelId} (not installed)</option>}
         {list.map((model) => (

@@ -1,5 +1,5 @@
 /** The Models page: installed models, then the catalog to download from. */
-import { apiKeyDeclined } from './api-client.js';
+import { apiKeyMissing } from './api-client.js';
 import { CatalogEntryRow } from './catalog-entry-row.js';
 import { InstalledModelRow } from './installed-model-row.js';
 import { catalog, catalogError, info, models } from './server-state.js';
@@ -13,8 +13,8 @@ export function ModelsPage() {
       <section aria-labelledby="installed-heading">
         <h2 id="installed-heading">Installed</h2>
         {info.value && <p class="hint">Stored in {info.value.modelsDir}</p>}
-        {apiKeyDeclined.value ? (
-          <p>The models show once the server's API key is entered (see above).</p>
+        {apiKeyMissing.value ? (
+          <p>The models show once the server's API key is entered.</p>
         ) : installed.length === 0 ? (
           <p>No model is installed yet. Download one below.</p>
         ) : (

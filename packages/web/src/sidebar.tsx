@@ -6,7 +6,7 @@ import { ConversationTransfer } from './conversation-transfer.js';
 import { CloseIcon } from './icons.js';
 
 interface Props {
-  /** Shown as an overlay (narrow screen, opened): focus moves in, Esc and the close button close it. */
+  /** Shown as an overlay (narrow screen, opened): focus moves in; the close button closes it (Esc too: the app listens). */
   overlay: boolean;
   onClose: () => void;
 }
@@ -19,15 +19,7 @@ export function Sidebar({ overlay, onClose }: Props) {
   }, [overlay]);
 
   return (
-    <nav
-      id="sidebar"
-      class="sidebar"
-      aria-label="Conversations"
-      onKeyDown={(event) => {
-        // Esc inside a rename field ends the rename only (it stops the event there).
-        if (overlay && event.key === 'Escape' && !event.defaultPrevented) onClose();
-      }}
-    >
+    <nav id="sidebar" class="sidebar" aria-label="Conversations">
       <div class="sidebar-header">
         <button type="button" ref={newChat} class="button primary new-chat" data-testid="new-chat" onClick={() => openNewChat()}>
           New chat
