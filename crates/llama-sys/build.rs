@@ -31,6 +31,8 @@ fn main() {
     println!("cargo:rerun-if-changed=wrapper.h");
     println!("cargo:rerun-if-changed=src/guard.cpp");
     println!("cargo:rerun-if-changed=src/guard.h");
+    println!("cargo:rerun-if-changed=src/device_memory.cpp");
+    println!("cargo:rerun-if-changed=src/device_memory.h");
     println!("cargo:rerun-if-changed=src/grammar.cpp");
     println!("cargo:rerun-if-changed=src/grammar.h");
     println!("cargo:rerun-if-changed=src/cpu_features.rs");
@@ -48,6 +50,7 @@ fn main() {
         spec["backendModules"].as_array().into_iter().flatten().map(|m| m.as_str().unwrap().to_string()).collect();
     let lib_dir = build_llama(&llama_dir, &table, &variant, &levels, &backend_modules);
     build_guard(&llama_dir);
+    build_device_memory(&llama_dir);
     build_grammar(&llama_dir);
     link_libraries(&lib_dir);
     write_manifest(&lib_dir, &variant, &levels, &backend_modules);
@@ -363,6 +366,19 @@ fn build_guard(llama_dir: &Path) {
         .compile("gpt4all-guard");
 }
 
+/// The memory-capped device of `gpt4all rpc-worker --mem` (`src/device_memory.cpp`). It needs
+/// ggml's internal backend structs (`ggml/src/ggml-backend-impl.h`).
+fn build_device_memory(llama_dir: &Path) {
+    cc::Build::new()
+        .cpp(true)
+        .std("c++17")
+        .file("src/device_memory.cpp")
+        .include(llama_dir.join("ggml/include"))
+        .include(llama_dir.join("ggml/src"))
+        .include("src")
+        .compile("gpt4all-device-memory");
+}
+
 /// llama.cpp's JSON-schema-to-GBNF converter and the few `common/` files it needs, with our
 /// C wrapper (`src/grammar.cpp`). The rest of `common/` (argument parsing, downloads, chat
 /// parsers) is not built.
@@ -467,6 +483,8 @@ fn generate_bindings(llama_dir: &Path) {
         .allowlist_function("gpt4all_sampler_(accept|init_grammar)_guarded")
         .allowlist_function("gpt4all_(json_schema_to|build|check)_grammar")
         .allowlist_function("gpt4all_grammar_.*")
+        .allowlist_function("gpt4all_device_with_memory")
+        .allowlist_var("RPC_PROTO_.*")
         .allowlist_type("gpt4all_grammar_status")
         .allowlist_function("ggml_backend_(dev|reg)_.*")
         .allowlist_function("ggml_backend_(load|unload)")

@@ -360,6 +360,19 @@ static void bad_input(const char *scratch) {
     model_options.struct_size = 0;
     EXPECT_STATUS(gpt4all_model_load(model_path, &model_options, &model), GPT4ALL_STATUS_INVALID_ARGUMENT);
     CHECK(strstr(gpt4all_last_error_message(), "struct_size") != NULL);
+    /* RPC workers: a malformed list, and a port nobody listens on (port 1 of loopback). */
+    model_options = gpt4all_model_options_default();
+    model_options.rpc_workers = "no-port";
+    EXPECT_STATUS(gpt4all_model_load(model_path, &model_options, &model), GPT4ALL_STATUS_INVALID_ARGUMENT);
+    model_options.rpc_workers = "127.0.0.1:1";
+    EXPECT_STATUS(gpt4all_model_load(model_path, &model_options, &model), GPT4ALL_STATUS_RPC_UNAVAILABLE);
+    CHECK(strcmp(gpt4all_status_code(GPT4ALL_STATUS_RPC_UNAVAILABLE), "ERR_RPC_UNAVAILABLE") == 0);
+    CHECK(strstr(gpt4all_last_error_message(), "127.0.0.1:1") != NULL && strstr(gpt4all_last_error_message(), "refused") != NULL);
+    /* A caller built before the RPC fields existed gets none. */
+    model_options.struct_size = offsetof(gpt4all_model_options, rpc_workers);
+    EXPECT_STATUS(gpt4all_model_load(model_path, &model_options, &model), GPT4ALL_STATUS_OK);
+    CHECK(gpt4all_model_free(model) == GPT4ALL_STATUS_OK);
+    model = NULL;
 
     model = load();
     context = create(model, false);

@@ -137,6 +137,11 @@ enum gpt4all_status
    * A GBNF grammar does not parse, or lacks a rule it uses.
    */
   GPT4ALL_STATUS_GRAMMAR_INVALID = 21,
+  /**
+   * An RPC worker (another machine's share of a model's layers) cannot be reached, stopped
+   * answering, or speaks another protocol version.
+   */
+  GPT4ALL_STATUS_RPC_UNAVAILABLE = 22,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -426,6 +431,23 @@ typedef struct gpt4all_model_options {
    * Passed to `progress` as is.
    */
   void *progress_user_data;
+  /**
+   * RPC workers that hold part of the layers (each started with `gpt4all rpc-worker`): a
+   * comma-separated list of `host:port` (UTF-8), or NULL for none. The protocol has no
+   * authentication or encryption: use workers on a trusted network or through an SSH tunnel.
+   */
+  const char *rpc_workers;
+  /**
+   * With rpc_workers: `rpc_split_count` shares of the layers, this machine first, then each
+   * worker; NULL: by free memory, as llama.cpp splits between GPUs.
+   */
+  const float *rpc_split;
+  size_t rpc_split_count;
+  /**
+   * With rpc_workers: milliseconds a worker may take to answer one request before the model
+   * fails with GPT4ALL_STATUS_RPC_UNAVAILABLE.
+   */
+  uint32_t rpc_timeout_ms;
 } gpt4all_model_options;
 
 /**
@@ -619,7 +641,9 @@ struct gpt4all_model_options gpt4all_model_options_default(void);
  * `options` may be NULL for the defaults. Blocks until loaded; thread-safe.
  * Errors: GPT4ALL_STATUS_MODEL_NOT_FOUND, _NOT_GGUF, _INVALID_GGUF (truncated or corrupt),
  * _UNSUPPORTED_ARCHITECTURE, _VOCAB_ONLY (a vocabulary file without vocab_only), _MODEL_LOAD,
- * _ABORTED (the progress callback returned false), _NO_BACKEND, _INVALID_ARGUMENT.
+ * _ABORTED (the progress callback returned false), _NO_BACKEND, _INVALID_ARGUMENT, _RPC_UNAVAILABLE
+ * (an RPC worker refused the connection, did not answer within rpc_timeout_ms, or speaks another
+ * protocol version).
  */
 gpt4all_status gpt4all_model_load(const char *path, const struct gpt4all_model_options *options, struct gpt4all_model **model);
 

@@ -33,6 +33,17 @@ pub struct gpt4all_model_options {
     pub progress: gpt4all_progress_callback,
     /// Passed to `progress` as is.
     pub progress_user_data: *mut c_void,
+    /// RPC workers that hold part of the layers (each started with `gpt4all rpc-worker`): a
+    /// comma-separated list of `host:port` (UTF-8), or NULL for none. The protocol has no
+    /// authentication or encryption: use workers on a trusted network or through an SSH tunnel.
+    pub rpc_workers: *const c_char,
+    /// With rpc_workers: `rpc_split_count` shares of the layers, this machine first, then each
+    /// worker; NULL: by free memory, as llama.cpp splits between GPUs.
+    pub rpc_split: *const f32,
+    pub rpc_split_count: usize,
+    /// With rpc_workers: milliseconds a worker may take to answer one request before the model
+    /// fails with GPT4ALL_STATUS_RPC_UNAVAILABLE.
+    pub rpc_timeout_ms: u32,
 }
 
 impl Default for gpt4all_model_options {
@@ -48,6 +59,10 @@ impl Default for gpt4all_model_options {
             vocab_only: core.vocab_only,
             progress: None,
             progress_user_data: std::ptr::null_mut(),
+            rpc_workers: std::ptr::null(),
+            rpc_split: std::ptr::null(),
+            rpc_split_count: 0,
+            rpc_timeout_ms: core.rpc_timeout.as_millis() as u32,
         }
     }
 }
@@ -145,7 +160,9 @@ pub extern "C" fn gpt4all_model_options_default() -> gpt4all_model_options {
 /// `options` may be NULL for the defaults. Blocks until loaded; thread-safe.
 /// Errors: GPT4ALL_STATUS_MODEL_NOT_FOUND, _NOT_GGUF, _INVALID_GGUF (truncated or corrupt),
 /// _UNSUPPORTED_ARCHITECTURE, _VOCAB_ONLY (a vocabulary file without vocab_only), _MODEL_LOAD,
-/// _ABORTED (the progress callback returned false), _NO_BACKEND, _INVALID_ARGUMENT.
+/// _ABORTED (the progress callback returned false), _NO_BACKEND, _INVALID_ARGUMENT, _RPC_UNAVAILABLE
+/// (an RPC worker refused the connection, did not answer within rpc_timeout_ms, or speaks another
+/// protocol version).
 #[no_mangle]
 pub unsafe extern "C" fn gpt4all_model_load(
     path: *const c_char,
@@ -165,6 +182,25 @@ pub unsafe extern "C" fn gpt4all_model_load(
             },
             use_mmap: options.use_mmap,
             vocab_only: options.vocab_only,
+            rpc_workers: match options.rpc_workers.is_null() {
+                true => Vec::new(),
+                false => unsafe { c_str(options.rpc_workers, "options.rpc_workers")? }
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect(),
+            },
+            rpc_split: match options.rpc_split.is_null() {
+                true => None,
+                false => {
+                    Some(unsafe { slice(options.rpc_split, options.rpc_split_count, "options.rpc_split")? }.to_vec())
+                }
+            },
+            rpc_timeout: match options.rpc_timeout_ms {
+                0 => return Err(crate::boundary::invalid("options.rpc_timeout_ms must be at least 1".into())),
+                ms => std::time::Duration::from_millis(ms.into()),
+            },
         };
         let user_data = options.progress_user_data;
         let mut progress = options.progress.map(|callback| move |p: f32| unsafe { callback(p, user_data) });

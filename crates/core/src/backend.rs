@@ -118,9 +118,9 @@ pub fn variant() -> &'static str {
     sys::VARIANT
 }
 
-/// The file names of this variant's GPU (or other non-CPU) backend modules, such as
-/// `libggml-cuda.so`: what its platform package carries beside the CPU modules. Empty for the
-/// CPU variants.
+/// The file names of this variant's non-CPU backend modules, such as `libggml-cuda.so`: what its
+/// platform package carries beside the CPU modules. Every variant has `libggml-rpc.so`, the RPC
+/// backend (models spread over several machines); GPU variants have their GPU backend too.
 pub fn module_files() -> impl Iterator<Item = &'static str> {
     sys::BACKEND_MODULES.split(',').filter(|name| !name.is_empty())
 }

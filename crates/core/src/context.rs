@@ -69,6 +69,7 @@ impl Context {
         if model.is_vocab_only() {
             return Err(Error::VocabOnly);
         }
+        model.check_rpc()?;
         backend::init()?;
         let train = model.info().context_length.max(1);
         let context_size = match params.context_size {
@@ -151,7 +152,7 @@ impl Context {
             return Err(Error::ContextCreate { reason: "could not start the CPU thread pool".into() });
         };
         unsafe { sys::llama_attach_threadpool(raw.as_ptr(), threadpool.as_ptr(), threadpool.as_ptr()) };
-        Ok(Context {
+        let context = Context {
             raw,
             threadpool,
             model,
@@ -160,7 +161,10 @@ impl Context {
             batch_size,
             threads,
             embeddings: params.embeddings,
-        })
+        };
+        // The KV cache of layers on RPC workers is allocated there.
+        context.model.check_rpc()?;
+        Ok(context)
     }
 
     pub fn model(&self) -> &Arc<Model> {
@@ -248,6 +252,7 @@ impl Context {
         if abort.load(Ordering::Relaxed) {
             return Err(Error::Aborted);
         }
+        self.model.check_rpc()?;
         if self.cached[0].len() + tokens.len() > self.context_size as usize {
             return Err(Error::ContextOverflow {
                 tokens: self.cached[0].len() + tokens.len(),
@@ -258,13 +263,16 @@ impl Context {
             let batch = sys::llama_batch_get_one(tokens.as_ptr() as *mut Token, tokens.len() as i32);
             sys::llama_decode(self.raw.as_ptr(), batch)
         });
-        if status == 0 {
+        // A worker that failed mid-decode was answered with stand-in data: nothing of it is kept.
+        let rpc = self.model.check_rpc();
+        if status == 0 && rpc.is_ok() {
             self.cached[0].extend_from_slice(tokens);
             return Ok(());
         }
         // Aborted or failed half-way: drop whatever part of the batch reached the cache, so the
         // cache again holds exactly `self.cached`.
         unsafe { sys::llama_memory_seq_rm(self.memory(), 0, self.cached[0].len() as i32, -1) };
+        rpc?;
         if status == 2 || abort.load(Ordering::Relaxed) {
             Err(Error::Aborted)
         } else {
@@ -294,8 +302,10 @@ impl Context {
             }
             logits_at.push(part.logits.then(|| batch.len() as i32 - 1));
         }
+        self.model.check_rpc()?;
         let status = with_stop(self.raw, stop, || unsafe { sys::llama_decode(self.raw.as_ptr(), batch.raw) });
-        if status == 0 {
+        let rpc = self.model.check_rpc();
+        if status == 0 && rpc.is_ok() {
             for part in parts {
                 self.cached[part.seq].extend_from_slice(part.tokens);
             }
@@ -305,6 +315,7 @@ impl Context {
             let kept = self.cached[part.seq].len() as i32;
             unsafe { sys::llama_memory_seq_rm(self.memory(), part.seq as i32, kept, -1) };
         }
+        rpc?;
         if status == 2 || stop() {
             Err(Error::Aborted)
         } else {

@@ -29,3 +29,10 @@ pub const PARALLEL: u32 = 2;
 pub const MAX_PARALLEL: u32 = 64;
 /// Calls that may wait for a free sequence of a context; one more fails with `ERR_CONTEXT_BUSY`.
 pub const MAX_WAITING: u32 = 256;
+/// Where an RPC worker listens when not told (llama.cpp's `rpc-server` defaults): loopback only,
+/// since the protocol has no authentication.
+pub const RPC_WORKER_HOST: &str = "127.0.0.1";
+pub const RPC_WORKER_PORT: u16 = 50052;
+/// Milliseconds an RPC worker may take to answer one request (a whole layer range's compute for
+/// a prompt batch included) before the host gives up on it with `ERR_RPC_UNAVAILABLE`.
+pub const RPC_TIMEOUT_MS: u32 = 20_000;

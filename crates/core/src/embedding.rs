@@ -54,6 +54,7 @@ impl Context {
         self.clear();
         let raw = NonNull::new(self.raw()).unwrap();
         let model = self.model().clone();
+        model.check_rpc()?;
         let dims = model.info().embedding_length as usize;
         let mut batch = unsafe { sys::llama_batch_init(total as i32, 0, 1) };
         let mut n = 0usize;
@@ -80,6 +81,7 @@ impl Context {
             }
         });
         let result = match status {
+            _ if model.check_rpc().is_err() => model.check_rpc().map(|_| Vec::new()),
             0 => (0..inputs.len())
                 .map(|seq| {
                     let ptr = unsafe { sys::llama_get_embeddings_seq(raw.as_ptr(), seq as i32) };

@@ -55,6 +55,9 @@ pub enum Status {
     SchemaUnsupported = 20,
     /// A GBNF grammar does not parse, or lacks a rule it uses.
     GrammarInvalid = 21,
+    /// An RPC worker (another machine's share of a model's layers) cannot be reached, stopped
+    /// answering, or speaks another protocol version.
+    RpcUnavailable = 22,
 }
 
 impl Status {
@@ -88,6 +91,7 @@ impl Status {
             Status::SchemaInvalid => c"ERR_SCHEMA_INVALID",
             Status::SchemaUnsupported => c"ERR_SCHEMA_UNSUPPORTED",
             Status::GrammarInvalid => c"ERR_GRAMMAR_INVALID",
+            Status::RpcUnavailable => c"ERR_RPC_UNAVAILABLE",
         }
     }
 
@@ -117,7 +121,7 @@ impl Status {
 }
 
 /// Every status, in number order (private: cbindgen would export a public constant).
-const ALL: [Status; 22] = [
+const ALL: [Status; 23] = [
     Status::Ok,
     Status::ModelNotFound,
     Status::NotGguf,
@@ -140,6 +144,7 @@ const ALL: [Status; 22] = [
     Status::SchemaInvalid,
     Status::SchemaUnsupported,
     Status::GrammarInvalid,
+    Status::RpcUnavailable,
 ];
 
 /// Why an engine call failed.
@@ -191,6 +196,10 @@ pub enum Error {
     SchemaUnsupported { keyword: String, path: String, reason: String },
     /// A GBNF grammar is wrong at byte `offset` (`line` and `column` count from 1).
     GrammarInvalid { reason: String, offset: usize, line: usize, column: usize },
+    /// The RPC worker at `endpoint` (`host:port`) cannot be reached, stopped answering or speaks
+    /// another protocol version. A model with layers on it stays unusable: every later call on
+    /// it fails the same way, until it is disposed.
+    RpcUnavailable { endpoint: String, reason: String },
 }
 
 impl Error {
@@ -218,6 +227,7 @@ impl Error {
             Error::SchemaInvalid { .. } => Status::SchemaInvalid,
             Error::SchemaUnsupported { .. } => Status::SchemaUnsupported,
             Error::GrammarInvalid { .. } => Status::GrammarInvalid,
+            Error::RpcUnavailable { .. } => Status::RpcUnavailable,
         }
     }
 
@@ -286,6 +296,7 @@ impl fmt::Display for Error {
             Error::GrammarInvalid { reason, line, column, .. } => {
                 write!(f, "invalid GBNF grammar at line {line}, column {column}: {reason}")
             }
+            Error::RpcUnavailable { endpoint, reason } => write!(f, "RPC worker {endpoint} unavailable: {reason}"),
         }
     }
 }

@@ -37,6 +37,7 @@ mod model;
 mod number_range;
 mod quantize;
 mod root_reference;
+mod rpc;
 mod sampler;
 mod schema_walk;
 mod string_formats;
@@ -54,7 +55,11 @@ pub use generate::{Chunk, FinishReason, GenerateParams, Generation, Timings, NO_
 pub use gguf::{GgufFile, MetadataValue, TensorInfo};
 pub use grammar::Grammar;
 pub use log::{set_log_sink, LogLevel};
-pub use model::{GpuLayers, Model, ModelInfo, ModelParams, Token};
+pub use model::{GpuLayers, Model, ModelInfo, ModelParams, RpcPlacement, Token};
 pub use quantize::quantize;
+pub use rpc::{
+    handshake as rpc_handshake, parse_endpoint as parse_rpc_endpoint, probe as probe_rpc_worker, serve_worker,
+    LayerRange, WorkerParams, WorkerProbe,
+};
 pub use sampler::{Sampler, SamplingParams};
 pub use text_stream::TextStream;

@@ -2,12 +2,14 @@
 use crate::error::{Error, Result};
 use crate::file_type::FileType;
 use crate::gguf::{GgufFile, MetadataValue};
-use crate::{backend, guard, log};
+use crate::rpc::{self, LayerRange};
+use crate::{backend, defaults, guard, log};
 use gpt4all_llama_sys as sys;
 use std::ffi::{c_void, CString};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// Token id in the model's vocabulary.
 pub type Token = i32;
@@ -29,12 +31,38 @@ pub struct ModelParams {
     pub use_mmap: bool,
     /// Load only the vocabulary, for tokenizing without weights.
     pub vocab_only: bool,
+    /// RPC workers (`host:port`, see [`crate::serve_worker`]) that hold part of the layers;
+    /// empty: this machine holds them all.
+    pub rpc_workers: Vec<String>,
+    /// With `rpc_workers`: the share of the layers for this machine, then for each worker (one
+    /// weight each, non-negative, not all 0). `None`: by free memory, as llama.cpp splits
+    /// between GPUs (`llama_model_params.tensor_split`).
+    pub rpc_split: Option<Vec<f32>>,
+    /// With `rpc_workers`: how long a worker may take to answer one request before the model
+    /// fails with [`Error::RpcUnavailable`].
+    pub rpc_timeout: Duration,
 }
 
 impl Default for ModelParams {
     fn default() -> Self {
-        ModelParams { gpu_layers: GpuLayers::Count(0), use_mmap: true, vocab_only: false }
+        ModelParams {
+            gpu_layers: GpuLayers::Count(0),
+            use_mmap: true,
+            vocab_only: false,
+            rpc_workers: Vec::new(),
+            rpc_split: None,
+            rpc_timeout: Duration::from_millis(defaults::RPC_TIMEOUT_MS.into()),
+        }
     }
+}
+
+/// Where the layers of a model spread over RPC workers are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcPlacement {
+    /// The layers this machine holds.
+    pub local: LayerRange,
+    /// Each worker (`host:port`, as given) with the layers it holds, in the order given.
+    pub workers: Vec<(String, LayerRange)>,
 }
 
 /// What a model is, read from its metadata and from llama.cpp.
@@ -65,6 +93,9 @@ pub struct Model {
     adds_space_prefix: bool,
     /// Control tokens with their text, listed on first use.
     control_tokens: OnceLock<Vec<(Token, String)>>,
+    /// The RPC workers holding part of the layers, and where the layers are.
+    rpc: Vec<rpc::Attached>,
+    placement: Option<RpcPlacement>,
 }
 
 /// Token attributes that llama.cpp's tokenizer matches as whole tokens in the text
@@ -122,11 +153,53 @@ impl Model {
         raw_params.progress_callback = Some(on_progress);
         raw_params.progress_callback_user_data = &mut state as *mut ProgressState as *mut c_void;
 
+        // Spread over RPC workers: the devices and split llama.cpp gets, kept alive over the load.
+        let mut attached = Vec::new();
+        let mut placement = None;
+        let (mut devices, mut tensor_split) = (Vec::new(), Vec::new());
+        if !params.rpc_workers.is_empty() && !params.vocab_only {
+            let split = params.rpc_split.as_ref().map(|s| rpc::check_split(s, params.rpc_workers.len())).transpose()?;
+            attached = rpc::attach(&params.rpc_workers, params.rpc_timeout)?;
+            let n_layer = gguf
+                .architecture()
+                .and_then(|arch| gguf.get(&format!("{arch}.block_count")))
+                .and_then(MetadataValue::as_u64)
+                .unwrap_or(0) as u32;
+            let local_gpus = if params.gpu_layers == GpuLayers::Count(0) { Vec::new() } else { rpc::local_gpus() };
+            let worker_devices: Vec<_> = attached.iter().map(|a| a.devices.clone()).collect();
+            let shares = split.unwrap_or_else(|| rpc::shares_by_memory(&local_gpus, &worker_devices));
+            let plan = rpc::plan(n_layer, &shares, &local_gpus, &worker_devices);
+            devices = plan.devices;
+            devices.push(std::ptr::null_mut());
+            // llama.cpp reads `llama_max_devices()` entries.
+            tensor_split = vec![0f32; unsafe { sys::llama_max_devices() }.max(plan.tensor_split.len())];
+            tensor_split[..plan.tensor_split.len()].copy_from_slice(&plan.tensor_split);
+            raw_params.devices = devices.as_mut_ptr();
+            raw_params.tensor_split = tensor_split.as_ptr();
+            raw_params.n_gpu_layers = plan.gpu_layers;
+            raw_params.split_mode = sys::llama_split_mode_LLAMA_SPLIT_MODE_LAYER;
+            placement = Some(RpcPlacement {
+                local: plan.local,
+                workers: attached.iter().map(|a| a.endpoint().to_string()).zip(plan.workers).collect(),
+            });
+        }
+
         let ((raw, assertion), log_lines) = log::capture(|| {
             guard::call(|message, size| unsafe {
                 sys::gpt4all_model_load_guarded(c_path.as_ptr(), raw_params, message, size)
             })
         });
+        drop((devices, tensor_split));
+        for a in &mut attached {
+            a.pin_connection();
+        }
+        // A worker that failed during the load explains the failure (or the stand-in data).
+        if let Some(error) = attached.iter().find_map(|a| a.check().err()) {
+            if let Some(raw) = NonNull::new(raw) {
+                unsafe { sys::llama_model_free(raw.as_ptr()) };
+            }
+            return Err(error);
+        }
         let Some(raw) = NonNull::new(raw) else {
             if state.cancelled {
                 return Err(Error::Aborted);
@@ -145,6 +218,8 @@ impl Model {
             vocab_only: params.vocab_only,
             adds_space_prefix: false,
             control_tokens: OnceLock::new(),
+            rpc: attached,
+            placement,
         };
         // llama.cpp keeps this flag private; the tokenizer's behaviour shows it.
         model.adds_space_prefix = match model.tokenize("a", false, false)?.first() {
@@ -156,6 +231,17 @@ impl Model {
 
     pub fn info(&self) -> &ModelInfo {
         &self.info
+    }
+
+    /// Where the layers are, for a model spread over RPC workers; `None` for a local model.
+    pub fn rpc_placement(&self) -> Option<&RpcPlacement> {
+        self.placement.as_ref()
+    }
+
+    /// [`Error::RpcUnavailable`] once a worker holding part of the layers has failed: the model
+    /// cannot compute any more. `Ok` for a local model. Contexts check it around each decode.
+    pub fn check_rpc(&self) -> Result<()> {
+        self.rpc.iter().try_for_each(|a| a.check())
     }
 
     /// Every GGUF key/value of the file, typed.

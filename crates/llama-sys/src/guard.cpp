@@ -147,3 +147,16 @@ struct llama_sampler * gpt4all_sampler_init_grammar_guarded(const struct llama_v
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// ggml_backend_rpc_add_server (a function of the RPC module, looked up through ggml's registry),
+// guarded: it connects to the worker and asks for its devices, and ggml-rpc aborts when the
+// connection cannot be made. NULL, with the reason in `assertion` when one fired, or when the
+// worker has no devices.
+ggml_backend_reg_t gpt4all_rpc_add_server_guarded(ggml_backend_reg_t (*add_server)(const char *), const char * endpoint,
+                                                  char * assertion, size_t assertion_size) {
+    return guarded<ggml_backend_reg_t>([&] { return add_server(endpoint); }, nullptr, assertion, assertion_size);
+}
+
+}  // extern "C"

@@ -29,6 +29,8 @@ struct llama_sampler * gpt4all_sampler_init_grammar_guarded(const struct llama_v
                                                             const char ** trigger_patterns, size_t n_patterns,
                                                             const llama_token * trigger_tokens, size_t n_tokens,
                                                             char * assertion, size_t assertion_size);
+ggml_backend_reg_t gpt4all_rpc_add_server_guarded(ggml_backend_reg_t (*add_server)(const char *), const char * endpoint,
+                                                  char * assertion, size_t assertion_size);
 bool gpt4all_sampler_accept_guarded(struct llama_sampler * sampler, llama_token token, char * assertion,
                                     size_t assertion_size);
 

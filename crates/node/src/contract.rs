@@ -32,6 +32,11 @@ pub struct NativeDefaults {
     pub max_parallel: u32,
     /// Calls that may wait for a free sequence.
     pub max_waiting: u32,
+    /// Where an RPC worker listens when not told.
+    pub rpc_worker_host: String,
+    pub rpc_worker_port: u32,
+    /// Milliseconds an RPC worker may take to answer one request.
+    pub rpc_timeout_ms: u32,
 }
 
 #[napi(object, object_from_js = false)]
@@ -76,6 +81,9 @@ pub fn contract() -> NativeContract {
             parallel: defaults::PARALLEL,
             max_parallel: defaults::MAX_PARALLEL,
             max_waiting: defaults::MAX_WAITING,
+            rpc_worker_host: defaults::RPC_WORKER_HOST.to_string(),
+            rpc_worker_port: defaults::RPC_WORKER_PORT.into(),
+            rpc_timeout_ms: defaults::RPC_TIMEOUT_MS,
         },
     }
 }

@@ -12,5 +12,6 @@ mod grammar;
 mod metadata;
 mod model;
 mod number;
+mod rpc_worker;
 mod types;
 mod worker;

@@ -3,9 +3,12 @@ use crate::abort::{flag_of, NativeAbortFlag};
 use crate::error::{disposed, to_native, Result};
 use crate::metadata::JsMetadata;
 use crate::number::optional;
-use crate::types::{NativeErrorInfo, NativeModelInfo, NativeModelOptions};
+use crate::types::{
+    NativeErrorInfo, NativeLayerRange, NativeModelInfo, NativeModelOptions, NativeRpcPlacement,
+    NativeRpcWorkerPlacement,
+};
 use crate::worker::{error_info, send, spawn};
-use gpt4all_core::{catch_panic, GpuLayers, Model, ModelParams};
+use gpt4all_core::{catch_panic, defaults, GpuLayers, LayerRange, Model, ModelParams};
 use napi::bindgen_prelude::Status;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
@@ -42,6 +45,12 @@ pub fn load_model(
         },
         use_mmap: options.use_mmap.unwrap_or(true),
         vocab_only: options.vocab_only.unwrap_or(false),
+        rpc_workers: options.rpc_workers.unwrap_or_default(),
+        rpc_split: options.rpc_split.map(|split| split.into_iter().map(|s| s as f32).collect()),
+        rpc_timeout: std::time::Duration::from_millis(
+            optional("rpcTimeoutMs", options.rpc_timeout_ms, 1..=86_400_000)?.unwrap_or(defaults::RPC_TIMEOUT_MS.into())
+                as u64,
+        ),
     };
     let abort = flag_of(abort);
     spawn("load", move || {
@@ -60,6 +69,10 @@ pub fn load_model(
         };
         send(&callback, event);
     })
+}
+
+fn layer_range(range: LayerRange) -> NativeLayerRange {
+    NativeLayerRange { first: range.first, count: range.count }
 }
 
 impl NativeModel {
@@ -94,7 +107,25 @@ impl NativeModel {
             chat_template: info.chat_template.clone(),
             has_encoder: info.has_encoder,
             path: model.path().to_string_lossy().into_owned(),
+            rpc: model.rpc_placement().map(|p| NativeRpcPlacement {
+                local: layer_range(p.local),
+                workers: p
+                    .workers
+                    .iter()
+                    .map(|(endpoint, layers)| NativeRpcWorkerPlacement {
+                        endpoint: endpoint.clone(),
+                        layers: layer_range(*layers),
+                    })
+                    .collect(),
+            }),
         })
+    }
+
+    /// Why the model cannot compute any more (an RPC worker holding part of its layers failed),
+    /// or null while it can.
+    #[napi]
+    pub fn rpc_failure(&self) -> Result<Option<NativeErrorInfo>> {
+        Ok(self.get()?.check_rpc().err().map(|e| error_info(&e)))
     }
 
     /// Every GGUF key/value, as a plain object.

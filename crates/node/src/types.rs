@@ -9,6 +9,36 @@ pub struct NativeModelOptions {
     pub gpu_layers: Option<f64>,
     pub use_mmap: Option<bool>,
     pub vocab_only: Option<bool>,
+    /// RPC workers (`host:port`) holding part of the layers.
+    pub rpc_workers: Option<Vec<String>>,
+    /// Shares of the layers: this machine first, then each worker.
+    pub rpc_split: Option<Vec<f64>>,
+    /// Milliseconds a worker may take to answer one request.
+    pub rpc_timeout_ms: Option<f64>,
+}
+
+/// Which repeating layers one place holds (`gpt4all_core::LayerRange`).
+#[napi(object)]
+pub struct NativeLayerRange {
+    /// The first layer's index (0-based), meaningful when `count` is above 0.
+    pub first: u32,
+    pub count: u32,
+}
+
+/// An RPC worker of a model, with the layers it holds.
+#[napi(object)]
+pub struct NativeRpcWorkerPlacement {
+    /// `host:port`, as given.
+    pub endpoint: String,
+    pub layers: NativeLayerRange,
+}
+
+/// Where the layers of a model spread over RPC workers are (`gpt4all_core::RpcPlacement`).
+#[napi(object)]
+pub struct NativeRpcPlacement {
+    /// The layers this machine holds.
+    pub local: NativeLayerRange,
+    pub workers: Vec<NativeRpcWorkerPlacement>,
 }
 
 /// What a model is, from its GGUF metadata and llama.cpp (`gpt4all_core::ModelInfo`).
@@ -38,6 +68,8 @@ pub struct NativeModelInfo {
     pub has_encoder: bool,
     /// The file it was loaded from.
     pub path: String,
+    /// Where the layers are, for a model spread over RPC workers.
+    pub rpc: Option<NativeRpcPlacement>,
 }
 
 #[napi(object)]
@@ -139,6 +171,8 @@ pub struct NativeErrorInfo {
     pub line: Option<u32>,
     /// ERR_GRAMMAR_INVALID: its column in characters, from 1.
     pub column: Option<u32>,
+    /// ERR_RPC_UNAVAILABLE: the worker (`host:port`).
+    pub endpoint: Option<String>,
 }
 
 /// One event of a running generation, delivered in order on the JS thread: any number of

@@ -80,6 +80,7 @@ pub fn error_info(error: &Error) -> NativeErrorInfo {
         offset: None,
         line: None,
         column: None,
+        endpoint: None,
     };
     match error {
         Error::ContextOverflow { tokens, context_size } => {
@@ -95,6 +96,7 @@ pub fn error_info(error: &Error) -> NativeErrorInfo {
             info.line = Some(*line as u32);
             info.column = Some(*column as u32);
         }
+        Error::RpcUnavailable { endpoint, .. } => info.endpoint = Some(endpoint.clone()),
         _ => {}
     }
     info

@@ -22,6 +22,8 @@ export interface ThroughputJob extends JobBase {
   tg?: { tokens: number[]; reps: number };
   /** After this long in pp (or tg), stop repeating it even if fewer than `reps` ran (at least one runs). */
   maxSeconds: number;
+  /** Spread the model over these RPC workers (`loadModel`'s `rpcWorkers`). */
+  rpcWorkers?: string[];
 }
 
 export interface ThroughputResult {

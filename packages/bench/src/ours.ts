@@ -188,6 +188,6 @@ export async function oursEmbed(job: EmbedJob): Promise<EmbedResult> {
   return { tokens, ms };
 }
 
-function load(job: { modelPath: string; backend: string }): Promise<Model> {
-  return loadModel(job.modelPath, { backend: job.backend, useMmap: true });
+function load(job: { modelPath: string; backend: string; rpcWorkers?: string[] }): Promise<Model> {
+  return loadModel(job.modelPath, { backend: job.backend, useMmap: true, ...(job.rpcWorkers && { rpcWorkers: job.rpcWorkers }) });
 }

@@ -42,6 +42,11 @@ export function renderReport(r: BenchResults): string {
     ...(r.batching ? [''] : []),
     '| latency and memory | @gpt4all/core | reference |',
     '|---|---:|---:|',
+    ...(r.rpc
+      ? [
+          `| spread over this machine and ${r.rpc.workers} RPC workers on loopback, ${r.models.big.label}: pp${big.promptTokens}; tg${big.generatedTokens} | ${spread(r.rpc.pp)}; ${spread(r.rpc.tg)} tokens/s | on this machine alone: ${times(r.rpc.ppVsLocal)}; ${times(r.rpc.tgVsLocal)} |`,
+        ]
+      : []),
     `| time to first token, ${r.ttft.promptTokens}-token prompt, ${r.models.big.label} | ${ms(r.ttft.firstTurnMs)} | |`,
     `| time to first token, second turn (${r.ttft.secondTurnCachedTokens} tokens cached, ${r.ttft.secondTurnNewTokens} evaluated) | ${ms(r.ttft.secondTurnMs)} (${percent(r.ttft.ratio)} of the first) | |`,
     `| tg${tiny.generatedTokens} by the engine's own clock (inside the native call), ${r.models.tiny.label} | ${spread(tiny.tg.oursEngineClock)} tokens/s | ${times(ratio(tiny.tg.oursEngineClock, tiny.tg.llamaCpp))} llama-bench |`,

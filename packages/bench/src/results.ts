@@ -5,6 +5,7 @@ import { repoRoot } from './llama-tools.js';
 import type { ContentionEntry } from './measurement-guard.js';
 import type { MachineInfo } from './machine.js';
 import type { BenchModel } from './models.js';
+import { RPC_WORKERS } from './rpc-spread.js';
 import { ratio, summarize, type Summary } from './stats.js';
 
 /** One figure from @gpt4all/core next to the same figure from llama.cpp and node-llama-cpp. */
@@ -79,6 +80,12 @@ export interface BenchResults {
       overheadUsPerToken: number;
     };
   };
+  /**
+   * The big model spread over this machine and `workers` RPC workers on loopback (issue #20),
+   * against the same model on this machine alone: the ratio is the network's cost. Null when not
+   * measured (GPU variants, runs before the row existed).
+   */
+  rpc?: { workers: number; pp: Summary; tg: Summary; ppVsLocal: number; tgVsLocal: number } | null;
   ttft: { promptTokens: number; secondTurnNewTokens: number; firstTurnMs: Summary; secondTurnMs: Summary; secondTurnCachedTokens: number; ratio: number };
   memory: { fileBytes: number; ours: MemoryFigure; nodeLlamaCpp: MemoryFigure | null; llamaCpp: { peakRssBytes: number; aboveFileBytes: number } | null };
   embeddings: { model: string; texts: number; tokens: number; ours: Summary; llamaCpp: Summary; vsLlamaCpp: number };
@@ -234,6 +241,15 @@ export function buildResults(run: RunContext, store: SampleStore, loadAverageAft
         overheadUsPerToken: 1e6 / tinyTg.ours.median - 1e6 / tinyTg.llamaCpp.median,
       },
     },
+    rpc: store.has('big.tg.rpc')
+      ? {
+          workers: RPC_WORKERS,
+          pp: store.summary('big.pp.rpc'),
+          tg: store.summary('big.tg.rpc'),
+          ppVsLocal: ratio(store.summary('big.pp.rpc'), store.summary('big.pp.ours')),
+          tgVsLocal: ratio(store.summary('big.tg.rpc'), store.summary('big.tg.ours')),
+        }
+      : null,
     ttft: {
       promptTokens: config.ttft.promptTokens,
       secondTurnNewTokens: store.value('ttft.secondTurnPrompt') - store.value('ttft.secondTurnCached'),

@@ -18,6 +18,7 @@ import { MeasurementGuard } from './measurement-guard.js';
 import { ensureBenchModel, ensureBertModel, ensureTinyModel, type BenchModel } from './models.js';
 import { moreRandomTokens, randomTokens } from './random-tokens.js';
 import { buildResults, SampleStore, type BenchResults } from './results.js';
+import { measureRpcSpread } from './rpc-spread.js';
 import { runJob } from './run-process.js';
 import { perSecond } from './stats.js';
 
@@ -115,6 +116,18 @@ export async function runBench(config: BenchConfig, log: (line: string) => void)
   if (all) {
     await throughput('big', big, config.big);
     await throughput('tiny', tiny, config.tiny);
+    // The same pp and tg jobs as ours above, with the layers spread over RPC workers.
+    const spreadJob: ThroughputJob = {
+      kind: 'throughput',
+      engine: 'ours',
+      modelPath: big.path,
+      ...base,
+      pp: { tokens: randomTokens(big, config.big.promptTokens, 1), reps: config.big.repsPerPass },
+      tg: { tokens: randomTokens(big, config.big.generatedTokens, 2), reps: config.big.repsPerPass },
+      maxSeconds: config.big.maxSeconds,
+    };
+    if (gpu) skipped.push('RPC spread: measured on CPU variants only (a GPU host would also move its share to its GPU)');
+    else await measureRpcSpread({ job: spreadJob, passes: config.passes, guard, store, timeoutMs: jobTimeoutMs });
   }
 
   const batching = { config, model: big, binDir, gpuLayers, backend: variant, guard, store, skipped, jobTimeoutMs };

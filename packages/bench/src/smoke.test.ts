@@ -47,6 +47,13 @@ describe('pnpm bench, smoke profile', () => {
     expect(missing).toEqual([]);
   });
 
+  it('measures the big model spread over RPC workers against the same model local', () => {
+    expect(results.rpc?.workers).toBe(2);
+    expect(results.rpc?.tg.samples.length).toBeGreaterThanOrEqual(2);
+    expect(results.rpc?.tgVsLocal).toBeGreaterThan(0);
+    expect(printed).toMatch(/RPC workers on loopback/);
+  });
+
   it('compares against llama.cpp built with the same flags and threads', () => {
     expect(results.setup.threads).toBeGreaterThan(0);
     expect(results.setup.cmakeFlags['GGML_NATIVE']).toBe('OFF');

@@ -1,9 +1,9 @@
-import { loadModel as loadEngineModel } from '@gpt4all/core';
+import { loadModel as loadEngineModel, type LoadModelOptions as EngineLoadModelOptions } from '@gpt4all/core';
 import { locateModel, type LocateModelOptions } from './locate-model.js';
 import { Model } from './model.js';
 
 /** Options of {@link loadModel}: where to find the model, and how to run it. */
-export interface LoadModelOptions extends LocateModelOptions {
+export interface LoadModelOptions extends LocateModelOptions, Pick<EngineLoadModelOptions, 'rpcWorkers' | 'rpcSplit' | 'rpcTimeoutMs'> {
   /** Force a native variant (`cpu-avx2`, `cuda`, ...) instead of the best one for this machine. */
   backend?: string;
   /** Layers to put on the GPU: `'auto'` (the default: as many as the free VRAM holds, 0 on CPU), `'max'` or a count. */
@@ -55,6 +55,9 @@ export async function loadModel(nameOrPath: string, options: LoadModelOptions = 
     gpuLayers: options.gpuLayers,
     onProgress: options.onLoadProgress,
     signal: options.signal,
+    rpcWorkers: options.rpcWorkers,
+    rpcSplit: options.rpcSplit,
+    rpcTimeoutMs: options.rpcTimeoutMs,
   });
   return new Model(engine, entry, { threads: options.threads, parallel: options.parallel, contextSize: options.contextSize });
 }

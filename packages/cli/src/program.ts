@@ -4,6 +4,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
 import { pullCommand } from './commands/pull.js';
 import { rmCommand } from './commands/rm.js';
+import { rpcWorkerCommand } from './commands/rpc-worker.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 
@@ -33,12 +34,13 @@ export function createProgram(): Command {
         '  gpt4all chat "Llama 3.2 1B Instruct"',
         '  echo "Name three colours" | gpt4all run Llama-3.2-1B-Instruct-Q4_0.gguf --temperature 0',
         '  gpt4all serve --model "Llama 3.2 1B Instruct" --port 4891',
+        '  gpt4all rpc-worker --port 50052   (then: gpt4all serve --model m.gguf --rpc 127.0.0.1:50052)',
         '',
         'Exit status: 0 ok, 1 error, 2 usage error, 130 interrupted (Ctrl-C).',
         'Environment: GPT4ALL_MODEL_PATH (model directory), GPT4ALL_CATALOG_URL (catalog), HF_TOKEN, HF_ENDPOINT.',
       ].join('\n'),
     );
-  for (const command of [chatCommand(), runCommand(), pullCommand(), listCommand(), rmCommand(), serveCommand(), doctorCommand()]) {
+  for (const command of [chatCommand(), runCommand(), pullCommand(), listCommand(), rmCommand(), serveCommand(), rpcWorkerCommand(), doctorCommand()]) {
     // Subcommands report their parse errors the same way.
     program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }

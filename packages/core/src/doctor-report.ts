@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { NativeDevice } from './native/binding.js';
 import type { BackendResolution, CpuLevelInfo, findPackage, PackageContents, VariantSpec } from './resolve-backend.js';
 import type { GpuHints } from './gpu-hints.js';
+import type { RpcDevice } from './rpc-worker.js';
 
 /** Everything `gpt4all-doctor` found, gathered before anything is printed. */
 export interface DoctorFindings {
@@ -24,6 +25,8 @@ export interface DoctorFindings {
   devices?: NativeDevice[];
   devicesError?: string;
   probeCache?: string;
+  /** With `--rpc`: each RPC worker's devices (memory in bytes), or why it cannot be used. */
+  rpcWorkers?: { endpoint: string; devices?: RpcDevice[]; error?: string }[];
 }
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
@@ -85,6 +88,14 @@ export function doctorReport(f: DoctorFindings): string[] {
       lines.push(`  ${d.name}: ${d.description} (${d.kind}, ${d.backend}${memory})`);
     }
     if (f.devicesError) lines.push(`  could not list devices: ${f.devicesError}`);
+  }
+
+  if (f.rpcWorkers) {
+    section('RPC workers');
+    for (const w of f.rpcWorkers) {
+      if (w.error !== undefined) lines.push(`  ${w.endpoint}: UNAVAILABLE: ${w.error}`);
+      for (const d of w.devices ?? []) lines.push(`  ${w.endpoint}: ${d.name}, ${gib(d.memoryFree)} free of ${gib(d.memoryTotal)}`);
+    }
   }
 
   section('Next steps');

@@ -1,6 +1,6 @@
 // Runs the built `gpt4all-doctor` bin as a user would, on this machine and on a fake one with an
 // NVIDIA driver and a CUDA package whose runtime library is missing.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,5 +75,28 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('gpt4all-
     expect(missing.status).toBe(1);
     expect(missing.stdout).toContain("could not list devices: no usable backend: CPU level 'pentium4' is not installed");
     expect(doctor(['--help']).stdout).toContain('usage: gpt4all-doctor');
+  });
+
+  it('--rpc checks RPC workers: lists the devices of one that answers, and fails for one that does not', async () => {
+    const port = 20000 + (process.pid % 20000);
+    const code = `import(${JSON.stringify(resolve(__dirname, '../dist/index.js'))}).then((c) => c.serveRpcWorker({ port: ${port}, threads: 1 }))`;
+    const worker = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let output = '';
+      worker.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      while (!/transport\s*:/.test(output)) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      const answered = await new Promise<{ status: number | null; stdout: string }>((done) => {
+        const run = spawn(process.execPath, [doctorBin, '--rpc', `127.0.0.1:${port},127.0.0.1:1`], { env: { ...process.env, GPT4ALL_PROBE_CACHE: 'off' } });
+        let stdout = '';
+        run.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        run.on('close', (status) => done({ status, stdout }));
+      });
+      expect(answered.stdout).toMatch(new RegExp(`RPC workers\\n  127\\.0\\.0\\.1:${port}: RPC\\d+, [\\d.]+ GiB free of [\\d.]+ GiB`));
+      expect(answered.stdout).toMatch(/127\.0\.0\.1:1: UNAVAILABLE: .*connection refused/);
+      expect(answered.status).toBe(1);
+    } finally {
+      worker.kill('SIGKILL');
+    }
   });
 });

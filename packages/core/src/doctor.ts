@@ -2,14 +2,16 @@
 // `gpt4all-doctor` (also `npx @gpt4all/core doctor`): prints what this machine has, which
 // variants are installed, which one would run and why, and what to do for GPU support.
 //
-//   gpt4all-doctor [--json] [--refresh]
+//   gpt4all-doctor [--json] [--refresh] [--rpc host:port,...]
 //
-// --refresh probes GPU packages again instead of reading the probe cache.
+// --refresh probes GPU packages again instead of reading the probe cache; --rpc connects to RPC
+// workers as a model load would and lists their devices.
 import { parseArgs } from 'node:util';
 import { probeCachePath } from './backend-probe-cache.js';
 import { doctorReport, type DoctorFindings } from './doctor-report.js';
 import { gpuHints } from './gpu-hints.js';
 import { bindingFor } from './native/load-binding.js';
+import { probeRpcWorker } from './rpc-worker.js';
 import { currentPlatform, findPackage, packageContents, packageNameOf, resolveBackend, variantsFor } from './resolve-backend.js';
 
 declare const __GPT4ALL_CORE_VERSION__: string;
@@ -61,14 +63,29 @@ function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}):
   return findings;
 }
 
-const usage = 'usage: gpt4all-doctor [--json] [--refresh]\n  --json     the findings as JSON\n  --refresh  probe GPU packages again instead of reading the probe cache\n';
+const usage =
+  'usage: gpt4all-doctor [--json] [--refresh] [--rpc host:port,...]\n  --json     the findings as JSON\n  --refresh  probe GPU packages again instead of reading the probe cache\n' +
+  '  --rpc      check RPC workers: connect as a model load would, list their devices\n';
 
-function main(argv: string[]): number {
-  let values: { json?: boolean; refresh?: boolean; help?: boolean };
+/** Each worker, probed in turn (a worker serves one connection at a time), within 5 s each. */
+async function probeWorkers(list: string): Promise<NonNullable<DoctorFindings['rpcWorkers']>> {
+  const results: NonNullable<DoctorFindings['rpcWorkers']> = [];
+  for (const endpoint of list.split(',').map((e) => e.trim()).filter(Boolean)) {
+    try {
+      results.push({ endpoint, devices: (await probeRpcWorker(endpoint, { timeoutMs: 5000 })).devices });
+    } catch (error) {
+      results.push({ endpoint, error: (error as Error).message });
+    }
+  }
+  return results;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values: { json?: boolean; refresh?: boolean; help?: boolean; rpc?: string };
   try {
     ({ values } = parseArgs({
       args: argv[0] === 'doctor' ? argv.slice(1) : argv,
-      options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false }, rpc: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
     }));
   } catch (error) {
     process.stderr.write(`gpt4all-doctor: ${(error as Error).message}\n${usage}`);
@@ -79,8 +96,10 @@ function main(argv: string[]): number {
     return 0;
   }
   const findings = diagnose({ refresh: values.refresh });
+  if (values.rpc !== undefined && findings.resolution && !findings.devicesError) findings.rpcWorkers = await probeWorkers(values.rpc);
   process.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : `${doctorReport(findings).join('\n')}\n`);
-  return findings.resolution && !findings.devicesError ? 0 : 1;
+  const workersAnswer = (findings.rpcWorkers ?? []).every((w) => w.error === undefined);
+  return findings.resolution && !findings.devicesError && workersAnswer ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

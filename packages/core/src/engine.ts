@@ -3,10 +3,14 @@ import type { NativeDevice } from './native/binding.js';
 import type { FileType, LogLevel } from './native/contract.js';
 import { loadBinding } from './native/load-binding.js';
 import type { BackendResolution } from './resolve-backend.js';
+import { rpcWorkersInUse, type RpcWorkerUse } from './rpc-worker.js';
 
-/** The native variant this process uses, why it was chosen, and every candidate considered. */
-export function backendInfo(): BackendResolution {
-  return loadBinding().resolution;
+/**
+ * The native variant this process uses, why it was chosen, and every candidate considered; and
+ * the RPC workers its loaded models use, with the layers each holds there.
+ */
+export function backendInfo(): BackendResolution & { rpcWorkers: RpcWorkerUse[] } {
+  return { ...loadBinding().resolution, rpcWorkers: rpcWorkersInUse() };
 }
 
 /** A compute device of the current backend. */

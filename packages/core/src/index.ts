@@ -6,6 +6,8 @@ export type { GenerateOptions, GenerateResult, GenerationChunk, GenerationTiming
 export type { FinishReason } from './native/contract.js';
 export { backendInfo, listDevices, quantize, setLogHandler } from './engine.js';
 export type { Device, QuantizationType } from './engine.js';
+export { probeRpcWorker, rpcWorkersInUse, serveRpcWorker } from './rpc-worker.js';
+export type { RpcDevice, RpcWorker, RpcWorkerOptions, RpcWorkerUse } from './rpc-worker.js';
 export { resolveBackend, variantsFor, packageNameOf, currentPlatform } from './resolve-backend.js';
 export type { BackendResolution, BackendAttempt, CpuLevelInfo, PackageContents, ResolveBackendOptions, VariantSpec } from './resolve-backend.js';
 export { estimateMemory, fitGpuLayers, modelShapeOf, readModelShape } from './estimate-memory.js';
@@ -21,6 +23,7 @@ export { ModelLoadError } from './errors/model-load-error.js';
 export type { ModelLoadErrorCode } from './errors/model-load-error.js';
 export { ContextOverflowError } from './errors/context-overflow-error.js';
 export { GrammarError } from './errors/grammar-error.js';
+export { RpcError } from './errors/rpc-error.js';
 export { SchemaError } from './errors/schema-error.js';
 export type { SchemaErrorCode } from './errors/schema-error.js';
 export { buildGrammar, jsonSchemaToGrammar } from './grammar.js';

@@ -1,11 +1,13 @@
 import { abortError, abortFlagFor } from './abort.js';
 import { Context, type ContextOptions } from './context.js';
 import { Gpt4AllError } from '@gpt4all/errors';
+import type { RpcError } from './errors/rpc-error.js';
 import { callNative, toError } from './errors/to-error.js';
 import { fitGpuLayers } from './estimate-memory.js';
 import type { NativeModelInfo } from './native/binding.js';
 import { loadBinding, type NativeBinding } from './native/load-binding.js';
 import type { BackendResolution } from './resolve-backend.js';
+import { trackSpreadModel } from './rpc-worker.js';
 
 type NativeModel = InstanceType<NativeBinding['NativeModel']>;
 
@@ -33,6 +35,30 @@ export interface LoadModelOptions {
   vocabOnly?: boolean;
   /** Memory-map the file (default true). */
   useMmap?: boolean;
+  /**
+   * RPC workers (`host:port`, each started with `gpt4all rpc-worker` or {@link serveRpcWorker})
+   * that hold part of the layers, so that a model too large for one machine runs across several
+   * (llama.cpp's RPC backend, `ggml-rpc`). This machine keeps the first layers (on its GPUs
+   * instead when `gpuLayers` is not 0 on a GPU backend); the workers take the rest, in order, the
+   * output layer on the last. `info.rpc` says which layers each holds. The protocol has no
+   * authentication or encryption: use workers on a trusted network or through an SSH tunnel.
+   * Errors: `RpcError` (`ERR_RPC_UNAVAILABLE`) when a worker refuses the connection, does not
+   * answer within `rpcTimeoutMs`, or speaks another protocol version; a model whose worker fails
+   * later fails every call with it, and other models go on.
+   */
+  rpcWorkers?: string[];
+  /**
+   * With `rpcWorkers`: the share of the layers for this machine, then for each worker (weights,
+   * such as `[1, 2, 2]`; 0 leaves a place empty). Default: by free memory, as llama.cpp splits
+   * between GPUs (a worker started with `--mem` offers that much).
+   */
+  rpcSplit?: number[];
+  /**
+   * With `rpcWorkers`: milliseconds a worker may take to answer one request (a prompt batch's
+   * compute of its layers included) before the model fails with `ERR_RPC_UNAVAILABLE`. Default
+   * `DEFAULTS.rpcTimeoutMs`.
+   */
+  rpcTimeoutMs?: number;
 }
 
 /** What a model is: its GGUF metadata and llama.cpp's figures (fields documented in the native contract). */
@@ -70,11 +96,20 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const { binding, resolution } = loadBinding({ ...(options.backend !== undefined && { backend: options.backend }), ...(options.cpuLevel !== undefined && { cpuLevel: options.cpuLevel }) });
   const onGpu = binding.listDevices().some((d) => d.kind === 'gpu' || d.kind === 'igpu');
   const asked = options.gpuLayers ?? 'auto';
-  const gpuLayers = asked !== 'auto' ? asked : onGpu && !options.vocabOnly ? autoGpuLayers(path, binding) : 0;
+  // With RPC workers, 'auto' keeps this machine's share on its GPUs when it has any.
+  const spread = (options.rpcWorkers?.length ?? 0) > 0;
+  const gpuLayers = asked !== 'auto' ? asked : onGpu && !options.vocabOnly ? (spread ? 'max' : autoGpuLayers(path, binding)) : 0;
   const { flag, release } = abortFlagFor(binding, options.signal);
   try {
     const native = await new Promise<NativeModel>((resolve, reject) => {
-      const nativeOptions = { gpuLayers: gpuLayers === 'max' ? -1 : gpuLayers, useMmap: options.useMmap ?? true, vocabOnly: options.vocabOnly ?? false };
+      const nativeOptions = {
+        gpuLayers: gpuLayers === 'max' ? -1 : gpuLayers,
+        useMmap: options.useMmap ?? true,
+        vocabOnly: options.vocabOnly ?? false,
+        ...(options.rpcWorkers !== undefined && { rpcWorkers: options.rpcWorkers }),
+        ...(options.rpcSplit !== undefined && { rpcSplit: options.rpcSplit }),
+        ...(options.rpcTimeoutMs !== undefined && { rpcTimeoutMs: options.rpcTimeoutMs }),
+      };
       callNative(() =>
         binding.loadModel(path, nativeOptions, flag, (event) => {
           if (event.kind === 'progress') options.onProgress?.(event.progress);
@@ -83,7 +118,9 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
         }),
       );
     });
-    return new Model(native, binding, resolution, gpuLayers === 'max' ? -1 : gpuLayers);
+    const model = new Model(native, binding, resolution, gpuLayers === 'max' ? -1 : gpuLayers);
+    if (model.info.rpc) trackSpreadModel(model);
+    return model;
   } finally {
     release();
   }
@@ -206,6 +243,17 @@ export class Model {
 
   get disposed(): boolean {
     return this.#disposed;
+  }
+
+  /**
+   * For a model spread over RPC workers (`rpcWorkers`): the `RpcError` of the worker that failed,
+   * once one has (every call on the model then fails with it; dispose it and load it again), else
+   * undefined. Always undefined for a local model.
+   */
+  rpcError(): RpcError | undefined {
+    this.#check();
+    const failure = this.info.rpc ? callNative(() => this.#native.rpcFailure()) : null;
+    return failure ? (toError(failure, { path: this.info.path }) as RpcError) : undefined;
   }
 
   #check() {

@@ -51,7 +51,14 @@ export async function createServer(options: ServeOptions): Promise<ServerApp> {
   const events = new AppEventBus();
   const modelsDir = defaultModelPath({ modelPath: resolved.modelsDir });
   const registry = await ModelRegistry.open(resolved.models, {
-    loadOptions: { modelPath: modelsDir, catalog: resolved.catalogUrl, threads: resolved.threads, parallel: resolved.parallel, contextSize: resolved.contextSize },
+    loadOptions: {
+      modelPath: modelsDir,
+      catalog: resolved.catalogUrl,
+      threads: resolved.threads,
+      parallel: resolved.parallel,
+      contextSize: resolved.contextSize,
+      ...(resolved.rpcWorkers && { rpcWorkers: resolved.rpcWorkers, rpcSplit: resolved.rpcSplit }),
+    },
     lazy: resolved.loadOnFirstRequest,
     parallel: resolved.parallel,
     maxQueue: resolved.maxQueue,

@@ -106,6 +106,16 @@ export class ServedModel {
    */
   model(): Promise<Model> {
     this.lastUsed = performance.now();
+    // A model spread over RPC workers whose worker failed cannot compute any more: load it again
+    // (the worker may be back; if not, the load says so).
+    if (this.#loaded?.engine.rpcError() && !this.#loaded.engine.disposed) {
+      const broken = this.#loaded;
+      this.#loading = undefined;
+      this.#loaded = undefined;
+      this.#state = 'unloaded';
+      // Requests still on it end with the worker's error; then it is freed.
+      void broken.dispose().catch(() => {});
+    }
     if (!this.#loading) {
       const report = (state: ModelState, progress: number, error: string | null = null) => this.#onLoad?.(this.id, { state, progress, error });
       const throttle = new ProgressThrottle<number>((progress) => {

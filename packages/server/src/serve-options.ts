@@ -58,6 +58,14 @@ export interface ServeOptions {
    * `@gpt4all/web`'s `dist`). Default: none (`/` answers 404 as any unknown path).
    */
   webAppDir?: string;
+  /**
+   * RPC workers (`host:port`) that hold part of the layers of every model served (`loadModel`'s
+   * `rpcWorkers`): one spread model runs across this machine and the workers. A request to a model
+   * whose worker failed answers 503 with code `ERR_RPC_UNAVAILABLE`.
+   */
+  rpcWorkers?: string[];
+  /** With `rpcWorkers`: the share of the layers for this machine, then each worker (`loadModel`'s `rpcSplit`). */
+  rpcSplit?: number[];
 }
 
 /** A server that {@link startServer} started. */
@@ -100,6 +108,8 @@ export interface ResolvedServeOptions extends Required<Pick<ServeOptions, 'host'
   catalogUrl: string | undefined;
   /** An absolute path. */
   webAppDir: string | undefined;
+  rpcWorkers: string[] | undefined;
+  rpcSplit: number[] | undefined;
 }
 
 /**
@@ -124,6 +134,13 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
   const catalogUrl = options.catalogUrl ?? (process.env[CATALOG_URL_ENV]?.trim() || undefined);
   if (catalogUrl !== undefined && (typeof catalogUrl !== 'string' || catalogUrl === '')) throw invalid('catalogUrl must be a non-empty string');
   if (options.webAppDir !== undefined && (typeof options.webAppDir !== 'string' || options.webAppDir === '')) throw invalid('webAppDir must be a non-empty string');
+  const { rpcWorkers, rpcSplit } = options;
+  if (rpcWorkers !== undefined && (!Array.isArray(rpcWorkers) || rpcWorkers.length === 0 || !rpcWorkers.every((w) => typeof w === 'string' && /^.+:\d+$/.test(w)))) {
+    throw invalid('rpcWorkers must be a non-empty list of host:port');
+  }
+  if (rpcSplit !== undefined && (rpcWorkers === undefined || !Array.isArray(rpcSplit) || rpcSplit.length !== rpcWorkers.length + 1 || !rpcSplit.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0))) {
+    throw invalid('rpcSplit must be one non-negative share for this machine, then one per RPC worker');
+  }
   return {
     models: [...models],
     host,
@@ -143,6 +160,8 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     log,
     closeGraceMs: integer('closeGraceMs', options.closeGraceMs ?? SERVER_DEFAULTS.closeGraceMs, 0, 2 ** 31 - 1),
     maxLoadedModels: integer('maxLoadedModels', options.maxLoadedModels ?? SERVER_DEFAULTS.maxLoadedModels, 1, 1000),
+    rpcWorkers: rpcWorkers && [...rpcWorkers],
+    rpcSplit: rpcSplit && [...rpcSplit],
   };
 }
 

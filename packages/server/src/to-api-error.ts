@@ -28,8 +28,8 @@ const BAD_REQUEST_CODES = new Set([
   'ERR_UNSAFE_FILENAME',
 ]);
 
-// @gpt4all codes of a service the server depends on failing (the model catalog's host), not the server.
-const UPSTREAM_STATUS: Record<string, number> = { ERR_CATALOG_UNAVAILABLE: 503, ERR_CATALOG_INVALID: 502 };
+// @gpt4all codes of a service the server depends on failing (the model catalog's host, an RPC worker), not the server.
+const UPSTREAM_STATUS: Record<string, number> = { ERR_CATALOG_UNAVAILABLE: 503, ERR_CATALOG_INVALID: 502, ERR_RPC_UNAVAILABLE: 503 };
 
 // Node's codes for a peer that closed the connection under a read or a write.
 const CLIENT_GONE_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED', 'EPIPE']);

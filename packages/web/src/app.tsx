@@ -69,16 +69,17 @@ export function App() {
     requestAnimationFrame(() => document.getElementById('sidebar-toggle')?.focus());
   };
   // Esc closes the overlay wherever focus is (Tab can leave the sidebar for the page's body).
-  const overlay = sidebarOpen.value && narrowScreen.value;
+  // One listener for the app's life, reading the signals when the key comes: one added when the
+  // sidebar opens would be attached only after the paint, and an early Esc would be lost.
   useEffect(() => {
-    if (!overlay) return;
     const onKeyDown = (event: KeyboardEvent) => {
       // A rename field's Esc ends the rename only (it prevents the default).
-      if (event.key === 'Escape' && !event.defaultPrevented) closeSidebar();
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (sidebarOpen.peek() && narrowScreen.peek()) closeSidebar();
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [overlay]);
+  }, []);
   const closeSettings = () => {
     settingsOpen.value = false;
     document.getElementById('settings-toggle')?.focus();
@@ -108,6 +109,7 @@ export function App() {
 
   const page = route.value.page;
   // While the overlay sidebar is open, what is behind it can be neither clicked nor tabbed to.
+  const overlay = sidebarOpen.value && narrowScreen.value;
   return (
     <div class={`app${sidebarOpen.value ? ' sidebar-open' : ''}`}>
       <Sidebar overlay={overlay} onClose={closeSidebar} />

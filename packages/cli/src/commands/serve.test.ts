@@ -117,4 +117,14 @@ describe.skipIf(!serverBuilt)('gpt4all serve', () => {
     expect(result.code).toBe(143);
     await inFlight;
   });
+
+  it('refuses malformed --rpc and --rpc-split as usage errors, and an unreachable worker as an RPC error', async () => {
+    for (const args of [['--rpc', 'nohost'], ['--rpc', 'host:0'], ['--rpc-split', '1,1'], ['--rpc', '127.0.0.1:1', '--rpc-split', '1'], ['--rpc', '127.0.0.1:1', '--rpc-split', '1,x']]) {
+      const result = await runCli(['serve', '--model', hello, '--port', '0', ...args], cli);
+      expect(result.code, args.join(' ')).toBe(2);
+    }
+    const unreachable = await runCli(['serve', '--model', hello, '--port', '0', '--rpc', '127.0.0.1:1'], cli);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/RPC worker 127\.0\.0\.1:1 unavailable: connection refused.*\(ERR_RPC_UNAVAILABLE\)/);
+  });
 });

@@ -1,6 +1,6 @@
 import { DEFAULTS } from '@gpt4all/chat';
 import type { ServeOptions } from '@gpt4all/server';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultModel } from '../default-model.js';
 import { UsageError } from '../usage-error.js';
 import { addModelSourceOptions, catalogSource, resolveModelArgument, type ModelSourceFlags } from '../model-source-options.js';
@@ -9,6 +9,9 @@ import { collect, integerInRange } from '../parse-number.js';
 
 /** The flags, named as the server's options they pass on. */
 type ServeFlags = Pick<ServeOptions, 'host' | 'port' | 'parallel' | 'threads' | 'apiKey' | 'cors' | 'contextSize' | 'maxLoadedModels'> & ModelSourceFlags & {
+  /** `--rpc a:1,b:2`: RPC workers (repeatable). */
+  rpc?: string[];
+  rpcSplit?: number[];
   model?: string[];
   lazy?: boolean;
   /** False with `--no-web`. */
@@ -37,7 +40,9 @@ export function serveCommand(): Command {
     .addOption(new Option('--context-size <n>', `tokens each of a model's sequences holds (default: the catalog's, else ${DEFAULTS.contextSize})`).argParser(integerInRange(16)))
     .option('--lazy', 'load each model on its first request instead of at start')
     .addOption(new Option('--max-loaded-models <n>', `most models loaded at once; the least recently used one loaded on demand makes room (default: 3)`).argParser(integerInRange(1)))
-    .option('--no-web', 'do not serve the web app at / (only the APIs)');
+    .option('--no-web', 'do not serve the web app at / (only the APIs)')
+    .addOption(new Option('--rpc <host:port,...>', 'spread each model over these RPC workers (started with `gpt4all rpc-worker`) and this machine').argParser(rpcWorkers))
+    .addOption(new Option('--rpc-split <shares>', 'with --rpc: shares of the layers, this machine first, then each worker (such as 1,2,2; default: by free memory)').argParser(rpcSplit));
   // The catalog names models for `--model` and is what the web app's Models page offers.
   return addModelSourceOptions(command)
     .action(async (flags: ServeFlags) => {
@@ -45,7 +50,29 @@ export function serveCommand(): Command {
     });
 }
 
+/** `--rpc`: comma-separated `host:port`, repeatable. */
+function rpcWorkers(value: string, previous: string[] | undefined): string[] {
+  const workers = value.split(',').map((w) => w.trim()).filter((w) => w !== '');
+  for (const worker of workers) {
+    const port = Number(/:(\d+)$/.exec(worker)?.[1]);
+    if (!(port >= 1 && port <= 65535) || worker.startsWith(':')) throw new InvalidArgumentError(`'${worker}' is not host:port.`);
+  }
+  if (workers.length === 0) throw new InvalidArgumentError('expected host:port,...');
+  return [...(previous ?? []), ...workers];
+}
+
+/** `--rpc-split 1,2,2`: non-negative shares. */
+function rpcSplit(value: string): number[] {
+  const shares = value.split(',').map((s) => Number(s.trim()));
+  if (shares.some((s) => !Number.isFinite(s) || s < 0) || value.trim() === '') throw new InvalidArgumentError('expected non-negative numbers, such as 1,2,2.');
+  return shares;
+}
+
 async function serve(flags: ServeFlags): Promise<void> {
+  if (flags.rpcSplit && !flags.rpc) throw new UsageError('--rpc-split needs --rpc');
+  if (flags.rpcSplit && flags.rpc && flags.rpcSplit.length !== flags.rpc.length + 1) {
+    throw new UsageError(`--rpc-split needs ${flags.rpc.length + 1} shares: this machine first, then each of the ${flags.rpc.length} workers`);
+  }
   const models = flags.model?.map((model) => resolveModelArgument(model, flags)) ?? (await installedDefault(flags));
   // Imported here: the server (fastify and all) is only needed by this command.
   const { startServer } = await import('@gpt4all/server');
@@ -65,6 +92,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     maxLoadedModels: flags.maxLoadedModels,
     webAppDir,
     log: (line) => process.stderr.write(`${line}\n`),
+    ...(flags.rpc && { rpcWorkers: flags.rpc, rpcSplit: flags.rpcSplit }),
   });
   const served = server.models.length > 0 ? server.models.join(', ') : 'the models of the model directory, on demand';
   process.stderr.write(`serving ${served} on ${server.url}\n`);

@@ -4,6 +4,7 @@ import type { NativeErrorInfo } from '../native/binding.js';
 import { BackendError } from './backend-error.js';
 import { ContextOverflowError } from './context-overflow-error.js';
 import { GrammarError } from './grammar-error.js';
+import { RpcError } from './rpc-error.js';
 import { SchemaError } from './schema-error.js';
 import { ModelLoadError } from './model-load-error.js';
 
@@ -36,7 +37,7 @@ export function toError(error: unknown, context: { path?: string } = {}): unknow
     return new Gpt4AllError('ERR_INVALID_ARGUMENT', `invalid argument: ${argumentProblem(error.message)}`, { cause: error });
   }
   if (!isEngineError(error)) return error;
-  const { code, message, tokens, contextSize, keyword, schemaPath, offset, line, column } = error;
+  const { code, message, tokens, contextSize, keyword, schemaPath, offset, line, column, endpoint } = error;
   if (modelLoadCodes.has(code)) return new ModelLoadError(code as ModelLoadErrorCode, message, context.path ?? '');
   if (code === 'ERR_CONTEXT_OVERFLOW') return new ContextOverflowError(message, tokens ?? undefined, contextSize ?? undefined);
   if (code === 'ERR_NO_BACKEND') return new BackendError(code, message);
@@ -46,6 +47,7 @@ export function toError(error: unknown, context: { path?: string } = {}): unknow
   if (code === 'ERR_GRAMMAR_INVALID') {
     return new GrammarError(message, { offset: offset ?? undefined, line: line ?? undefined, column: column ?? undefined });
   }
+  if (code === 'ERR_RPC_UNAVAILABLE') return new RpcError(message, endpoint ?? undefined);
   return new Gpt4AllError<EngineErrorCode>(code, message);
 }
 

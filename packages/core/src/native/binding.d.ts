@@ -44,6 +44,11 @@ export declare class NativeContext {
 /** A loaded model. `dispose()` releases it once every context made from it is gone. */
 export declare class NativeModel {
   info(): NativeModelInfo
+  /**
+   * Why the model cannot compute any more (an RPC worker holding part of its layers failed),
+   * or null while it can.
+   */
+  rpcFailure(): NativeErrorInfo | null
   /** Every GGUF key/value, as a plain object. */
   metadata(): Record<string, unknown>
   tokenize(text: string, addSpecial: boolean, parseSpecial: boolean): Array<number>
@@ -173,6 +178,11 @@ export interface NativeDefaults {
   maxParallel: number
   /** Calls that may wait for a free sequence. */
   maxWaiting: number
+  /** Where an RPC worker listens when not told. */
+  rpcWorkerHost: string
+  rpcWorkerPort: number
+  /** Milliseconds an RPC worker may take to answer one request. */
+  rpcTimeoutMs: number
 }
 
 export interface NativeDevice {
@@ -210,6 +220,8 @@ export interface NativeErrorInfo {
   line?: number
   /** ERR_GRAMMAR_INVALID: its column in characters, from 1. */
   column?: number
+  /** ERR_RPC_UNAVAILABLE: the worker (`host:port`). */
+  endpoint?: string
 }
 
 /**
@@ -277,6 +289,13 @@ export interface NativeGrammarResult {
   error?: NativeErrorInfo
 }
 
+/** Which repeating layers one place holds (`gpt4all_core::LayerRange`). */
+export interface NativeLayerRange {
+  /** The first layer's index (0-based), meaningful when `count` is above 0. */
+  first: number
+  count: number
+}
+
 /** An event of `loadModel`: `progress` (0 to 1) any number of times, then `done` or `error`. */
 export type NativeLoadEvent =
   | { kind: 'progress'; progress: number }
@@ -313,6 +332,8 @@ export interface NativeModelInfo {
   hasEncoder: boolean
   /** The file it was loaded from. */
   path: string
+  /** Where the layers are, for a model spread over RPC workers. */
+  rpc?: NativeRpcPlacement
 }
 
 export interface NativeModelOptions {
@@ -320,6 +341,56 @@ export interface NativeModelOptions {
   gpuLayers?: number
   useMmap?: boolean
   vocabOnly?: boolean
+  /** RPC workers (`host:port`) holding part of the layers. */
+  rpcWorkers?: Array<string>
+  /** Shares of the layers: this machine first, then each worker. */
+  rpcSplit?: Array<number>
+  /** Milliseconds a worker may take to answer one request. */
+  rpcTimeoutMs?: number
+}
+
+/** A device of an RPC worker. */
+export interface NativeRpcDevice {
+  /** ggml's name for it on this host (`RPC0`). */
+  name: string
+  memoryFree: number
+  memoryTotal: number
+}
+
+/** Where the layers of a model spread over RPC workers are (`gpt4all_core::RpcPlacement`). */
+export interface NativeRpcPlacement {
+  /** The layers this machine holds. */
+  local: NativeLayerRange
+  workers: Array<NativeRpcWorkerPlacement>
+}
+
+export type NativeRpcProbeEvent =
+  | { kind: 'done'; endpoint: string; devices: Array<NativeRpcDevice> }
+  | { kind: 'error'; error: NativeErrorInfo }
+
+/**
+ * An event of `serveRpcWorker`: `ready` once it is about to listen, or `error` when it cannot
+ * start (then, or later if its server stops).
+ */
+export type NativeRpcWorkerEvent =
+  | { kind: 'ready'; endpoint: string; devices: Array<string> }
+  | { kind: 'error'; error: NativeErrorInfo }
+
+export interface NativeRpcWorkerOptions {
+  host?: string
+  port?: number
+  threads?: number
+  /** Memory offered, in MiB. */
+  memoryMib?: number
+  allowRemote?: boolean
+  cacheDir?: string
+}
+
+/** An RPC worker of a model, with the layers it holds. */
+export interface NativeRpcWorkerPlacement {
+  /** `host:port`, as given. */
+  endpoint: string
+  layers: NativeLayerRange
 }
 
 /** One status of `gpt4all_core::Status`: its C ABI number and its string code. */
@@ -335,8 +406,14 @@ export type NativeTaskEvent =
   | { kind: 'done' }
   | { kind: 'error'; error: NativeErrorInfo }
 
+/** Connects to a worker as a model load would, and lists its devices. */
+export declare function probeRpcWorker(endpoint: string, timeoutMs: number | undefined | null, callback: ((arg: NativeRpcProbeEvent) => void)): void
+
 /** Quantises `input` into `output` on a worker thread. */
 export declare function quantize(input: string, output: string, fileType: import('./contract.js').FileType | Lowercase<import('./contract.js').FileType>, threads: number, callback: (arg: NativeTaskEvent) => void): void
+
+/** Runs an RPC worker on its own thread for the rest of the process's life. */
+export declare function serveRpcWorker(options: NativeRpcWorkerOptions, callback: ((arg: NativeRpcWorkerEvent) => void)): void
 
 /**
  * Sends llama.cpp's log lines at `level` (`debug`, `info`, `warn`, `error`) or above to

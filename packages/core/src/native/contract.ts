@@ -25,6 +25,7 @@ export const ENGINE_ERROR_CODES = Object.freeze([
   "ERR_SCHEMA_INVALID",
   "ERR_SCHEMA_UNSUPPORTED",
   "ERR_GRAMMAR_INVALID",
+  "ERR_RPC_UNAVAILABLE",
 ] as const);
 /** A stable error code of the engine, such as `ERR_CONTEXT_OVERFLOW`. */
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
@@ -52,6 +53,7 @@ export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = Object.
   ERR_SCHEMA_INVALID: 19,
   ERR_SCHEMA_UNSUPPORTED: 20,
   ERR_GRAMMAR_INVALID: 21,
+  ERR_RPC_UNAVAILABLE: 22,
 });
 
 /** The codes that say a model file could not be loaded (`Status::is_model_load`): `ModelLoadError`'s. */
@@ -138,4 +140,7 @@ export const DEFAULTS = Object.freeze({
   parallel: 2,
   maxParallel: 64,
   maxWaiting: 256,
+  rpcWorkerHost: "127.0.0.1",
+  rpcWorkerPort: 50052,
+  rpcTimeoutMs: 20000,
 });
