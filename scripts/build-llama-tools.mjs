@@ -60,10 +60,24 @@ if (cross) {
     CMAKE_CXX_COMPILER: 'aarch64-linux-gnu-g++',
   });
 }
+/**
+ * The CMake flags of the compiler the platform package builds a CPU level with `features`: the
+ * first matching rule of the table's `cpuLevelCompiler` (the rule of cpu_level_compiler in
+ * crates/llama-sys/build.rs); none for the default compiler.
+ */
+function levelCompiler(features) {
+  const rule = (table.cpuLevelCompiler[platform] ?? []).find((r) => (r.with ?? []).every((f) => features.includes(f)) && !(r.without ?? []).some((f) => features.includes(f)));
+  return rule?.cmake ?? {};
+}
+
 let name;
 if (values.native) {
   name = 'native';
   flags.GGML_NATIVE = 'ON';
+  // The compiler of the level this CPU would run, by the features that choose it: a GCC build for
+  // an AMX CPU crashes (see cpuLevelCompiler in variants.json).
+  const cpuFlags = process.platform === 'linux' ? (/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').split(/\s+/) : [];
+  Object.assign(flags, levelCompiler([...(cpuFlags.includes('avx512f') ? ['avx512'] : []), ...(cpuFlags.includes('amx_int8') ? ['amx_int8'] : [])]));
 } else if (values.variant) {
   const spec = table.variants[values.variant];
   if (!spec?.gpu) throw new Error(`--variant takes a GPU variant (${Object.keys(table.variants).filter((v) => table.variants[v].gpu).join(', ')}); use --cpu-level for CPU code`);
@@ -83,12 +97,7 @@ if (values.native) {
   const features = levels.get(level);
   if (!features) throw new Error(`CPU level ${level} is in no built platform package (built: ${[...levels.keys()].join(', ') || 'none'})`);
   name = `${cross ? `${platform}-` : ''}level-${level}`;
-  // The compiler the platform package builds this CPU level with (the rule of
-  // cpu_level_compiler in crates/llama-sys/build.rs).
-  const rule = table.cpuLevelCompiler[platform];
-  if (rule && (rule.with ?? []).every((f) => features.includes(f)) && !(rule.without ?? []).some((f) => features.includes(f))) {
-    Object.assign(flags, rule.cmake);
-  }
+  Object.assign(flags, levelCompiler(features));
   if (platform.endsWith('-arm64')) {
     flags.GGML_CPU_ARM_ARCH = armMarch(features);
   } else {

@@ -2,9 +2,10 @@
 // it, generates greedily token for token what llama.cpp's llama-completion built for that level
 // (scripts/build-llama-tools.mjs --cpu-level) generates. Levels this CPU cannot run are refused
 // with a typed error instead of crashing.
-import { backendInfo } from '@gpt4all/core';
+import { backendInfo, quantize } from '@gpt4all/core';
 import { ensureTestModel } from '@gpt4all/test-models';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generationScript, parseOutcome, runLlamaCompletion, type ChildOutcome } from './support/child-generation.js';
@@ -16,6 +17,17 @@ const unrunnable = candidates.filter((c) => c.score === 0).map((c) => c.name);
 const prompt = 'Once upon a time, in a land far away,';
 const maxTokens = 32;
 const spec = { prompt, maxTokens, contextSize: 256, threads: 2 };
+
+/**
+ * A Q4_0 model wide enough for the quantized matrix-product kernels of every level (AMX's tiles
+ * take rows of 32 and blocks of 256): the path that a compiler's bug broke at the AMX level.
+ */
+async function quantizedModel(): Promise<string> {
+  const f32 = await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', seed: 23, size: { embeddingLength: 256, blockCount: 2, headCount: 4, headCountKv: 2, feedForwardLength: 512, contextLength: 2048 } });
+  const q4 = f32.replace(/\.gguf$/, '.q4_0.gguf');
+  if (!existsSync(q4)) await quantize(f32, q4, 'Q4_0', { threads: 2 });
+  return q4;
+}
 
 /** Greedy generation in a child process with the CPU level forced. */
 function generateAt(level: string, model: string): ChildOutcome {
@@ -44,8 +56,9 @@ describe('CPU levels', () => {
     it.each([
       ['llama (SentencePiece)', { architecture: 'llama', vocab: 'llama-spm', seed: 21 }],
       ['qwen2 (F16)', { architecture: 'qwen2', vocab: 'qwen2', seed: 22, fileType: 'F16' }],
+      ['llama (Q4_0)', 'q4_0'],
     ] as const)('matches llama-completion built for %s', async (_name, options) => {
-      const model = await ensureTestModel(options);
+      const model = options === 'q4_0' ? await quantizedModel() : await ensureTestModel(options);
       const ours = generateAt(level, model);
       expect(ours.error).toBeUndefined();
       expect(ours.level).toBe(level);

@@ -300,12 +300,13 @@ fn cpu_level_compiler(table: &serde_json::Value, features: &[String]) -> Vec<(St
         "aarch64" => "arm64".to_string(),
         arch => arch.to_string(),
     };
-    let rule = &table["cpuLevelCompiler"][format!("{os}-{arch}")];
-    let list = |key: &str| rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap()).collect::<Vec<_>>();
     let has = |f: &str| features.iter().any(|g| g == f);
-    if !list("with").iter().all(|f| has(f)) || list("without").iter().any(|f| has(f)) {
-        return Vec::new();
-    }
+    let rules = table["cpuLevelCompiler"][format!("{os}-{arch}")].as_array().cloned().unwrap_or_default();
+    let matches = |rule: &serde_json::Value| {
+        let list = |key: &str| rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap()).collect::<Vec<_>>();
+        list("with").iter().all(|f| has(f)) && !list("without").iter().any(|f| has(f))
+    };
+    let Some(rule) = rules.iter().find(|rule| matches(rule)) else { return Vec::new() };
     rule["cmake"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
 }
 

@@ -36,6 +36,18 @@ def test_a_corrupt_and_a_truncated_file(reference, tmp_path):
     assert "half.gguf" in str(caught.value)
 
 
+def test_an_rpc_worker_that_is_not_there(reference):
+    from gpt4all import RpcUnavailableError
+
+    started = time.monotonic()
+    with pytest.raises(RpcUnavailableError) as caught:
+        load(reference, "llama", rpc_workers=["127.0.0.1:1"])
+    assert caught.value.code == "ERR_RPC_UNAVAILABLE"
+    assert "127.0.0.1:1" in str(caught.value) and "refused" in str(caught.value)
+    assert isinstance(caught.value, ConnectionError)
+    assert time.monotonic() - started < 30
+
+
 def test_a_prompt_over_the_context(reference):
     from gpt4all import InvalidArgumentError
 

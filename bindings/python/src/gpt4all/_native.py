@@ -78,9 +78,11 @@ def _string(pointer) -> Optional[str]:
 class Model:
     """A loaded GGUF model (gpt4all_model)."""
 
-    def __init__(self, path: str, vocab_only: bool = False):
+    def __init__(self, path: str, vocab_only: bool = False, rpc_workers: Optional[List[str]] = None):
         options = lib.gpt4all_model_options_default()
         options.vocab_only = vocab_only
+        workers = ffi.new("char[]", ",".join(rpc_workers).encode()) if rpc_workers else ffi.NULL
+        options.rpc_workers = workers
         handle = ffi.new("gpt4all_model **")
         check(lib.gpt4all_model_load(str(path).encode(), ffi.addressof(options), handle))
         self._handle = handle[0]

@@ -46,6 +46,11 @@ class SchemaError(Gpt4AllError, ValueError):
     ERR_GRAMMAR_INVALID, GBNF that does not parse (the message gives its line and column)."""
 
 
+class RpcUnavailableError(Gpt4AllError, ConnectionError):
+    """ERR_RPC_UNAVAILABLE: an RPC worker holding part of the model's layers (`rpc_workers`)
+    refused the connection, stopped answering, or speaks another protocol version."""
+
+
 _BY_CODE = {
     "ERR_MODEL_NOT_FOUND": ModelNotFoundError,
     "ERR_NOT_GGUF": ModelLoadError,
@@ -62,6 +67,7 @@ _BY_CODE = {
     "ERR_DOWNLOAD_NETWORK": DownloadError,
     "ERR_CHECKSUM_MISMATCH": DownloadError,
     "ERR_CATALOG_UNAVAILABLE": DownloadError,
+    "ERR_RPC_UNAVAILABLE": RpcUnavailableError,
 }
 
 

@@ -92,14 +92,18 @@ class GPT4All:
         n_ctx: int = _native.DEFAULTS.n_ctx,
         ngl: int = 100,
         verbose: bool = False,
+        rpc_workers: Optional[List[str]] = None,
     ):
+        """`rpc_workers`: RPC workers ("host:port", each started with `gpt4all rpc-worker`) that hold
+        part of the layers (llama.cpp's RPC backend, no authentication: trusted networks or SSH
+        tunnels only); RpcUnavailableError (ERR_RPC_UNAVAILABLE) when one cannot be used."""
         if device not in (None, "cpu"):
             raise InvalidArgumentError(
                 "ERR_INVALID_ARGUMENT", f"device {device!r} is not available: this build runs on the CPU (device='cpu')"
             )
         self.model_type = model_type
         self.config: ConfigType = self.retrieve_model(model_name, model_path=model_path, allow_download=allow_download, verbose=verbose)
-        self.model = _native.Model(self.config["path"])
+        self.model = _native.Model(self.config["path"], rpc_workers=rpc_workers)
         try:
             self._context = _native.Context(self.model, n_ctx=n_ctx, n_threads=n_threads)
         except BaseException:

@@ -4,6 +4,7 @@
 //! A request is `cmd: u8 | size: u64 | payload`; a command that has a response gets
 //! `size: u64 | payload` back, on the same connection, in order. Integers are little-endian.
 //! The payload sizes below are the packed C structs of ggml-rpc.cpp.
+use gpt4all_llama_sys as sys;
 
 /// The protocol version this build's ggml-rpc speaks (`RPC_PROTO_MAJOR_VERSION`, `…_MINOR_…`,
 /// `…_PATCH_…`); llama.cpp accepts a worker of the same major version and no newer minor.
@@ -55,13 +56,17 @@ pub fn reply_of(cmd: u8, payload: &[u8]) -> Option<Reply> {
     }
 }
 
-/// A well-formed response for `cmd` that makes the client give up on what it asked, without
-/// crashing: what the host answers in a worker's place once the worker is gone. ggml-rpc aborts
-/// the process on any transport failure (`RPC_STATUS_ASSERT`), so the connection to it must
-/// never fail; the engine sees the worker's failure on its own and reports it.
-pub fn stand_in_reply(cmd: u8, size: u64) -> Vec<u8> {
+/// A well-formed response for `cmd` (with this request payload) that makes the client give up on
+/// what it asked, without crashing: what the host answers in a worker's place once the worker is
+/// gone. ggml-rpc aborts the process on any transport failure (`RPC_STATUS_ASSERT`), so the
+/// connection to it must never fail; the engine sees the worker's failure on its own and reports it.
+pub fn stand_in_reply(cmd: u8, size: u64, request: &[u8]) -> Vec<u8> {
     let mut reply = vec![0u8; size as usize];
     match cmd {
+        // GET_ALLOC_SIZE: ggml-rpc caches the answer for the rest of the process (per tensor shape
+        // and worker), so it must not be too small for when the worker is back: twice the bytes
+        // of the tensor (`ggml_nbytes`), more than any backend pads.
+        13 => reply.copy_from_slice(&alloc_size_upper_bound(request).to_le_bytes()),
         // Alignment and maximum buffer size: valid values (a power of two, no limit), so that
         // code checking them does not assert; no buffer is ever allocated (remote_ptr 0).
         1 => reply.copy_from_slice(&64u64.to_le_bytes()),
@@ -78,6 +83,26 @@ pub fn stand_in_reply(cmd: u8, size: u64) -> Vec<u8> {
         _ => {}
     }
     reply
+}
+
+/// An upper bound of what a worker answers GET_ALLOC_SIZE with: twice `ggml_nbytes` of the
+/// request's tensor (`rpc_msg_get_alloc_size_req`: device u32, then `rpc_tensor`, whose type is at
+/// byte 8, `ne[4]` at 20 and `nb[4]` at 36, all u32), plus a page.
+fn alloc_size_upper_bound(request: &[u8]) -> u64 {
+    let u32_at = |at: usize| request.get(at..at + 4).map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap()) as u64);
+    let tensor = 4;
+    let ggml_type = u32_at(tensor + 8) as sys::ggml_type;
+    let ne: Vec<u64> = (0..4).map(|i| u32_at(tensor + 20 + 4 * i)).collect();
+    let nb: Vec<u64> = (0..4).map(|i| u32_at(tensor + 36 + 4 * i)).collect();
+    if ne.contains(&0) {
+        return 4096;
+    }
+    let (type_size, block) = unsafe { (sys::ggml_type_size(ggml_type) as u64, sys::ggml_blck_size(ggml_type).max(1) as u64) };
+    let mut bytes = if block == 1 { type_size } else { ne[0] * nb[0] / block };
+    for i in if block == 1 { 0..4 } else { 1..4 } {
+        bytes += (ne[i] - 1) * nb[i];
+    }
+    2 * bytes + 4096
 }
 
 /// A HELLO request with no transport upgrade offered: the connection stays plain TCP, through
@@ -125,10 +150,23 @@ mod tests {
 
     #[test]
     fn stand_in_replies_are_well_formed() {
-        assert_eq!(stand_in_reply(1, 8), 64u64.to_le_bytes());
-        assert_eq!(stand_in_reply(7, 1), [1]);
-        assert_eq!(stand_in_reply(8, 5), [0; 5]);
-        assert_eq!(version_mismatch(&stand_in_reply(CMD_HELLO, HELLO_RESPONSE_SIZE as u64)), None);
+        assert_eq!(stand_in_reply(1, 8, &[]), 64u64.to_le_bytes());
+        assert_eq!(stand_in_reply(7, 1, &[]), [1]);
+        assert_eq!(stand_in_reply(8, 5, &[]), [0; 5]);
+        assert_eq!(version_mismatch(&stand_in_reply(CMD_HELLO, HELLO_RESPONSE_SIZE as u64, &[])), None);
+    }
+
+    #[test]
+    fn alloc_size_stand_ins_are_never_below_the_tensor_bytes() {
+        // A 4096 x 32 F32 tensor: 512 KiB.
+        let mut request = vec![0u8; 4 + 296];
+        request[4 + 8..4 + 12].copy_from_slice(&(sys::ggml_type_GGML_TYPE_F32 as u32).to_le_bytes());
+        for (i, (ne, nb)) in [(4096u32, 4u32), (32, 4 * 4096), (1, 4 * 4096 * 32), (1, 4 * 4096 * 32)].into_iter().enumerate() {
+            request[4 + 20 + 4 * i..4 + 24 + 4 * i].copy_from_slice(&ne.to_le_bytes());
+            request[4 + 36 + 4 * i..4 + 40 + 4 * i].copy_from_slice(&nb.to_le_bytes());
+        }
+        let reply = stand_in_reply(13, 8, &request);
+        assert_eq!(u64::from_le_bytes(reply.try_into().unwrap()), 2 * 4096 * 32 * 4 + 4096);
     }
 
     #[test]

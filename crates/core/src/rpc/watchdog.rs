@@ -55,6 +55,8 @@ struct ConnectionState {
 
 struct Pending {
     cmd: u8,
+    /// The request's payload, kept for the commands whose stand-in depends on it (GET_ALLOC_SIZE).
+    request: Vec<u8>,
     /// Payload bytes the response has.
     size: u64,
     /// Bytes (8-byte size, then payload) passed on to ggml-rpc so far.
@@ -166,7 +168,7 @@ impl ConnectionState {
         }
         while let Some(pending) = self.pending.pop_front() {
             let mut whole = pending.size.to_le_bytes().to_vec();
-            whole.extend(protocol::stand_in_reply(pending.cmd, pending.size));
+            whole.extend(protocol::stand_in_reply(pending.cmd, pending.size, &pending.request));
             if self.client.write_all(&whole[pending.sent as usize..]).is_err() {
                 break;
             }
@@ -241,7 +243,8 @@ fn forward_requests(
             }
             if state.failure.is_none() {
                 if let Some(Reply::Bytes(n)) = reply {
-                    state.pending.push_back(Pending { cmd, size: n, sent: 0, progress: Instant::now() });
+                    let request = if cmd == 13 { payload.clone() } else { Vec::new() };
+                    state.pending.push_back(Pending { cmd, request, size: n, sent: 0, progress: Instant::now() });
                 }
                 true
             } else {
@@ -283,7 +286,7 @@ fn forward_requests(
         if !forward {
             if let Some(Reply::Bytes(n)) = reply {
                 let mut whole = n.to_le_bytes().to_vec();
-                whole.extend(protocol::stand_in_reply(cmd, n));
+                whole.extend(protocol::stand_in_reply(cmd, n, &payload));
                 let _ = connection.lock().client.write_all(&whole);
             }
         }
