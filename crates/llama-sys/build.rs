@@ -193,6 +193,11 @@ fn build_llama(
     for (compiler, group) in groups {
         let compiler_name =
             compiler.iter().find(|(k, _)| k == "CMAKE_C_COMPILER").map_or("default", |(_, v)| v.as_str());
+        // Flags of their own make a build directory of their own.
+        let flags: String =
+            compiler.iter().filter(|(k, _)| k.ends_with("_FLAGS")).map(|(_, v)| v.replace(' ', "")).collect();
+        let compiler_name =
+            if flags.is_empty() { compiler_name.to_string() } else { format!("{compiler_name}{flags}") };
         let mut extra = vec![on("GGML_CPU"), on("GGML_CPU_ALL_VARIANTS")];
         extra.extend(compiler.iter().cloned());
         let mut config = llama_config(llama_dir, table, variant, &extra);
@@ -303,7 +308,8 @@ fn cpu_level_compiler(table: &serde_json::Value, features: &[String]) -> Vec<(St
     let has = |f: &str| features.iter().any(|g| g == f);
     let rules = table["cpuLevelCompiler"][format!("{os}-{arch}")].as_array().cloned().unwrap_or_default();
     let matches = |rule: &serde_json::Value| {
-        let list = |key: &str| rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap()).collect::<Vec<_>>();
+        let list =
+            |key: &str| rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap()).collect::<Vec<_>>();
         list("with").iter().all(|f| has(f)) && !list("without").iter().any(|f| has(f))
     };
     let Some(rule) = rules.iter().find(|rule| matches(rule)) else { return Vec::new() };

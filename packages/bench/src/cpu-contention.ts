@@ -15,11 +15,12 @@ interface Ticks {
 /**
  * Runs `work` and returns how many cores other processes kept busy during it, on average:
  * machine-wide busy time minus the harness's own and its children's (Linux; undefined elsewhere).
+ * `ownPids` are running processes that take part in the measurement (RPC workers), counted as own.
  */
-export async function withContention<T>(work: () => Promise<T>): Promise<{ result: T; otherCores: number | undefined }> {
-  const before = readTicks();
+export async function withContention<T>(work: () => Promise<T>, ownPids: readonly number[] = []): Promise<{ result: T; otherCores: number | undefined }> {
+  const before = readTicks(ownPids);
   const result = await work();
-  const after = readTicks();
+  const after = readTicks(ownPids);
   return { result, otherCores: before && after ? otherCores(before, after) : undefined };
 }
 
@@ -53,16 +54,20 @@ function otherCores(before: Ticks, after: Ticks): number | undefined {
   return Math.round((others / (total / cores)) * 100) / 100;
 }
 
-function readTicks(): Ticks | undefined {
+/** utime + stime + cutime + cstime of a /proc/<pid>/stat (the name, field 2, may hold spaces). */
+function processTicks(pid: number | 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return fields[11]! + fields[12]! + fields[13]! + fields[14]!;
+}
+
+function readTicks(ownPids: readonly number[] = []): Ticks | undefined {
   try {
     // cpu  user nice system idle iowait irq softirq steal ...
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
     const idle = cpu[3]! + cpu[4]!;
     const total = cpu.reduce((a, b) => a + b, 0);
-    // /proc/self/stat: fields 14-17 are utime, stime, cutime, cstime; the name (field 2) may hold spaces.
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    const own = fields[11]! + fields[12]! + fields[13]! + fields[14]!;
+    const own = processTicks('self') + ownPids.reduce((sum, pid) => sum + processTicks(pid), 0);
     return { busy: total - idle, total, own };
   } catch {
     return undefined;

@@ -31,11 +31,15 @@ export class MeasurementGuard {
     this.#log = log;
   }
 
-  async run<T>(label: string, measure: () => Promise<T>): Promise<T> {
+  /**
+   * Measures `measure` at a quiet moment, again if other processes disturbed it. `ownPids`: running
+   * processes that are part of the measurement (RPC workers), whose CPU is not contention.
+   */
+  async run<T>(label: string, measure: () => Promise<T>, ownPids: readonly number[] = []): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const before = await this.#settle();
       this.#log(attempt === 0 ? label : `${label} (again)`);
-      const { result, otherCores } = await withContention(measure);
+      const { result, otherCores } = await withContention(measure, ownPids);
       const disturbed = otherCores !== undefined && otherCores > this.#quiet.disturbedCores;
       const canRepeat = attempt === 0 && (Date.now() - this.#startedAt) / 1000 < this.#quiet.repeatUntilSeconds;
       if (disturbed && canRepeat) {

@@ -97,7 +97,8 @@ fn alloc_size_upper_bound(request: &[u8]) -> u64 {
     if ne.contains(&0) {
         return 4096;
     }
-    let (type_size, block) = unsafe { (sys::ggml_type_size(ggml_type) as u64, sys::ggml_blck_size(ggml_type).max(1) as u64) };
+    let (type_size, block) =
+        unsafe { (sys::ggml_type_size(ggml_type) as u64, sys::ggml_blck_size(ggml_type).max(1) as u64) };
     let mut bytes = if block == 1 { type_size } else { ne[0] * nb[0] / block };
     for i in if block == 1 { 0..4 } else { 1..4 } {
         bytes += (ne[i] - 1) * nb[i];
@@ -161,7 +162,9 @@ mod tests {
         // A 4096 x 32 F32 tensor: 512 KiB.
         let mut request = vec![0u8; 4 + 296];
         request[4 + 8..4 + 12].copy_from_slice(&(sys::ggml_type_GGML_TYPE_F32 as u32).to_le_bytes());
-        for (i, (ne, nb)) in [(4096u32, 4u32), (32, 4 * 4096), (1, 4 * 4096 * 32), (1, 4 * 4096 * 32)].into_iter().enumerate() {
+        for (i, (ne, nb)) in
+            [(4096u32, 4u32), (32, 4 * 4096), (1, 4 * 4096 * 32), (1, 4 * 4096 * 32)].into_iter().enumerate()
+        {
             request[4 + 20 + 4 * i..4 + 24 + 4 * i].copy_from_slice(&ne.to_le_bytes());
             request[4 + 36 + 4 * i..4 + 40 + 4 * i].copy_from_slice(&nb.to_le_bytes());
         }
