@@ -110,6 +110,22 @@ describe('RPC worker faults', () => {
     }
   });
 
+  it('a worker that stops answering before a context is created', async () => {
+    const worker = await startWorker({ port: await freePort() });
+    try {
+      const model = await loadModel(path, { rpcWorkers: [worker.endpoint], rpcTimeoutMs: 3000 });
+      worker.process.kill('SIGSTOP');
+      // The KV cache is allocated on the worker: creation fails because of it, and says so.
+      await expectRpcError(model.createContext({ contextSize: 256, threads: 1 }), worker.endpoint, /did not answer within 3000 ms/);
+      expect(model.rpcError()?.endpoint).toBe(worker.endpoint);
+      await model.dispose();
+      await localModelStillServes();
+    } finally {
+      worker.process.kill('SIGCONT');
+      await worker.kill();
+    }
+  });
+
   it('a worker that accepts the connection and never answers (default timeout)', async () => {
     const fake = await fakeWorker(() => {});
     try {
@@ -151,12 +167,14 @@ describe('RPC worker faults', () => {
   });
 
   it('refuses malformed worker lists before connecting', async () => {
-    for (const bad of [['nohost'], ['host:0'], ['host:99999'], [':50052']]) {
+    for (const bad of [['nohost'], ['host:0'], ['host:99999'], [':50052'], [' 127.0.0.1:1'], ['http://127.0.0.1:1'], ['127.0.0.1:+1'], ['::1:50052']]) {
       const error = await loadModel(path, { rpcWorkers: bad }).catch((e: unknown) => e);
       expect((error as { code?: string }).code).toBe('ERR_INVALID_ARGUMENT');
     }
-    const error = await loadModel(path, { rpcWorkers: ['127.0.0.1:1', '127.0.0.1:1'] }).catch((e: unknown) => e);
-    expect((error as { code?: string }).code).toBe('ERR_INVALID_ARGUMENT');
+    for (const twice of [['127.0.0.1:1', '127.0.0.1:1'], ['127.0.0.1:1', 'localhost:1']]) {
+      const error = await loadModel(path, { rpcWorkers: twice }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('listed twice') });
+    }
     const split = await loadModel(path, { rpcWorkers: ['127.0.0.1:1'], rpcSplit: [1] }).catch((e: unknown) => e);
     expect((split as { code?: string }).code).toBe('ERR_INVALID_ARGUMENT');
   });

@@ -131,6 +131,9 @@ impl Context {
                 },
             })
         };
+        // An RPC worker that failed while the KV cache or the first graph was set up on it is the
+        // cause of whatever creation then reports.
+        let create = |pooling| create(pooling).map_err(|error| model.check_rpc().err().unwrap_or(error));
         let mut raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_UNSPECIFIED)?;
         // Generative models have no pooling of their own; embeddings from them are mean-pooled.
         if params.embeddings

@@ -6,15 +6,18 @@ import type { Model } from './model.js';
 
 /** Options for {@link serveRpcWorker}. */
 export interface RpcWorkerOptions {
-  /** The address to listen on. Default `DEFAULTS.rpcWorkerHost` (127.0.0.1: this machine only). */
+  /**
+   * The address to listen on: an IPv4 address, or a name that resolves to one (llama.cpp's server
+   * is IPv4 only). Default `DEFAULTS.rpcWorkerHost` (127.0.0.1: this machine only).
+   */
   host?: string;
   /** Default `DEFAULTS.rpcWorkerPort` (50052, as llama.cpp's `rpc-server`). */
   port?: number;
   /** CPU threads for the layers it computes on the CPU. Default: the physical cores. */
   threads?: number;
   /**
-   * Memory to offer hosts, in MiB (their default split of the layers follows it). Default: what
-   * its devices have free.
+   * Memory to report to hosts, in MiB: their default split of the layers follows it. A hint, not a
+   * limit on what they allocate. Default: what its devices have free.
    */
   memoryMib?: number;
   /**

@@ -81,16 +81,26 @@ fn watchdogs() -> &'static Mutex<HashMap<String, Arc<Watchdog>>> {
     WATCHDOGS.get_or_init(Default::default)
 }
 
-/// Checks that `endpoint` is `host:port` with a port from 1 to 65535.
+/// Checks that `endpoint` is `host:port` with a port from 1 to 65535 (an IPv6 host in brackets).
 pub fn parse_endpoint(endpoint: &str) -> Result<(&str, u16)> {
     let invalid = |why: &str| Error::InvalidArgument { reason: format!("RPC worker '{endpoint}': {why}") };
+    if endpoint.contains("://") || endpoint.chars().any(char::is_whitespace) {
+        return Err(invalid("expected host:port, without a scheme or spaces"));
+    }
     let (host, port) = endpoint.rsplit_once(':').ok_or_else(|| invalid("expected host:port"))?;
-    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let bracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+    if bracketed.is_none() && host.contains(':') {
+        return Err(invalid("an IPv6 address goes in brackets: [::1]:50052"));
+    }
+    let host = bracketed.unwrap_or(host);
     if host.is_empty() {
         return Err(invalid("the host is empty"));
     }
-    let port: u16 =
-        port.parse().ok().filter(|&p| p > 0).ok_or_else(|| invalid("the port must be a number from 1 to 65535"))?;
+    let port = Some(port)
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|p| p.parse::<u16>().ok())
+        .filter(|&p| p > 0)
+        .ok_or_else(|| invalid("the port must be a number from 1 to 65535"))?;
     Ok((host, port))
 }
 
@@ -100,11 +110,17 @@ pub fn parse_endpoint(endpoint: &str) -> Result<(&str, u16)> {
 /// `timeout`, speaks another protocol version or has no devices, [`Error::NoBackend`] when this
 /// package has no RPC backend.
 pub(crate) fn attach(endpoints: &[String], timeout: Duration) -> Result<Vec<Attached>> {
-    for (i, endpoint) in endpoints.iter().enumerate() {
+    // The same worker twice (under one name or two) would wait for itself: a worker serves one
+    // connection at a time.
+    let mut seen: Vec<(&String, Option<std::net::SocketAddr>)> = Vec::new();
+    for endpoint in endpoints {
         parse_endpoint(endpoint)?;
-        if endpoints[..i].contains(endpoint) {
-            return Err(Error::InvalidArgument { reason: format!("RPC worker '{endpoint}' is listed twice") });
+        let address = std::net::ToSocketAddrs::to_socket_addrs(endpoint.as_str()).ok().and_then(|mut a| a.next());
+        if let Some((other, _)) = seen.iter().find(|(e, a)| *e == endpoint || (a.is_some() && *a == address)) {
+            let same = if *other == endpoint { String::new() } else { format!(" ({other} is the same worker)") };
+            return Err(Error::InvalidArgument { reason: format!("RPC worker '{endpoint}' is listed twice{same}") });
         }
+        seen.push((endpoint, address));
     }
     backend::init()?;
     let add_server = add_server_function()?;

@@ -15,7 +15,8 @@ pub struct WorkerParams {
     pub port: u16,
     /// CPU threads for the layers it computes on the CPU.
     pub threads: u32,
-    /// Memory the worker offers, in bytes (reported to hosts, whose default split follows it);
+    /// Memory the worker reports to hosts, in bytes: their default split follows it (a hint, not a
+    /// limit on what they allocate);
     /// `None`: what its devices have.
     pub memory_bytes: Option<u64>,
     /// Listen on an address other hosts can reach. The protocol has no authentication or
@@ -93,11 +94,25 @@ pub fn serve_worker(params: &WorkerParams, on_ready: &mut dyn FnMut(&WorkerDevic
         *mut sys::ggml_backend_dev_t,
     ) = unsafe { std::mem::transmute(start_server) };
 
-    let endpoint = if params.host.contains(':') && !params.host.starts_with('[') {
-        format!("[{}]:{}", params.host, params.port)
-    } else {
-        format!("{}:{}", params.host, params.port)
+    // ggml's server binds an IPv4 address given as digits (`inet_addr`): resolve a name first.
+    let host = params.host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(&params.host);
+    let ipv4 = match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => Some(ip),
+        Ok(IpAddr::V6(_)) => None,
+        Err(_) => (host, params.port).to_socket_addrs().ok().into_iter().flatten().find_map(|a| match a.ip() {
+            IpAddr::V4(ip) => Some(ip),
+            IpAddr::V6(_) => None,
+        }),
     };
+    let Some(ipv4) = ipv4 else {
+        return Err(Error::InvalidArgument {
+            reason: format!(
+                "'{}' has no IPv4 address: llama.cpp's RPC server listens on IPv4 only (use 127.0.0.1, or 0.0.0.0 with allowRemote)",
+                params.host
+            ),
+        });
+    };
+    let endpoint = format!("{ipv4}:{}", params.port);
     // ggml's server says only "Failed to create server socket": try the address first, for the reason.
     let io_error = |reason: String| Error::Io { path: PathBuf::from(&endpoint), reason };
     drop(TcpListener::bind(endpoint.as_str()).map_err(|e| io_error(format!("cannot listen: {e}")))?);

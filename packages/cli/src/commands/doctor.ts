@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 interface DoctorFlags {
   json?: boolean;
   refresh?: boolean;
+  rpc?: string;
 }
 
 /**
@@ -19,8 +20,9 @@ export function doctorCommand(): Command {
     .description('diagnose this machine: CPU features, GPUs, installed engine variants and which one runs')
     .option('--json', 'the findings as JSON')
     .option('--refresh', 'probe GPU packages again instead of reading the probe cache')
+    .option('--rpc <host:port,...>', 'check RPC workers: connect as a model load would and list their devices')
     .action(async (flags: DoctorFlags) => {
-      await runCoreDoctor([...(flags.json ? ['--json'] : []), ...(flags.refresh ? ['--refresh'] : [])]);
+      await runCoreDoctor([...(flags.json ? ['--json'] : []), ...(flags.refresh ? ['--refresh'] : []), ...(flags.rpc !== undefined ? ['--rpc', flags.rpc] : [])]);
     });
 }
 

@@ -26,6 +26,15 @@ describe('gpt4all rpc-worker', () => {
     child = startCli(['rpc-worker', '--port', String(port), '--threads', '1'], { timeoutMs: 60_000 });
     await child.waitForStderr(new RegExp(`RPC worker on 127\\.0\\.0\\.1:${port} serving CPU`), 30_000);
     expect(child.stderr).not.toMatch(/warning/);
+    child.process.kill('SIGKILL');
+    // A name that resolves to loopback (llama.cpp's server binds IPv4 digits only).
+    const named = await freePort();
+    child = startCli(['rpc-worker', '--host', 'localhost', '--port', String(named), '--threads', '1'], { timeoutMs: 60_000 });
+    await child.waitForStderr(new RegExp(`RPC worker on localhost:${named} serving CPU`), 30_000);
+    // The doctor (gpt4all doctor --rpc) reaches it as a host would.
+    const doctor = await runCli(['doctor', '--rpc', `127.0.0.1:${named}`]);
+    expect(doctor.stdout).toMatch(new RegExp(`RPC workers\\n  127\\.0\\.0\\.1:${named}: RPC\\d+`));
+    expect(doctor.code).toBe(0);
   });
 
   it('refuses an address other machines can reach unless --allow-remote, and then warns', async () => {
@@ -51,6 +60,8 @@ describe('gpt4all rpc-worker', () => {
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
+    const ipv6 = await runCli(['rpc-worker', '--host', '::1', '--port', String(await freePort())]);
+    expect(ipv6.stderr).toMatch(/IPv4 only/);
     for (const args of [['--port', '70000'], ['--threads', '0'], ['--mem', 'lots']]) {
       expect((await runCli(['rpc-worker', ...args])).code).toBe(ExitCode.usage);
     }

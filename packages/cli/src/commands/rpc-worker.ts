@@ -24,7 +24,7 @@ export function rpcWorkerCommand(): Command {
     .option('--host <host>', `address to listen on (default: ${DEFAULTS.rpcWorkerHost}, this machine only; another needs --allow-remote)`)
     .addOption(new Option('--port <port>', `port to listen on (default: ${DEFAULTS.rpcWorkerPort})`).argParser(integerInRange(1, 65535)))
     .addOption(new Option('--threads <n>', 'CPU threads for the layers it computes on the CPU (default: the physical cores)').argParser(integerInRange(1, 1024)))
-    .addOption(new Option('--mem <MiB>', 'memory to offer hosts, in MiB; their default split follows it (default: what the devices have free)').argParser(integerInRange(1)))
+    .addOption(new Option('--mem <MiB>', 'memory to report to hosts, in MiB: their default split of the layers follows it; not a limit on what they allocate (default: what the devices have free)').argParser(integerInRange(1)))
     .option('--allow-remote', 'listen on an address other machines can reach (the protocol has no authentication or encryption)')
     .option('--cache-dir <dir>', 'cache tensors hosts send here, so that reloading a model sends hashes, not data')
     .addHelpText(
@@ -39,7 +39,7 @@ export function rpcWorkerCommand(): Command {
       ].join('\n'),
     )
     .action(async (flags: RpcWorkerFlags) => {
-      if (flags.allowRemote) {
+      if (flags.allowRemote && !['127.0.0.1', 'localhost', '::1', '[::1]', undefined].includes(flags.host)) {
         process.stderr.write(
           'warning: --allow-remote: llama.cpp\'s RPC protocol has no authentication or encryption. Anyone who can reach ' +
             'this port can use this machine\'s memory and compute and read the model data it holds. Use it on a trusted ' +

@@ -61,17 +61,20 @@ function rpcWorkers(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...workers];
 }
 
-/** `--rpc-split 1,2,2`: non-negative shares. */
+/** `--rpc-split 1,2,2`: non-negative decimal shares, not all 0. */
 function rpcSplit(value: string): number[] {
-  const shares = value.split(',').map((s) => Number(s.trim()));
-  if (shares.some((s) => !Number.isFinite(s) || s < 0) || value.trim() === '') throw new InvalidArgumentError('expected non-negative numbers, such as 1,2,2.');
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) throw new InvalidArgumentError('expected non-negative numbers, such as 1,2,2.');
+  const shares = parts.map(Number);
+  if (shares.every((s) => s === 0)) throw new InvalidArgumentError('at least one share must be above 0.');
   return shares;
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
   if (flags.rpcSplit && !flags.rpc) throw new UsageError('--rpc-split needs --rpc');
   if (flags.rpcSplit && flags.rpc && flags.rpcSplit.length !== flags.rpc.length + 1) {
-    throw new UsageError(`--rpc-split needs ${flags.rpc.length + 1} shares: this machine first, then each of the ${flags.rpc.length} workers`);
+    const workers = flags.rpc.length === 1 ? 'the worker' : `each of the ${flags.rpc.length} workers`;
+    throw new UsageError(`--rpc-split needs ${flags.rpc.length + 1} shares: this machine first, then ${workers}`);
   }
   const models = flags.model?.map((model) => resolveModelArgument(model, flags)) ?? (await installedDefault(flags));
   // Imported here: the server (fastify and all) is only needed by this command.

@@ -47,7 +47,9 @@ export function toError(error: unknown, context: { path?: string } = {}): unknow
   if (code === 'ERR_GRAMMAR_INVALID') {
     return new GrammarError(message, { offset: offset ?? undefined, line: line ?? undefined, column: column ?? undefined });
   }
-  if (code === 'ERR_RPC_UNAVAILABLE') return new RpcError(message, endpoint ?? undefined);
+  // A synchronous call's error carries the code and message only: the worker is in the message
+  // (`Error::RpcUnavailable`'s text in crates/core/src/error.rs).
+  if (code === 'ERR_RPC_UNAVAILABLE') return new RpcError(message, endpoint ?? /^RPC worker (\S+) unavailable/.exec(message)?.[1]);
   return new Gpt4AllError<EngineErrorCode>(code, message);
 }
 
