@@ -35,7 +35,8 @@ describe('resolveBackend', () => {
     expect(resolution.packageName).toBe('@gpt4all/core-linux-x64-cpu-avx2');
     // This package's levels first, then cpu-avx's.
     expect(resolution.cpuDirs).toEqual([dirname(resolution.binaryPath), resolve(__dirname, '../../core-linux-x64-cpu-avx')]);
-    expect(resolution.modules).toEqual([]);
+    // The CPU package's one other module: llama.cpp's RPC backend.
+    expect(resolution.modules).toEqual([join(dirname(resolution.binaryPath), 'libggml-rpc.so')]);
     // GPU variants come first in the order and are skipped, each with its reason.
     expect(resolution.attempts.map((a) => a.variant)).toEqual(['cuda', 'vulkan', 'cpu-avx2']);
     expect(resolution.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^(not (installed|built)\b.*cuda|no NVIDIA driver)/) });
