@@ -3,6 +3,8 @@
 // shared libraries, and the variant's backend modules (its CPU levels, or its GPU backend),
 // listed in the package's `native.json`; and the C ABI over the same core (crates/capi):
 // libgpt4all with its header gpt4all.h, for programs in other languages.
+// A variant with an `engine` in variants.json (cpu-avx) gets its CPU level modules only: the
+// engine variant's package carries the rest, once.
 //
 //   pnpm build:native --variant cpu-avx2 [--debug] [--platform linux-x64 --if-supported]
 //
@@ -67,6 +69,7 @@ if (!existsSync(join(packageDir, 'package.json'))) {
 const binaryName = `gpt4all.${platform}-${variant}.node`;
 const staging = join(root, 'target', 'napi', variant);
 mkdirSync(staging, { recursive: true });
+const engine = table.variants[variant].engine;
 
 const args = [
   'build',
@@ -110,13 +113,21 @@ if (variant === 'cuda' && !env.CUDA_PATH && !onPath(windows ? 'nvcc.exe' : 'nvcc
   console.error('build-native: no CUDA toolkit: run `bash scripts/setup-cuda-toolchain.sh` (CUDA 13 from PyPI), or set CUDA_PATH');
   process.exit(2);
 }
-execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
+const triple = cross?.triple ?? /^host: (.+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1];
+const profile = values.debug ? 'debug' : 'release';
+if (engine) {
+  // Only llama.cpp's build, for the CPU level modules: the engine comes from another package.
+  const cargoArgs = ['build', '--package', 'gpt4all-llama-sys', '--features', variant, '--target', triple];
+  if (!values.debug) cargoArgs.push('--release');
+  execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
+} else {
+  execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
+}
 
 // napi writes <binaryName>.node; publish it under the variant's own name, with llama.cpp's
 // libraries and the modules beside it, each file atomically.
 // llama-sys's build script writes what it built into the Cargo profile directory, which is
-// target/<triple>/<profile> when napi names the target triple, as it does.
-const profile = values.debug ? 'debug' : 'release';
+// target/<triple>/<profile> when the target triple is named, as it is.
 const manifestPath = readdirSync(join(root, 'target'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .flatMap((entry) => [join(root, 'target', entry.name, profile), join(root, 'target', profile)])
@@ -130,35 +141,43 @@ const publish = (from, name) => {
   copyFileSync(from, `${target}.tmp`);
   renameSync(`${target}.tmp`, target);
 };
-publish(join(staging, 'gpt4all.node'), binaryName);
-
 // The C ABI, with the addon's features and target triple, so that Cargo reuses the llama.cpp
 // build it just made, and its header, generated from the Rust code (crates/capi-header).
-const triple = cross?.triple ?? /^host: (.+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1];
-const cargoArgs = ['build', '--lib', '--manifest-path', join(root, 'crates/capi/Cargo.toml'), '--features', variant, '--target', triple];
-if (!values.debug) cargoArgs.push('--release');
-execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
 const cLibrary = { win32: 'gpt4all.dll', darwin: 'libgpt4all.dylib' }[platform.split('-')[0]] ?? 'libgpt4all.so';
-publish(join(root, 'target', triple, profile, cLibrary), cLibrary);
-// MSVC links a DLL through its import library, which Cargo names gpt4all.dll.lib.
-if (cLibrary.endsWith('.dll')) publish(join(root, 'target', triple, profile, `${cLibrary}.lib`), 'gpt4all.lib');
-execFileSync('cargo', ['run', '--quiet', '--package', 'gpt4all-capi-header'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
-publish(join(root, 'crates/capi/include/gpt4all.h'), 'gpt4all.h');
+const cFiles = [cLibrary, 'gpt4all.h', ...(cLibrary.endsWith('.dll') ? ['gpt4all.lib'] : [])];
+if (!engine) {
+  publish(join(staging, 'gpt4all.node'), binaryName);
+  const cargoArgs = ['build', '--lib', '--manifest-path', join(root, 'crates/capi/Cargo.toml'), '--features', variant, '--target', triple];
+  if (!values.debug) cargoArgs.push('--release');
+  execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
+  publish(join(root, 'target', triple, profile, cLibrary), cLibrary);
+  // MSVC links a DLL through its import library, which Cargo names gpt4all.dll.lib.
+  if (cLibrary.endsWith('.dll')) publish(join(root, 'target', triple, profile, `${cLibrary}.lib`), 'gpt4all.lib');
+  execFileSync('cargo', ['run', '--quiet', '--package', 'gpt4all-capi-header'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+  publish(join(root, 'crates/capi/include/gpt4all.h'), 'gpt4all.h');
+}
 
-const files = [...manifest.sharedLibraries, ...manifest.cpuLevels.map((level) => level.file), ...manifest.backendModules];
+// An engine-less package carries its CPU levels and nothing else.
+const sharedLibraries = engine ? [] : manifest.sharedLibraries;
+const backendModules = engine ? [] : manifest.backendModules;
+const files = [...sharedLibraries, ...manifest.cpuLevels.map((level) => level.file), ...backendModules];
 for (const file of files) publish(join(manifest.libDir, file), file);
 // What the package carries, for the resolver and `gpt4all-doctor`.
-const contents = { variant, sharedLibraries: manifest.sharedLibraries, cpuLevels: manifest.cpuLevels, backendModules: manifest.backendModules };
+const contents = { variant, ...(engine && { engine }), sharedLibraries, cpuLevels: manifest.cpuLevels, backendModules };
 writeFileSync(join(packageDir, 'native.json.tmp'), `${JSON.stringify(contents, null, 2)}\n`);
 renameSync(join(packageDir, 'native.json.tmp'), join(packageDir, 'native.json'));
-// Libraries of an earlier build (a CPU level no longer chosen) would be loaded and scored: remove them.
+// Files of an earlier build (a CPU level no longer chosen, an addon before the package lost its
+// engine) would be loaded and scored, or published: remove them.
+const keep = new Set([...files, ...(engine ? [] : [binaryName, ...cFiles])]);
 for (const name of readdirSync(packageDir)) {
-  if (/\.(so(\.\d+)*|dll|dylib)$/.test(name) && !files.includes(name) && name !== cLibrary) rmSync(join(packageDir, name));
+  const built = /\.(so(\.\d+)*|dll|dylib|node|lib)$/.test(name) || name === 'gpt4all.h';
+  if (built && !keep.has(name)) rmSync(join(packageDir, name));
 }
 // The TypeScript contract (codes, names, defaults) comes from the addon just built; a cross-built
 // addon cannot load here, and the contract does not depend on the platform.
-if (!cross) execFileSync(process.execPath, [join(root, 'scripts/generate-contract.mjs'), join(packageDir, binaryName)], { stdio: 'inherit' });
-console.log(`build-native: wrote ${join(packageDir, binaryName)} and ${cLibrary} with ${files.length} libraries (CPU levels: ${manifest.cpuLevels.map((l) => l.name).join(', ') || 'none'})`);
+if (!cross && !engine) execFileSync(process.execPath, [join(root, 'scripts/generate-contract.mjs'), join(packageDir, binaryName)], { stdio: 'inherit' });
+const wrote = engine ? `${packageDir} (CPU levels only; the engine is the ${engine} package's)` : `${join(packageDir, binaryName)} and ${cLibrary}`;
+console.log(`build-native: wrote ${wrote} with ${files.length} libraries (CPU levels: ${manifest.cpuLevels.map((l) => l.name).join(', ') || 'none'})`);
 
 function onPath(program) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, program)));

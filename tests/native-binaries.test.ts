@@ -1,9 +1,10 @@
-// The platform packages' promises, checked on the built files: each package needs nothing beyond
-// glibc, the C++ runtime and its own libraries; the addon and llama.cpp's shared libraries hold
-// only baseline x86-64 code, so loading them never crashes a CPU; and each CPU level module
-// holds no instruction its level lacks (that would be an illegal-instruction crash, not an error).
+// The platform packages' promises, checked on the built files: the engine (cpu-avx2's package)
+// needs nothing beyond glibc, the C++ runtime and its own libraries; the addon and llama.cpp's
+// shared libraries hold only baseline x86-64 code, so loading them never crashes a CPU; cpu-avx
+// carries its CPU levels and no second engine; and each CPU level module holds no instruction its
+// level lacks (that would be an illegal-instruction crash, not an error).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/llama-tools.js';
@@ -12,7 +13,8 @@ const variants = ['cpu-avx', 'cpu-avx2'];
 const packageDir = (variant: string) => join(repoRoot, `packages/core-linux-x64-${variant}`);
 const binary = (variant: string) => join(packageDir(variant), `gpt4all.linux-x64-${variant}.node`);
 const contents = (variant: string) =>
-  JSON.parse(readFileSync(join(packageDir(variant), 'native.json'), 'utf8')) as { sharedLibraries: string[]; cpuLevels: { name: string; file: string; features: string[] }[] };
+  JSON.parse(readFileSync(join(packageDir(variant), 'native.json'), 'utf8')) as { engine?: string; sharedLibraries: string[]; cpuLevels: { name: string; file: string; features: string[] }[]; backendModules: string[] };
+const manifest = (variant: string) => JSON.parse(readFileSync(join(packageDir(variant), 'package.json'), 'utf8'));
 const systemLibraries = /^(linux-vdso\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libm\.so\.6|libc\.so\.6|\/lib64\/ld-linux-x86-64\.so\.2)$/;
 
 /** Instructions by the feature that introduced them (AT&T mnemonics as objdump prints them). */
@@ -39,7 +41,18 @@ function instructionCounts(file: string): Record<string, number> {
 const baselineFiles = (variant: string) => [binary(variant), join(packageDir(variant), 'libgpt4all.so'), ...contents(variant).sharedLibraries.map((f) => join(packageDir(variant), f))];
 const none = Object.fromEntries(Object.keys(instructions).map((k) => [k, 0]));
 
-describe.each(variants)('%s platform package', (variant) => {
+describe('cpu-avx platform package', () => {
+  it('carries its CPU levels only, and depends on the package whose engine runs them', () => {
+    expect(contents('cpu-avx')).toMatchObject({ engine: 'cpu-avx2', sharedLibraries: [], backendModules: [] });
+    expect(readdirSync(packageDir('cpu-avx')).filter((f) => /\.(node|so)$/.test(f)).sort()).toEqual(contents('cpu-avx').cpuLevels.map((l) => l.file).sort());
+    expect(manifest('cpu-avx').main).toBeUndefined();
+    expect(manifest('cpu-avx').dependencies).toEqual({ '@gpt4all/core-linux-x64-cpu-avx2': 'workspace:*' });
+    expect(manifest('cpu-avx').files).toEqual(expect.arrayContaining(['native.json', '*.so']));
+  });
+});
+
+describe('cpu-avx2 platform package (the engine)', () => {
+  const variant = 'cpu-avx2';
   it('depends only on glibc, the C++ runtime and its own libraries', () => {
     for (const file of baselineFiles(variant)) {
       const libraries = execFileSync('ldd', [file], { encoding: 'utf8' })
@@ -52,10 +65,10 @@ describe.each(variants)('%s platform package', (variant) => {
   });
 
   it('is the build its package.json names, and ships what native.json lists', () => {
-    const manifest = JSON.parse(readFileSync(join(packageDir(variant), 'package.json'), 'utf8'));
-    expect(manifest.main).toBe(`gpt4all.linux-x64-${variant}.node`);
-    expect(manifest).toMatchObject({ os: ['linux'], cpu: ['x64'], libc: ['glibc'] });
-    expect(manifest.files).toEqual(expect.arrayContaining([manifest.main, 'native.json', 'gpt4all.h', '*.so.*', '*.so']));
+    const { main, files } = manifest(variant);
+    expect(main).toBe(`gpt4all.linux-x64-${variant}.node`);
+    expect(manifest(variant)).toMatchObject({ os: ['linux'], cpu: ['x64'], libc: ['glibc'] });
+    expect(files).toEqual(expect.arrayContaining([main, 'native.json', 'gpt4all.h', '*.so.*', '*.so']));
     expect(contents(variant).cpuLevels.length).toBeGreaterThan(0);
   });
 
@@ -64,7 +77,9 @@ describe.each(variants)('%s platform package', (variant) => {
       expect(instructionCounts(file), file).toEqual(none);
     }
   });
+});
 
+describe.each(variants)('%s CPU levels', (variant) => {
   it('holds in each CPU level module no instruction the level lacks', () => {
     for (const level of contents(variant).cpuLevels) {
       const counts = instructionCounts(join(packageDir(variant), level.file));

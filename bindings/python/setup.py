@@ -36,18 +36,20 @@ def platform_name() -> str:
 
 
 def native_dirs() -> list:
-    """The platform packages to take files from: CPU packages, the one with the best levels first."""
+    """The platform packages to take files from: CPU packages, the one with the best levels first
+    (cpu-avx carries CPU levels only; cpu-avx2 the engine and the header)."""
     if os.environ.get("GPT4ALL_NATIVE_DIRS"):
         return [Path(d) for d in os.environ["GPT4ALL_NATIVE_DIRS"].split(os.pathsep) if d]
     name = platform_name()
     order = ["cpu-avx2", "cpu-avx", "cpu-arm", "metal"]
     dirs = [REPO / "packages" / f"core-{name}-{variant}" for variant in order]
-    return [d for d in dirs if (d / "gpt4all.h").exists()]
+    return [d for d in dirs if (d / "native.json").exists()]
 
 
 def copy_native(target: Path) -> Path:
     dirs = native_dirs()
-    if not dirs:
+    headers = [d / "gpt4all.h" for d in dirs if (d / "gpt4all.h").exists()]
+    if not headers:
         sys.exit(
             "gpt4all: no built engine found in packages/core-*: run `bash scripts/setup.sh` at the repository "
             "root first, or set GPT4ALL_NATIVE_DIRS to the directory of an installed @gpt4all/core-* package"
@@ -61,7 +63,7 @@ def copy_native(target: Path) -> Path:
             # The first package wins for the files they share (libgpt4all, libllama, ...).
             if shared and not (native / file.name).exists():
                 shutil.copy2(file, native / file.name)
-    return dirs[0] / "gpt4all.h"
+    return headers[0]
 
 
 def write_cdef(header: Path, target: Path) -> None:

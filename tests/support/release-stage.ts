@@ -3,8 +3,9 @@
 // workspace packages they name, so `workspace:*` ranges resolve). `changeset publish` then runs
 // there exactly as the release workflow runs it at the repository root, without creating git
 // tags in the real checkout and without publishing packages other engineers are changing.
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot } from './llama-tools.js';
 
 interface Manifest {
@@ -24,8 +25,6 @@ interface Manifest {
 export interface StagedPackage {
   dir: string;
   manifest: Manifest;
-  /** Whether its `files` were all there (a platform package of another OS has no binary here). */
-  complete: boolean;
 }
 
 /** The workspace's packages, by name. */
@@ -56,18 +55,18 @@ export function stageRelease(stage: string): StagedPackage[] {
   writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'gpt4all-release-stage', private: true, packageManager: rootManifest.packageManager }));
   writeFileSync(join(stage, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
 
+  const files = packedFiles(published.map(({ dir }) => dir));
   const staged: StagedPackage[] = [];
   for (const { dir, manifest } of [...published, ...helpers]) {
     const target = join(stage, 'packages', dir.split(/[\\/]/).pop()!);
     mkdirSync(target, { recursive: true });
     writeFileSync(join(target, 'package.json'), `${JSON.stringify(withoutRegistryDevDependencies(manifest), null, 2)}\n`);
     if (manifest.private) continue;
-    let complete = true;
-    for (const file of ['README.md', ...publishedFiles(dir, manifest)]) {
-      if (existsSync(join(dir, file))) cpSync(join(dir, file), join(target, file), { recursive: true });
-      else complete = false;
+    for (const file of files.get(manifest.name) ?? []) {
+      mkdirSync(dirname(join(target, file)), { recursive: true });
+      cpSync(join(dir, file), join(target, file));
     }
-    staged.push({ dir: target, manifest, complete });
+    staged.push({ dir: target, manifest });
   }
   return staged;
 }
@@ -82,14 +81,10 @@ function withoutRegistryDevDependencies(manifest: Manifest): Manifest {
   return { ...manifest, devDependencies };
 }
 
-/**
- * What `npm publish` takes from the package: its `files`, with a platform package's globs
- * (`*.so.*`) standing for the libraries and modules its native.json lists.
- */
-function publishedFiles(dir: string, manifest: Manifest): string[] {
-  if (!manifest.gpt4all) return manifest.files ?? [];
-  const contentsPath = join(dir, 'native.json');
-  if (!existsSync(contentsPath)) return [manifest.main!, 'native.json'];
-  const contents = JSON.parse(readFileSync(contentsPath, 'utf8')) as { sharedLibraries: string[]; cpuLevels: { file: string }[]; backendModules: string[] };
-  return [manifest.main!, 'native.json', ...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules];
+/** What `npm publish` takes from each package folder (its `files`, README, ...), as npm itself lists it, by package name. */
+function packedFiles(dirs: string[]): Map<string, string[]> {
+  const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ...dirs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const packs = JSON.parse(output) as { name: string; files: { path: string }[] }[];
+  // package.json is written above, with the stage's changes.
+  return new Map(packs.map(({ name, files }) => [name, files.map((f) => f.path).filter((path) => path !== 'package.json')]));
 }

@@ -53,14 +53,15 @@ export function doctorReport(f: DoctorFindings): string[] {
   for (const [name, spec] of f.variants) {
     const found = f.installed[name];
     const kind = spec.gpu ? `GPU, opt-in (${spec.gpu})` : 'CPU, installed by default';
-    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.built ? `${found.version}, ${sizeOf(found.binaryPath, found.contents)}` : `${found.version}, not built (${found.binaryPath} is missing)`;
+    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.missing ? `${found.version}, ${found.missing}` : `${found.version}, ${sizeOf(found, found.contents)}`;
     lines.push(`  ${name.padEnd(9)} ${kind.padEnd(26)} ${state}`);
     const levels = found?.contents?.cpuLevels.map((l) => l.name) ?? [];
     const modules = found?.contents?.backendModules ?? [];
     if (levels.length > 0) lines.push(`            CPU levels: ${levels.join(', ')}`);
     if (modules.length > 0) lines.push(`            modules: ${modules.join(', ')}`);
+    if (found?.contents?.engine) lines.push(`            engine: the ${found.contents.engine} package's`);
     if (found?.damaged) lines.push(`            DAMAGED: ${found.damaged}`);
-    const missing = found?.contents ? missingFiles(found.binaryPath, found.contents) : [];
+    const missing = found?.contents ? missingFiles(found.dir, found.contents) : [];
     if (missing.length > 0) lines.push(`            MISSING: ${missing.join(', ')} (reinstall the package)`);
   }
 
@@ -105,16 +106,20 @@ export function doctorReport(f: DoctorFindings): string[] {
 }
 
 /** The files native.json lists that are not there. */
-function missingFiles(binaryPath: string, contents: PackageContents): string[] {
-  const files = [...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules];
-  return files.filter((file) => !statSync(join(dirname(binaryPath), file), { throwIfNoEntry: false }));
+function missingFiles(dir: string, contents: PackageContents): string[] {
+  return filesOf(contents).filter((file) => !statSync(join(dir, file), { throwIfNoEntry: false }));
 }
 
-/** The addon with the libraries and modules it carries. */
-function sizeOf(binaryPath: string, contents: PackageContents | undefined): string {
-  const files = contents ? [...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules] : [];
-  const bytes = [binaryPath, ...files.map((file) => join(dirname(binaryPath), file))].reduce((sum, path) => sum + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
+/** What the package carries: its addon (unless its engine is another package's), libraries and modules. */
+function sizeOf(found: { dir: string; binaryPath: string }, contents: PackageContents | undefined): string {
+  const own = dirname(found.binaryPath) === found.dir ? [found.binaryPath] : [];
+  const paths = [...own, ...(contents ? filesOf(contents) : []).map((file) => join(found.dir, file))];
+  const bytes = paths.reduce((sum, path) => sum + (statSync(path, { throwIfNoEntry: false })?.size ?? 0), 0);
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+function filesOf(contents: PackageContents): string[] {
+  return [...contents.sharedLibraries, ...contents.cpuLevels.map((l) => l.file), ...contents.backendModules];
 }
 
 /** Concrete advice for this machine: what to install or fix to use its GPU, if it has one. */

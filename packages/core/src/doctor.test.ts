@@ -67,7 +67,10 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('gpt4all-
     expect(json.status).toBe(0);
     const findings = JSON.parse(json.stdout);
     expect(findings.resolution).toMatchObject({ variant: 'cpu-avx2', platform: 'linux-x64' });
-    expect(findings.installed['cpu-avx2']).toMatchObject({ built: true, version: findings.coreVersion });
+    expect(findings.installed['cpu-avx2']).toMatchObject({ version: findings.coreVersion });
+    expect(findings.installed['cpu-avx2'].missing).toBeUndefined();
+    // cpu-avx carries CPU levels only, and runs on cpu-avx2's addon.
+    expect(findings.installed['cpu-avx']).toMatchObject({ binaryPath: findings.installed['cpu-avx2'].binaryPath, contents: { engine: 'cpu-avx2', sharedLibraries: [] } });
 
     expect(findings.cpu).toMatchObject({ level: expect.any(String), candidates: expect.arrayContaining([expect.objectContaining({ name: 'x64' })]) });
 

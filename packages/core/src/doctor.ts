@@ -35,7 +35,7 @@ function diagnose(options: { refresh?: boolean; env?: NodeJS.ProcessEnv } = {}):
         const found = findPackage(packageNameOf(name, platform));
         let contents;
         try {
-          contents = found?.built ? packageContents(found.binaryPath) : undefined;
+          contents = found ? packageContents(found.dir) : undefined;
         } catch (error) {
           return [name, found && { ...found, damaged: (error as Error).message }];
         }

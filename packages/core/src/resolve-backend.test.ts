@@ -17,11 +17,19 @@ function installed(name: string, platform: string, variants: string[]): string {
   for (const variant of variants) {
     const packageDir = join(dir, 'node_modules', '@gpt4all', `core-${platform}-${variant}`);
     mkdirSync(packageDir, { recursive: true });
-    const main = `gpt4all.${platform}-${variant}.node`;
-    writeFileSync(join(packageDir, main), '');
-    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: `@gpt4all/core-${platform}-${variant}`, version: '0.1.0', main }));
     const gpu = variant === 'cuda' || variant === 'vulkan';
-    const contents = { variant, sharedLibraries: ['ggml-base.dll', 'ggml.dll', 'llama.dll'], cpuLevels: gpu ? [] : [{ name: 'x', file: 'ggml-cpu-x.dll', features: [] }], backendModules: gpu ? [`ggml-${variant}.dll`] : [] };
+    // cpu-avx carries CPU levels only; its engine is cpu-avx2's (variants.json `engine`).
+    const engine = variant === 'cpu-avx' ? 'cpu-avx2' : undefined;
+    const main = engine ? undefined : `gpt4all.${platform}-${variant}.node`;
+    if (main) writeFileSync(join(packageDir, main), '');
+    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: `@gpt4all/core-${platform}-${variant}`, version: '0.1.0', main, gpt4all: { variant, platform } }));
+    const contents = {
+      variant,
+      ...(engine && { engine }),
+      sharedLibraries: engine ? [] : ['ggml-base.dll', 'ggml.dll', 'llama.dll'],
+      cpuLevels: gpu ? [] : [{ name: 'x', file: 'ggml-cpu-x.dll', features: [] }],
+      backendModules: gpu ? [`ggml-${variant}.dll`] : [],
+    };
     writeFileSync(join(packageDir, 'native.json'), JSON.stringify(contents));
   }
   return dir;
@@ -48,9 +56,19 @@ describe('resolveBackend', () => {
     const resolution = resolveBackend({ env: {}, platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null, warn: false });
     expect(resolution).toMatchObject({ variant: 'cpu-avx2', packageName: '@gpt4all/core-win32-x64-cpu-avx2', platform: 'win32-x64' });
     expect(resolution.cpuDirs).toEqual([packageDir(dir, 'win32-x64', 'cpu-avx2'), packageDir(dir, 'win32-x64', 'cpu-avx')]);
-    // Only cpu-avx installed: it serves every CPU, with its own levels.
-    const older = installed('win32-avx', 'win32-x64', ['cpu-avx']);
-    expect(resolveBackend({ env: {}, platform: 'win32-x64', paths: [older], hints: noGpu, probeCache: null, warn: false })).toMatchObject({ variant: 'cpu-avx', cpuDirs: [packageDir(older, 'win32-x64', 'cpu-avx')] });
+    // cpu-avx runs on cpu-avx2's engine (its dependency), with its own levels only when forced.
+    const forced = resolveBackend({ env: {}, backend: 'cpu-avx', platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null, warn: false });
+    expect(forced).toMatchObject({ variant: 'cpu-avx', engineVariant: 'cpu-avx2', binaryPath: join(packageDir(dir, 'win32-x64', 'cpu-avx2'), 'gpt4all.win32-x64-cpu-avx2.node') });
+    expect(forced.cpuDirs).toEqual([packageDir(dir, 'win32-x64', 'cpu-avx')]);
+    // Without its engine, cpu-avx cannot run, and says which package to install.
+    const alone = installed('win32-avx', 'win32-x64', ['cpu-avx']);
+    expect(() => resolveBackend({ env: {}, platform: 'win32-x64', paths: [alone], hints: noGpu, probeCache: null, warn: false })).toThrow(
+      // The workspace's own (unbuilt) win32 engine package is in reach through NODE_PATH here.
+      /cpu-avx: its (CPU levels run on the engine of|engine) @gpt4all\/core-win32-x64-cpu-avx2(, which is not installed \(npm install @gpt4all\/core-win32-x64-cpu-avx2\)| cannot run: not built)/,
+    );
+    expect(() => resolveBackend({ env: {}, backend: 'cpu-avx', platform: 'win32-x64', paths: [alone], hints: noGpu, probeCache: null })).toThrow(
+      expect.objectContaining({ code: 'ERR_BACKEND_NOT_INSTALLED', packageName: '@gpt4all/core-win32-x64-cpu-avx' }),
+    );
     // A forced GPU package takes its module from its own folder and the CPU code from the CPU packages'.
     const gpu = installed('win32-cuda', 'win32-x64', ['cuda', 'cpu-avx2']);
     const cuda = resolveBackend({ platform: 'win32-x64', backend: 'cuda', paths: [gpu], hints: noGpu, probeCache: null, warn: false });
@@ -60,7 +78,7 @@ describe('resolveBackend', () => {
   it('uses CPU modules only from CPU packages of the same version', () => {
     const dir = installed('win32-versions', 'win32-x64', ['cpu-avx', 'cpu-avx2']);
     const manifest = join(packageDir(dir, 'win32-x64', 'cpu-avx'), 'package.json');
-    writeFileSync(manifest, JSON.stringify({ name: '@gpt4all/core-win32-x64-cpu-avx', version: '0.0.9', main: 'gpt4all.win32-x64-cpu-avx.node' }));
+    writeFileSync(manifest, JSON.stringify({ name: '@gpt4all/core-win32-x64-cpu-avx', version: '0.0.9', gpt4all: { variant: 'cpu-avx', platform: 'win32-x64' } }));
     const resolution = resolveBackend({ env: {}, platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null, warn: false });
     expect(resolution.cpuDirs).toEqual([packageDir(dir, 'win32-x64', 'cpu-avx2')]);
   });
@@ -74,8 +92,9 @@ describe('resolveBackend', () => {
 
   it('honours GPT4ALL_BACKEND, the backend option and GPT4ALL_CPU_LEVEL; a forced CPU package uses only its own levels', () => {
     const avx = resolveBackend({ env: { GPT4ALL_BACKEND: 'cpu-avx' } });
-    expect(avx).toMatchObject({ variant: 'cpu-avx', reason: 'forced by GPT4ALL_BACKEND' });
-    expect(avx.cpuDirs).toEqual([dirname(avx.binaryPath)]);
+    expect(avx).toMatchObject({ variant: 'cpu-avx', engineVariant: 'cpu-avx2', reason: 'forced by GPT4ALL_BACKEND' });
+    expect(avx.cpuDirs).toEqual([resolve(__dirname, '../../core-linux-x64-cpu-avx')]);
+    expect(dirname(avx.binaryPath)).toBe(resolve(__dirname, '../../core-linux-x64-cpu-avx2'));
     expect(resolveBackend({ backend: 'cpu-avx2', env: { GPT4ALL_BACKEND: 'cpu-avx' } })).toMatchObject({ variant: 'cpu-avx2', reason: 'forced by the backend option' });
     expect(resolveBackend({ env: { GPT4ALL_CPU_LEVEL: 'sse42' } }).cpuLevel).toBe('sse42');
     expect(resolveBackend({ cpuLevel: 'x64', env: { GPT4ALL_CPU_LEVEL: 'sse42' } }).cpuLevel).toBe('x64');

@@ -24,11 +24,19 @@ export interface VariantSpec {
   cpuLevels?: { with?: string[]; without?: string[] };
   /** The other backend modules it carries (`ggml-cuda`). */
   backendModules?: string[];
+  /**
+   * The variant whose package carries the engine (addon, llama.cpp's libraries, C ABI) that runs
+   * this one's CPU levels; absent when the package carries its own. `cpu-avx` has `cpu-avx2`:
+   * the engine is baseline x86-64 code, so a default install ships it once.
+   */
+  engine?: string;
 }
 
 /** What a built platform package carries: `native.json` beside its addon, written by scripts/build-native.mjs. */
 export interface PackageContents {
   variant: string;
+  /** The variant whose package carries the engine, for a package of CPU levels only. */
+  engine?: string;
   /** llama.cpp's shared libraries, by file name. */
   sharedLibraries: string[];
   /** The CPU levels it carries: ggml's name, the module's file name, the features it is compiled for (ggml's names, lowercased). */
@@ -76,8 +84,10 @@ export interface BackendResolution {
   packageName: string;
   /** `linux-x64`, `darwin-arm64`, ... */
   platform: string;
-  /** The `.node` file that was (or will be) loaded. */
+  /** The `.node` file that was (or will be) loaded: the variant's own, or its engine's (see {@link VariantSpec.engine}). */
   binaryPath: string;
+  /** The variant the addon at `binaryPath` was built as: `variant`, or its engine. */
+  engineVariant: string;
   /** Why this variant: forced by an option or `GPT4ALL_BACKEND`, or the best that works here. */
   reason: string;
   /** Every candidate considered, best first. */
@@ -182,14 +192,15 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     if (!found) {
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `the ${forced} backend is not installed: run \`npm install ${packageName}\``, { variant: forced, packageName });
     }
-    if (!found.built) {
-      throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `${packageName} has no ${found.binaryPath} (an unbuilt workspace package or a broken install): run \`pnpm build:native --variant ${forced}\` or \`npm install ${packageName}\``, { variant: forced, packageName });
+    if (found.missing) {
+      throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `${packageName} cannot run: ${found.missing}`, { variant: forced, packageName });
     }
     // A forced CPU variant runs its own CPU levels only; a forced GPU variant, the CPU packages'.
-    const cpuDirs = spec.cpuLevels ? [dirname(found.binaryPath)] : sameVersion(cpuPackages, found.version).map((p) => p.dir);
+    const cpuDirs = spec.cpuLevels ? [found.dir] : sameVersion(cpuPackages, found.version).map((p) => p.dir);
     const how = options.backend !== undefined ? 'the backend option' : 'GPT4ALL_BACKEND';
     const attempts: BackendAttempt[] = [{ variant: forced, packageName, outcome: 'selected', reason: `forced by ${how}` }];
-    return { ...base, variant: forced, packageName, binaryPath: found.binaryPath, reason: `forced by ${how}`, attempts, cpuDirs: requireCpuDirs(cpuDirs, forced, platform), modules: modulesOf(found.binaryPath) };
+    const engine = { binaryPath: found.binaryPath, engineVariant: spec.engine ?? forced, modules: modulesOf(found.binaryPath) };
+    return { ...base, variant: forced, packageName, ...engine, reason: `forced by ${how}`, attempts, cpuDirs: requireCpuDirs(cpuDirs, forced, platform) };
   }
 
   const attempts: BackendAttempt[] = [];
@@ -201,13 +212,11 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
       attempts.push({ variant, packageName, outcome: 'skipped', reason: `not installed (npm install ${packageName})` });
       continue;
     }
-    if (!installed.built) {
-      // Only an unbuilt workspace package lacks its binary: published ones always carry it.
-      attempts.push({ variant, packageName, version: installed.version, outcome: 'skipped', reason: `not built: ${installed.binaryPath} is missing (pnpm build:native --variant ${variant})` });
+    if (installed.missing) {
+      attempts.push({ variant, packageName, version: installed.version, outcome: 'skipped', reason: installed.missing });
       continue;
     }
-    const { binaryPath, version } = installed;
-    const ownDir = dirname(binaryPath);
+    const { binaryPath, version, dir: ownDir } = installed;
     // This package's CPU levels first, then the other CPU packages' (ties go to the first).
     const cpuDirs = [...(spec.cpuLevels ? [ownDir] : []), ...sameVersion(cpuPackages, version).map((p) => p.dir).filter((d) => d !== ownDir)];
     if (cpuDirs.length === 0) {
@@ -226,7 +235,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     attempts.push({ variant, packageName, version, outcome: 'selected', reason });
     const warnings = unusableGpuWarnings(attempts, variant);
     if (options.warn !== false) warnOnce(warnings);
-    return { ...base, variant, packageName, binaryPath, reason, attempts, warnings, cpuDirs, modules };
+    return { ...base, variant, packageName, binaryPath, engineVariant: spec.engine ?? variant, reason, attempts, warnings, cpuDirs, modules };
   }
   const summary = attempts.map((a) => `${a.variant}: ${a.reason}`).join('; ');
   throw new BackendError(
@@ -241,7 +250,7 @@ function installedCpuPackages(platform: string, paths?: string[]): { variant: st
     .filter(([, spec]) => spec.cpuLevels !== undefined)
     .flatMap(([variant]) => {
       const found = findPackage(packageNameOf(variant, platform), paths);
-      return found?.built ? [{ variant, dir: dirname(found.binaryPath), version: found.version }] : [];
+      return found && !found.missing ? [{ variant, dir: found.dir, version: found.version }] : [];
     });
 }
 
@@ -264,31 +273,63 @@ function requireCpuDirs(cpuDirs: string[], variant: string, platform: string): s
   return cpuDirs;
 }
 
-/** What the package beside `binaryPath` carries (its `native.json`); undefined for a package built before it existed. */
-export function packageContents(binaryPath: string): PackageContents | undefined {
+/** What the platform package in `dir` carries (its `native.json`); undefined for a package built before it existed. */
+export function packageContents(dir: string): PackageContents | undefined {
   let contents: Partial<PackageContents>;
   try {
-    contents = JSON.parse(readFileSync(join(dirname(binaryPath), 'native.json'), 'utf8')) as Partial<PackageContents>;
+    contents = JSON.parse(readFileSync(join(dir, 'native.json'), 'utf8')) as Partial<PackageContents>;
   } catch {
     return undefined;
   }
   const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
   const levels = Array.isArray(contents.cpuLevels) && contents.cpuLevels.every((l) => typeof l?.name === 'string' && typeof l.file === 'string' && strings(l.features));
   if (!strings(contents.sharedLibraries) || !levels || !strings(contents.backendModules)) {
-    throw new BackendError('ERR_BACKEND_MISMATCH', `${join(dirname(binaryPath), 'native.json')} is damaged (it should list sharedLibraries, cpuLevels and backendModules): reinstall the package`);
+    throw new BackendError('ERR_BACKEND_MISMATCH', `${join(dir, 'native.json')} is damaged (it should list sharedLibraries, cpuLevels and backendModules): reinstall the package`);
   }
   return contents as PackageContents;
 }
 
 function modulesOf(binaryPath: string): string[] {
-  return (packageContents(binaryPath)?.backendModules ?? []).map((file) => join(dirname(binaryPath), file));
+  return (packageContents(dirname(binaryPath))?.backendModules ?? []).map((file) => join(dirname(binaryPath), file));
 }
 
-/**
- * An installed platform package: its `.node` file, whether that exists, and the version; or
- * undefined when it is not installed.
- */
-export function findPackage(packageName: string, paths?: string[]): { binaryPath: string; version: string; built: boolean } | undefined {
+/** An installed platform package, as {@link findPackage} finds it. */
+export interface InstalledPackage {
+  /** Its folder: where its modules are. */
+  dir: string;
+  /** The addon that runs it: its own, or its engine package's (see {@link VariantSpec.engine}). */
+  binaryPath: string;
+  version: string;
+  /** Why it cannot run, when it cannot: unbuilt (a workspace package), or its engine is missing or of another version. */
+  missing?: string;
+}
+
+/** An installed platform package, or undefined when it is not installed. */
+export function findPackage(packageName: string, paths?: string[]): InstalledPackage | undefined {
+  const manifest = readManifest(packageName, paths);
+  if (!manifest) return undefined;
+  const { dir, version, main, gpt4all } = manifest;
+  const engine = gpt4all && variants[gpt4all.variant]?.engine;
+  if (engine === undefined) {
+    if (!main) return undefined;
+    const binaryPath = join(dir, main);
+    // Only an unbuilt workspace package lacks its binary: published ones always carry it.
+    const missing = existsSync(binaryPath) ? undefined : `not built: ${binaryPath} is missing (pnpm build:native --variant ${gpt4all?.variant ?? packageName})`;
+    return { dir, binaryPath, version, ...(missing && { missing }) };
+  }
+  // A package of CPU levels only: the addon is its engine package's, of the same version.
+  const enginePackage = packageNameOf(engine, gpt4all!.platform);
+  const engineFound = findPackage(enginePackage, paths);
+  const binaryPath = engineFound?.binaryPath ?? join(dir, '..', enginePackage.split('/')[1]!, `gpt4all.${gpt4all!.platform}-${engine}.node`);
+  let missing: string | undefined;
+  if (!existsSync(join(dir, 'native.json'))) missing = `not built: ${join(dir, 'native.json')} is missing (pnpm build:native --variant ${gpt4all!.variant})`;
+  else if (!engineFound) missing = `its CPU levels run on the engine of ${enginePackage}, which is not installed (npm install ${enginePackage})`;
+  else if (engineFound.missing) missing = `its engine ${enginePackage} cannot run: ${engineFound.missing}`;
+  else if (engineFound.version !== version) missing = `its engine ${enginePackage} is version ${engineFound.version}, not ${version}: install the same version of both`;
+  return { dir, binaryPath, version, ...(missing && { missing }) };
+}
+
+function readManifest(packageName: string, paths?: string[]): { dir: string; version: string; main?: string; gpt4all?: { variant: string; platform: string } } | undefined {
   let manifestPath: string;
   try {
     manifestPath = require.resolve(`${packageName}/package.json`, paths ? { paths } : undefined);
@@ -296,10 +337,8 @@ export function findPackage(packageName: string, paths?: string[]): { binaryPath
     return undefined;
   }
   // Read, not require: require would cache a manifest that a rebuild or reinstall changes.
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { main?: string; version: string };
-  if (!manifest.main) return undefined;
-  const binaryPath = join(dirname(manifestPath), manifest.main);
-  return { binaryPath, version: manifest.version, built: existsSync(binaryPath) };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { main?: string; version: string; gpt4all?: { variant: string; platform: string } };
+  return { dir: dirname(manifestPath), ...manifest };
 }
 
 type GpuProblem = Pick<BackendAttempt, 'outcome' | 'reason' | 'failure' | 'cached'>;

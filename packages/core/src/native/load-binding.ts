@@ -31,7 +31,8 @@ export function bindingFor(resolution: BackendResolution): { binding: NativeBind
   if (first && resolution.cpuLevel !== undefined && resolution.cpuLevel !== first.cpu.level) {
     throw new BackendError('ERR_NO_BACKEND', `CPU level ${first.cpu.level} is loaded already and serves the whole process; '${resolution.cpuLevel}' can only be chosen before the first model loads (GPT4ALL_CPU_LEVEL, or the cpuLevel option of the first loadModel)`, details);
   }
-  let entry = loaded.get(resolution.variant);
+  // Keyed by addon: cpu-avx runs cpu-avx2's (see VariantSpec.engine).
+  let entry = loaded.get(resolution.binaryPath);
   if (!entry) {
     checkVersion(resolution);
     let binding: NativeBinding;
@@ -41,8 +42,8 @@ export function bindingFor(resolution: BackendResolution): { binding: NativeBind
       const message = (error as { message?: string }).message ?? String(error);
       throw new BackendError('ERR_NO_BACKEND', `${resolution.binaryPath} could not be loaded (${message.split('\n')[0]}): reinstall ${resolution.packageName}`, details);
     }
-    if (binding.variant() !== resolution.variant) {
-      throw new BackendError('ERR_BACKEND_MISMATCH', `${resolution.binaryPath} is the ${binding.variant()} build, expected ${resolution.variant}`, resolution);
+    if (binding.variant() !== resolution.engineVariant) {
+      throw new BackendError('ERR_BACKEND_MISMATCH', `${resolution.binaryPath} is the ${binding.variant()} build, expected ${resolution.engineVariant}`, resolution);
     }
     let report: ReturnType<NativeBinding['loadBackends']>;
     try {
@@ -53,7 +54,7 @@ export function bindingFor(resolution: BackendResolution): { binding: NativeBind
     }
     const cpu = report.candidates.length === 0 && first ? { ...first.cpu, reason: `${first.cpu.reason}; chosen when the first variant loaded in this process` } : cpuLevelInfo(report);
     entry = { binding, cpu };
-    loaded.set(resolution.variant, entry);
+    loaded.set(resolution.binaryPath, entry);
     // A damaged module is passed over, never silently: the CPU runs slower code than it could.
     for (const broken of cpu.candidates.filter((c) => c.error)) {
       process.emitWarning(`${broken.path} could not be opened (${broken.error}); running CPU level ${cpu.level} instead. Reinstall the package that carries it.`, { code: 'GPT4ALL_CPU_LEVEL_BROKEN' });
