@@ -90,6 +90,26 @@ describe('RPC worker faults', () => {
     }
   });
 
+  it('a worker restarted while a model still holds the broken connection serves the next model', async () => {
+    const port = await freePort();
+    let worker = await startWorker({ port });
+    try {
+      const model = await loadModel(path, { rpcWorkers: [worker.endpoint] });
+      await worker.kill();
+      // Started by this process while ggml-rpc's connection is open: the child must not inherit it
+      // (an inherited copy kept the connection open after the model was disposed).
+      worker = await startWorker({ port });
+      await expectRpcError(model.createContext({ contextSize: 256, threads: 1 }), worker.endpoint, /closed the connection|broke/);
+      await model.dispose();
+      const again = await loadModel(path, { rpcWorkers: [worker.endpoint] });
+      const context = await again.createContext({ contextSize: 256, threads: 1 });
+      expect((await context.generate('back again', { maxTokens: 8, temperature: 0 })).tokens.length).toBe(8);
+      await again.dispose();
+    } finally {
+      await worker.kill();
+    }
+  });
+
   it('a worker that stops answering mid-generation', async () => {
     const worker = await startWorker({ port: await freePort() });
     try {
@@ -177,5 +197,9 @@ describe('RPC worker faults', () => {
     }
     const split = await loadModel(path, { rpcWorkers: ['127.0.0.1:1'], rpcSplit: [1] }).catch((e: unknown) => e);
     expect((split as { code?: string }).code).toBe('ERR_INVALID_ARGUMENT');
+    const noWorkers = await loadModel(path, { rpcSplit: [1, 1] }).catch((e: unknown) => e);
+    expect(noWorkers).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('give rpcWorkers too') });
+    const joined = await loadModel(path, { rpcWorkers: ['127.0.0.1:1,127.0.0.1:2'] }).catch((e: unknown) => e);
+    expect(joined).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('one worker per entry') });
   });
 });

@@ -262,9 +262,11 @@ impl Context {
                 context_size: self.context_size as usize,
             });
         }
-        let status = with_abort(self.raw, abort, || unsafe {
-            let batch = sys::llama_batch_get_one(tokens.as_ptr() as *mut Token, tokens.len() as i32);
-            sys::llama_decode(self.raw.as_ptr(), batch)
+        let status = self.model.compute_on_workers(self.raw, || {
+            with_abort(self.raw, abort, || unsafe {
+                let batch = sys::llama_batch_get_one(tokens.as_ptr() as *mut Token, tokens.len() as i32);
+                sys::llama_decode(self.raw.as_ptr(), batch)
+            })
         });
         // A worker that failed mid-decode was answered with stand-in data: nothing of it is kept.
         let rpc = self.model.check_rpc();
@@ -306,7 +308,9 @@ impl Context {
             logits_at.push(part.logits.then(|| batch.len() as i32 - 1));
         }
         self.model.check_rpc()?;
-        let status = with_stop(self.raw, stop, || unsafe { sys::llama_decode(self.raw.as_ptr(), batch.raw) });
+        let status = self.model.compute_on_workers(self.raw, || {
+            with_stop(self.raw, stop, || unsafe { sys::llama_decode(self.raw.as_ptr(), batch.raw) })
+        });
         let rpc = self.model.check_rpc();
         if status == 0 && rpc.is_ok() {
             for part in parts {

@@ -73,12 +73,14 @@ impl Context {
         batch.n_tokens = n as i32;
         let encoder_only =
             unsafe { sys::llama_model_has_encoder(model.raw()) && !sys::llama_model_has_decoder(model.raw()) };
-        let status = with_abort(raw, abort, || unsafe {
-            if encoder_only {
-                sys::llama_encode(raw.as_ptr(), batch)
-            } else {
-                sys::llama_decode(raw.as_ptr(), batch)
-            }
+        let status = model.compute_on_workers(raw, || {
+            with_abort(raw, abort, || unsafe {
+                if encoder_only {
+                    sys::llama_encode(raw.as_ptr(), batch)
+                } else {
+                    sys::llama_decode(raw.as_ptr(), batch)
+                }
+            })
         });
         let result = match status {
             _ if model.check_rpc().is_err() => model.check_rpc().map(|_| Vec::new()),

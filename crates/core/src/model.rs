@@ -157,6 +157,11 @@ impl Model {
         let mut attached = Vec::new();
         let mut placement = None;
         let (mut devices, mut tensor_split) = (Vec::new(), Vec::new());
+        if params.rpc_split.is_some() && params.rpc_workers.is_empty() {
+            return Err(Error::InvalidArgument {
+                reason: "rpcSplit shares layers with RPC workers: give rpcWorkers too".into(),
+            });
+        }
         if !params.rpc_workers.is_empty() && !params.vocab_only {
             let split = params.rpc_split.as_ref().map(|s| rpc::check_split(s, params.rpc_workers.len())).transpose()?;
             attached = rpc::attach(&params.rpc_workers, params.rpc_timeout)?;
@@ -242,6 +247,23 @@ impl Model {
     /// cannot compute any more. `Ok` for a local model. Contexts check it around each decode.
     pub fn check_rpc(&self) -> Result<()> {
         self.rpc.iter().try_for_each(|a| a.check())
+    }
+
+    /// Runs `compute`, one graph computation of a context of this model (`llama_decode` or
+    /// `llama_encode` on `raw`), with this model's RPC workers to itself until it has finished
+    /// (see [`rpc::Attached::compute_turn`]); as is for a local model. Turns are taken in endpoint
+    /// order, so that models sharing workers cannot wait for each other in a circle.
+    pub(crate) fn compute_on_workers<T>(&self, raw: NonNull<sys::llama_context>, compute: impl FnOnce() -> T) -> T {
+        if self.rpc.is_empty() {
+            return compute();
+        }
+        let mut workers: Vec<&rpc::Attached> = self.rpc.iter().collect();
+        workers.sort_by(|a, b| a.endpoint().cmp(b.endpoint()));
+        let _turns: Vec<_> = workers.iter().map(|w| w.compute_turn()).collect();
+        let result = compute();
+        // llama_decode leaves the graph running (ggml-rpc queues it): the turn ends with it.
+        unsafe { sys::llama_synchronize(raw.as_ptr()) };
+        result
     }
 
     /// Every GGUF key/value of the file, typed.

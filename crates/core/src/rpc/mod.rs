@@ -52,6 +52,15 @@ impl Attached {
         self.connection = self.watchdog.current().or_else(|| newer(&self.watchdog, &self.baseline));
     }
 
+    /// This process's turn to compute a graph on the worker, until the guard is dropped.
+    /// ggml-rpc keeps one graph per worker device and decides on this side whether to send it
+    /// again or have the worker recompute the one it holds (`last_graph_uid`, ggml-rpc.cpp), so
+    /// two contexts computing on one worker at once can each get the other's graph recomputed:
+    /// wrong logits, and no error.
+    pub fn compute_turn(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.watchdog.compute.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// [`Error::RpcUnavailable`] once the worker has failed.
     pub fn check(&self) -> Result<()> {
         let failure = match &self.connection {
@@ -86,6 +95,9 @@ pub fn parse_endpoint(endpoint: &str) -> Result<(&str, u16)> {
     let invalid = |why: &str| Error::InvalidArgument { reason: format!("RPC worker '{endpoint}': {why}") };
     if endpoint.contains("://") || endpoint.chars().any(char::is_whitespace) {
         return Err(invalid("expected host:port, without a scheme or spaces"));
+    }
+    if endpoint.contains(',') {
+        return Err(invalid("one worker per entry: a list of workers is a list of strings (['a:50052', 'b:50052'])"));
     }
     let (host, port) = endpoint.rsplit_once(':').ok_or_else(|| invalid("expected host:port"))?;
     let bracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));

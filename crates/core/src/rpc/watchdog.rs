@@ -33,6 +33,8 @@ pub struct Watchdog {
     pub local_endpoint: String,
     timeout_ms: AtomicU64,
     current: Mutex<Option<Arc<Connection>>>,
+    /// Held for each graph computation on the worker (see [`super::Attached::compute_turn`]).
+    pub compute: Mutex<()>,
 }
 
 /// One connection from ggml-rpc, with its own connection to the worker.
@@ -74,6 +76,7 @@ impl Watchdog {
             local_endpoint: listener.local_addr()?.to_string(),
             timeout_ms: AtomicU64::new(timeout.as_millis() as u64),
             current: Mutex::new(None),
+            compute: Mutex::new(()),
         });
         let accepting = watchdog.clone();
         thread::Builder::new().name("gpt4all-rpc-watchdog".into()).spawn(move || {
@@ -107,6 +110,8 @@ impl Watchdog {
 
     fn serve(self: &Arc<Self>, client: TcpStream) {
         let _ = client.set_nodelay(true);
+        #[cfg(unix)]
+        close_on_exec_peer(&client);
         let (worker, failure) = match connect(&self.worker, self.timeout()) {
             Ok(worker) => (Some(worker), None),
             Err(reason) => (None, Some(reason)),
@@ -136,6 +141,32 @@ impl Watchdog {
             let _ = thread::Builder::new()
                 .name("gpt4all-rpc-responses".into())
                 .spawn(move || forward_responses(&responses.0, reader, &responses.1));
+        }
+    }
+}
+
+/// Marks ggml-rpc's end of `client` (a socket of this process) close-on-exec. ggml-rpc opens its
+/// socket without it, so a process started afterwards (a worker started by the same script, a
+/// backend probe) inherits the socket and keeps the connection open after ggml-rpc closes it: the
+/// watchdog never sees the end, and every later model is refused for a failure that no model
+/// uses any more. A child started between ggml-rpc's connect and this still inherits it.
+#[cfg(unix)]
+fn close_on_exec_peer(client: &TcpStream) {
+    use std::os::fd::{FromRawFd, RawFd};
+    let Ok(peer) = client.peer_addr() else { return };
+    let dir = if cfg!(target_os = "linux") { "/proc/self/fd" } else { "/dev/fd" };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for fd in entries.flatten().filter_map(|e| e.file_name().to_str()?.parse::<RawFd>().ok()) {
+        // SAFETY: the descriptor is only borrowed (never closed: ManuallyDrop), and asking for the
+        // local address of anything but a socket fails harmlessly.
+        let socket = std::mem::ManuallyDrop::new(unsafe { TcpStream::from_raw_fd(fd) });
+        if socket.local_addr().ok() == Some(peer) {
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFD);
+                if flags >= 0 {
+                    libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC);
+                }
+            }
         }
     }
 }
