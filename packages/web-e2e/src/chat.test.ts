@@ -294,6 +294,30 @@ describe('chat', () => {
     await context.close();
   });
 
+  it('keeps both messages when two tabs send into the same conversation at the same moment', async () => {
+    const { context, page: first } = await openPage(browser);
+    await newChat(first, 'Markdown-Test.gguf');
+    await send(first, 'opening');
+    await expect.poll(() => first.getByTestId('stats').count(), { timeout: 30_000 }).toBe(1);
+    const second = await context.newPage();
+    await second.goto(first.url());
+    await expect.poll(() => userMessages(second).count()).toBe(1);
+    // Both typed, then both sent before either tab hears of the other's message.
+    await first.getByTestId('composer').fill('at once from tab one');
+    await second.getByTestId('composer').fill('at once from tab two');
+    await Promise.all([first.getByTestId('composer').press('Enter'), second.getByTestId('composer').press('Enter')]);
+    for (const page of [first, second]) {
+      await expect.poll(() => userMessages(page).count(), { timeout: 30_000 }).toBe(3);
+      await expect.poll(() => assistantMessages(page).count(), { timeout: 30_000 }).toBe(3);
+    }
+    await first.reload();
+    await expect.poll(() => assistantMessages(first).count(), { timeout: 30_000 }).toBe(3);
+    const texts = (await userMessages(first).allTextContents()).join('\n');
+    expect(texts).toContain('at once from tab one');
+    expect(texts).toContain('at once from tab two');
+    await context.close();
+  });
+
   it('goes on when the conversation outgrows the context, leaving out its oldest turns', async () => {
     const { context, page } = await openPage(browser);
     await newChat(page, 'Markdown-Test.gguf');

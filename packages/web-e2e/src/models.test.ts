@@ -2,6 +2,7 @@
 // download with a live progress bar that is cancelled and resumed from a loopback model host,
 // chatting with the downloaded model, removal, accessibility (axe-core) and screenshots.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,21 @@ describe('models page', () => {
     expect(await entry.getByTestId('download-progress').count()).toBe(0);
     expect(await entry.getByTestId('resume-download').textContent()).toBe('Retry');
     expect(existsSync(join(server.modelsDir, 'Vanished-Test.gguf'))).toBe(false);
+    await context.close();
+  });
+
+  it('lists a model put into the folder while the page is open once the page changes', async () => {
+    const { context, page } = await openPage(browser);
+    await openModels(page);
+    const added = page.getByTestId('installed-model').filter({ hasText: 'Copied-Test' });
+    await expect.poll(() => page.getByTestId('installed-model').count()).toBeGreaterThan(0);
+    expect(await added.count()).toBe(0);
+    // As `gpt4all pull` or a file manager would put it there: no event reaches the page.
+    await copyFile(await testModelPath('markdown'), join(server.modelsDir, 'Copied-Test.gguf'));
+    await page.goto(`${server.url}/#/`);
+    await openModels(page);
+    await expect.poll(() => added.count(), { timeout: 30_000 }).toBe(1);
+    await rm(join(server.modelsDir, 'Copied-Test.gguf'));
     await context.close();
   });
 

@@ -19,7 +19,7 @@ import { clearError } from './error-state.js';
 import { ModelsPage } from './models-page.js';
 import { narrowScreen } from './narrow-screen.js';
 import { chatHref, navigate, route } from './router.js';
-import { applyEvent, models, refreshAll, serverChecked } from './server-state.js';
+import { applyEvent, models, refreshAll, refreshModels, serverChecked } from './server-state.js';
 import { ServerNotice } from './server-notice.js';
 import { SettingsDrawer } from './settings-drawer.js';
 import { Sidebar } from './sidebar.js';
@@ -38,6 +38,18 @@ export function App() {
       if (!first) void refreshAll();
       first = false;
     });
+  }, []);
+
+  // A model file put into the folder by other means (`gpt4all pull`, a copy) sends no event: the
+  // list is asked for again on each change of page and when the tab is shown again.
+  useSignalEffect(() => {
+    void route.value.page;
+    void refreshModels().catch(() => {});
+  });
+  useEffect(() => {
+    const onVisible = () => document.visibilityState === 'visible' && void refreshModels().catch(() => {});
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
   }, []);
 
   // A key given after the dialog was declined: fetch what was refused without it.

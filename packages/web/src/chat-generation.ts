@@ -8,7 +8,7 @@ import { buildChatRequest, type PresetSource } from './chat-request.js';
 import { applyChunk, emptyReply, type StreamedReply } from './chat-stream.js';
 import type { Conversation, Message, ReplyStats } from './conversation.js';
 import { newId } from './conversation.js';
-import { defaultModelId, getConversation, saveDraftReply, titleIfUntitled, updateConversation } from './conversations-state.js';
+import { defaultModelId, getConversation, saveDraftReply, settleDraftReply, titleIfUntitled, updateConversation } from './conversations-state.js';
 import { showError } from './error-state.js';
 import { loadModel, models, refreshModels } from './server-state.js';
 import { readSse } from './sse-reader.js';
@@ -94,6 +94,8 @@ async function generate(conversation: Conversation): Promise<void> {
   };
   let contextSize: number | null = conversation.settings.contextSize;
   let failed = false;
+  // The reply so far is stored about once a second, under this id: a reload while it streams keeps it.
+  const draftId = newId();
   try {
     contextSize = (await ensureLoaded(modelId, conversation.settings.contextSize, controller.signal)) ?? contextSize;
     update({ phase: 'streaming' });
@@ -104,8 +106,6 @@ async function generate(conversation: Conversation): Promise<void> {
       signal: controller.signal,
     });
     if (!response.body) throw new Error('The server sent no reply.');
-    // The reply so far is stored about once a second: a reload while it streams keeps it.
-    const draftId = newId();
     let draftSavedAt = performance.now();
     for await (const event of readSse(response.body)) {
       if (event.data === '[DONE]') break;
@@ -125,13 +125,14 @@ async function generate(conversation: Conversation): Promise<void> {
     setGeneration(conversation.id, undefined);
     const { reply } = current;
     // A stopped reply keeps what arrived; an empty one (failed, or stopped before any text) is dropped.
+    let message: Message | undefined;
     if (reply.content || reply.reasoning) {
-      const message: Message = { id: newId(), role: 'assistant', content: reply.content, stats: statsOf(reply, contextSize) };
+      message = { id: newId(), role: 'assistant', content: reply.content, stats: statsOf(reply, contextSize) };
       if (reply.reasoning) message.reasoning = reply.reasoning;
       const ending = failed ? 'interrupted' : controller.signal.aborted ? 'stopped' : reply.finishReason === 'length' ? 'max-tokens' : undefined;
       if (ending) message.ending = ending;
-      updateConversation(conversation.id, (c) => ({ ...c, messages: [...c.messages, message] }), true);
     }
+    settleDraftReply(conversation.id, draftId, message);
   }
 }
 

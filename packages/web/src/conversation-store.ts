@@ -26,6 +26,20 @@ export async function saveConversation(conversation: Conversation): Promise<void
   await (await db()).put('conversations', structuredClone(conversation));
 }
 
+/**
+ * Applies `change` to the stored conversation in one read-write transaction (IndexedDB runs those
+ * one at a time, across tabs), so a change made in a tab whose copy is stale cannot drop what
+ * another tab stored meanwhile. Returns what was stored; undefined when nothing is stored under `id`.
+ */
+export async function updateStoredConversation(id: string, change: (c: Conversation) => Conversation): Promise<Conversation | undefined> {
+  const transaction = (await db()).transaction('conversations', 'readwrite');
+  const stored = await transaction.store.get(id);
+  const updated = stored && structuredClone(change(stored));
+  if (updated) await transaction.store.put(updated);
+  await transaction.done;
+  return updated;
+}
+
 export async function deleteConversation(id: string): Promise<void> {
   await (await db()).delete('conversations', id);
 }

@@ -40,6 +40,17 @@ function save(conversation: Conversation): Promise<void> {
   return store.saveConversation(conversation);
 }
 
+/** Ids of the drafts of replies this tab is writing: stored, but not shown as messages. */
+const drafts = new Set<string>();
+const withoutDrafts = (c: Conversation): Conversation => (drafts.size === 0 ? c : { ...c, messages: c.messages.filter((m) => !drafts.has(m.id)) });
+
+function showStored(stored: Conversation): void {
+  const shown = withoutDrafts(stored);
+  if (!getConversation(shown.id)) return; // deleted meanwhile
+  conversations.value = conversations.value.map((c) => (c.id === shown.id ? shown : c)).sort(byRecency);
+  tabs?.postMessage({ type: 'saved', conversation: shown } satisfies TabMessage);
+}
+
 export async function loadStoredConversations(): Promise<void> {
   try {
     conversations.value = (await store.loadConversations()).sort(byRecency);
@@ -60,24 +71,39 @@ export function getConversation(id: string): Conversation | undefined {
   return conversations.value.find((c) => c.id === id);
 }
 
-/** Applies a change in memory and saves it. `touch` moves it to the top of the list. */
+/**
+ * Applies a change in memory at once, and to the stored conversation (see
+ * store.updateStoredConversation), whose result then replaces the page's copy and goes to the
+ * other tabs: two tabs sending into one conversation at the same moment both keep their message.
+ * `touch` moves it to the top of the list.
+ */
 export function updateConversation(id: string, change: (c: Conversation) => Conversation, touch = false): Conversation | undefined {
   const existing = getConversation(id);
   if (!existing) return undefined;
-  const updated = { ...change(existing), ...(touch && { updatedAt: Date.now() }) };
+  const apply = (c: Conversation) => ({ ...change(c), ...(touch && { updatedAt: Date.now() }) });
+  const updated = apply(existing);
   conversations.value = conversations.value.map((c) => (c.id === id ? updated : c)).sort(byRecency);
-  save(updated).catch(showError);
+  store
+    .updateStoredConversation(id, apply)
+    .then((stored) => (stored ? showStored(stored) : save(updated)))
+    .catch(showError);
   return updated;
 }
 
 /**
- * Writes the conversation with `draft` (a reply still being written) appended, to storage only:
- * a reload or a closed tab keeps what had arrived. The page's copy is left as it is; the reply's
- * final save replaces the draft.
+ * Stores `draft` (a reply still being written, under one id for its whole life) at the end of the
+ * conversation, replacing its earlier version: a reload or a closed tab keeps what had arrived.
+ * The page shows the reply from the stream, not the draft; {@link settleDraftReply} replaces it.
  */
 export function saveDraftReply(id: string, draft: Message): void {
-  const existing = getConversation(id);
-  if (existing) store.saveConversation({ ...existing, messages: [...existing.messages, draft] }).catch(showError);
+  drafts.add(draft.id);
+  store.updateStoredConversation(id, (c) => ({ ...c, messages: [...c.messages.filter((m) => m.id !== draft.id), draft] })).catch(showError);
+}
+
+/** Replaces the draft `draftId` (if one was stored) with the finished reply, or drops it when there is none. */
+export function settleDraftReply(id: string, draftId: string, reply: Message | undefined): void {
+  updateConversation(id, (c) => ({ ...c, messages: [...c.messages.filter((m) => m.id !== draftId), ...(reply ? [reply] : [])] }), reply !== undefined);
+  drafts.delete(draftId);
 }
 
 export function createConversation(modelId: string | null = defaultModelId()): Conversation {
