@@ -67,11 +67,11 @@ if (!existsSync(join(packageDir, 'package.json'))) {
   process.exit(2);
 }
 const binaryName = `gpt4all.${platform}-${variant}.node`;
+// Where napi writes the addon (a variant with an engine builds none).
 const staging = join(root, 'target', 'napi', variant);
-mkdirSync(staging, { recursive: true });
 const engine = table.variants[variant].engine;
 
-const args = [
+const napiArgs = [
   'build',
   '--manifest-path', join(root, 'crates/node/Cargo.toml'),
   '--package-json-path', join(root, 'packages/core/package.json'),
@@ -81,8 +81,8 @@ const args = [
   '--dts', relative(staging, join(root, 'packages/core/src/native/binding.d.ts')),
   '--no-js',
 ];
-if (!values.debug) args.push('--release');
-if (cross) args.push('--target', cross.triple);
+if (!values.debug) napiArgs.push('--release');
+if (cross) napiArgs.push('--target', cross.triple);
 console.log(`build-native: ${variant} for ${platform}${cross ? ` (cross-built for ${cross.triple})` : ''}${values.debug ? ' (debug)' : ''}`);
 // On Windows the package manager's shims are .cmd files, which only a shell can run.
 const windows = process.platform === 'win32';
@@ -121,7 +121,8 @@ if (engine) {
   if (!values.debug) cargoArgs.push('--release');
   execFileSync('cargo', cargoArgs, { stdio: 'inherit', cwd: root, env });
 } else {
-  execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), args, { stdio: 'inherit', cwd: root, shell: windows, env });
+  mkdirSync(staging, { recursive: true });
+  execFileSync(join(root, 'node_modules/.bin', windows ? 'napi.cmd' : 'napi'), napiArgs, { stdio: 'inherit', cwd: root, shell: windows, env });
 }
 
 // napi writes <binaryName>.node; publish it under the variant's own name, with llama.cpp's

@@ -45,7 +45,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=CUDA_PATH");
 
     let spec = &table["variants"][variant.as_str()];
-    let levels = cpu_levels(&llama_dir, spec);
+    let levels = cpu_levels(&llama_dir, &table, spec);
     let backend_modules: Vec<String> =
         spec["backendModules"].as_array().into_iter().flatten().map(|m| m.as_str().unwrap().to_string()).collect();
     let lib_dir = build_llama(&llama_dir, &table, &variant, &levels, &backend_modules);
@@ -256,9 +256,11 @@ struct CpuLevel {
 /// The CPU levels this variant builds. `ggml/src/CMakeLists.txt` is the one list of levels and
 /// their features (`ggml_add_cpu_backend_variant(haswell SSE42 AVX F16C FMA AVX2 BMI2)`); the
 /// variant's `cpuLevels` picks from it by feature (`cpu-avx2`: the levels with AVX2). Then
-/// `GPT4ALL_CPU_LEVELS` narrows it: `all`, a comma-separated list, or `host` (the default): the
-/// levels this build machine can run, which are the ones its tests can prove. Releases build `all`.
-fn cpu_levels(llama_dir: &Path, spec: &serde_json::Value) -> Vec<CpuLevel> {
+/// `GPT4ALL_CPU_LEVELS` narrows it: `all`, a comma-separated list, `host` (the default): the
+/// levels this build machine can run, which are the ones its tests can prove, or `ci`: those of
+/// `host` that the table's `ciCpuLevels` names for the platform (all of `host` where it names
+/// none), what `.ci/run` builds and tests. Releases build `all`.
+fn cpu_levels(llama_dir: &Path, table: &serde_json::Value, spec: &serde_json::Value) -> Vec<CpuLevel> {
     let rule = &spec["cpuLevels"];
     if rule.is_null() {
         return Vec::new();
@@ -277,12 +279,18 @@ fn cpu_levels(llama_dir: &Path, spec: &serde_json::Value) -> Vec<CpuLevel> {
         .into_iter()
         .filter(|l| with.iter().all(|f| l.features.contains(f)) && without.iter().all(|f| !l.features.contains(f)));
     let cross = env::var("HOST").ok() != env::var("TARGET").ok();
-    match env::var("GPT4ALL_CPU_LEVELS").as_deref().unwrap_or("host") {
+    let requested = env::var("GPT4ALL_CPU_LEVELS").unwrap_or_else(|_| "host".into());
+    let ci_levels: Option<Vec<&str>> = table["ciCpuLevels"][target_platform()]
+        .as_array()
+        .map(|names| names.iter().map(|n| n.as_str().unwrap()).collect());
+    let in_ci =
+        |l: &CpuLevel| requested != "ci" || ci_levels.as_ref().is_none_or(|names| names.contains(&l.name.as_str()));
+    match requested.as_str() {
         "all" => chosen.collect(),
-        "host" if cross => chosen.collect(),
-        "host" => {
+        "host" | "ci" if cross => chosen.filter(in_ci).collect(),
+        "host" | "ci" => {
             let host = cpu_features::detect();
-            chosen.filter(|l| l.features.iter().all(|f| host.contains(&f.as_str()))).collect()
+            chosen.filter(|l| l.features.iter().all(|f| host.contains(&f.as_str())) && in_ci(l)).collect()
         }
         names => {
             let names: Vec<&str> = names.split(',').map(str::trim).collect();
@@ -291,10 +299,8 @@ fn cpu_levels(llama_dir: &Path, spec: &serde_json::Value) -> Vec<CpuLevel> {
     }
 }
 
-/// The compiler of a CPU level with `features`, from the table's `cpuLevelCompiler` for the
-/// target platform (named as Node.js names platforms: `linux-x64`), as CMake definitions; none
-/// where the level keeps the platform's default compiler. Also in scripts/build-llama-tools.mjs.
-fn cpu_level_compiler(table: &serde_json::Value, features: &[String]) -> Vec<(String, String)> {
+/// The target platform, named as Node.js names platforms: `linux-x64`, `win32-x64`, `darwin-arm64`.
+fn target_platform() -> String {
     let os = match env::var("CARGO_CFG_TARGET_OS").unwrap().as_str() {
         "windows" => "win32".to_string(),
         "macos" => "darwin".to_string(),
@@ -305,8 +311,15 @@ fn cpu_level_compiler(table: &serde_json::Value, features: &[String]) -> Vec<(St
         "aarch64" => "arm64".to_string(),
         arch => arch.to_string(),
     };
+    format!("{os}-{arch}")
+}
+
+/// The compiler of a CPU level with `features`, from the table's `cpuLevelCompiler` for the
+/// target platform, as CMake definitions; none where the level keeps the platform's default
+/// compiler. Also in scripts/build-llama-tools.mjs.
+fn cpu_level_compiler(table: &serde_json::Value, features: &[String]) -> Vec<(String, String)> {
     let has = |f: &str| features.iter().any(|g| g == f);
-    let rules = table["cpuLevelCompiler"][format!("{os}-{arch}")].as_array().cloned().unwrap_or_default();
+    let rules = table["cpuLevelCompiler"][target_platform()].as_array().cloned().unwrap_or_default();
     let matches = |rule: &serde_json::Value| {
         let list =
             |key: &str| rule[key].as_array().into_iter().flatten().map(|f| f.as_str().unwrap()).collect::<Vec<_>>();

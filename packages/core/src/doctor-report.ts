@@ -53,7 +53,7 @@ export function doctorReport(f: DoctorFindings): string[] {
   for (const [name, spec] of f.variants) {
     const found = f.installed[name];
     const kind = spec.gpu ? `GPU, opt-in (${spec.gpu})` : 'CPU, installed by default';
-    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.missing ? `${found.version}, ${found.missing}` : `${found.version}, ${sizeOf(found, found.contents)}`;
+    const state = !found ? `not installed (npm install @gpt4all/core-${f.platform}-${name})` : found.missing !== undefined ? `${found.version}, ${found.missing}` : `${found.version}, ${sizeOf(found, found.contents)}`;
     lines.push(`  ${name.padEnd(9)} ${kind.padEnd(26)} ${state}`);
     const levels = found?.contents?.cpuLevels.map((l) => l.name) ?? [];
     const modules = found?.contents?.backendModules ?? [];

@@ -81,6 +81,14 @@ describe('resolveBackend', () => {
     writeFileSync(manifest, JSON.stringify({ name: '@gpt4all/core-win32-x64-cpu-avx', version: '0.0.9', gpt4all: { variant: 'cpu-avx', platform: 'win32-x64' } }));
     const resolution = resolveBackend({ env: {}, platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null, warn: false });
     expect(resolution.cpuDirs).toEqual([packageDir(dir, 'win32-x64', 'cpu-avx2')]);
+    // Forced, cpu-avx is refused by its engine's check (sameVersion() plays no part there).
+    expect(() => resolveBackend({ env: {}, backend: 'cpu-avx', platform: 'win32-x64', paths: [dir], hints: noGpu, probeCache: null })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_BACKEND_NOT_INSTALLED',
+        packageName: '@gpt4all/core-win32-x64-cpu-avx',
+        message: expect.stringContaining('its engine @gpt4all/core-win32-x64-cpu-avx2 is version 0.1.0, not 0.0.9'),
+      }),
+    );
   });
 
   it('refuses a GPU package without a CPU package for the layers left on the CPU', () => {

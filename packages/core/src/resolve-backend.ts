@@ -192,7 +192,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
     if (!found) {
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `the ${forced} backend is not installed: run \`npm install ${packageName}\``, { variant: forced, packageName });
     }
-    if (found.missing) {
+    if (found.missing !== undefined) {
       throw new BackendError('ERR_BACKEND_NOT_INSTALLED', `${packageName} cannot run: ${found.missing}`, { variant: forced, packageName });
     }
     // A forced CPU variant runs its own CPU levels only; a forced GPU variant, the CPU packages'.
@@ -212,7 +212,7 @@ export function resolveBackend(options: ResolveBackendOptions = {}): BackendReso
       attempts.push({ variant, packageName, outcome: 'skipped', reason: `not installed (npm install ${packageName})` });
       continue;
     }
-    if (installed.missing) {
+    if (installed.missing !== undefined) {
       attempts.push({ variant, packageName, version: installed.version, outcome: 'skipped', reason: installed.missing });
       continue;
     }
@@ -293,16 +293,26 @@ function modulesOf(binaryPath: string): string[] {
   return (packageContents(dirname(binaryPath))?.backendModules ?? []).map((file) => join(dirname(binaryPath), file));
 }
 
-/** An installed platform package, as {@link findPackage} finds it. */
-export interface InstalledPackage {
+/**
+ * An installed platform package, as {@link findPackage} finds it: runnable, with the addon that
+ * runs it, or not runnable, with why.
+ */
+export type InstalledPackage = {
   /** Its folder: where its modules are. */
   dir: string;
-  /** The addon that runs it: its own, or its engine package's (see {@link VariantSpec.engine}). */
-  binaryPath: string;
   version: string;
-  /** Why it cannot run, when it cannot: unbuilt (a workspace package), or its engine is missing or of another version. */
-  missing?: string;
-}
+} & (
+  | {
+      /** The addon that runs it: its own, or its engine package's (see {@link VariantSpec.engine}). */
+      binaryPath: string;
+      missing?: undefined;
+    }
+  | {
+      binaryPath?: undefined;
+      /** Why it cannot run: unbuilt (a workspace package), or its engine is missing or of another version. */
+      missing: string;
+    }
+);
 
 /** An installed platform package, or undefined when it is not installed. */
 export function findPackage(packageName: string, paths?: string[]): InstalledPackage | undefined {
@@ -314,19 +324,18 @@ export function findPackage(packageName: string, paths?: string[]): InstalledPac
     if (!main) return undefined;
     const binaryPath = join(dir, main);
     // Only an unbuilt workspace package lacks its binary: published ones always carry it.
-    const missing = existsSync(binaryPath) ? undefined : `not built: ${binaryPath} is missing (pnpm build:native --variant ${gpt4all?.variant ?? packageName})`;
-    return { dir, binaryPath, version, ...(missing && { missing }) };
+    if (!existsSync(binaryPath)) return { dir, version, missing: `not built: ${binaryPath} is missing (pnpm build:native --variant ${gpt4all?.variant ?? packageName})` };
+    return { dir, version, binaryPath };
   }
   // A package of CPU levels only: the addon is its engine package's, of the same version.
   const enginePackage = packageNameOf(engine, gpt4all!.platform);
   const engineFound = findPackage(enginePackage, paths);
-  const binaryPath = engineFound?.binaryPath ?? join(dir, '..', enginePackage.split('/')[1]!, `gpt4all.${gpt4all!.platform}-${engine}.node`);
-  let missing: string | undefined;
-  if (!existsSync(join(dir, 'native.json'))) missing = `not built: ${join(dir, 'native.json')} is missing (pnpm build:native --variant ${gpt4all!.variant})`;
-  else if (!engineFound) missing = `its CPU levels run on the engine of ${enginePackage}, which is not installed (npm install ${enginePackage})`;
-  else if (engineFound.missing) missing = `its engine ${enginePackage} cannot run: ${engineFound.missing}`;
-  else if (engineFound.version !== version) missing = `its engine ${enginePackage} is version ${engineFound.version}, not ${version}: install the same version of both`;
-  return { dir, binaryPath, version, ...(missing && { missing }) };
+  const cannotRun = (missing: string) => ({ dir, version, missing });
+  if (!existsSync(join(dir, 'native.json'))) return cannotRun(`not built: ${join(dir, 'native.json')} is missing (pnpm build:native --variant ${gpt4all!.variant})`);
+  if (!engineFound) return cannotRun(`its CPU levels run on the engine of ${enginePackage}, which is not installed (npm install ${enginePackage})`);
+  if (engineFound.missing !== undefined) return cannotRun(`its engine ${enginePackage} cannot run: ${engineFound.missing}`);
+  if (engineFound.version !== version) return cannotRun(`its engine ${enginePackage} is version ${engineFound.version}, not ${version}: install the same version of both`);
+  return { dir, version, binaryPath: engineFound.binaryPath };
 }
 
 function readManifest(packageName: string, paths?: string[]): { dir: string; version: string; main?: string; gpt4all?: { variant: string; platform: string } } | undefined {

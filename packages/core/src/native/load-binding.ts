@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BackendError } from '../errors/backend-error.js';
-import { resolveBackend, type BackendResolution, type CpuLevelInfo, type ResolveBackendOptions } from '../resolve-backend.js';
+import { packageNameOf, resolveBackend, type BackendResolution, type CpuLevelInfo, type ResolveBackendOptions } from '../resolve-backend.js';
 import type * as Binding from './binding.js';
 
 /** The addon's exports, as generated from the Rust code. */
@@ -40,7 +40,7 @@ export function bindingFor(resolution: BackendResolution): { binding: NativeBind
       binding = require(resolution.binaryPath) as NativeBinding;
     } catch (error) {
       const message = (error as { message?: string }).message ?? String(error);
-      throw new BackendError('ERR_NO_BACKEND', `${resolution.binaryPath} could not be loaded (${message.split('\n')[0]}): reinstall ${resolution.packageName}`, details);
+      throw new BackendError('ERR_NO_BACKEND', `${resolution.binaryPath} could not be loaded (${message.split('\n')[0]}): reinstall ${packageNameOf(resolution.engineVariant, resolution.platform)}`, details);
     }
     if (binding.variant() !== resolution.engineVariant) {
       throw new BackendError('ERR_BACKEND_MISMATCH', `${resolution.binaryPath} is the ${binding.variant()} build, expected ${resolution.engineVariant}`, resolution);
@@ -98,7 +98,7 @@ function checkVersion(resolution: BackendResolution) {
   if (manifest.version !== __GPT4ALL_CORE_VERSION__) {
     throw new BackendError(
       'ERR_BACKEND_MISMATCH',
-      `${resolution.packageName}@${manifest.version} does not match @gpt4all/core@${__GPT4ALL_CORE_VERSION__}; install the same version of both`,
+      `${packageNameOf(resolution.engineVariant, resolution.platform)}@${manifest.version} does not match @gpt4all/core@${__GPT4ALL_CORE_VERSION__}; install the same version of both`,
       resolution,
     );
   }
