@@ -1,8 +1,9 @@
 // Several contexts computing on one RPC worker at once, from one process: two models sharing the
 // worker, and one model with three contexts. ggml-rpc decides on the host whether the worker may
 // recompute the graph it holds, per worker device, so unordered computations could get each
-// other's graph recomputed (wrong tokens, no error). Each must generate what the model generates
-// on this machine alone.
+// other's graph recomputed (wrong tokens, no error); and the worker drops its stored graphs when
+// any buffer is freed, so a context disposed while another generates broke the connection. Each
+// must generate what the model generates on this machine alone.
 import { ensureTestModel } from '@gpt4all/test-models';
 import { loadModel, type Model } from '@gpt4all/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

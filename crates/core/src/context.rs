@@ -133,25 +133,26 @@ impl Context {
         };
         // An RPC worker that failed while the KV cache or the first graph was set up on it is the
         // cause of whatever creation then reports.
-        let create = |pooling| create(pooling).map_err(|error| model.check_rpc().err().unwrap_or(error));
+        let create =
+            |pooling| model.with_workers(|| create(pooling)).map_err(|error| model.check_rpc().err().unwrap_or(error));
         let mut raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_UNSPECIFIED)?;
         // Generative models have no pooling of their own; embeddings from them are mean-pooled.
         if params.embeddings
             && unsafe { sys::llama_pooling_type(raw.as_ptr()) } == sys::llama_pooling_type_LLAMA_POOLING_TYPE_NONE
         {
-            unsafe { sys::llama_free(raw.as_ptr()) };
+            model.with_workers(|| unsafe { sys::llama_free(raw.as_ptr()) });
             raw = create(sys::llama_pooling_type_LLAMA_POOLING_TYPE_MEAN)?;
         }
         let pool_api = match backend::cpu_threadpool_api() {
             Ok(api) => api,
             Err(error) => {
-                unsafe { sys::llama_free(raw.as_ptr()) };
+                model.with_workers(|| unsafe { sys::llama_free(raw.as_ptr()) });
                 return Err(error);
             }
         };
         let mut pool_params = unsafe { sys::ggml_threadpool_params_default(threads as i32) };
         let Some(threadpool) = NonNull::new(unsafe { (pool_api.new)(&mut pool_params) }) else {
-            unsafe { sys::llama_free(raw.as_ptr()) };
+            model.with_workers(|| unsafe { sys::llama_free(raw.as_ptr()) });
             return Err(Error::ContextCreate { reason: "could not start the CPU thread pool".into() });
         };
         unsafe { sys::llama_attach_threadpool(raw.as_ptr(), threadpool.as_ptr(), threadpool.as_ptr()) };
@@ -207,7 +208,8 @@ impl Context {
 
     /// Empties the KV cache, every sequence.
     pub fn clear(&mut self) {
-        unsafe { sys::llama_memory_clear(self.memory(), true) };
+        let memory = self.memory();
+        self.model.with_workers(|| unsafe { sys::llama_memory_clear(memory, true) });
         self.cached.iter_mut().for_each(Vec::clear);
     }
 
@@ -341,8 +343,9 @@ impl Context {
 
 impl Drop for Context {
     fn drop(&mut self) {
+        let raw = self.raw;
+        self.model.with_workers(|| unsafe { sys::llama_free(raw.as_ptr()) });
         unsafe {
-            sys::llama_free(self.raw.as_ptr());
             // Set whenever a context exists: creating one looked it up.
             if let Ok(api) = backend::cpu_threadpool_api() {
                 (api.free)(self.threadpool.as_ptr());

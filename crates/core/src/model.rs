@@ -249,21 +249,31 @@ impl Model {
         self.rpc.iter().try_for_each(|a| a.check())
     }
 
-    /// Runs `compute`, one graph computation of a context of this model (`llama_decode` or
-    /// `llama_encode` on `raw`), with this model's RPC workers to itself until it has finished
-    /// (see [`rpc::Attached::compute_turn`]); as is for a local model. Turns are taken in endpoint
+    /// Runs `f`, a call that talks to this model's RPC workers (a graph computation, creating or
+    /// freeing a context, clearing its KV cache), with those workers to itself (see
+    /// [`rpc::Attached::compute_turn`]); as is for a local model. Turns are taken in endpoint
     /// order, so that models sharing workers cannot wait for each other in a circle.
-    pub(crate) fn compute_on_workers<T>(&self, raw: NonNull<sys::llama_context>, compute: impl FnOnce() -> T) -> T {
+    pub(crate) fn with_workers<T>(&self, f: impl FnOnce() -> T) -> T {
         if self.rpc.is_empty() {
-            return compute();
+            return f();
         }
         let mut workers: Vec<&rpc::Attached> = self.rpc.iter().collect();
         workers.sort_by(|a, b| a.endpoint().cmp(b.endpoint()));
         let _turns: Vec<_> = workers.iter().map(|w| w.compute_turn()).collect();
-        let result = compute();
-        // llama_decode leaves the graph running (ggml-rpc queues it): the turn ends with it.
-        unsafe { sys::llama_synchronize(raw.as_ptr()) };
-        result
+        f()
+    }
+
+    /// Runs `compute`, one graph computation of a context of this model (`llama_decode` or
+    /// `llama_encode` on `raw`), as [`Model::with_workers`] does, until it has finished.
+    pub(crate) fn compute_on_workers<T>(&self, raw: NonNull<sys::llama_context>, compute: impl FnOnce() -> T) -> T {
+        self.with_workers(|| {
+            let result = compute();
+            if !self.rpc.is_empty() {
+                // llama_decode leaves the graph running (ggml-rpc queues it): the turn ends with it.
+                unsafe { sys::llama_synchronize(raw.as_ptr()) };
+            }
+            result
+        })
     }
 
     /// Every GGUF key/value of the file, typed.
@@ -440,7 +450,8 @@ impl Model {
 
 impl Drop for Model {
     fn drop(&mut self) {
-        unsafe { sys::llama_model_free(self.raw.as_ptr()) }
+        let raw = self.raw;
+        self.with_workers(|| unsafe { sys::llama_model_free(raw.as_ptr()) })
     }
 }
 

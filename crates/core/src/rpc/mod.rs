@@ -135,6 +135,7 @@ pub(crate) fn attach(endpoints: &[String], timeout: Duration) -> Result<Vec<Atta
         seen.push((endpoint, address));
     }
     backend::init()?;
+    disable_graph_reuse();
     let add_server = add_server_function()?;
     let mut attached: Vec<Attached> = Vec::new();
     for endpoint in endpoints {
@@ -184,6 +185,22 @@ pub(crate) fn attach(endpoints: &[String], timeout: Duration) -> Result<Vec<Atta
         attached.push(Attached { watchdog, devices, baseline, connection: None });
     }
     Ok(attached)
+}
+
+/// Turns llama.cpp's graph reuse off for the contexts this process creates from now on. With it, a
+/// context whose graph did not change asks the worker to recompute the graph it stored
+/// (`GRAPH_RECOMPUTE`), but the worker drops its stored graphs whenever any buffer is freed
+/// (`rpc_server::free_buffer`, ggml-rpc.cpp), so a context disposed meanwhile, of any model on
+/// that worker, made the next token's request fail and the worker close the connection. Without
+/// reuse each decode sends its graph whole. llama.cpp reads `LLAMA_GRAPH_REUSE_DISABLE` when a
+/// context is created; one the user set is kept.
+fn disable_graph_reuse() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("LLAMA_GRAPH_REUSE_DISABLE").is_none() {
+            std::env::set_var("LLAMA_GRAPH_REUSE_DISABLE", "1");
+        }
+    });
 }
 
 /// `ggml_backend_rpc_add_server`, from the RPC module's registry entry.
