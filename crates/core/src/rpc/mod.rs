@@ -52,11 +52,11 @@ impl Attached {
         self.connection = self.watchdog.current().or_else(|| newer(&self.watchdog, &self.baseline));
     }
 
-    /// This process's turn to compute a graph on the worker, until the guard is dropped.
-    /// ggml-rpc keeps one graph per worker device and decides on this side whether to send it
-    /// again or have the worker recompute the one it holds (`last_graph_uid`, ggml-rpc.cpp), so
-    /// two contexts computing on one worker at once can each get the other's graph recomputed:
-    /// wrong logits, and no error.
+    /// This process's turn on the worker (a graph computation, or creating, clearing or freeing
+    /// what it holds), until the guard is dropped. ggml-rpc keeps one graph per worker device and
+    /// decides on this side whether to send it again or have the worker recompute the one it holds
+    /// (`last_graph_uid`, ggml-rpc.cpp), so two contexts computing on one worker at once can each
+    /// get the other's graph recomputed: wrong logits, and no error.
     pub fn compute_turn(&self) -> std::sync::MutexGuard<'_, ()> {
         self.watchdog.compute.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -33,7 +33,7 @@ pub struct Watchdog {
     pub local_endpoint: String,
     timeout_ms: AtomicU64,
     current: Mutex<Option<Arc<Connection>>>,
-    /// Held for each graph computation on the worker (see [`super::Attached::compute_turn`]).
+    /// Held for each turn on the worker (see [`super::Attached::compute_turn`]).
     pub compute: Mutex<()>,
 }
 
