@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds llama.cpp's own command-line tools from vendor/llama.cpp, as a user who compiles
-// llama.cpp would (static libraries, one CPU code path), for parity tests and benchmarks: the
-// reference the addon is measured against.
+// Builds llama.cpp's own command-line tools, as a user who compiles llama.cpp would (static
+// libraries, one CPU code path), for parity tests and benchmarks: the reference the addon is
+// measured against. The source is the addon's: vendor/build/llama.cpp, the pinned checkout with
+// vendor/patches applied, which crates/llama-sys/build.rs makes (so build the addon first).
 //
 //   node scripts/build-llama-tools.mjs --cpu-level <level|best> [--target llama-completion ...]
 //   node scripts/build-llama-tools.mjs --native     (GGML_NATIVE=ON: compiled for this CPU)
@@ -108,10 +109,18 @@ if (values.native) {
   }
 }
 
+const source = join(root, 'vendor/build/llama.cpp');
+if (!existsSync(join(source, '.gpt4all-patches'))) {
+  throw new Error(`${source} is missing: build the addon first (node scripts/build-native.mjs), which makes the patched source`);
+}
 const buildDir = join(root, 'target/llama-tools', name);
-// CMake cannot switch the compiler of a configured build directory: start it afresh.
+// CMake cannot switch the compiler, or the source, of a configured build directory: start it afresh.
 const recorded = join(buildDir, 'gpt4all-reference.json');
-if (existsSync(recorded) && JSON.parse(readFileSync(recorded, 'utf8')).flags.CMAKE_C_COMPILER !== flags.CMAKE_C_COMPILER) {
+const cache = join(buildDir, 'CMakeCache.txt');
+if (
+  (existsSync(recorded) && JSON.parse(readFileSync(recorded, 'utf8')).flags.CMAKE_C_COMPILER !== flags.CMAKE_C_COMPILER) ||
+  (existsSync(cache) && !readFileSync(cache, 'utf8').includes(`CMAKE_HOME_DIRECTORY:INTERNAL=${source}\n`))
+) {
   rmSync(buildDir, { recursive: true, force: true });
 }
 const generator = (() => {
@@ -123,7 +132,7 @@ const generator = (() => {
   }
 })();
 const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
-execFileSync('cmake', ['-S', join(root, 'vendor/llama.cpp'), '-B', buildDir, ...generator, ...Object.entries(flags).map(([k, v]) => `-D${k}=${v}`)], quiet);
+execFileSync('cmake', ['-S', source, '-B', buildDir, ...generator, ...Object.entries(flags).map(([k, v]) => `-D${k}=${v}`)], quiet);
 execFileSync('cmake', ['--build', buildDir, '--parallel', '--target', ...values.target], quiet);
 // What this reference is, for reports (the benchmark prints its flags).
 writeFileSync(join(buildDir, 'gpt4all-reference.json'), `${JSON.stringify({ name, flags }, null, 2)}\n`);

@@ -46,6 +46,10 @@ export type FinishReason = (typeof FINISH_REASONS)[number];
 export const FILE_TYPES = ${list(contract.fileTypes)};
 export type FileType = (typeof FILE_TYPES)[number];
 
+/** KV cache number formats by llama.cpp's names (\`--cache-type-k\`): \`f16\` is the default, \`f32\` exact, \`q8_0\` about half the memory. */
+export const KV_CACHE_TYPES = ${list(contract.kvCacheTypes)};
+export type KvCacheType = (typeof KV_CACHE_TYPES)[number];
+
 /** The kinds of compute device (\`ggml_backend_dev_type\`). */
 export const DEVICE_KINDS = ${list(contract.deviceKinds)};
 export type DeviceKind = (typeof DEVICE_KINDS)[number];

@@ -58,7 +58,7 @@ describe('bad input through the C ABI returns a status', () => {
     model = await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', seed: 31 });
   });
 
-  it.each(['null-arguments', 'invalid-utf8', 'small-buffers', 'freed-handles', 'concurrent-calls-and-abort', 'injected-panic', 'bad-input', 'older-structs', 'grammars'])(
+  it.each(['null-arguments', 'invalid-utf8', 'small-buffers', 'freed-handles', 'concurrent-calls-and-abort', 'injected-panic', 'bad-input', 'older-structs', 'grammars', 'logits-and-cache-options'])(
     '%s',
     (name) => {
       const run = spawnSync(checks, [name, model, work], { encoding: 'utf8', timeout: 120_000 });

@@ -18,6 +18,9 @@ const models: Record<string, TestModelOptions> = {
   mpt: { architecture: 'mpt', vocab: 'mpt', seed: 16 },
   falcon: { architecture: 'falcon', vocab: 'falcon', seed: 17 },
   starcoder: { architecture: 'starcoder', vocab: 'starcoder', seed: 18 },
+  'gptj (GPT4All-J)': { architecture: 'gptj', vocab: 'gpt-2', seed: 19 },
+  // Replit's code models: MPT with a SentencePiece vocabulary.
+  'replit (mpt, SentencePiece)': { architecture: 'mpt', vocab: 'llama-spm', seed: 20 },
 };
 const prompts = ['The quick brown fox', 'Once upon a time, in a land far away,', 'def fibonacci(n):\n    ', 'Ünïcödé: 日本語と🦙'];
 const maxTokens = 64;

@@ -23,7 +23,7 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let table_path = manifest_dir.join("variants.json");
     let table: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&table_path).unwrap()).unwrap();
-    let llama_dir = llama_source_dir(&manifest_dir);
+    let llama_dir = patched_source(&llama_source_dir(&manifest_dir), &manifest_dir.join("../../vendor"));
 
     let variant = selected_variant(&table);
     println!("cargo:rustc-env=GPT4ALL_VARIANT={variant}");
@@ -38,6 +38,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/cpu_features.rs");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/llama.cpp.pin.json").display());
+    println!("cargo:rerun-if-changed={}", manifest_dir.join("../../vendor/patches").display());
     println!("cargo:rerun-if-env-changed=GPT4ALL_LLAMA_CPP_DIR");
     println!("cargo:rerun-if-env-changed=GPT4ALL_CPU_LEVELS");
     println!("cargo:rerun-if-env-changed=GPT4ALL_GLSLC");
@@ -70,6 +71,72 @@ fn llama_source_dir(manifest_dir: &Path) -> PathBuf {
         );
     }
     dir.canonicalize().unwrap()
+}
+
+/// The source the build compiles: `vendor/build/llama.cpp`, a copy of the pinned checkout's
+/// committed tree with the patch series in `vendor/patches` applied in name order (today one
+/// patch: the GPT-J graph, see README "How it is built"). The checkout itself is never edited.
+/// The copy is made again when the commit or a patch changes, in a staging folder renamed into
+/// place, so an interrupted build never leaves a half-patched tree under the final name.
+fn patched_source(pristine: &Path, vendor_dir: &Path) -> PathBuf {
+    let patches_dir = vendor_dir.join("patches");
+    let mut patches: Vec<PathBuf> = std::fs::read_dir(&patches_dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    patches.retain(|p| p.extension().is_some_and(|e| e == "patch"));
+    patches.sort();
+    let commit = command_output("git", &["-C", &pristine.to_string_lossy(), "rev-parse", "HEAD"])
+        .unwrap_or_else(|| panic!("{} is not a git checkout: run `pnpm vendor`", pristine.display()));
+    let mut stamp = format!("{}\n{}\n", pristine.display(), commit.trim());
+    for patch in &patches {
+        stamp.push_str(&std::fs::read_to_string(patch).unwrap());
+    }
+    let dest = vendor_dir.join("build/llama.cpp");
+    let stamp_file = dest.join(".gpt4all-patches");
+    if std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
+        return dest.canonicalize().unwrap();
+    }
+    let staging = vendor_dir.join(format!("build/llama.cpp.staging-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).unwrap();
+    let archive = std::process::Command::new("git")
+        .args(["-C", &pristine.to_string_lossy(), "archive", "--format=tar", "HEAD"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git archive failed to start");
+    let status = std::process::Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(&staging)
+        .stdin(archive.stdout.unwrap())
+        .status()
+        .expect("tar failed to start");
+    assert!(status.success(), "extracting the llama.cpp tree into {} failed", staging.display());
+    for patch in &patches {
+        // The staging folder sits inside this repository: stop git from taking it for a subfolder.
+        let status = std::process::Command::new("git")
+            .current_dir(&staging)
+            .env("GIT_CEILING_DIRECTORIES", staging.parent().unwrap())
+            .args(["apply", "-p1", "--whitespace=nowarn"])
+            .arg(patch)
+            .status()
+            .expect("git apply failed to start");
+        assert!(status.success(), "{} does not apply to llama.cpp {}", patch.display(), commit.trim());
+    }
+    std::fs::write(staging.join(".gpt4all-patches"), &stamp).unwrap();
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::rename(&staging, &dest).unwrap();
+    dest.canonicalize().unwrap()
+}
+
+/// A build directory CMake configured for another source tree (before the build copy existed)
+/// cannot be reconfigured: start it afresh.
+fn forget_other_source(build_dir: &Path, llama_dir: &Path) {
+    let Ok(cache) = std::fs::read_to_string(build_dir.join("CMakeCache.txt")) else { return };
+    let home = cache.lines().find_map(|l| l.strip_prefix("CMAKE_HOME_DIRECTORY:INTERNAL="));
+    if home.is_some_and(|h| Path::new(h) != llama_dir) {
+        std::fs::remove_dir_all(build_dir).unwrap();
+    }
 }
 
 /// One variant per build. Cargo unifies features, so when several are on (a workspace-wide
@@ -171,6 +238,7 @@ fn build_llama(
     let off = |key: &str| (key.to_string(), "OFF".to_string());
     let mut config = llama_config(llama_dir, table, variant, &[off("GGML_CPU"), off("GGML_CPU_ALL_VARIANTS")]);
     config.build_target("llama");
+    forget_other_source(&PathBuf::from(env::var("OUT_DIR").unwrap()).join("build"), llama_dir);
     let lib_dir = output_dir(&config.build().join("build"));
     // `llama` depends on the backend modules already; this checks that each was built.
     for module in backend_modules {
@@ -204,6 +272,7 @@ fn build_llama(
         config
             .out_dir(out_dir.join(format!("cpu-levels-{compiler_name}")))
             .build_target(&format!("ggml-cpu-{}", group[0].name));
+        forget_other_source(&out_dir.join(format!("cpu-levels-{compiler_name}")).join("build"), llama_dir);
         let build_dir = config.build().join("build");
         if group.len() > 1 {
             let status = std::process::Command::new(env::var("CMAKE").unwrap_or_else(|_| "cmake".into()))
@@ -525,4 +594,10 @@ fn generate_bindings(llama_dir: &Path) {
 
 fn which(program: &str) -> bool {
     env::var_os("PATH").is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// What `program args` prints, when it runs and succeeds.
+fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let output = std::process::Command::new(program).args(args).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -508,6 +508,56 @@ static void older_structs(void) {
     gpt4all_model_free(model);
 }
 
+static bool keep_token(const char *text, size_t length, int32_t token, void *user_data) {
+    (void)text;
+    (void)length;
+    *(int32_t *)user_data = token;
+    return true;
+}
+
+/* The KV cache's type and flash attention as options, and the logits after a prompt: their
+   argmax is the token greedy generation picks. */
+static void logits_and_cache_options(void) {
+    gpt4all_model *model = load();
+    gpt4all_context *context = NULL;
+    gpt4all_context_options options = gpt4all_context_options_default();
+    gpt4all_generate_options greedy_one = greedy(1);
+    gpt4all_generation result;
+    gpt4all_model_info info;
+    int32_t tokens[16], picked = -1;
+    size_t n = tokenize(model, "Hello world", tokens, 16), n_vocab = 0, i, best = 0;
+    float one[1] = {42.0f};
+    float *logits;
+
+    CHECK(options.kv_cache_type == NULL && options.flash_attention == -1);
+    options.kv_cache_type = "f7";
+    EXPECT_STATUS(gpt4all_context_create(model, &options, &context), GPT4ALL_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(gpt4all_last_error_message(), "q8_0") != NULL && context == NULL);
+    options.kv_cache_type = "f32";
+    options.flash_attention = 2;
+    EXPECT_STATUS(gpt4all_context_create(model, &options, &context), GPT4ALL_STATUS_INVALID_ARGUMENT);
+    options.flash_attention = 0;
+    options.context_size = 128;
+    EXPECT_STATUS(gpt4all_context_create(model, &options, &context), GPT4ALL_STATUS_OK);
+
+    info.struct_size = sizeof info;
+    EXPECT_STATUS(gpt4all_model_get_info(model, &info), GPT4ALL_STATUS_OK);
+    EXPECT_STATUS(gpt4all_logits(context, tokens, n, one, 1, &n_vocab), GPT4ALL_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n_vocab == info.vocab_size && one[0] == 42.0f);
+    logits = malloc(n_vocab * sizeof *logits);
+    EXPECT_STATUS(gpt4all_logits(context, tokens, n, logits, n_vocab, &n_vocab), GPT4ALL_STATUS_OK);
+    for (i = 1; i < n_vocab; i++) if (logits[i] > logits[best]) best = i;
+
+    greedy_one.on_token = keep_token;
+    greedy_one.user_data = &picked;
+    result.struct_size = sizeof result;
+    EXPECT_STATUS(gpt4all_generate(context, tokens, n, &greedy_one, &result), GPT4ALL_STATUS_OK);
+    CHECK(picked == (int32_t)best);
+    free(logits);
+    gpt4all_context_free(context);
+    gpt4all_model_free(model);
+}
+
 int main(int argc, char **argv) {
     const char *which;
     if (argc < 3) {
@@ -525,6 +575,7 @@ int main(int argc, char **argv) {
     else if (strcmp(which, "bad-input") == 0 && argc > 3) bad_input(argv[3]);
     else if (strcmp(which, "older-structs") == 0) older_structs();
     else if (strcmp(which, "grammars") == 0) grammars();
+    else if (strcmp(which, "logits-and-cache-options") == 0) logits_and_cache_options();
     else {
         fprintf(stderr, "unknown case %s\n", which);
         return 2;

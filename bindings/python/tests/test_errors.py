@@ -269,3 +269,15 @@ def test_close_stops_an_open_stream(reference):
     next(stream)
     model.close()
     assert len(list(stream)) < 100
+
+
+def test_an_old_ggml_file(tmp_path):
+    import struct
+
+    from gpt4all import GPT4All, ModelLoadError
+
+    (tmp_path / "ggml-model-q4_0.bin").write_bytes(struct.pack("<II", 0x67676A74, 3) + bytes(64))
+    with pytest.raises(ModelLoadError) as caught:
+        GPT4All("ggml-model-q4_0.bin", model_path=tmp_path, allow_download=False)
+    assert caught.value.code == "ERR_LEGACY_GGML"
+    assert "'ggjt' v3" in str(caught.value) and "gpt4all convert" in str(caught.value)

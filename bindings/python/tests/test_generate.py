@@ -50,3 +50,21 @@ def test_a_stream_closed_early_ends_the_generation(reference):
     # The context is free again.
     assert model.generate("Hello", max_tokens=3, temp=0) != ""
     model.close()
+
+
+def test_logits_pick_the_greedy_token(reference):
+    from gpt4all._native import Context, Model
+
+    model = Model(reference["paths"]["llama"])
+    context = Context(model, n_ctx=128, kv_cache_type="f32", flash_attention=False)
+    prompt = model.tokenize("Once upon a time")
+    logits = context.logits(prompt)
+    assert len(logits) == model.vocab_size
+    picked = []
+    context.generate(prompt, lambda token, piece: picked.append(token) or True, max_tokens=1, temperature=0, repeat_penalty=1.0)
+    assert picked[0] == max(range(len(logits)), key=logits.__getitem__)
+    with pytest.raises(Exception) as caught:
+        Context(model, kv_cache_type="f7")
+    assert caught.value.code == "ERR_INVALID_ARGUMENT"
+    context.close()
+    model.close()

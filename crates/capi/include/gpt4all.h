@@ -142,6 +142,11 @@ enum gpt4all_status
    * answering, or speaks another protocol version.
    */
   GPT4ALL_STATUS_RPC_UNAVAILABLE = 22,
+  /**
+   * The file is a model in an old GGML format (`ggml`, `ggmf` or `ggjt` magic, before GGUF);
+   * `gpt4all convert` turns it into GGUF.
+   */
+  GPT4ALL_STATUS_LEGACY_GGML = 23,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -206,6 +211,15 @@ typedef int32_t gpt4all_log_level;
 #endif // __cplusplus
 
 /**
+ * A KV cache type, as llama.cpp's `--cache-type-k`/`--cache-type-v` name them (`f16`, `q8_0`).
+ * `F16` is llama.cpp's default; `F32` doubles the cache's memory and keeps attention exact to
+ * float rounding (parity checks against PyTorch); the quantized types shrink it (`q8_0` to about
+ * half of `f16`) and need flash attention for the values (`llama_init_from_model` refuses
+ * otherwise, an `ERR_CONTEXT_CREATE`).
+ */
+typedef struct KvCacheType KvCacheType;
+
+/**
  * An inference context (opaque): the KV cache, reused across calls when prompts share a prefix.
  * Create with gpt4all_context_create(), free with gpt4all_context_free().
  */
@@ -263,6 +277,15 @@ typedef struct gpt4all_context_options {
    * Create the context for gpt4all_embed() instead of generation.
    */
   bool embeddings;
+  /**
+   * The KV cache's number format by llama.cpp's name ("f16", "q8_0", "f32", ...); NULL: "f16".
+   * "f32" with flash_attention 0 computes attention exactly in float32.
+   */
+  const char *kv_cache_type;
+  /**
+   * Flash attention: -1 lets llama.cpp decide (on where the backend has it), 0 off, 1 on.
+   */
+  int32_t flash_attention;
 } gpt4all_context_options;
 
 /**
@@ -507,6 +530,8 @@ typedef struct gpt4all_model_info {
   bool has_encoder;
 } gpt4all_model_info;
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -630,6 +655,18 @@ gpt4all_status gpt4all_generate(struct gpt4all_context *context, const int32_t *
  * Errors: GPT4ALL_STATUS_INVALID_ARGUMENT (`min_level` is not a level).
  */
 gpt4all_status gpt4all_log_set(int32_t min_level, gpt4all_log_callback callback, void *user_data);
+
+/**
+ * Brings the KV cache to hold exactly the `n_tokens` token ids at `tokens` (evaluating only what
+ * is not cached yet, as gpt4all_generate() does with a prompt) and writes the logits after the
+ * last of them to `logits` (room for `capacity` floats): one per vocabulary entry, indexed by
+ * token id, before any sampler (llama.cpp's `llama_get_logits_ith(ctx, -1)`); `*n_vocab`
+ * receives their count. For parity checks and for scoring text.
+ * Errors: GPT4ALL_STATUS_BUFFER_TOO_SMALL (`*n_vocab` is the capacity needed; nothing is
+ * computed), _CONTEXT_OVERFLOW, _ABORTED, _CONTEXT_BUSY, _INVALID_ARGUMENT (empty input, token
+ * ids outside the vocabulary), _DECODE, _DISPOSED.
+ */
+gpt4all_status gpt4all_logits(struct gpt4all_context *context, const int32_t *tokens, size_t n_tokens, float *logits, size_t capacity, size_t *n_vocab);
 
 /**
  * The options that gpt4all_model_load() uses when given NULL.

@@ -1,9 +1,10 @@
 //! Contexts: a KV cache over a model, used by one call at a time and abortable from any thread.
-use crate::boundary::{call, out};
+use crate::boundary::{c_str, call, out};
 use crate::handle::Registry;
 use crate::model;
 use crate::options::{self, versioned};
-use gpt4all_core::{defaults, Context, ContextParams, Error, Result, Status};
+use gpt4all_core::{defaults, Context, ContextParams, Error, KvCacheType, Result, Status};
+use std::ffi::c_char;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, TryLockError};
 
@@ -30,6 +31,11 @@ pub struct gpt4all_context_options {
     pub threads: u32,
     /// Create the context for gpt4all_embed() instead of generation.
     pub embeddings: bool,
+    /// The KV cache's number format by llama.cpp's name ("f16", "q8_0", "f32", ...); NULL: "f16".
+    /// "f32" with flash_attention 0 computes attention exactly in float32.
+    pub kv_cache_type: *const c_char,
+    /// Flash attention: -1 lets llama.cpp decide (on where the backend has it), 0 off, 1 on.
+    pub flash_attention: i32,
 }
 
 impl Default for gpt4all_context_options {
@@ -41,6 +47,8 @@ impl Default for gpt4all_context_options {
             batch_size: defaults::BATCH_SIZE,
             threads: core.threads,
             embeddings: core.embeddings,
+            kv_cache_type: std::ptr::null(),
+            flash_attention: -1,
         }
     }
 }
@@ -105,6 +113,28 @@ pub unsafe extern "C" fn gpt4all_context_create(
             embeddings: options.embeddings,
             // One sequence: a C caller drives one generation per context.
             parallel: 1,
+            kv_cache_type: match options.kv_cache_type.is_null() {
+                true => KvCacheType::default(),
+                false => {
+                    let name = unsafe { c_str(options.kv_cache_type, "options->kv_cache_type")? };
+                    KvCacheType::from_name(name).ok_or_else(|| Error::InvalidArgument {
+                        reason: format!(
+                            "options->kv_cache_type must be one of {}, got '{name}'",
+                            KvCacheType::names().collect::<Vec<_>>().join(", ")
+                        ),
+                    })?
+                }
+            },
+            flash_attention: match options.flash_attention {
+                -1 => None,
+                0 => Some(false),
+                1 => Some(true),
+                other => {
+                    return Err(Error::InvalidArgument {
+                        reason: format!("options->flash_attention must be -1, 0 or 1, got {other}"),
+                    })
+                }
+            },
         };
         let created = Context::new(model, &params)?;
         *context = CONTEXTS.insert(ContextHandle { context: Mutex::new(created), abort: AtomicBool::new(false) });

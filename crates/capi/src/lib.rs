@@ -21,6 +21,7 @@ mod embed;
 mod generate;
 mod handle;
 mod log;
+mod logits;
 mod model;
 mod options;
 mod quantize;

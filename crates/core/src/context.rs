@@ -6,6 +6,7 @@
 //! cache and its own record; the methods here work on sequence 0, one call at a time
 //! (`&mut self`). [`crate::BatchScheduler`] decodes several sequences together.
 use crate::error::{Error, Result};
+use crate::kv_cache_type::KvCacheType;
 use crate::model::{Model, Token};
 use crate::{backend, defaults, guard};
 use gpt4all_llama_sys as sys;
@@ -29,6 +30,13 @@ pub struct ContextParams {
     /// Sequences the KV cache holds, each of `context_size` tokens (llama.cpp's `n_seq_max`,
     /// with a KV stream per sequence); 0 means 1. Not for embedding contexts.
     pub parallel: u32,
+    /// The number format of the cached keys and values (llama.cpp's `type_k` and `type_v`).
+    pub kv_cache_type: KvCacheType,
+    /// Flash attention: `None` lets llama.cpp decide (on where the backend has it), `Some(false)`
+    /// turns it off (llama.cpp's `flash_attn_type`). With it on, llama.cpp computes attention
+    /// with float16 keys and values whatever the cache's type, so exact float32 attention (a
+    /// parity check) needs `Some(false)` and an `F32` cache.
+    pub flash_attention: Option<bool>,
 }
 
 /// `threads` if ggml can run that many (`GGML_MAX_N_THREADS`): a larger count, such as -1 read as
@@ -115,6 +123,13 @@ impl Context {
             // is still held to `context_size`.
             p.kv_unified = params.embeddings || (parallel > 1 && gpu_backend);
             p.no_perf = true;
+            p.type_k = params.kv_cache_type.raw();
+            p.type_v = params.kv_cache_type.raw();
+            p.flash_attn_type = match params.flash_attention {
+                None => sys::llama_flash_attn_type_LLAMA_FLASH_ATTN_TYPE_AUTO,
+                Some(true) => sys::llama_flash_attn_type_LLAMA_FLASH_ATTN_TYPE_ENABLED,
+                Some(false) => sys::llama_flash_attn_type_LLAMA_FLASH_ATTN_TYPE_DISABLED,
+            };
             let ((raw, assertion), lines) = crate::log::capture(|| {
                 guard::call(|message, size| unsafe {
                     sys::gpt4all_init_from_model_guarded(model.raw(), p, message, size)
@@ -250,6 +265,19 @@ impl Context {
             self.decode(chunk, abort)?;
         }
         Ok(reused)
+    }
+
+    /// [`Context::eval_prompt`], then the logits it left for the last token: the model's raw
+    /// next-token scores, one per vocabulary entry (`llama_get_logits_ith(ctx, -1)`, before any
+    /// sampler). For parity checks against other implementations and for scoring text.
+    pub fn eval_logits(&mut self, tokens: &[Token], abort: &AtomicBool) -> Result<Vec<f32>> {
+        self.eval_prompt(tokens, abort)?;
+        let n_vocab = self.model.info().vocab_size as usize;
+        let logits = unsafe { sys::llama_get_logits_ith(self.raw.as_ptr(), -1) };
+        if logits.is_null() {
+            return Err(Error::Internal { reason: "llama.cpp kept no logits for the last token".into() });
+        }
+        Ok(unsafe { std::slice::from_raw_parts(logits, n_vocab) }.to_vec())
     }
 
     /// Evaluates `tokens` after what the cache holds.

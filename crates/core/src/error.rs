@@ -58,6 +58,9 @@ pub enum Status {
     /// An RPC worker (another machine's share of a model's layers) cannot be reached, stopped
     /// answering, or speaks another protocol version.
     RpcUnavailable = 22,
+    /// The file is a model in an old GGML format (`ggml`, `ggmf` or `ggjt` magic, before GGUF);
+    /// `gpt4all convert` turns it into GGUF.
+    LegacyGgml = 23,
 }
 
 impl Status {
@@ -92,6 +95,7 @@ impl Status {
             Status::SchemaUnsupported => c"ERR_SCHEMA_UNSUPPORTED",
             Status::GrammarInvalid => c"ERR_GRAMMAR_INVALID",
             Status::RpcUnavailable => c"ERR_RPC_UNAVAILABLE",
+            Status::LegacyGgml => c"ERR_LEGACY_GGML",
         }
     }
 
@@ -116,12 +120,13 @@ impl Status {
                 | Status::UnsupportedArchitecture
                 | Status::ModelLoad
                 | Status::VocabOnly
+                | Status::LegacyGgml
         )
     }
 }
 
 /// Every status, in number order (private: cbindgen would export a public constant).
-const ALL: [Status; 23] = [
+const ALL: [Status; 24] = [
     Status::Ok,
     Status::ModelNotFound,
     Status::NotGguf,
@@ -145,6 +150,7 @@ const ALL: [Status; 23] = [
     Status::SchemaUnsupported,
     Status::GrammarInvalid,
     Status::RpcUnavailable,
+    Status::LegacyGgml,
 ];
 
 /// Why an engine call failed.
@@ -200,6 +206,10 @@ pub enum Error {
     /// another protocol version. A model with layers on it stays unusable: every later call on
     /// it fails the same way, until it is disposed.
     RpcUnavailable { endpoint: String, reason: String },
+    /// The file is a model in one of the GGML formats that came before GGUF (August 2023; GPT4All
+    /// 2.4 and earlier wrote them): `format` is its magic (`ggml`, unversioned; `ggmf` v1; `ggjt`
+    /// v1 to v3) and `version` its format version, none for `ggml`.
+    LegacyGgml { path: PathBuf, format: &'static str, version: Option<u32> },
 }
 
 impl Error {
@@ -228,6 +238,7 @@ impl Error {
             Error::SchemaUnsupported { .. } => Status::SchemaUnsupported,
             Error::GrammarInvalid { .. } => Status::GrammarInvalid,
             Error::RpcUnavailable { .. } => Status::RpcUnavailable,
+            Error::LegacyGgml { .. } => Status::LegacyGgml,
         }
     }
 
@@ -297,6 +308,19 @@ impl fmt::Display for Error {
                 write!(f, "invalid GBNF grammar at line {line}, column {column}: {reason}")
             }
             Error::RpcUnavailable { endpoint, reason } => write!(f, "RPC worker {endpoint} unavailable: {reason}"),
+            Error::LegacyGgml { path, format, version } => {
+                let version = version.map_or_else(String::new, |v| format!(" v{v}"));
+                let gguf = path.with_extension("gguf");
+                write!(
+                    f,
+                    "{} is a model in the old GGML format '{format}'{version}, from before GGUF (llama.cpp before \
+                     August 2023, GPT4All 2.4 and earlier), which llama.cpp no longer reads. Convert it to GGUF: \
+                     gpt4all convert \"{}\" \"{}\"",
+                    path.display(),
+                    path.display(),
+                    gguf.display()
+                )
+            }
         }
     }
 }

@@ -196,12 +196,25 @@ impl Reader {
     }
 }
 
+/// The magics of the GGML formats before GGUF, as the little-endian `u32` they were written as
+/// (llama.cpp's `llama_file_version` before GGUF, and the ggml examples): unversioned `ggml`,
+/// then `ggmf` (v1) and `ggjt` (v1 to v3, mmap-able).
+const LEGACY_MAGICS: [(u32, &str); 3] = [(0x6767_6d6c, "ggml"), (0x6767_6d66, "ggmf"), (0x6767_6a74, "ggjt")];
+
+/// [`Error::LegacyGgml`] when `magic` is an old GGML format's, with its version where it has one.
+fn legacy_ggml(r: &mut Reader, magic: [u8; 4], file_size: u64) -> Option<Error> {
+    let (_, format) = LEGACY_MAGICS.iter().find(|(m, _)| m.to_le_bytes() == magic)?;
+    let version = if *format == "ggml" || file_size < 8 { None } else { r.u32("version").ok() };
+    Some(Error::LegacyGgml { path: r.path.clone(), format, version })
+}
+
 fn parse(r: &mut Reader, file_size: u64) -> Result<GgufFile> {
     if file_size < 4 {
         return Err(Error::NotGguf { path: r.path.clone() });
     }
-    if &r.array::<4>("magic")? != MAGIC {
-        return Err(Error::NotGguf { path: r.path.clone() });
+    let magic = r.array::<4>("magic")?;
+    if &magic != MAGIC {
+        return Err(legacy_ggml(r, magic, file_size).unwrap_or_else(|| Error::NotGguf { path: r.path.clone() }));
     }
     let version = r.u32("version")?;
     if !(2..=3).contains(&version) {

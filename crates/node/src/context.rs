@@ -11,7 +11,8 @@ use crate::types::{
 };
 use crate::worker::{error_info, send, Worker};
 use gpt4all_core::{
-    catch_panic, BatchScheduler, Context, ContextParams, GenerateParams, Generation, Grammar, SamplingParams,
+    catch_panic, BatchScheduler, Context, ContextParams, GenerateParams, Generation, Grammar, KvCacheType,
+    SamplingParams,
 };
 use napi::bindgen_prelude::Float32Array;
 use napi::bindgen_prelude::Status;
@@ -44,6 +45,13 @@ pub enum NativeEmbedEvent {
     Error { error: NativeErrorInfo },
 }
 
+/// An event of `logits`: exactly one `done` (the last token's logits) or `error`.
+#[napi(discriminant = "kind", discriminant_case = "lowercase", object_from_js = false)]
+pub enum NativeLogitsEvent {
+    Done { logits: Float32Array },
+    Error { error: NativeErrorInfo },
+}
+
 /// Marks the context busy for the lifetime of one operation, refusing a second one.
 struct BusyGuard(Arc<AtomicBool>);
 
@@ -73,6 +81,18 @@ impl NativeContext {
             embeddings: options.embeddings.unwrap_or(false),
             parallel: optional("parallel", options.parallel, 1..=gpt4all_core::defaults::MAX_PARALLEL as i64)?
                 .unwrap_or(1) as u32,
+            kv_cache_type: match options.kv_cache_type.as_deref() {
+                None => KvCacheType::default(),
+                Some(name) => KvCacheType::from_name(name).ok_or_else(|| {
+                    to_native(gpt4all_core::Error::InvalidArgument {
+                        reason: format!(
+                            "kvCacheType must be one of {}, got '{name}'",
+                            KvCacheType::names().collect::<Vec<_>>().join(", ")
+                        ),
+                    })
+                })?,
+            },
+            flash_attention: options.flash_attention,
         };
         if params.parallel > 1 {
             let scheduler = BatchScheduler::new(model.get()?, &params).map_err(to_native)?;
@@ -217,6 +237,28 @@ impl NativeContext {
                     generate_ms: 0.0,
                 });
                 send(&callback, evaluated.into());
+            },
+        )
+    }
+
+    /// Evaluates `tokens` as `evaluate` does and sends the logits of the last one (one per
+    /// vocabulary entry, before any sampler) through `callback`.
+    #[napi]
+    pub fn logits(
+        &self,
+        tokens: Vec<i32>,
+        abort: Option<&NativeAbortFlag>,
+        callback: ThreadsafeFunction<NativeLogitsEvent, (), NativeLogitsEvent, Status, false>,
+    ) -> Result<()> {
+        let abort = flag_of(abort);
+        self.run(
+            move |ctx| ctx.eval_logits(&tokens, &abort),
+            move |result| {
+                let event = match result {
+                    Ok(logits) => NativeLogitsEvent::Done { logits: Float32Array::new(logits) },
+                    Err(error) => NativeLogitsEvent::Error { error },
+                };
+                send(&callback, event);
             },
         )
     }

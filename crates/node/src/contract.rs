@@ -1,7 +1,7 @@
 //! The core's contract as data: stable codes, names and defaults. `scripts/generate-contract.mjs`
 //! writes it into `packages/core/src/native/contract.ts` at build time, so that TypeScript never
 //! repeats a value the Rust core defines.
-use gpt4all_core::{defaults, FileType, FinishReason, LogLevel, Status, DEVICE_KINDS};
+use gpt4all_core::{defaults, FileType, FinishReason, KvCacheType, LogLevel, Status, DEVICE_KINDS};
 use napi_derive::napi;
 
 /// One status of `gpt4all_core::Status`: its C ABI number and its string code.
@@ -47,6 +47,8 @@ pub struct NativeContract {
     pub finish_reasons: Vec<String>,
     /// `FileType` names: what models report and `quantize` accepts.
     pub file_types: Vec<String>,
+    /// `KvCacheType` names: the number formats a KV cache can store.
+    pub kv_cache_types: Vec<String>,
     pub device_kinds: Vec<String>,
     /// `LogLevel` names, least severe first.
     pub log_levels: Vec<String>,
@@ -64,6 +66,7 @@ pub fn contract() -> NativeContract {
             .collect(),
         finish_reasons: names(&mut FinishReason::all().iter().map(|r| r.as_str())),
         file_types: names(&mut FileType::names()),
+        kv_cache_types: names(&mut KvCacheType::names()),
         device_kinds: names(&mut DEVICE_KINDS.into_iter()),
         log_levels: names(&mut LogLevel::all().iter().map(|l| l.as_str())),
         defaults: NativeDefaults {

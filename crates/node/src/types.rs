@@ -80,6 +80,11 @@ pub struct NativeContextOptions {
     pub embeddings: Option<bool>,
     /// Sequences that generate at once (continuous batching); 1 when absent.
     pub parallel: Option<f64>,
+    /// The KV cache's number format by llama.cpp's name (`f16`, `q8_0`, `f32`); `f16` when absent.
+    #[napi(ts_type = "import('./contract.js').KvCacheType")]
+    pub kv_cache_type: Option<String>,
+    /// Flash attention on or off; llama.cpp decides when absent.
+    pub flash_attention: Option<bool>,
 }
 
 #[napi(object)]

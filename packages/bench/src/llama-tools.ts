@@ -16,7 +16,7 @@ export const llamaToolTargets = ['llama-bench', 'llama-batched-bench', 'llama-em
 export type LlamaReference = { cpuLevel: string } | { variant: string } | 'native';
 
 /**
- * Builds llama.cpp's tools from vendor/llama.cpp as scripts/build-llama-tools.mjs does (for a CPU
+ * Builds llama.cpp's tools from the patched source (vendor/build/llama.cpp) as scripts/build-llama-tools.mjs does (for a CPU
  * level: that level's `GGML_<FEATURE>` flags; for a GPU variant: its flags), and returns their bin
  * directory and the CMake flags used. After the first build CMake and ccache make this a few seconds.
  */

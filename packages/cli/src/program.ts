@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { chatCommand } from './commands/chat.js';
+import { convertCommand } from './commands/convert.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
 import { pullCommand } from './commands/pull.js';
@@ -35,12 +36,13 @@ export function createProgram(): Command {
         '  echo "Name three colours" | gpt4all run Llama-3.2-1B-Instruct-Q4_0.gguf --temperature 0',
         '  gpt4all serve --model "Llama 3.2 1B Instruct" --port 4891',
         '  gpt4all rpc-worker --port 50052   (then: gpt4all serve --model m.gguf --rpc 127.0.0.1:50052)',
+        '  gpt4all convert ./gpt-j-6b gpt-j-6b-Q4_0.gguf --quantize Q4_0',
         '',
         'Exit status: 0 ok, 1 error, 2 usage error, 130 interrupted (Ctrl-C).',
         'Environment: GPT4ALL_MODEL_PATH (model directory), GPT4ALL_CATALOG_URL (catalog), HF_TOKEN, HF_ENDPOINT.',
       ].join('\n'),
     );
-  for (const command of [chatCommand(), runCommand(), pullCommand(), listCommand(), rmCommand(), serveCommand(), rpcWorkerCommand(), doctorCommand()]) {
+  for (const command of [chatCommand(), runCommand(), pullCommand(), listCommand(), rmCommand(), serveCommand(), rpcWorkerCommand(), convertCommand(), doctorCommand()]) {
     // Subcommands report their parse errors the same way.
     program.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { ProbeResult } from './backend-probe.js';
+import { userCacheDir } from './user-cache-dir.js';
 import type { GpuHints } from './gpu-hints.js';
 
 /** What a probe result depends on: the addon exactly, and the machine. */
@@ -37,12 +38,7 @@ export function probeCachePath(env: NodeJS.ProcessEnv = process.env): string | u
   const setting = env.GPT4ALL_PROBE_CACHE?.trim();
   if (setting === 'off' || setting === '0') return undefined;
   if (setting) return setting;
-  const home = homedir();
-  if (process.platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'gpt4all', 'backend-probe.json');
-  if (process.platform === 'darwin') return join(home, 'Library', 'Caches', 'gpt4all', 'backend-probe.json');
-  // The XDG spec says relative values must be ignored.
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.cache'), 'gpt4all', 'backend-probe.json');
+  return join(userCacheDir(env), 'backend-probe.json');
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testModelPath, vocabDir } from '../test/models.js';
-import { Gpt4AllError, loadModel, ModelLoadError } from './index.js';
+import { Gpt4AllError, loadModel, ModelLoadError, readGgufHeader } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpt4all-bad-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,6 +43,30 @@ describe('bad model files give typed errors', () => {
 
   it('a file that is not GGUF', async () => {
     expect(await loadError(file('text.gguf', 'this is not a model at all, just some text'))).toMatchObject({ code: 'ERR_NOT_GGUF' });
+  });
+
+  it('files in each GGML format before GGUF: ERR_LEGACY_GGML naming the format, its version and the command that converts it', async () => {
+    const formats = [
+      { magic: 0x67676d6c, format: 'ggml', version: undefined },
+      { magic: 0x67676d66, format: 'ggmf', version: 1 },
+      { magic: 0x67676a74, format: 'ggjt', version: 1 },
+      { magic: 0x67676a74, format: 'ggjt', version: 2 },
+      { magic: 0x67676a74, format: 'ggjt', version: 3 },
+    ];
+    for (const { magic, format, version } of formats) {
+      // The magic as the old writers wrote it (a little-endian u32), a version, then hyperparameters.
+      const bytes = Buffer.alloc(64, 7);
+      bytes.writeUInt32LE(magic, 0);
+      if (version !== undefined) bytes.writeUInt32LE(version, 4);
+      const path = file(`old-${format}-${version ?? 0}.bin`, bytes);
+      const label = `'${format}'${version === undefined ? '' : ` v${version}`}`;
+      for (const error of [await loadError(path), await Promise.resolve().then(() => readGgufHeader(path)).catch((e: unknown) => e)]) {
+        expect(error).toBeInstanceOf(ModelLoadError);
+        expect(error).toMatchObject({ code: 'ERR_LEGACY_GGML', path });
+        expect((error as Error).message).toContain(label);
+        expect((error as Error).message).toContain(`gpt4all convert "${path}" "${path.replace(/\.bin$/, '.gguf')}"`);
+      }
+    }
   });
 
   it('a truncated model', async () => {

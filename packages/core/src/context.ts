@@ -3,7 +3,7 @@ import { ChunkQueue } from './chunk-queue.js';
 import { Gpt4AllError } from '@gpt4all/errors';
 import { callNative, toError } from './errors/to-error.js';
 import type { GenerateOptions, GenerateResult, GenerationChunk } from './generate-options.js';
-import type { DEFAULTS } from './native/contract.js';
+import type { DEFAULTS, KV_CACHE_TYPES, KvCacheType } from './native/contract.js';
 import { nativeGrammarOf } from './grammar.js';
 import type { NativeGeneration, NativeLogitBias } from './native/binding.js';
 import type { NativeBinding } from './native/load-binding.js';
@@ -30,6 +30,22 @@ export interface ContextOptions {
    * sequences offers only `generate`, `stream` and `clear`.
    */
   parallel?: number;
+  /**
+   * The number format of the KV cache's keys and values, by llama.cpp's name (its
+   * `--cache-type-k`/`--cache-type-v`; {@link KV_CACHE_TYPES}). Default `f16`, llama.cpp's.
+   * `f32` doubles the cache's memory and keeps attention exact to float rounding (for parity
+   * checks); `q8_0` takes about half of `f16`'s memory. Quantized types need flash attention,
+   * which llama.cpp turns on where the backend has it; otherwise the context is refused
+   * (`ContextCreateError`).
+   */
+  kvCacheType?: KvCacheType;
+  /**
+   * Flash attention on (`true`) or off (`false`); by default llama.cpp turns it on where the
+   * backend has it (`flash_attn_type` auto). With it on, llama.cpp computes attention with
+   * float16 keys and values whatever `kvCacheType` says, so exact float32 attention (parity with
+   * a float32 PyTorch run) takes `flashAttention: false` and `kvCacheType: 'f32'`.
+   */
+  flashAttention?: boolean;
 }
 
 /** The outcome of {@link Context.evaluate}. */
@@ -124,6 +140,28 @@ export class Context {
               } else if (event.kind === 'error') {
                 reject(event.error.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error));
               }
+            }),
+          );
+        }),
+    ).finally(release);
+  }
+
+  /**
+   * Evaluates `tokens` as {@link evaluate} does and returns the model's raw next-token scores
+   * after the last of them: one logit per vocabulary entry, indexed by token id, before any
+   * sampler or temperature (llama.cpp's `llama_get_logits_ith(ctx, -1)`). For parity checks
+   * against another implementation and for scoring text.
+   * @throws {ContextOverflowError} when the tokens do not fit the context.
+   */
+  logits(tokens: number[], options: { signal?: AbortSignal } = {}): Promise<Float32Array> {
+    const { flag, release } = abortFlagFor(this.#binding, options.signal);
+    return this.#enqueue(
+      () =>
+        new Promise<Float32Array>((resolve, reject) => {
+          callNative(() =>
+            this.#native.logits(tokens, flag, (event) => {
+              if (event.kind === 'done') resolve(event.logits);
+              else if (event.kind === 'error') reject(event.error.code === 'ERR_ABORTED' ? abortError(options.signal) : toError(event.error));
             }),
           );
         }),

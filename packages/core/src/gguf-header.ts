@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ModelLoadError } from './errors/model-load-error.js';
+import { legacyGgmlFormatOf, legacyGgmlMessage } from './legacy-ggml.js';
 
 /** One tensor of a GGUF file, as its header describes it (no data). */
 export interface GgufTensorEntry {
@@ -36,7 +37,7 @@ class Truncated extends Error {}
  * Reads the header (metadata and tensor infos) of a GGUF file: only a prefix of the file, grown
  * until the header parses (1 MiB first, 64 MiB at most), never the weights. Tensor sizes come from the tensor data offsets, so no table of quantisation block
  * sizes is needed and new types are sized correctly.
- * @throws {ModelLoadError} `ERR_MODEL_NOT_FOUND`, `ERR_NOT_GGUF`, `ERR_INVALID_GGUF`.
+ * @throws {ModelLoadError} `ERR_MODEL_NOT_FOUND`, `ERR_NOT_GGUF`, `ERR_LEGACY_GGML` (a pre-GGUF GGML file), `ERR_INVALID_GGUF`.
  */
 export function readGgufHeader(path: string): GgufHeaderSummary {
   let fd: number;
@@ -128,7 +129,11 @@ function parse(bytes: Buffer, fileBytes: number, path: string): GgufHeaderSummar
     return length;
   };
 
-  if (bytes.length < 4 || bytes.readUInt32LE(0) !== MAGIC) throw new ModelLoadError('ERR_NOT_GGUF', `${path} is not a GGUF file`, path);
+  if (bytes.length < 4 || bytes.readUInt32LE(0) !== MAGIC) {
+    const legacy = legacyGgmlFormatOf(bytes);
+    if (legacy) throw new ModelLoadError('ERR_LEGACY_GGML', legacyGgmlMessage(path, legacy), path);
+    throw new ModelLoadError('ERR_NOT_GGUF', `${path} is not a GGUF file`, path);
+  }
   need(4);
   const version = u32();
   if (version !== 2 && version !== 3) throw new ModelLoadError('ERR_INVALID_GGUF', `${path}: unsupported GGUF version ${version}`, path);

@@ -14,11 +14,14 @@ export { estimateMemory, fitGpuLayers, modelShapeOf, readModelShape } from './es
 export type { EstimateMemoryOptions, MemoryEstimate, MemorySplit, ModelShape } from './estimate-memory.js';
 export { parseGgufHeader, readGgufHeader } from './gguf-header.js';
 export type { GgufArrayLength, GgufHeaderSummary, GgufTensorEntry } from './gguf-header.js';
+export { legacyGgmlFormatOf, readLegacyGgmlFormat } from './legacy-ggml.js';
+export { userCacheDir } from './user-cache-dir.js';
+export type { LegacyGgmlFormat } from './legacy-ggml.js';
 export { availableRam } from './available-memory.js';
 export { Gpt4AllError } from '@gpt4all/errors';
 export type { Gpt4AllErrorCode } from './errors/error-code.js';
-export { DEFAULTS, DEVICE_KINDS, ENGINE_ERROR_CODES, FILE_TYPES, FINISH_REASONS, LOG_LEVELS, MODEL_LOAD_ERROR_CODES, STATUS_NUMBERS } from './native/contract.js';
-export type { DeviceKind, EngineErrorCode, FileType, LogLevel } from './native/contract.js';
+export { DEFAULTS, DEVICE_KINDS, ENGINE_ERROR_CODES, FILE_TYPES, FINISH_REASONS, KV_CACHE_TYPES, LOG_LEVELS, MODEL_LOAD_ERROR_CODES, STATUS_NUMBERS } from './native/contract.js';
+export type { DeviceKind, EngineErrorCode, FileType, KvCacheType, LogLevel } from './native/contract.js';
 export { ModelLoadError } from './errors/model-load-error.js';
 export type { ModelLoadErrorCode } from './errors/model-load-error.js';
 export { ContextOverflowError } from './errors/context-overflow-error.js';

@@ -141,16 +141,31 @@ class Model:
 class Context:
     """A KV cache over a model (gpt4all_context): one call at a time, abortable from any thread."""
 
-    def __init__(self, model: Model, n_ctx: int = 0, n_threads: Optional[int] = None, embeddings: bool = False):
+    def __init__(
+        self,
+        model: Model,
+        n_ctx: int = 0,
+        n_threads: Optional[int] = None,
+        embeddings: bool = False,
+        kv_cache_type: Optional[str] = None,
+        flash_attention: Optional[bool] = None,
+    ):
+        """kv_cache_type: the KV cache's number format by llama.cpp's name ("f16", the default;
+        "q8_0"; "f32"). flash_attention: on or off; None lets llama.cpp decide."""
         options = lib.gpt4all_context_options_default()
         _set(options, "context_size", n_ctx)
         _set(options, "threads", n_threads or 0)
         options.embeddings = bool(embeddings)
+        kv_type = ffi.new("char[]", kv_cache_type.encode()) if kv_cache_type is not None else ffi.NULL
+        options.kv_cache_type = kv_type
+        if flash_attention is not None:
+            options.flash_attention = 1 if flash_attention else 0
         handle = ffi.new("gpt4all_context **")
         check(lib.gpt4all_context_create(model.handle, ffi.addressof(options), handle))
         self._handle = handle[0]
         self.n_ctx = n_ctx or model.context_length
         self.embedding_length = model.embedding_length
+        self.vocab_size = model.vocab_size
 
     def generate(
         self,
@@ -223,6 +238,15 @@ class Context:
         ids = ffi.new("int32_t[]", tokens)
         check(lib.gpt4all_embed(self.handle, ids, len(tokens), normalize, out, self.embedding_length, dimensions))
         return list(out[0 : dimensions[0]])
+
+    def logits(self, tokens: List[int]) -> List[float]:
+        """Evaluates `tokens` (reusing the cached prefix) and returns the raw next-token scores after
+        the last one: one per vocabulary entry, by token id, before any sampler (gpt4all_logits)."""
+        out = ffi.new("float[]", self.vocab_size)
+        n_vocab = ffi.new("size_t *")
+        ids = ffi.new("int32_t[]", tokens)
+        check(lib.gpt4all_logits(self.handle, ids, len(tokens), out, self.vocab_size, n_vocab))
+        return list(out[0 : n_vocab[0]])
 
     def abort(self) -> None:
         """Stops the call running on this context within one token; any thread."""

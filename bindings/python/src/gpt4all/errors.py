@@ -58,6 +58,7 @@ _BY_CODE = {
     "ERR_UNSUPPORTED_ARCH": ModelLoadError,
     "ERR_MODEL_LOAD": ModelLoadError,
     "ERR_VOCAB_ONLY": ModelLoadError,
+    "ERR_LEGACY_GGML": ModelLoadError,
     "ERR_INVALID_ARGUMENT": InvalidArgumentError,
     "ERR_CONTEXT_OVERFLOW": InvalidArgumentError,
     "ERR_SCHEMA_INVALID": SchemaError,

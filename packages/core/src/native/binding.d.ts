@@ -34,6 +34,11 @@ export declare class NativeContext {
    * (prefill without generating). The `done` event's result has `cachedTokens` and `promptMs`.
    */
   evaluate(tokens: Array<number>, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeGenerateEvent) => void)): void
+  /**
+   * Evaluates `tokens` as `evaluate` does and sends the logits of the last one (one per
+   * vocabulary entry, before any sampler) through `callback`.
+   */
+  logits(tokens: Array<number>, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeLogitsEvent) => void)): void
   /** Embeds token sequences on a worker thread; the vectors arrive through `callback`. */
   embed(inputs: Array<Array<number>>, normalize: boolean, abort: NativeAbortFlag | undefined | null, callback: ((arg: NativeEmbedEvent) => void)): void
   /** Frees the KV cache now. Refused while an operation runs (abort it and wait first). */
@@ -128,6 +133,10 @@ export interface NativeContextOptions {
   embeddings?: boolean
   /** Sequences that generate at once (continuous batching); 1 when absent. */
   parallel?: number
+  /** The KV cache's number format by llama.cpp's name (`f16`, `q8_0`, `f32`); `f16` when absent. */
+  kvCacheType?: import('./contract.js').KvCacheType
+  /** Flash attention on or off; llama.cpp decides when absent. */
+  flashAttention?: boolean
 }
 
 export interface NativeContract {
@@ -137,6 +146,8 @@ export interface NativeContract {
   finishReasons: Array<string>
   /** `FileType` names: what models report and `quantize` accepts. */
   fileTypes: Array<string>
+  /** `KvCacheType` names: the number formats a KV cache can store. */
+  kvCacheTypes: Array<string>
   deviceKinds: Array<string>
   /** `LogLevel` names, least severe first. */
   logLevels: Array<string>
@@ -306,6 +317,11 @@ export interface NativeLogitBias {
   token: number
   bias: number
 }
+
+/** An event of `logits`: exactly one `done` (the last token's logits) or `error`. */
+export type NativeLogitsEvent =
+  | { kind: 'done'; logits: Float32Array }
+  | { kind: 'error'; error: NativeErrorInfo }
 
 /** What a model is, from its GGUF metadata and llama.cpp (`gpt4all_core::ModelInfo`). */
 export interface NativeModelInfo {

@@ -26,6 +26,7 @@ export const ENGINE_ERROR_CODES = Object.freeze([
   "ERR_SCHEMA_UNSUPPORTED",
   "ERR_GRAMMAR_INVALID",
   "ERR_RPC_UNAVAILABLE",
+  "ERR_LEGACY_GGML",
 ] as const);
 /** A stable error code of the engine, such as `ERR_CONTEXT_OVERFLOW`. */
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
@@ -54,6 +55,7 @@ export const STATUS_NUMBERS: Readonly<Record<EngineErrorCode, number>> = Object.
   ERR_SCHEMA_UNSUPPORTED: 20,
   ERR_GRAMMAR_INVALID: 21,
   ERR_RPC_UNAVAILABLE: 22,
+  ERR_LEGACY_GGML: 23,
 });
 
 /** The codes that say a model file could not be loaded (`Status::is_model_load`): `ModelLoadError`'s. */
@@ -64,6 +66,7 @@ export const MODEL_LOAD_ERROR_CODES = Object.freeze([
   "ERR_UNSUPPORTED_ARCH",
   "ERR_MODEL_LOAD",
   "ERR_VOCAB_ONLY",
+  "ERR_LEGACY_GGML",
 ] as const);
 export type ModelLoadErrorCode = (typeof MODEL_LOAD_ERROR_CODES)[number];
 
@@ -102,6 +105,20 @@ export const FILE_TYPES = Object.freeze([
   "TQ2_0",
 ] as const);
 export type FileType = (typeof FILE_TYPES)[number];
+
+/** KV cache number formats by llama.cpp's names (`--cache-type-k`): `f16` is the default, `f32` exact, `q8_0` about half the memory. */
+export const KV_CACHE_TYPES = Object.freeze([
+  "f32",
+  "f16",
+  "bf16",
+  "q8_0",
+  "q4_0",
+  "q4_1",
+  "iq4_nl",
+  "q5_0",
+  "q5_1",
+] as const);
+export type KvCacheType = (typeof KV_CACHE_TYPES)[number];
 
 /** The kinds of compute device (`ggml_backend_dev_type`). */
 export const DEVICE_KINDS = Object.freeze([

@@ -2,6 +2,7 @@ import type { ArchitectureSpec } from './architecture.js';
 import { bert } from './bert.js';
 import { falcon } from './falcon.js';
 import { gpt2 } from './gpt2.js';
+import { gptj } from './gptj.js';
 import { llama } from './llama.js';
 import { mpt } from './mpt.js';
 import { phi3 } from './phi3.js';
@@ -14,6 +15,7 @@ export const ARCHITECTURES = {
   qwen2,
   phi3,
   gpt2,
+  gptj,
   mpt,
   falcon,
   starcoder,
