@@ -136,7 +136,8 @@ class GPT4All:
         verbose: bool = False,
     ) -> ConfigType:
         """Finds (or downloads) the model file; returns its config, with `path` set."""
-        filename = model_name if model_name.endswith(".gguf") else f"{model_name}.gguf"
+        # A `.bin` name is kept as given: an old GGML file then gets ERR_LEGACY_GGML, not "not found".
+        filename = model_name if model_name.endswith((".gguf", ".bin")) else f"{model_name}.gguf"
         config: ConfigType = {"filename": filename}
         if allow_download:
             for entry in cls.list_models():
