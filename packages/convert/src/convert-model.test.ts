@@ -44,6 +44,12 @@ describe('inputs that cannot be converted are refused before any Python runs', (
     expect(await convertError(join(dir, 'notes.txt'))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('neither') });
   });
 
+  it('an output in a folder that does not exist, and a quantization type llama.cpp does not have', async () => {
+    const input = checkpoint('any-2', { architectures: ['LlamaForCausalLM'] });
+    expect(await convertError(input, join(dir, 'no', 'such', 'out.gguf'))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('does not exist') });
+    expect(await convertError(input, join(dir, 'q.gguf'), { quantize: 'Q9_X' })).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('Q4_K_M') });
+  });
+
   it('an output that exists already (it is not replaced)', async () => {
     writeFileSync(join(dir, 'exists.gguf'), 'keep me');
     const error = await convertError(checkpoint('any', { architectures: ['LlamaForCausalLM'] }), join(dir, 'exists.gguf'));

@@ -1,4 +1,4 @@
-import { quantize, readGgufHeader, readLegacyGgmlFormat, type FileType } from '@gpt4all/core';
+import { FILE_TYPES, quantize, readGgufHeader, readLegacyGgmlFormat, type FileType } from '@gpt4all/core';
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkAborted, prepareConverterEnvironment, type ConverterEnvironmentOptions } from './converter-environment.js';
@@ -51,7 +51,8 @@ export interface ConvertResult {
  * (created on first use: about 5 GB from PyPI). With `quantize`, the converted model is then
  * quantized by the engine. The result is written under a temporary name in the output's folder
  * and renamed into place when complete: a failure or an abort leaves nothing under `output`.
- * @throws {ConvertError} `ERR_CONVERT_INPUT` (missing input, not a checkpoint, output exists),
+ * @throws {ConvertError} `ERR_CONVERT_INPUT` (missing input, not a checkpoint, output exists or
+ *   its folder does not, an unknown `quantize` type),
  *   `ERR_CONVERT_UNSUPPORTED`, `ERR_PYTHON_UNAVAILABLE`, `ERR_PYTHON_ENVIRONMENT`,
  *   `ERR_CONVERT_FAILED` (with the converter's last lines in `log`), `ERR_ABORTED`.
  */
@@ -59,6 +60,9 @@ export async function convertModel(input: string, output: string, options: Conve
   input = resolve(input);
   output = resolve(output);
   const source = classifyInput(input, output);
+  if (options.quantize !== undefined && !(FILE_TYPES as readonly string[]).includes(options.quantize)) {
+    throw new ConvertError('ERR_CONVERT_INPUT', `quantize: ${String(options.quantize)} is not a llama.cpp file type (${FILE_TYPES.join(', ')})`, { input });
+  }
   if (source.kind === 'ggml' && options.outType !== undefined) {
     throw new ConvertError('ERR_CONVERT_INPUT', `--outtype applies to Hugging Face checkpoints; ${input} is a GGML file (its types are kept)`, { input });
   }
@@ -114,6 +118,9 @@ type InputKind = { kind: 'hugging-face'; architecture: string } | { kind: 'ggml'
 function classifyInput(input: string, output: string): InputKind {
   if (!existsSync(input)) throw new ConvertError('ERR_CONVERT_INPUT', `${input} does not exist`, { input });
   if (existsSync(output)) throw new ConvertError('ERR_CONVERT_INPUT', `${output} exists already; remove it or choose another output`, { input });
+  if (!existsSync(dirname(output)) || !statSync(dirname(output)).isDirectory()) {
+    throw new ConvertError('ERR_CONVERT_INPUT', `the output's folder ${dirname(output)} does not exist`, { input });
+  }
   if (statSync(input).isDirectory()) {
     const configPath = join(input, 'config.json');
     if (!existsSync(configPath)) {
