@@ -44,8 +44,8 @@ export interface ConvertResult {
  *   MPT checkpoints;
  * - an old GGML file of a LLaMA model (`ggjt` v3, and the unquantized older formats) with
  *   `convert_llama_ggml_to_gguf.py`. GGML files of other families (GPT4All-J's GPT-J, MPT,
- *   Replit) are refused with the reason: they keep no BPE merge rules, so their tokenizer cannot
- *   be rebuilt; convert the original Hugging Face checkpoint instead.
+ *   Replit) are refused with the reason: they keep no BPE merge rules, which this converter does
+ *   not rebuild; convert the original Hugging Face checkpoint instead.
  *
  * The converter runs in the Python environment {@link prepareConverterEnvironment} prepares
  * (created on first use: about 5 GB from PyPI). With `quantize`, the converted model is then
@@ -150,7 +150,7 @@ function classifyInput(input: string, output: string): InputKind {
     throw new ConvertError(
       'ERR_CONVERT_UNSUPPORTED',
       `${input} is a GGML ${label} file of a model other than LLaMA (${what}): GPT4All-J (GPT-J), MPT and Replit GGML files keep their ` +
-        'vocabulary without the BPE merge rules that a GGUF tokenizer needs, so they cannot be converted faithfully. ' +
+        'vocabulary without the BPE merge rules that a GGUF tokenizer needs, and this converter does not rebuild them. ' +
         "Convert the model's original Hugging Face checkpoint instead: gpt4all convert <model folder> <output.gguf>",
       { input },
     );
