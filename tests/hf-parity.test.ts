@@ -9,8 +9,8 @@
 // on the first run and reused; the test is skipped, saying so, only where PyPI cannot be reached.
 import { prepareConverterEnvironment, type ConverterEnvironment } from '@gpt4all/convert';
 import { loadModel } from '@gpt4all/core';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +23,12 @@ interface ReferenceCase {
   generated: number[];
   logits: string;
 }
-type Reference = Record<string, { architecture: string; dir: string; cases: ReferenceCase[] }>;
+type Reference = Record<string, { architecture: string; dir: string; cases: ReferenceCase[]; refused?: boolean }>;
 
-const ARCHITECTURES = ['gptj', 'llama', 'qwen2', 'mpt', 'falcon', 'gptbigcode'];
+/** The checkpoints support/hf_reference.py writes: one per architecture, and the variants the upstream converter got wrong. */
+const ARCHITECTURES = ['gptj', 'llama', 'qwen2', 'mpt', 'falcon', 'gptbigcode', 'falcon2', 'gptbigcode-mha'];
+/** Checkpoints llama.cpp cannot run as they are (ALiBi Falcon, GPT-J with exact GELU): refused, not converted into something else. */
+const REFUSED = ['falcon-alibi', 'gptj-exact-gelu'];
 /** GPT-2's `<|endoftext|>`, the checkpoints' end of sequence: transformers keeps it in its output, the engine stops before it. */
 const EOS = 50256;
 const dir = mkdtempSync(join(tmpdir(), 'gpt4all-hf-parity-'));
@@ -64,6 +67,7 @@ describe('parity with Hugging Face transformers after gpt4all convert', () => {
       execFileSync(process.execPath, [cliPath, 'convert', checkpoint, gguf, '--outtype', 'f32'], { stdio: ['ignore', 'pipe', 'pipe'] });
       const model = await loadModel(gguf);
       try {
+        expect(model.info.quantization).toBe('F32');
         const ctx = await model.createContext({ contextSize: 256, kvCacheType: 'f32', flashAttention: false });
         let worst = 0;
         for (const c of cases) {
@@ -82,11 +86,22 @@ describe('parity with Hugging Face transformers after gpt4all convert', () => {
           expect(ours.finishReason).toBe(theirs.length < c.generated.length ? 'eog' : 'length');
           await ctx.clear();
         }
-        differences.push(`  ${architecture}: ${worst.toExponential(2)}`);
+        differences.push(`  ${name} (${architecture}): ${worst.toExponential(2)}`);
         await ctx.dispose();
       } finally {
         await model.dispose();
       }
+    });
+  }
+
+  for (const name of REFUSED) {
+    it(`${name} is refused with the reason`, (context) => {
+      if (unreachable) context.skip(unreachable);
+      const gguf = join(dir, `${name}.gguf`);
+      const result = spawnSync(process.execPath, [cliPath, 'convert', reference[name]!.dir, gguf], { encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/cannot be converted: .*(alibi|activation_function).* \(ERR_CONVERT_UNSUPPORTED\)/);
+      expect(readdirSync(dir).filter((file) => (file.includes(name) && file.endsWith('.gguf')) || file.startsWith('.gpt4all-'))).toEqual([]);
     });
   }
 });

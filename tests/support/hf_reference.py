@@ -67,6 +67,25 @@ def configs():
                                  parallel_attn=True, bias=False, alibi=False, new_decoder_architecture=False,
                                  max_position_embeddings=256, **common),
         "gptbigcode": t.GPTBigCodeConfig(n_embd=64, n_layer=2, n_head=4, n_positions=256, multi_query=True, **common),
+        # Variants the upstream converter got wrong: Falcon 2's shape (grouped KV heads, one norm,
+        # a RoPE base and feed-forward size of its own) and StarCoder without multi-query.
+        "falcon2": t.FalconConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_kv_heads=2,
+                                  new_decoder_architecture=True, num_ln_in_parallel_attn=1, rope_theta=500042.0,
+                                  ffn_hidden_size=192, bias=False, alibi=False, max_position_embeddings=256, **common),
+        "gptbigcode-mha": t.GPTBigCodeConfig(n_embd=64, n_layer=2, n_head=4, n_positions=256, multi_query=False,
+                                             n_inner=96, **common),
+    }
+
+
+# Checkpoints llama.cpp cannot run as they are: the converter must refuse them (no reference).
+def refused_configs():
+    import transformers as t
+
+    common = dict(vocab_size=VOCAB, bos_token_id=EOS, eos_token_id=EOS)
+    return {
+        "falcon-alibi": t.FalconConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, alibi=True, **common),
+        "gptj-exact-gelu": t.GPTJConfig(n_positions=256, n_embd=64, n_layer=2, n_head=4, rotary_dim=8,
+                                        activation_function="gelu", **common),
     }
 
 
@@ -112,6 +131,11 @@ def main() -> None:
             cases.append({"prompt": prompt, "ids": ids[0].tolist(), "generated": generated.tolist(), "logits": logits_file.name})
         reference[name] = {"architecture": type(model).__name__,
                            "dir": str(directory), "cases": cases}
+    for name, config in refused_configs().items():
+        model = t.AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+        model.save_pretrained(out / name, safe_serialization=True)
+        tokenizer.save_pretrained(out / name)
+        reference[name] = {"architecture": type(model).__name__, "dir": str(out / name), "cases": [], "refused": True}
     (out / "reference.json").write_text(json.dumps(reference, indent=1))
 
 

@@ -310,7 +310,11 @@ impl fmt::Display for Error {
             Error::RpcUnavailable { endpoint, reason } => write!(f, "RPC worker {endpoint} unavailable: {reason}"),
             Error::LegacyGgml { path, format, version } => {
                 let version = version.map_or_else(String::new, |v| format!(" v{v}"));
-                let gguf = path.with_extension("gguf");
+                // A legacy file already named .gguf gets a name of its own for the result.
+                let gguf = match path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gguf")) {
+                    true => path.with_extension("converted.gguf"),
+                    false => path.with_extension("gguf"),
+                };
                 write!(
                     f,
                     "{} is a model in the old GGML format '{format}'{version}, from before GGUF (llama.cpp before \

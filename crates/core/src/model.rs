@@ -498,7 +498,10 @@ fn read_info(raw: NonNull<sys::llama_model>, vocab: NonNull<sys::llama_vocab>, g
         vocab_size: unsafe { sys::llama_vocab_n_tokens(vocab.as_ptr()) }.max(0) as u32,
         parameters: unsafe { sys::llama_model_n_params(m) },
         size_bytes: unsafe { sys::llama_model_size(m) },
-        quantization: FileType::from_raw(ftype).map_or_else(|| format!("unknown ({ftype})"), |t| t.name().to_string()),
+        // LLAMA_FTYPE_GUESSED marks a type llama.cpp's converter inferred from the tensors (MPT
+        // conversions write it): the type is still the low bits.
+        quantization: FileType::from_raw(ftype & !sys::llama_ftype_LLAMA_FTYPE_GUESSED)
+            .map_or_else(|| format!("unknown ({ftype})"), |t| t.name().to_string()),
         chat_template,
         has_encoder: unsafe { sys::llama_model_has_encoder(m) },
     }

@@ -16,13 +16,21 @@ import sys
 from pathlib import Path
 
 # Hugging Face class name -> the module beside this file that converts it: GPT-J, which the
-# converter lacks; Falcon as transformers writes it; MPT under transformers' class name.
+# converter lacks; Falcon and GPTBigCode as their checkpoints describe them (and refused where
+# llama.cpp cannot run them); MPT under transformers' class name.
 PLUGINS = {
     "GPTJForCausalLM": "gptj",
     "FalconForCausalLM": "falcon",
     "RWForCausalLM": "falcon",
     "MptForCausalLM": "mpt",
+    "GPTBigCodeForCausalLM": "starcoder",
 }
+
+# Printed before exiting with UNSUPPORTED_EXIT when the input cannot be converted as it is (an
+# architecture or variant that llama.cpp cannot run): @gpt4all/convert reports it as
+# ERR_CONVERT_UNSUPPORTED with the reason that follows.
+UNSUPPORTED_MARKER = "gpt4all-convert: unsupported: "
+UNSUPPORTED_EXIT = 3
 
 
 def register_plugins() -> None:
@@ -80,7 +88,12 @@ def main() -> None:
     module = __import__(script)
     if kind == "ggml":
         fix_ggml_tensor_shapes(module)
-    module.main()
+    try:
+        module.main()
+    except NotImplementedError as error:
+        # Our modules' refusals, and the converter's own (an unknown BPE pre-tokenizer, ...).
+        print(f"{UNSUPPORTED_MARKER}{error}", file=sys.stderr, flush=True)
+        sys.exit(UNSUPPORTED_EXIT)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ class GPTJModel(TextModel):
         activation = self.hparams.get("activation_function", "gelu_new")
         # ggml's GELU is the tanh approximation, which is what gelu_new is.
         if activation not in ("gelu_new", "gelu_pytorch_tanh"):
-            raise ValueError(f"GPT-J with activation_function={activation!r} is not supported (only gelu_new)")
+            raise NotImplementedError(f"GPT-J with activation_function={activation!r}: llama.cpp's graph computes GELU's tanh form (gelu_new)")
         self.gguf_writer.add_context_length(self.hparams["n_positions"])
         self.gguf_writer.add_embedding_length(n_embd)
         self.gguf_writer.add_feed_forward_length(self.hparams.get("n_inner") or 4 * n_embd)

@@ -18,10 +18,12 @@ async function convertError(input: string, output = join(dir, 'out.gguf'), optio
   return error as ConvertError;
 }
 
-function checkpoint(name: string, config: unknown): string {
+/** A checkpoint folder with `config.json` and, unless told otherwise, placeholder weight and tokenizer files. */
+function checkpoint(name: string, config: unknown, files = ['model.safetensors', 'tokenizer.json']): string {
   const path = join(dir, name);
   mkdirSync(path, { recursive: true });
   writeFileSync(join(path, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+  for (const file of files) writeFileSync(join(path, file), '');
   return path;
 }
 
@@ -35,6 +37,14 @@ describe('inputs that cannot be converted are refused before any Python runs', (
     expect(await convertError(join(dir, 'empty'))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('config.json') });
     expect(await convertError(checkpoint('broken', '{"architectures": ['))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('not valid JSON') });
     expect(await convertError(checkpoint('nameless', { model_type: 'llama' }))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('architectures') });
+    expect(await convertError(checkpoint('null', 'null'))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('architectures') });
+    expect(await convertError(checkpoint('empty-list', { architectures: [] }))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('architectures') });
+  });
+
+  it('a checkpoint without weights or without a tokenizer', async () => {
+    const config = { architectures: ['LlamaForCausalLM'] };
+    expect(await convertError(checkpoint('no-weights', config, ['tokenizer.json']))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('no weights') });
+    expect(await convertError(checkpoint('no-tokenizer', config, ['model.safetensors']))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('no tokenizer') });
   });
 
   it('a GGUF file, and a file of another kind', async () => {
@@ -72,6 +82,13 @@ describe('inputs that cannot be converted are refused before any Python runs', (
     expect(error.message).toContain('gpt4all convert <model folder>');
   });
 
+  it('damaged GGML files: an unknown version, a header cut short', async () => {
+    writeFileSync(join(dir, 'v99.bin'), Buffer.concat([Buffer.from('tjgg'), Buffer.from([99, 0, 0, 0]), Buffer.alloc(64)]));
+    expect(await convertError(join(dir, 'v99.bin'))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining("'ggjt' v99") });
+    writeFileSync(join(dir, 'short.bin'), Buffer.concat([Buffer.from('tjgg'), Buffer.from([3, 0, 0, 0])]));
+    expect(await convertError(join(dir, 'short.bin'))).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('truncated or damaged') });
+  });
+
   it('--outtype with a GGML file', async () => {
     const path = join(dir, 'llama-ggjt.bin');
     writeLegacyGgml(path, {
@@ -82,6 +99,21 @@ describe('inputs that cannot be converted are refused before any Python runs', (
       tensors: [{ name: 'tok_embeddings.weight', dims: [4, 3], data: new Float32Array(12) }],
     });
     expect(await convertError(path, join(dir, 'x.gguf'), { outType: 'f32' })).toMatchObject({ code: 'ERR_CONVERT_INPUT', message: expect.stringContaining('--outtype') });
+  });
+});
+
+describe('temporary files', () => {
+  it("an abandoned conversion's files are removed by the next one in the folder; a running one's stay", async () => {
+    const folder = join(dir, 'abandoned');
+    mkdirSync(folder);
+    // pid 2**22 + 1 is above Linux's pid_max: no such process.
+    const gone = join(folder, `.gpt4all-converting-${2 ** 22 + 1}-0a1b2c3d.gguf`);
+    const running = join(folder, `.gpt4all-quantizing-${process.pid}-0a1b2c3d.gguf`);
+    writeFileSync(gone, 'partial');
+    writeFileSync(running, 'partial');
+    const input = checkpoint('any-3', { architectures: ['LlamaForCausalLM'] });
+    await convertError(input, join(folder, 'out.gguf'), { python: join(dir, 'no-such-python') });
+    expect(readdirSync(folder).sort()).toEqual([`.gpt4all-quantizing-${process.pid}-0a1b2c3d.gguf`]);
   });
 });
 

@@ -69,6 +69,16 @@ describe('bad model files give typed errors', () => {
     }
   });
 
+  it('a legacy GGML file already named .gguf is told to convert to a name of its own', async () => {
+    const bytes = Buffer.alloc(64, 7);
+    bytes.writeUInt32LE(0x67676a74, 0);
+    bytes.writeUInt32LE(3, 4);
+    const path = file('misnamed.gguf', bytes);
+    const error = await loadError(path);
+    expect(error).toMatchObject({ code: 'ERR_LEGACY_GGML' });
+    expect((error as Error).message).toContain(`gpt4all convert "${path}" "${path.replace(/\.gguf$/, '.converted.gguf')}"`);
+  });
+
   it('a truncated model', async () => {
     const bytes = readFileSync(await testModelPath('llamaSpm'));
     for (const fraction of [0.001, 0.3, 0.999]) {

@@ -47,7 +47,8 @@ export function readLegacyGgmlFormat(path: string): LegacyGgmlFormat | undefined
 
 /** The message of `ERR_LEGACY_GGML`, worded as the engine's (`Error::LegacyGgml` in crates/core/src/error.rs). */
 export function legacyGgmlMessage(path: string, { format, version }: LegacyGgmlFormat): string {
-  const gguf = path.replace(/(\.[^./\\]*)?$/, '.gguf');
+  // A legacy file already named .gguf gets a name of its own for the result.
+  const gguf = /\.gguf$/i.test(path) ? path.replace(/\.gguf$/i, '.converted.gguf') : path.replace(/(\.[^./\\]*)?$/, '.gguf');
   return (
     `${path} is a model in the old GGML format '${format}'${version === undefined ? '' : ` v${version}`}, from before GGUF ` +
     `(llama.cpp before August 2023, GPT4All 2.4 and earlier), which llama.cpp no longer reads. ` +

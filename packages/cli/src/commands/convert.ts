@@ -55,7 +55,8 @@ async function convert(input: string, output: string, flags: ConvertFlags, verbo
     // The steps, always; everything the converter and pip print, with --verbose.
     const next = /^creating a Python/.test(line) ? 'preparing the converter environment (first run: about 5 GB from PyPI)' : /^quantizing to/.test(line) ? line : undefined;
     if (next && next !== step) process.stderr.write(`${(step = next)}\n`);
-    else if (verbose) process.stderr.write(`${line}\n`);
+    // pip's progress while the environment is made: a line per package, not minutes of silence.
+    else if (verbose || /^(Collecting|Installing collected packages|Successfully installed)/.test(line)) process.stderr.write(`${line}\n`);
   };
   try {
     process.stderr.write(`converting ${input}\n`);
