@@ -34,7 +34,7 @@ describe('gpt4all convert', () => {
     await writeFile(join(dir.path, 'old.bin'), Buffer.concat([Buffer.from('lmgg'), Buffer.alloc(64)]));
     const ggml = await runCli(['convert', join(dir.path, 'old.bin'), join(dir.path, 'out.gguf')]);
     expect(ggml.code).toBe(1);
-    expect(ggml.stderr).toContain('ERR_CONVERT_UNSUPPORTED');
+    expect(ggml.stderr).toMatch(/truncated or damaged.*\(ERR_CONVERT_INPUT\)/);
     const missing = await runCli(['convert', join(dir.path, 'nothing'), join(dir.path, 'out.gguf')]);
     expect(missing.stderr).toContain('does not exist');
   });
@@ -42,6 +42,8 @@ describe('gpt4all convert', () => {
   it('a Python that cannot run is ERR_PYTHON_UNAVAILABLE with what to do', async () => {
     await mkdir(join(dir.path, 'model'));
     await writeFile(join(dir.path, 'model', 'config.json'), JSON.stringify({ architectures: ['GPTJForCausalLM'] }));
+    await writeFile(join(dir.path, 'model', 'model.safetensors'), '');
+    await writeFile(join(dir.path, 'model', 'tokenizer.json'), '');
     const result = await runCli(['convert', join(dir.path, 'model'), join(dir.path, 'out.gguf'), '--python', join(dir.path, 'python9')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ERR_PYTHON_UNAVAILABLE');
