@@ -25,15 +25,16 @@ beforeAll(async () => {
   const path = await ensureTestModel({ architecture: 'llama', vocab: 'llama-spm', size: { embeddingLength: 64, blockCount: 4, headCount: 4, headCountKv: 2, feedForwardLength: 128, contextLength: 2048 }, seed: 41 });
   workerPort = await freePort();
   worker = await startWorker({ port: workerPort });
-  const port = await freePort();
-  server = spawn(process.execPath, [cliPath, 'serve', '--model', path, '--rpc', worker.endpoint, '--rpc-split', '1,1', '--port', String(port), '--no-web', '--parallel', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Port 0, and the URL it prints: a port chosen beforehand can be taken meanwhile by the
+  // server's own connection to the worker (an ephemeral port from the same range), as it was once.
+  server = spawn(process.execPath, [cliPath, 'serve', '--model', path, '--rpc', worker.endpoint, '--rpc-split', '1,1', '--port', '0', '--no-web', '--parallel', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + 60_000;
   while (!output.includes('OpenAI base URL')) {
     if (server.exitCode !== null || Date.now() > deadline) throw new Error(`gpt4all serve did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = /OpenAI base URL: (\S+)\/v1/.exec(output)![1]!;
 });
 
 afterAll(async () => {
