@@ -25,8 +25,8 @@ export interface ConvertOptions extends ConverterEnvironmentOptions {
    * Hugging Face checkpoints only.
    */
   outType?: ConvertOutType;
-  /** Quantize the converted model to this llama.cpp file type (`Q4_0`, `Q4_K_M`, ...) with `@gpt4all/core`'s `quantize`. */
-  quantize?: FileType;
+  /** Quantize the converted model to this llama.cpp file type (`Q4_0`, `Q4_K_M`, ..., any case) with `@gpt4all/core`'s `quantize`. */
+  quantize?: FileType | Lowercase<FileType>;
   /** CPU threads for quantizing. Default: all cores. */
   threads?: number;
 }
@@ -69,7 +69,9 @@ export async function convertModel(input: string, output: string, options: Conve
   if (options.outType !== undefined && !OUT_TYPES.includes(options.outType)) {
     throw new ConvertError('ERR_CONVERT_INPUT', `outType: ${String(options.outType)} is not one of ${OUT_TYPES.join(', ')}`, { input });
   }
-  if (options.quantize !== undefined && !(FILE_TYPES as readonly string[]).includes(options.quantize)) {
+  // Any case, as the engine's quantize takes it (`q4_0`).
+  const quantizeTo = options.quantize === undefined ? undefined : FILE_TYPES.find((type) => type.toLowerCase() === String(options.quantize).toLowerCase());
+  if (options.quantize !== undefined && !quantizeTo) {
     throw new ConvertError('ERR_CONVERT_INPUT', `quantize: ${String(options.quantize)} is not a llama.cpp file type (${FILE_TYPES.join(', ')})`, { input });
   }
   const source = classifyInput(input, output);
@@ -84,7 +86,7 @@ export async function convertModel(input: string, output: string, options: Conve
   const staging = join(dirname(output), `.gpt4all-converting-${unique}.gguf`);
   const quantizing = join(dirname(output), `.gpt4all-quantizing-${unique}.gguf`);
   try {
-    const outType = options.outType ?? (options.quantize === 'F32' ? 'f32' : options.quantize === 'BF16' ? 'bf16' : options.quantize ? 'f16' : 'auto');
+    const outType = options.outType ?? (quantizeTo === 'F32' ? 'f32' : quantizeTo === 'BF16' ? 'bf16' : quantizeTo ? 'f16' : 'auto');
     const args =
       source.kind === 'hugging-face'
         ? ['hf', input, '--outfile', staging, '--outtype', outType]
@@ -111,12 +113,12 @@ export async function convertModel(input: string, output: string, options: Conve
       throw new ConvertError('ERR_CONVERT_FAILED', `converting ${input} failed: ${last}`, { input, log: run.tail });
     }
     let result = staging;
-    if (options.quantize) {
-      options.onLog?.(`quantizing to ${options.quantize}`);
+    if (quantizeTo) {
+      options.onLog?.(`quantizing to ${quantizeTo}`);
       try {
-        await quantize(staging, quantizing, options.quantize, { threads: options.threads });
+        await quantize(staging, quantizing, quantizeTo, { threads: options.threads });
       } catch (error) {
-        throw new ConvertError('ERR_CONVERT_FAILED', `quantizing ${input} to ${options.quantize} failed: ${(error as Error).message}`, { input, cause: error });
+        throw new ConvertError('ERR_CONVERT_FAILED', `quantizing ${input} to ${quantizeTo} failed: ${(error as Error).message}`, { input, cause: error });
       }
       checkAborted(options.signal, input);
       result = quantizing;
