@@ -1,7 +1,7 @@
 import { FILE_TYPES, quantize, readGgufHeader, readLegacyGgmlFormat, type FileType } from '@gpt4all/core';
 import { accessSync, closeSync, constants, existsSync, linkSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { checkAborted, prepareConverterEnvironment, type ConverterEnvironmentOptions } from './converter-environment.js';
 import { ConvertError } from './convert-error.js';
 import { readLegacyGgmlModel } from './legacy-ggml-model.js';
@@ -57,7 +57,8 @@ export interface ConvertResult {
  * The converter runs in the Python environment {@link prepareConverterEnvironment} prepares
  * (created on first use: about 5 GB from PyPI). With `quantize`, the converted model is then
  * quantized by the engine. The result is written under a temporary name in the output's folder
- * and renamed into place when complete: a failure or an abort leaves nothing under `output`.
+ * and linked into place when complete, never over a file that exists: a failure or an abort
+ * leaves nothing under `output`.
  * @throws {ConvertError} `ERR_CONVERT_INPUT` (missing input, not a checkpoint, output exists or
  *   its folder does not, an unknown `quantize` type),
  *   `ERR_CONVERT_UNSUPPORTED`, `ERR_PYTHON_UNAVAILABLE`, `ERR_PYTHON_ENVIRONMENT`,
@@ -98,7 +99,8 @@ export async function convertModel(input: string, output: string, options: Conve
     });
     checkAborted(options.signal, input);
     if (run.code !== 0 || !existsSync(staging)) {
-      const refused = run.tail.split('\n').find((line) => line.startsWith(UNSUPPORTED_MARKER));
+      const lines = run.tail.split('\n');
+      const refused = lines.find((line) => line.startsWith(UNSUPPORTED_MARKER));
       if (run.code === UNSUPPORTED_EXIT && refused) {
         throw new ConvertError('ERR_CONVERT_UNSUPPORTED', `${input} cannot be converted: ${refused.slice(UNSUPPORTED_MARKER.length)}`, { input, log: run.tail });
       }
@@ -109,7 +111,7 @@ export async function convertModel(input: string, output: string, options: Conve
           log: run.tail,
         });
       }
-      const last = run.tail.split('\n').filter((line) => line.trim() !== '').at(-1) ?? `exit status ${run.code}`;
+      const last = lines.filter((line) => line.trim() !== '').at(-1) ?? `exit status ${run.code}`;
       throw new ConvertError('ERR_CONVERT_FAILED', `converting ${input} failed: ${last}`, { input, log: run.tail });
     }
     let result = staging;
